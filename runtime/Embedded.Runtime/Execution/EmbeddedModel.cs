@@ -1,0 +1,72 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using Embedded.Runtime.Format;
+using Embedded.Runtime.Model;
+
+namespace Embedded.Runtime.Execution;
+
+/// <summary>
+/// A loaded, validated, prepared .emb model. Immutable and thread-safe: create one <see cref="Interpreter"/>
+/// per thread; they share the weights and prepared operators.
+/// </summary>
+public sealed class EmbeddedModel
+{
+    internal PreparedOperator[] Operators { get; }
+    internal TensorBinding[] Bindings { get; }
+
+    public ModelDefinition Definition { get; }
+    public ModelMetadata Metadata => Definition.Metadata;
+    public int ArenaBytes => Definition.Plan.ArenaBytes;
+
+    private EmbeddedModel(ModelDefinition definition)
+    {
+        Definition = definition;
+        Bindings = new TensorBinding[definition.Tensors.Count];
+        for (int t = 0; t < Bindings.Length; t++)
+            Bindings[t] = new TensorBinding(definition.Tensors[t], definition.Plan.Offsets[t]);
+        Operators = new PreparedOperator[definition.Operators.Count];
+        for (int i = 0; i < Operators.Length; i++)
+            Operators[i] = new PreparedOperator(definition.Operators[i], Bindings);
+    }
+
+    /// <summary>Loads from memory; constant tensors are used in place, so keep the buffer unchanged.</summary>
+    public static EmbeddedModel Load(ReadOnlyMemory<byte> file, ModelReadOptions? options = null) => new(ModelReader.Read(file, options));
+
+    public static EmbeddedModel Load(byte[] file, ModelReadOptions? options = null) => Load(new ReadOnlyMemory<byte>(file), options);
+
+    public static EmbeddedModel Load(Stream stream, ModelReadOptions? options = null) => new(ModelReader.Read(stream, options));
+
+    public static EmbeddedModel Load(string path, ModelReadOptions? options = null)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (FileNotFoundException)
+        {
+            throw new FileNotFoundException($"model file '{path}' does not exist", path);
+        }
+        return Load(bytes, options);
+    }
+
+    /// <summary>Wraps an already validated definition (e.g. fresh from a <see cref="Building.ModelBuilder"/>).</summary>
+    public static EmbeddedModel FromDefinition(ModelDefinition definition)
+    {
+        ModelValidator.Validate(definition);
+        return new EmbeddedModel(definition);
+    }
+
+    public IReadOnlyList<TensorDefinition> Inputs => Select(Definition.Inputs);
+    public IReadOnlyList<TensorDefinition> Outputs => Select(Definition.Outputs);
+
+    public Interpreter CreateInterpreter() => new(this);
+
+    private TensorDefinition[] Select(int[] indices)
+    {
+        var result = new TensorDefinition[indices.Length];
+        for (int i = 0; i < indices.Length; i++) result[i] = Definition.Tensors[indices[i]];
+        return result;
+    }
+}

@@ -1,0 +1,49 @@
+using System;
+using Embedded.Runtime.Model;
+
+namespace Embedded.Runtime.Execution;
+
+/// <summary>
+/// Runs a model: one arena sized by the memory plan, allocated here once; <see cref="Invoke"/> runs the
+/// operators in order and allocates nothing. Not thread-safe; use one per thread.
+/// </summary>
+public sealed class Interpreter
+{
+    private readonly EmbeddedModel _model;
+    private readonly byte[] _arena;
+    private readonly Tensor[] _inputs;
+    private readonly Tensor[] _outputs;
+
+    internal Interpreter(EmbeddedModel model)
+    {
+        _model = model;
+        _arena = new byte[model.ArenaBytes];
+        var definition = model.Definition;
+        _inputs = new Tensor[definition.Inputs.Length];
+        for (int i = 0; i < _inputs.Length; i++)
+            _inputs[i] = new Tensor(definition.Tensors[definition.Inputs[i]], _arena, definition.Plan.Offsets[definition.Inputs[i]]);
+        _outputs = new Tensor[definition.Outputs.Length];
+        for (int i = 0; i < _outputs.Length; i++)
+            _outputs[i] = new Tensor(definition.Tensors[definition.Outputs[i]], _arena, definition.Plan.Offsets[definition.Outputs[i]]);
+    }
+
+    public EmbeddedModel Model => _model;
+    public int ArenaBytes => _arena.Length;
+    public int InputCount => _inputs.Length;
+    public int OutputCount => _outputs.Length;
+
+    /// <summary>Model input <paramref name="index"/>; write its bytes before <see cref="Invoke"/>.</summary>
+    public Tensor Input(int index = 0) => _inputs[index];
+
+    /// <summary>Model output <paramref name="index"/>; valid after <see cref="Invoke"/> until the next one.</summary>
+    public Tensor Output(int index = 0) => _outputs[index];
+
+    /// <summary>Runs every operator once. Allocates nothing.</summary>
+    public void Invoke()
+    {
+        Span<byte> arena = _arena;
+        var operators = _model.Operators;
+        for (int i = 0; i < operators.Length; i++)
+            operators[i].Invoke(arena);
+    }
+}

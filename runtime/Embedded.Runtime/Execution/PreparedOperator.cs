@@ -1,0 +1,103 @@
+using System;
+using Embedded.Runtime.Kernels;
+using Embedded.Runtime.Model;
+
+namespace Embedded.Runtime.Execution;
+
+/// <summary>
+/// One operator ready to run: its tensors resolved to file memory or arena offsets once at load (the
+/// "Prepare" half), and an Invoke that only calls the kernel. Immutable, so a model's operators are shared
+/// by all interpreters on all threads.
+/// </summary>
+internal sealed class PreparedOperator
+{
+    private readonly OperatorDefinition _op;
+    private readonly TensorBinding?[] _inputs;
+    private readonly TensorBinding _output;
+
+    public PreparedOperator(OperatorDefinition op, TensorBinding[] bindings)
+    {
+        _op = op;
+        _inputs = new TensorBinding?[op.Inputs.Length];
+        for (int i = 0; i < op.Inputs.Length; i++)
+            _inputs[i] = op.Inputs[i] >= 0 ? bindings[op.Inputs[i]] : null;
+        _output = bindings[op.Outputs[0]];
+    }
+
+    public OperatorDefinition Definition => _op;
+
+    private TensorBinding Input(int k) => _inputs[k]!;
+
+    private ReadOnlySpan<int> Bias(Span<byte> arena) =>
+        _inputs.Length > 2 && _inputs[2] is { } bias ? Elements.AsInt32s(bias.Read(arena)) : ReadOnlySpan<int>.Empty;
+
+    public void Invoke(Span<byte> arena)
+    {
+        switch (_op.Code)
+        {
+            case OperatorCode.Conv2D:
+                Conv2D.Reference(Input(0).In(arena), Input(1).In(arena), Bias(arena), _output.Out(arena), (Conv2DParams)_op.Params);
+                break;
+            case OperatorCode.DepthwiseConv2D:
+                DepthwiseConv2D.Reference(Input(0).In(arena), Input(1).In(arena), Bias(arena), _output.Out(arena), (DepthwiseConv2DParams)_op.Params);
+                break;
+            case OperatorCode.FullyConnected:
+                FullyConnected.Reference(Input(0).In(arena), Input(1).In(arena), Bias(arena), _output.Out(arena), (FullyConnectedParams)_op.Params);
+                break;
+            case OperatorCode.Add:
+                Add.Reference(Input(0).In(arena), Input(1).In(arena), _output.Out(arena), (AddParams)_op.Params);
+                break;
+            case OperatorCode.Mul:
+                Mul.Reference(Input(0).In(arena), Input(1).In(arena), _output.Out(arena), (MulParams)_op.Params);
+                break;
+            case OperatorCode.AveragePool2D:
+                AveragePool2D.Reference(Input(0).In(arena), _output.Out(arena), (Pool2DParams)_op.Params);
+                break;
+            case OperatorCode.MaxPool2D:
+                MaxPool2D.Reference(Input(0).In(arena), _output.Out(arena), (Pool2DParams)_op.Params);
+                break;
+            case OperatorCode.GlobalAveragePool:
+                GlobalAveragePool.Reference(Input(0).In(arena), _output.Out(arena), (GlobalAveragePoolParams)_op.Params);
+                break;
+            case OperatorCode.TableLookup:
+                TableLookup.Reference(Input(0).In(arena), _output.Out(arena), (TableLookupParams)_op.Params);
+                break;
+            case OperatorCode.Concat:
+            {
+                var p = (ConcatParams)_op.Params;
+                int axisOffset = 0;
+                for (int k = 0; k < _inputs.Length; k++)
+                {
+                    Concat.ReferenceOne(Input(k).In(arena), k, axisOffset, _output.Out(arena), p);
+                    axisOffset += Input(k).Tensor.Shape[p.Axis];
+                }
+                break;
+            }
+            case OperatorCode.Reshape:
+                Reshape.Reference(Input(0).Read(arena), _output.Write(arena));
+                break;
+            case OperatorCode.Pad:
+                Pad.Reference(Input(0).In(arena), _output.Out(arena), (PadParams)_op.Params);
+                break;
+            case OperatorCode.Softmax:
+            {
+                var output = _output;
+                float scale = output.Scales.Length > 0 ? output.Scales[0] : 1f;
+                int zeroPoint = output.ZeroPoints.Length > 0 ? output.ZeroPoints[0] : 0;
+                Softmax.Reference(Input(0).In(arena), output.Write(arena), output.Tensor.Type, scale, zeroPoint, (SoftmaxParams)_op.Params);
+                break;
+            }
+            case OperatorCode.Quantize:
+                if (Input(0).Tensor.Type == ElementType.Float32)
+                    Quantize.FromFloatReference(Elements.AsFloats(Input(0).Read(arena)), _output.Out(arena), _output.Scales);
+                else
+                    Quantize.RequantizeReference(Input(0).In(arena), _output.Out(arena), (QuantizeParams)_op.Params);
+                break;
+            case OperatorCode.Dequantize:
+                Dequantize.Reference(Input(0).In(arena), Elements.AsFloats(_output.Write(arena)), Input(0).Scales);
+                break;
+            default:
+                throw new InvalidOperationException($"operator {_op} has no kernel");
+        }
+    }
+}

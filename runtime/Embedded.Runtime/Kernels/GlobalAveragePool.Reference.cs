@@ -1,0 +1,24 @@
+using Embedded.Runtime.Model;
+
+namespace Embedded.Runtime.Kernels;
+
+/// <summary>Global average pooling kernels (squeeze-excite and classifier heads).</summary>
+public static partial class GlobalAveragePool
+{
+    /// <summary>out[n,c] = zp_out[c] + M[c]·(Σ_hw x − H·W·zp_in[c]), M[c] = s_in[c] / (s_out[c]·H·W).</summary>
+    public static void Reference(QuantizedInput input, QuantizedOutput output, GlobalAveragePoolParams p)
+    {
+        int batches = input.Shape[0], cells = input.Shape[1] * input.Shape[2], channels = input.Shape[3];
+        for (int n = 0; n < batches; n++)
+        for (int c = 0; c < channels; c++)
+        {
+            long sum = 0;
+            for (int i = 0; i < cells; i++)
+                sum += input[(n * cells + i) * channels + c];
+            sum -= (long)cells * input.ZeroPoint(c);
+            var m = Add.Pick(p.Multipliers, c);
+            long q = output.ZeroPoint(c) + (long)OutputStageMath.Requantize(sum, m, p.Rounding, input.IsWide);
+            output.Store(n * channels + c, Add.Clamp(q, output.Type.MinValue(), output.Type.MaxValue()));
+        }
+    }
+}
