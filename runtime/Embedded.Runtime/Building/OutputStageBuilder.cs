@@ -61,7 +61,7 @@ public static class OutputStageBuilder
         return new OutputStage(activation, rounding, multipliers, gates, min, max);
     }
 
-    private const double OutputStageGate = 1 << 15;
+    private const double OutputStageGate = Kernels.OutputStageMath.GateOne;
 
     /// <summary>Accumulator scales of a conv/FC: s_in · s_w[c] (per-tensor input scale).</summary>
     public static double[] AccumulatorScales(float inputScale, QuantizationParams weights, int outputChannels)

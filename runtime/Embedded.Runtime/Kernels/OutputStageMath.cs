@@ -9,10 +9,13 @@ namespace Embedded.Runtime.Kernels;
 /// </summary>
 public static class OutputStageMath
 {
-    /// <summary>0.5 in Q15: the h-sigmoid gate is clamp(x/6 + 0.5, 0, 1).</summary>
-    public const int GateHalf = 1 << 14;
-    public const int GateOne = 1 << 15;
-    public const int GateBits = 15;
+    /// <summary>
+    /// The h-sigmoid gate clamp(x/6 + 0.5, 0, 1) is a Q22 fixed-point number: fine enough that int16 outputs
+    /// stay within one step of the real function, small enough that acc · gate fits in 64 bits.
+    /// </summary>
+    public const int GateBits = 22;
+    public const int GateOne = 1 << GateBits;
+    public const int GateHalf = 1 << (GateBits - 1);
 
     /// <summary>
     /// Output value (zero point added, clamped) for accumulator <paramref name="acc"/> of output channel
@@ -25,12 +28,8 @@ public static class OutputStageMath
         switch (stage.Activation)
         {
             case FusedActivation.HardSwish:
-            {
-                int gate = Gate(stage, channel, acc);
-                long gated = FixedPoint.RoundingShiftRight(acc * gate, GateBits);
-                y = Requantize(gated, m, stage.Rounding, wide);
+                y = HardSwish(stage, channel, acc, m, wide);
                 break;
-            }
             case FusedActivation.HardSigmoid:
                 y = FixedPoint.MultiplyByQuantizedMultiplier(Gate(stage, channel, acc), m.Multiplier, m.Shift, stage.Rounding);
                 break;
@@ -44,7 +43,23 @@ public static class OutputStageMath
         return q < min ? min : q > max ? max : (int)q;
     }
 
-    /// <summary>Q15 h-sigmoid gate: clamp(round(acc · G) + 0.5, 0, 1) with G = s_acc·2^15/6 (single rounding, 64-bit).</summary>
+    /// <summary>
+    /// x · gate: saturated gates are exact (x for x ≥ 3, 0 for x ≤ −3). In between, the gate is folded into
+    /// the multiplier (gm = gate·M / 2^22, below 2^31) and acc·gm is rounded once — no intermediate rounding
+    /// to accumulator units, which would cost whole output steps when s_acc &gt; s_out. There |x| &lt; 3, so the
+    /// accumulator fits in 32 bits whenever s_acc &gt; 1.4e-9 (the converter guarantees it).
+    /// </summary>
+    public static long HardSwish(OutputStage stage, int channel, long acc, QuantizedMultiplier m, bool wide)
+    {
+        int gate = Gate(stage, channel, acc);
+        if (gate == GateOne) return Requantize(acc, m, stage.Rounding, wide);
+        if (gate == 0) return 0;
+        long gatedMultiplier = FixedPoint.RoundingShiftRight((long)gate * m.Multiplier, GateBits);
+        long acc32 = acc > int.MaxValue ? int.MaxValue : acc < int.MinValue ? int.MinValue : acc;
+        return FixedPoint.SaturateToInt32(FixedPoint.MultiplyExact64(acc32, gatedMultiplier, m.Shift));
+    }
+
+    /// <summary>Q22 h-sigmoid gate: clamp(round(acc · G) + 0.5, 0, 1) with G = s_acc·2^22/6 (single rounding, 64-bit).</summary>
     public static int Gate(OutputStage stage, int channel, long acc)
     {
         var g = stage.GateMultipliers[stage.GateMultipliers.Length == 1 ? 0 : channel];

@@ -12,8 +12,8 @@ public enum FusedActivation : byte
     Relu = 1,
     /// <summary>Clamp to the quantized [0, 6].</summary>
     Relu6 = 2,
-    /// <summary>clamp(x/6 + 1/2, 0, 1): Q15 gate from the accumulator, then requantized.</summary>
+    /// <summary>clamp(x/6 + 1/2, 0, 1): Q22 gate from the accumulator, then requantized.</summary>
     HardSigmoid = 3,
-    /// <summary>x · clamp(x/6 + 1/2, 0, 1): accumulator times the Q15 gate, then requantized.</summary>
+    /// <summary>x · clamp(x/6 + 1/2, 0, 1): accumulator times the Q22 gate, then requantized.</summary>
     HardSwish = 4,
 }

@@ -12,9 +12,9 @@ public sealed class OutputStage
 {
     public FusedActivation Activation { get; }
     public RoundingMode Rounding { get; }
-    /// <summary>Accumulator → output units (HardSigmoid: Q15 gate → output units).</summary>
+    /// <summary>Accumulator → output units (HardSigmoid: Q22 gate → output units).</summary>
     public QuantizedMultiplier[] Multipliers { get; }
-    /// <summary>Accumulator → Q15 units of x/6, for HardSigmoid and HardSwish; empty otherwise.</summary>
+    /// <summary>Accumulator → Q22 units of x/6, for HardSigmoid and HardSwish; empty otherwise.</summary>
     public QuantizedMultiplier[] GateMultipliers { get; }
     /// <summary>Inclusive output clamps in quantized units (zero point included).</summary>
     public int[] ClampMin { get; }

@@ -64,13 +64,13 @@ public static class FixedPoint
     }
 
     /// <summary>round(x · multiplier · 2^(shift−31)) with one 64-bit product, for values known to fit (gates, scales).</summary>
-    public static long MultiplyExact64(long x, int multiplier, int shift)
+    public static long MultiplyExact64(long x, long multiplier, int shift)
     {
         int totalShift = 31 - shift;
         return (x * multiplier + (1L << (totalShift - 1))) >> totalShift;
     }
 
-    /// <summary>Arithmetic right shift rounding half up (towards +∞), as used for Q15 products.</summary>
+    /// <summary>Arithmetic right shift rounding half up (towards +∞), as used for Q22 gate products.</summary>
     public static long RoundingShiftRight(long x, int shift) => shift == 0 ? x : (x + (1L << (shift - 1))) >> shift;
 
     public static int SaturateToInt32(long x) => x > int.MaxValue ? int.MaxValue : x < int.MinValue ? int.MinValue : (int)x;
