@@ -82,7 +82,7 @@ public sealed class ConvolutionTests
         }
         // Guard against a vacuous sweep: ReLU-like activations clamp about half their outputs by design,
         // but a large share must land strictly inside the clamps.
-                Assert.IsTrue(interior > total * 35 / 100, $"only {interior} of {total} outputs were unclamped");
+        Assert.IsTrue(interior > total * 35 / 100, $"only {interior} of {total} outputs were unclamped");
     }
 
     [TestMethod]

@@ -1,0 +1,167 @@
+using System;
+using System.Linq;
+using Embedded.Runtime.Building;
+using Embedded.Runtime.Kernels;
+using Embedded.Runtime.Model;
+using Embedded.Runtime.Quantization;
+using Embedded.Runtime.Tests.Support;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Embedded.Runtime.Tests.Kernels;
+
+/// <summary>Concat, Pad, Reshape, Softmax, Quantize and Dequantize.</summary>
+[TestClass]
+public sealed class DataMovementTests
+{
+    [TestMethod]
+    public void Concat_PlacesEachInputAlongEveryAxis_AndRescalesWhenScalesDiffer()
+    {
+        var random = new Random(50);
+        for (int axis = 0; axis < 4; axis++)
+        {
+            var shapes = new[] { new[] { 2, 3, 4, 5 }, new[] { 2, 3, 4, 5 } };
+            shapes[1][axis] = 2;
+            var outShape = (int[])shapes[0].Clone();
+            outShape[axis] += 2;
+            var q = QuantizationParams.PerTensor(0.1f, 4);
+            var q2 = QuantizationParams.PerTensor(0.05f, -2);
+            byte[] a = TestKit.RandomValues(random, 120, ElementType.Int8);
+            int countB = shapes[1].Aggregate(1, (x, y) => x * y), countOut = outShape.Aggregate(1, (x, y) => x * y);
+            byte[] b = TestKit.RandomValues(random, countB, ElementType.Int8);
+            var output = new byte[countOut];
+            var p = new ConcatParams { Axis = axis, InputMultipliers = new[] { new QuantizedMultiplier(0, 0), OutputStageBuilder.Requantize(q2, q, 1)[0] } };
+            var outView = new QuantizedOutput(output, ElementType.Int8, outShape, q.ZeroPoints);
+            Concat.ReferenceOne(new QuantizedInput(a, ElementType.Int8, shapes[0], q.ZeroPoints), 0, 0, outView, p);
+            Concat.ReferenceOne(new QuantizedInput(b, ElementType.Int8, shapes[1], q2.ZeroPoints), 1, shapes[0][axis], outView, p);
+            for (int i = 0; i < countOut; i++)
+            {
+                var coord = Coordinates(i, outShape);
+                int actual = (sbyte)output[i];
+                if (coord[axis] < shapes[0][axis])
+                    Assert.AreEqual((int)(sbyte)a[Flat(coord, shapes[0])], actual, $"axis {axis} element {i}");
+                else
+                {
+                    coord[axis] -= shapes[0][axis];
+                    double real = 0.05 * ((sbyte)b[Flat(coord, shapes[1])] + 2);
+                    int expected = (int)Math.Max(-128, Math.Min(127, Math.Round(real / 0.1, MidpointRounding.AwayFromZero) + 4));
+                    Assert.IsTrue(Math.Abs(expected - actual) <= 1, $"axis {axis} element {i}: {actual} vs {expected}");
+                }
+            }
+        }
+    }
+
+    [TestMethod]
+    public void Pad_FillsTheZeroPointAndCopiesTheInside_PerChannelFill()
+    {
+        var random = new Random(51);
+        var inShape = new[] { 1, 3, 4, 5 };
+        byte[] input = TestKit.RandomValues(random, 60, ElementType.UInt8);
+        var zps = new[] { 10, 20, 30, 40, 50 };
+        var p = new PadParams { Before = new[] { 0, 1, 0, 0 }, After = new[] { 0, 2, 3, 0 } };
+        var outShape = new[] { 1, 6, 7, 5 };
+        var output = new byte[210];
+        Pad.Reference(new QuantizedInput(input, ElementType.UInt8, inShape, zps), new QuantizedOutput(output, ElementType.UInt8, outShape, zps), p);
+        for (int i = 0; i < 210; i++)
+        {
+            var c = Coordinates(i, outShape);
+            bool inside = c[1] >= 1 && c[1] < 4 && c[2] < 4;
+            int expected = inside ? input[Flat(new[] { 0, c[1] - 1, c[2], c[3] }, inShape)] : zps[c[3]];
+            Assert.AreEqual(expected, output[i], $"element {i}");
+        }
+    }
+
+    [TestMethod]
+    public void Reshape_CopiesBytes_AndInPlaceIsANoOp()
+    {
+        var data = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();
+        var copy = new byte[32];
+        Reshape.Reference(data, copy);
+        CollectionAssert.AreEqual(data, copy);
+        Reshape.Reference(data, data);
+        CollectionAssert.AreEqual(copy, data);
+        // Overlapping but shifted buffers behave like memmove.
+        var buffer = Enumerable.Range(0, 40).Select(i => (byte)i).ToArray();
+        Reshape.Reference(buffer.AsSpan(0, 32), buffer.AsSpan(8, 32));
+        CollectionAssert.AreEqual(copy, buffer.Skip(8).ToArray());
+    }
+
+    [TestMethod]
+    public void Softmax_MatchesTheRealSoftmax_ForFloatInt8AndUInt8Outputs()
+    {
+        var random = new Random(52);
+        for (int trial = 0; trial < 50; trial++)
+        {
+            var inType = random.Next(2) == 0 ? ElementType.Int8 : ElementType.UInt8;
+            float inScale = (float)(0.02 + random.NextDouble() * 0.2);
+            int inZp = TestKit.RandomZeroPoints(random, 1, inType)[0];
+            int rows = random.Next(1, 4), depth = random.Next(1, 1002);
+            byte[] input = TestKit.RandomValues(random, rows * depth, inType);
+            var p = new SoftmaxParams { Beta = 1, ExpTable = SoftmaxParams.BuildExpTable(inScale, 1) };
+            var view = new QuantizedInput(input, inType, new[] { rows, depth }, new[] { inZp });
+            var floats = new byte[rows * depth * 4];
+            var int8 = new byte[rows * depth];
+            var uint8 = new byte[rows * depth];
+            Softmax.Reference(view, floats, ElementType.Float32, 1, 0, p);
+            Softmax.Reference(view, int8, ElementType.Int8, 1f / 256, -128, p);
+            Softmax.Reference(view, uint8, ElementType.UInt8, 1f / 256, 0, p);
+            var probabilities = Elements.AsFloats(floats).ToArray();
+            for (int r = 0; r < rows; r++)
+            {
+                var logits = Enumerable.Range(0, depth).Select(i => inScale * (double)(TestKit.Load(input, inType, r * depth + i) - inZp)).ToArray();
+                double max = logits.Max();
+                double sum = logits.Sum(l => Math.Exp(l - max));
+                Assert.AreEqual(1.0, probabilities.Skip(r * depth).Take(depth).Sum(), 1e-4);
+                for (int i = 0; i < depth; i++)
+                {
+                    double expected = Math.Exp(logits[i] - max) / sum;
+                    Assert.AreEqual(expected, probabilities[r * depth + i], 1e-6 + expected * 1e-5, $"trial {trial} float");
+                    Assert.IsTrue(Math.Abs((sbyte)int8[r * depth + i] - Math.Min(127, Math.Round(expected * 256) - 128)) <= 1, $"trial {trial} int8");
+                    Assert.IsTrue(Math.Abs(uint8[r * depth + i] - Math.Min(255, Math.Round(expected * 256))) <= 1, $"trial {trial} uint8");
+                }
+            }
+        }
+    }
+
+    [TestMethod]
+    public void Quantize_FromFloat_RoundsHalfAwayAndSaturates_NaNBecomesZeroPoint()
+    {
+        var input = new[] { 0f, 0.25f, -0.25f, 0.75f, 1000f, -1000f, float.NaN, float.PositiveInfinity, 0.049f };
+        var output = new byte[input.Length];
+        Quantize.FromFloatReference(input, new QuantizedOutput(output, ElementType.Int8, new[] { input.Length }, new[] { 3 }), new[] { 0.5f });
+        // 0.25/0.5 = 0.5 → 1 (away), −0.5 → −1, 1.5 → 2; +3 zero point.
+        CollectionAssert.AreEqual(new[] { 3, 4, 2, 5, 127, -128, 3, 127, 3 }, output.Select(b => (int)(sbyte)b).ToArray());
+    }
+
+    [TestMethod]
+    public void Quantize_Requantize_UInt8PixelsToInt8_IsExactForAShiftOf128()
+    {
+        var input = Enumerable.Range(0, 256).Select(i => (byte)i).ToArray();
+        var output = new byte[256];
+        var p = new QuantizeParams { Multipliers = new[] { QuantizedMultiplier.FromDouble(1.0) } };
+        Quantize.RequantizeReference(new QuantizedInput(input, ElementType.UInt8, new[] { 256 }, new[] { 128 }), new QuantizedOutput(output, ElementType.Int8, new[] { 256 }, new[] { 0 }), p);
+        CollectionAssert.AreEqual(Enumerable.Range(-128, 256).ToArray(), output.Select(b => (int)(sbyte)b).ToArray());
+    }
+
+    [TestMethod]
+    public void Dequantize_IsScaleTimesOffset_PerChannel()
+    {
+        var input = new byte[] { 0, 10, 255, 128, 7, 200 };
+        var output = new float[6];
+        Dequantize.Reference(new QuantizedInput(input, ElementType.UInt8, new[] { 2, 3 }, new[] { 0, 10, 128 }), output, new[] { 0.5f, 0.25f, 2f });
+        CollectionAssert.AreEqual(new[] { 0f, 0f, 254f, 64f, -0.75f, 144f }, output);
+    }
+
+    private static int[] Coordinates(int index, int[] shape)
+    {
+        var c = new int[shape.Length];
+        for (int d = shape.Length - 1; d >= 0; d--) { c[d] = index % shape[d]; index /= shape[d]; }
+        return c;
+    }
+
+    private static int Flat(int[] coord, int[] shape)
+    {
+        int i = 0;
+        for (int d = 0; d < shape.Length; d++) i = i * shape[d] + coord[d];
+        return i;
+    }
+}
