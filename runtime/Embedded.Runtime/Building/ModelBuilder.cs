@@ -51,6 +51,9 @@ public sealed class ModelBuilder
         return t;
     }
 
+    /// <summary>Marks an existing tensor as a model input (for rebuilding a definition).</summary>
+    public void MarkInput(int tensor) => _inputs.Add(tensor);
+
     public void AddOperator(OperatorCode code, string name, int[] inputs, int[] outputs, OperatorParams parameters) =>
         _operators.Add(new OperatorDefinition(code, name, inputs, outputs, parameters));
 

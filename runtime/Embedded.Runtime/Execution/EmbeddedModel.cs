@@ -37,19 +37,8 @@ public sealed class EmbeddedModel
 
     public static EmbeddedModel Load(Stream stream, ModelReadOptions? options = null) => new(ModelReader.Read(stream, options));
 
-    public static EmbeddedModel Load(string path, ModelReadOptions? options = null)
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (FileNotFoundException)
-        {
-            throw new FileNotFoundException($"model file '{path}' does not exist", path);
-        }
-        return Load(bytes, options);
-    }
+    /// <summary>Loads a file; a missing file raises the BCL's FileNotFoundException / DirectoryNotFoundException.</summary>
+    public static EmbeddedModel Load(string path, ModelReadOptions? options = null) => Load(File.ReadAllBytes(path), options);
 
     /// <summary>Wraps an already validated definition (e.g. fresh from a <see cref="Building.ModelBuilder"/>).</summary>
     public static EmbeddedModel FromDefinition(ModelDefinition definition)
