@@ -139,6 +139,7 @@ public static class ModelValidator
             throw new ModelFormatException("plan.offsets", $"{plan.Offsets.Length} offsets for {tensors.Count} tensors");
         var lifetimes = TensorLifetimes.Compute(tensors, model.Operators, model.Inputs, model.Outputs);
         var placed = new List<int>();
+        long extent = 0;
         for (int t = 0; t < tensors.Count; t++)
         {
             string f = $"plan.offsets[{t}] ({tensors[t]})";
@@ -153,7 +154,12 @@ public static class ModelValidator
             if ((long)offset + tensors[t].ByteLength > plan.ArenaBytes)
                 throw new ModelFormatException(f, $"[{offset}, {(long)offset + tensors[t].ByteLength}) exceeds the {plan.ArenaBytes}-byte arena");
             placed.Add(t);
+            extent = Math.Max(extent, (long)offset + tensors[t].ByteLength);
         }
+        // The arena is allocated from this number: it must be what the tensors need, not an arbitrary claim.
+        long expectedArena = (extent + MemoryPlan.Alignment - 1) / MemoryPlan.Alignment * MemoryPlan.Alignment;
+        if (plan.ArenaBytes != expectedArena)
+            throw new ModelFormatException("plan.arenaBytes", $"{plan.ArenaBytes} bytes, but the planned tensors end at {extent} (expected {expectedArena})");
         for (int i = 0; i < placed.Count; i++)
         for (int j = i + 1; j < placed.Count; j++)
         {
