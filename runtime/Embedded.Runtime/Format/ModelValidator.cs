@@ -156,10 +156,6 @@ public static class ModelValidator
             placed.Add(t);
             extent = Math.Max(extent, (long)offset + tensors[t].ByteLength);
         }
-        // The arena is allocated from this number: it must be what the tensors need, not an arbitrary claim.
-        long expectedArena = (extent + MemoryPlan.Alignment - 1) / MemoryPlan.Alignment * MemoryPlan.Alignment;
-        if (plan.ArenaBytes != expectedArena)
-            throw new ModelFormatException("plan.arenaBytes", $"{plan.ArenaBytes} bytes, but the planned tensors end at {extent} (expected {expectedArena})");
         for (int i = 0; i < placed.Count; i++)
         for (int j = i + 1; j < placed.Count; j++)
         {
@@ -170,6 +166,10 @@ public static class ModelValidator
             if (IsPermittedInPlace(model, lifetimes, a, b) || IsPermittedInPlace(model, lifetimes, b, a)) continue;
             throw new ModelFormatException($"plan.offsets[{b}]", $"{tensors[b]} at {ob} overlaps {tensors[a]} at {oa} while both are live");
         }
+        // The arena is allocated from this number: it must be what the tensors need, not an arbitrary claim.
+        long expectedArena = (extent + MemoryPlan.Alignment - 1) / MemoryPlan.Alignment * MemoryPlan.Alignment;
+        if (plan.ArenaBytes != expectedArena)
+            throw new ModelFormatException("plan.arenaBytes", $"{plan.ArenaBytes} bytes, but the planned tensors end at {extent} (expected {expectedArena})");
     }
 
     /// <summary>
