@@ -258,7 +258,7 @@ public static class SyntheticMobileNetV3
             int flat = _b.AddActivation("head/flatten", ElementType.Int8, new[] { 1, 2 * _o.HeadChannels }, swishQ);
             _b.AddOperator(OperatorCode.Reshape, "head/flatten", new[] { swish }, new[] { flat }, NoParams.Instance);
             int hidden = FullyConnected(flat, new[] { 1, _o.HiddenChannels }, FusedActivation.HardSwish, PerTensor(ElementType.Int8), "classifier/hidden");
-            var logitsQ = PerTensor(ElementType.Int8, 12);
+            var logitsQ = PerTensor(ElementType.Int8, 40);
             int logits = FullyConnected(hidden, new[] { 1, _o.Classes }, FusedActivation.None, logitsQ, "classifier/logits");
 
             int probabilities = _b.AddActivation("probabilities", ElementType.UInt8, new[] { 1, _o.Classes }, QuantizationParams.PerTensor(1f / 256, 0));

@@ -1,0 +1,26 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using Embedded.Converter.Cli.Commands;
+
+namespace Embedded.Converter.Cli;
+
+/// <summary>The `emb` command line: one subcommand per file in Commands/.</summary>
+public static class Program
+{
+    public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
+
+    /// <summary>Runs the CLI with explicit writers (what tests call).</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var verbose = new Option<bool>("--verbose") { Description = "Show stack traces on errors", Recursive = true };
+        var root = new RootCommand("Embedded: int8 CNN models for boards — inspect and run .emb models")
+        {
+            verbose,
+        };
+        root.Subcommands.Add(DemoCommand.Create(output, error, verbose));
+        root.Subcommands.Add(InspectCommand.Create(output, error, verbose));
+        var parse = root.Parse(args);
+        return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+    }
+}
