@@ -178,6 +178,20 @@ internal static class OperatorValidator
         v.Clamps("params.output", stage.ClampMin, stage.ClampMax, channels, output.Type);
     }
 
+    /// <summary>What Conv2D and DepthwiseConv2D share once their weights are checked: output shape, channel
+    /// quantization, bias and output stage.</summary>
+    private static void ConvolutionOutput(Context v, TensorDefinition input, TensorDefinition w, TensorDefinition output, int cout,
+        int strideH, int strideW, int dilationH, int dilationW, Padding2D pad, OutputStage stage)
+    {
+        int oh = ConvOutputSize(v, "params.padding", input.Shape[1], w.Shape[1], strideH, dilationH, pad.Top, pad.Bottom);
+        int ow = ConvOutputSize(v, "params.padding", input.Shape[2], w.Shape[2], strideW, dilationW, pad.Left, pad.Right);
+        v.Shape(output, "outputs[0]", input.Shape[0], oh, ow, cout);
+        v.ChannelQuantization(input, "inputs[0]", input.Shape[3]);
+        v.ChannelQuantization(output, "outputs[0]", cout);
+        Bias(v, cout);
+        Stage(v, stage, output, cout);
+    }
+
     private static void ValidateConv(Context v, Conv2DParams? p0)
     {
         var p = v.Params(p0);
@@ -193,13 +207,7 @@ internal static class OperatorValidator
         v.Positive("params.groups", p.Groups);
         if (cin % p.Groups != 0 || cout % p.Groups != 0) throw v.Fail("params.groups", $"{p.Groups} groups do not divide {cin} input and {cout} output channels");
         if (w.Shape[3] != cin / p.Groups) throw v.Fail("inputs[1]", $"weights {w} have {w.Shape[3]} input channels per group, expected {cin / p.Groups}");
-        int oh = ConvOutputSize(v, "params.padding", input.Shape[1], w.Shape[1], p.StrideH, p.DilationH, p.Padding.Top, p.Padding.Bottom);
-        int ow = ConvOutputSize(v, "params.padding", input.Shape[2], w.Shape[2], p.StrideW, p.DilationW, p.Padding.Left, p.Padding.Right);
-        v.Shape(output, "outputs[0]", input.Shape[0], oh, ow, cout);
-        v.ChannelQuantization(input, "inputs[0]", cin);
-        v.ChannelQuantization(output, "outputs[0]", cout);
-        Bias(v, cout);
-        Stage(v, p.Output, output, cout);
+        ConvolutionOutput(v, input, w, output, cout, p.StrideH, p.StrideW, p.DilationH, p.DilationW, p.Padding, p.Output);
     }
 
     private static void ValidateDepthwise(Context v, DepthwiseConv2DParams? p0)
@@ -217,13 +225,7 @@ internal static class OperatorValidator
         int cout = (int)coutLong;
         Weights(v, w, 4, 3, cout);
         if (w.Shape[0] != 1 || w.Shape[3] != cout) throw v.Fail("inputs[1]", $"weights {w} must have shape [1, KH, KW, {cout}]");
-        int oh = ConvOutputSize(v, "params.padding", input.Shape[1], w.Shape[1], p.StrideH, p.DilationH, p.Padding.Top, p.Padding.Bottom);
-        int ow = ConvOutputSize(v, "params.padding", input.Shape[2], w.Shape[2], p.StrideW, p.DilationW, p.Padding.Left, p.Padding.Right);
-        v.Shape(output, "outputs[0]", input.Shape[0], oh, ow, cout);
-        v.ChannelQuantization(input, "inputs[0]", cin);
-        v.ChannelQuantization(output, "outputs[0]", cout);
-        Bias(v, cout);
-        Stage(v, p.Output, output, cout);
+        ConvolutionOutput(v, input, w, output, cout, p.StrideH, p.StrideW, p.DilationH, p.DilationW, p.Padding, p.Output);
     }
 
     private static void ValidateFullyConnected(Context v, FullyConnectedParams? p0)
@@ -325,6 +327,9 @@ internal static class OperatorValidator
         var output = v.Activation(v.Output(), "outputs[0]", 4);
         int c = input.Shape[3];
         v.Shape(output, "outputs[0]", input.Shape[0], 1, 1, c);
+        // 8-bit inputs requantize an int32 sum: 2^23 cells of ±255 is the most that cannot wrap.
+        if (input.Type != ElementType.Int16 && (long)input.Shape[1] * input.Shape[2] > 1 << 23)
+            throw v.Fail("inputs[0]", $"{input} has too many cells for an 8-bit global average");
         v.Rounding("params.rounding", p.Rounding);
         v.Multipliers("params.multipliers", p.Multipliers, c);
     }
