@@ -17,6 +17,7 @@ public static class OperatorRegistry
             BinaryOperator.Add(), BinaryOperator.Sub(), BinaryOperator.Mul(), BinaryOperator.Div(),
             new GlobalAveragePool(), new WindowPool(max: false), new WindowPool(max: true), new Gemm(), new MatMul(),
             new Flatten(), new Reshape(), new Concat(), new Pad(), new Identity("Identity"), new Identity("Dropout"), new Softmax(), new Transpose(),
+            new Normalize(), new Swish(), new FullyConnectedOp(),
             new ShapeOperator(), new Gather(), new Cast(), new ConstantOfShape(), new Slice(), new SqueezeUnsqueeze(unsqueeze: false), new SqueezeUnsqueeze(unsqueeze: true),
         };
         var map = new Dictionary<string, FloatOperator>();

@@ -14,7 +14,7 @@ public sealed class Conv : FloatOperator
 
     public override void Check(Node node)
     {
-        node.Attributes.AllowOnly("auto_pad", "dilations", "group", "kernel_shape", "pads", "strides");
+        node.Attributes.AllowOnly("auto_pad", "dilations", "group", "kernel_shape", "pads", "strides", InternalOps.ActivationAttribute);
         if (node.Inputs.Count < 2 || node.Inputs.Count > 3) throw new GraphException(node, $"expects 2 or 3 inputs, has {node.Inputs.Count}");
     }
 
@@ -69,6 +69,7 @@ public sealed class Conv : FloatOperator
                     TensorPrimitives.MultiplyAdd(cols.Slice(k * plane, plane), weights[k], dst, dst);
             }
         }
+        InternalOps.ApplyFusedActivation(node, output);
         return new[] { TensorData.FromFloats(new[] { n, cout, oh, ow }, output) };
     }
 

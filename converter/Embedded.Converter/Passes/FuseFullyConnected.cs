@@ -1,0 +1,46 @@
+using System.Linq;
+using Embedded.Converter.Float.Operators;
+using Embedded.Converter.Graph;
+
+namespace Embedded.Converter.Passes;
+
+/// <summary>
+/// Gemm (alpha 1, beta 1, no transA, constant B and C) becomes Emb.FullyConnected with weights [Cout, K]; a
+/// Flatten(axis 1) or Reshape to [N, −1] in front of it is absorbed, since FullyConnected reads rows anyway.
+/// </summary>
+public static class FuseFullyConnected
+{
+    public static int Run(ModelGraph graph)
+    {
+        int fused = 0;
+        foreach (var gemm in graph.Nodes.Where(n => n.OpType == "Gemm").ToList())
+        {
+            var a = gemm.Attributes;
+            if (a.Float("alpha", 1f) != 1f || a.Float("beta", 1f) != 1f || a.Int("transA", 0) != 0) continue;
+            var b = GraphEditing.ConstantOf(graph, gemm.Inputs[1]);
+            var c = gemm.HasInput(2) ? GraphEditing.ConstantOf(graph, gemm.Inputs[2]) : null;
+            if (b is null || (gemm.HasInput(2) && (c is null || c.Length != (a.Int("transB", 0) != 0 ? b.Shape[0] : b.Shape[1])))) continue;
+
+            var weights = a.Int("transB", 0) != 0 ? b : TensorData.FromFloats(new[] { b.Shape[1], b.Shape[0] }, Gemm.Transpose2D(b.Floats, b.Shape[0], b.Shape[1]));
+            var node = new Node(gemm.Name, InternalOps.FullyConnected, new[] { gemm.Inputs[0], GraphEditing.AddConstant(graph, gemm.Inputs[1] + "/fc", weights) }, gemm.Outputs);
+            if (c is not null) node.Inputs.Add(GraphEditing.AddConstant(graph, gemm.Name + "/fc_bias", TensorData.FromFloats(new[] { c.Length }, c.Floats)));
+
+            var flatten = GraphEditing.Producer(graph, gemm.Inputs[0]);
+            if (flatten is not null && GraphEditing.HasSingleConsumer(graph, gemm.Inputs[0]) && IsRowFlatten(graph, flatten))
+            {
+                node.Inputs[0] = flatten.Inputs[0];
+                graph.Nodes.Remove(flatten);
+            }
+            graph.Nodes[graph.Nodes.IndexOf(gemm)] = node;
+            fused++;
+        }
+        return fused;
+    }
+
+    private static bool IsRowFlatten(ModelGraph graph, Node node) => node.OpType switch
+    {
+        "Flatten" => node.Attributes.Int("axis", 1) == 1,
+        "Reshape" => GraphEditing.ConstantOf(graph, node.Inputs[1]) is { } shape && shape.Length == 2 && graph.Value(node.Outputs[0]).Shape![0] == graph.Value(node.Inputs[0]).Shape![0],
+        _ => false,
+    };
+}

@@ -1,0 +1,29 @@
+using System.Collections.Generic;
+using Embedded.Converter.Float;
+using Embedded.Converter.Graph;
+
+namespace Embedded.Converter.Passes;
+
+/// <summary>Runs the passes in order and re-analyses the graph; returns what each pass did, for the report.</summary>
+public static class GraphOptimizer
+{
+    public static IReadOnlyList<string> Run(ModelGraph graph, float[]? mean = null, float[]? std = null)
+    {
+        var log = new List<string>
+        {
+            $"removed {RemoveIdentities.Run(graph)} Identity/Dropout nodes",
+            $"fused {FuseFullyConnected.Run(graph)} Gemm into FullyConnected",
+            $"folded {FoldBatchNorm.Run(graph)} BatchNormalization nodes",
+            $"fused {FuseSwishPatterns.Run(graph)} x·h-sigmoid(x) / x·sigmoid(x) patterns",
+            $"fused {FuseActivations.Run(graph)} activations into Conv/FullyConnected",
+        };
+        var normalization = mean is not null && std is not null ? (mean, std) : FoldInputNormalization.FromMetadata(graph);
+        if (normalization is { } n)
+        {
+            FoldInputNormalization.Run(graph, n.mean, n.std);
+            log.Add($"input takes raw pixels: mean {string.Join(",", n.mean)}, std {string.Join(",", n.std)}");
+        }
+        GraphAnalysis.Run(graph);
+        return log;
+    }
+}
