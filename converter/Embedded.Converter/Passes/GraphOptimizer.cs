@@ -12,6 +12,7 @@ public static class GraphOptimizer
         var log = new List<string>
         {
             $"removed {RemoveIdentities.Run(graph)} Identity/Dropout nodes",
+            $"folded {FoldPadIntoConv.Run(graph)} zero Pad nodes into Conv padding",
             $"fused {FuseFullyConnected.Run(graph)} Gemm into FullyConnected",
             $"folded {FoldBatchNorm.Run(graph)} BatchNormalization nodes",
             $"fused {FuseSwishPatterns.Run(graph)} x·h-sigmoid(x) / x·sigmoid(x) patterns",

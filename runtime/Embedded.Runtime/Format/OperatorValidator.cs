@@ -449,11 +449,16 @@ internal static class OperatorValidator
         {
             if (input.IsConstant) throw v.Fail("inputs[0]", $"{input} must be an activation");
             if (p.Multipliers.Length != 0) throw v.Fail("params.multipliers", "quantizing float input takes no multipliers");
+            if (p.Offsets is null || p.Offsets.Length != 0) throw v.Fail("params.offsets", "quantizing float input takes no offsets");
         }
         else
         {
             v.Activation(input, "inputs[0]");
             v.Multipliers("params.multipliers", p.Multipliers, channels);
+            if (p.Offsets is null || p.Offsets.Length > 1 && p.Offsets.Length != channels)
+                throw v.Fail("params.offsets", $"has {p.Offsets?.Length ?? 0} entries, expected 0, 1 or {channels}");
+            foreach (int o in p.Offsets)
+                if (o < -QuantizeParams.MaxOffset || o > QuantizeParams.MaxOffset) throw v.Fail("params.offsets", $"offset {o} outside ±2^24");
         }
     }
 

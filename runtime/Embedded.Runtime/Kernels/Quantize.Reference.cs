@@ -29,7 +29,7 @@ public static partial class Quantize
         }
     }
 
-    /// <summary>Integer → integer requantization: zp_out[c] + M[c]·(x − zp_in[c]), saturated. Safe in place for equal element sizes.</summary>
+    /// <summary>Integer → integer requantization: zp_out[c] + offset[c] + M[c]·(x − zp_in[c]), saturated. Safe in place for equal element sizes.</summary>
     public static void RequantizeReference(QuantizedInput input, QuantizedOutput output, QuantizeParams p)
     {
         int channels = output.Channels;
@@ -39,7 +39,8 @@ public static partial class Quantize
         {
             int c = i % channels;
             var m = Add.Pick(p.Multipliers, c);
-            long q = output.ZeroPoint(c) + (long)FixedPoint.MultiplyByQuantizedMultiplier(input[i] - input.ZeroPoint(c), m.Multiplier, m.Shift, p.Rounding);
+            int offset = p.Offsets.Length == 0 ? 0 : Add.Pick(p.Offsets, c);
+            long q = output.ZeroPoint(c) + (long)offset + FixedPoint.MultiplyByQuantizedMultiplier(input[i] - input.ZeroPoint(c), m.Multiplier, m.Shift, p.Rounding);
             output.Store(i, Add.Clamp(q, min, max));
         }
     }

@@ -143,6 +143,18 @@ public sealed class DataMovementTests
     }
 
     [TestMethod]
+    public void Quantize_WithOffsets_NormalizesPixelsExactlyOnAnInt16Grid()
+    {
+        // (pixel − 127.5) / 127.5 as q16 = 2·pixel − 255 (scale 1/255); (pixel − 123.675) / 58.395 as 40·pixel − 4947.
+        var pixels = new byte[] { 0, 0, 127, 128, 255, 255 };
+        var output = new byte[12];
+        var p = new QuantizeParams { Multipliers = new[] { QuantizedMultiplier.FromDouble(2), QuantizedMultiplier.FromDouble(40) }, Offsets = new[] { -255, -4947 } };
+        Quantize.RequantizeReference(new QuantizedInput(pixels, ElementType.UInt8, new[] { 3, 2 }, new[] { 0 }), new QuantizedOutput(output, ElementType.Int16, new[] { 3, 2 }, new[] { 0 }), p);
+        var q = Enumerable.Range(0, 6).Select(i => TestKit.Load(output, ElementType.Int16, i)).ToArray();
+        CollectionAssert.AreEqual(new[] { -255, -4947, -1, 173, 255, 5253 }, q);
+    }
+
+    [TestMethod]
     public void Dequantize_IsScaleTimesOffset_PerChannel()
     {
         var input = new byte[] { 0, 10, 255, 128, 7, 200 };
