@@ -1,0 +1,80 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Embedded.Converter.Calibration;
+using Embedded.Converter.Float;
+using Embedded.Converter.Graph;
+using Embedded.Converter.Onnx;
+using Embedded.Converter.Passes;
+using Embedded.Converter.Quantization;
+using Embedded.Runtime.Model;
+
+namespace Embedded.Converter;
+
+/// <summary>Options for <see cref="ModelConverter"/>.</summary>
+public sealed class ConversionOptions
+{
+    public RangeMethod Method { get; init; } = RangeMethod.Percentile;
+    /// <summary>Overrides the model's preprocess.mean / preprocess.std metadata.</summary>
+    public float[]? Mean { get; init; }
+    public float[]? Std { get; init; }
+    public string[] Labels { get; init; } = Array.Empty<string>();
+    public string Name { get; init; } = "";
+    public string SourceHash { get; init; } = "";
+    public ISet<string> Int16Values { get; init; } = new HashSet<string>();
+    public Action<string>? Log { get; init; }
+    public Action<int, int>? Progress { get; init; }
+}
+
+/// <summary>What a conversion produced: the optimized float graph (the reference) and the quantized model.</summary>
+public sealed record ConversionResult(ModelGraph FloatGraph, QuantizedModel Quantized, IReadOnlyList<string> Log);
+
+/// <summary>ONNX → optimized float graph → calibration → int8 .emb definition.</summary>
+public static class ModelConverter
+{
+    public const string Producer = "emb 0.1.0";
+
+    /// <summary>Converts with calibration images given as uint8 HWC RGB pixels at the model's input size.</summary>
+    public static ConversionResult ConvertOnnx(byte[] onnx, IReadOnlyList<byte[]> calibrationPixels, ConversionOptions options)
+    {
+        var graph = OnnxImporter.Load(onnx, options.Name.Length > 0 ? options.Name : "model");
+        var log = GraphOptimizer.Run(graph, options.Mean, options.Std).ToList();
+        foreach (string line in log) options.Log?.Invoke(line);
+        if (!graph.Nodes.Any(n => n.OpType == Float.Operators.InternalOps.Normalize))
+            throw new GraphException("the model's input normalization is unknown: give --mean and --std (or preprocess.mean/std metadata)");
+        var shape = graph.Value(graph.Inputs[0]).Shape!;
+        var inputs = calibrationPixels.Select(p => PixelsToTensor(p, shape)).ToArray();
+        var stats = Calibrator.Run(graph, inputs, Quantizer.PerChannelCandidates(graph), done => options.Progress?.Invoke(done, 2 * inputs.Length));
+        var normalize = graph.Nodes.First(n => n.OpType == Float.Operators.InternalOps.Normalize);
+        var metadata = new ModelMetadata
+        {
+            Name = options.Name,
+            Producer = Producer,
+            SourceHash = options.SourceHash,
+            Labels = options.Labels,
+            Properties = graph.Metadata,
+            Preprocessing = new Preprocessing
+            {
+                Layout = InputLayout.Nhwc, Color = ColorOrder.Rgb, Resize = ResizeRule.ShorterSide, ResizeShorterSide = 256 * shape[2] / 224,
+                CropWidth = shape[3], CropHeight = shape[2],
+                Mean = normalize.Attributes.Tensor("mean").Floats, Std = normalize.Attributes.Tensor("std").Floats,
+            },
+        };
+        var quantized = Quantizer.Quantize(graph, stats, new QuantizerOptions { Method = options.Method, Int16Values = options.Int16Values, Metadata = metadata });
+        log.Add($"calibrated on {inputs.Length} images with {options.Method} ranges");
+        return new ConversionResult(graph, quantized, log);
+    }
+
+    /// <summary>uint8 HWC RGB pixels → float NCHW raw pixel values (what the normalized float graph takes).</summary>
+    public static TensorData PixelsToTensor(byte[] hwc, int[] nchw)
+    {
+        int c = nchw[1], h = nchw[2], w = nchw[3];
+        if (hwc.Length != c * h * w) throw new ArgumentException($"{hwc.Length} pixel bytes for a {w}×{h}×{c} input");
+        var x = new float[c * h * w];
+        for (int y = 0; y < h; y++)
+        for (int xx = 0; xx < w; xx++)
+        for (int ch = 0; ch < c; ch++)
+            x[(ch * h + y) * w + xx] = hwc[(y * w + xx) * c + ch];
+        return TensorData.FromFloats(new[] { 1, c, h, w }, x);
+    }
+}

@@ -1,0 +1,471 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Embedded.Converter.Calibration;
+using Embedded.Converter.Float.Operators;
+using Embedded.Converter.Graph;
+using Embedded.Runtime.Building;
+using Embedded.Runtime.Model;
+using Embedded.Runtime.Quantization;
+
+namespace Embedded.Converter.Quantization;
+
+/// <summary>The result of quantization: the .emb definition and how float values map to its tensors.</summary>
+public sealed class QuantizedModel
+{
+    public ModelDefinition Definition { get; }
+    public IReadOnlyDictionary<string, int> TensorOfValue { get; }
+
+    public QuantizedModel(ModelDefinition definition, IReadOnlyDictionary<string, int> tensorOfValue)
+    {
+        Definition = definition;
+        TensorOfValue = tensorOfValue;
+    }
+}
+
+/// <summary>
+/// Lowers the optimized float graph (NCHW, ONNX semantics) to an int8 .emb model (NHWC): chooses every
+/// activation's quantization from calibration statistics, quantizes weights per output channel after folding
+/// the input's (possibly per-channel) scales into them, computes biases and fixed-point output stages, and
+/// emits runtime operators through <see cref="ModelBuilder"/>, which plans memory and validates.
+/// </summary>
+public sealed class Quantizer
+{
+    private readonly ModelGraph _graph;
+    private readonly IReadOnlyDictionary<string, ActivationStatistics> _stats;
+    private readonly QuantizerOptions _options;
+    private readonly ModelBuilder _builder = new();
+    private readonly Dictionary<string, int> _tensorOf = new();
+    private readonly Dictionary<string, List<Node>> _consumers = new();
+
+    private Quantizer(ModelGraph graph, IReadOnlyDictionary<string, ActivationStatistics> stats, QuantizerOptions options)
+    {
+        _graph = graph;
+        _stats = stats;
+        _options = options;
+        foreach (var node in graph.Nodes)
+            foreach (string input in node.Inputs.Where(i => i.Length > 0))
+            {
+                if (!_consumers.TryGetValue(input, out var list)) _consumers[input] = list = new List<Node>();
+                list.Add(node);
+            }
+    }
+
+    public static QuantizedModel Quantize(ModelGraph graph, IReadOnlyDictionary<string, ActivationStatistics> stats, QuantizerOptions options) =>
+        new Quantizer(graph, stats, options).Run();
+
+    /// <summary>Values that the quantizer wants per-channel histograms of (all readers depthwise).</summary>
+    public static ISet<string> PerChannelCandidates(ModelGraph graph)
+    {
+        var result = new HashSet<string>();
+        foreach (var (name, info) in graph.Values)
+        {
+            if (info.IsConstant || graph.Outputs.Contains(name)) continue;
+            var readers = graph.Nodes.Where(n => n.Inputs.Contains(name)).ToList();
+            if (readers.Count > 0 && readers.All(n => IsDepthwise(graph, n) && n.Inputs[0] == name)) result.Add(name);
+        }
+        return result;
+    }
+
+    private static bool IsDepthwise(ModelGraph graph, Node node)
+    {
+        if (node.OpType != "Conv") return false;
+        var w = graph.Value(node.Inputs[1]).Shape!;
+        long group = node.Attributes.Int("group", 1);
+        return group > 1 && w[1] == 1 && group == graph.Value(node.Inputs[0]).Shape![1];
+    }
+
+    private QuantizedModel Run()
+    {
+        if (_graph.Inputs.Count != 1) throw new GraphException("the quantizer handles models with one input");
+        foreach (var node in _graph.Nodes) Lower(node);
+        foreach (string output in _graph.Outputs) EmitOutput(output);
+        var definition = _builder.Build(_options.Metadata);
+        return new QuantizedModel(definition, _tensorOf);
+    }
+
+    // ---- shapes and activation quantization -------------------------------------------------------------
+
+    private int[] FloatShape(string value) => _graph.Value(value).Shape ?? throw new GraphException($"value '{value}' has no shape");
+
+    /// <summary>NCHW → NHWC; other ranks keep their order.</summary>
+    private static int[] Nhwc(int[] shape) => shape.Length == 4 ? new[] { shape[0], shape[2], shape[3], shape[1] } : (int[])shape.Clone();
+
+    private ActivationStatistics Stats(string value) =>
+        _stats.TryGetValue(value, out var s) ? s : throw new GraphException($"no calibration statistics for '{value}'");
+
+    private bool WantsInt16(string value) =>
+        _options.Int16Values.Contains(value) || FeedsOutputDirectly(value);
+
+    private bool FeedsOutputDirectly(string value)
+    {
+        if (_graph.Outputs.Contains(value)) return true;
+        return _consumers.TryGetValue(value, out var readers) && readers.Count == 1 &&
+               readers[0].OpType is "Reshape" or "Flatten" && FeedsOutputDirectly(readers[0].Outputs[0]);
+    }
+
+    private static QuantizationParams Asymmetric8(double low, double high)
+    {
+        low = Math.Min(0, low); high = Math.Max(0, high);
+        double scale = Math.Max((high - low) / 255.0, 1e-8);
+        int zp = (int)Math.Clamp(Math.Round(-128 - low / scale), -128, 127);
+        return QuantizationParams.PerTensor((float)scale, zp);
+    }
+
+    private static float Symmetric16Scale(double low, double high) => (float)Math.Max(Math.Max(Math.Abs(low), Math.Abs(high)) / 32767.0, 1e-8);
+
+    /// <summary>Chooses type and quantization of an activation value from its statistics.</summary>
+    private (ElementType type, QuantizationParams q) ActivationQuantization(string value, string? fixedRange = null)
+    {
+        if (fixedRange == "HardSigmoid") return (ElementType.Int8, QuantizationParams.PerTensor(1f / 255, -128));
+        var s = Stats(value);
+        var (low, high) = RangeSelection.Select(s.Tensor!, _options.Method);
+        if (WantsInt16(value)) return (ElementType.Int16, QuantizationParams.PerTensor(Symmetric16Scale(low, high), 0));
+        if (_options.PerChannelDepthwiseInputs && s.PerChannel is not null)
+        {
+            var scales = new float[s.Channels];
+            var zps = new int[s.Channels];
+            for (int c = 0; c < s.Channels; c++)
+            {
+                var (l, h) = RangeSelection.Select(s.PerChannel[c], _options.Method);
+                var q = Asymmetric8(l, h);
+                scales[c] = q.Scales[0];
+                zps[c] = q.ZeroPoints[0];
+            }
+            return (ElementType.Int8, QuantizationParams.PerAxis(FloatShape(value).Length - 1 == 3 ? 3 : FloatShape(value).Length - 1, scales, zps));
+        }
+        return (ElementType.Int8, Asymmetric8(low, high));
+    }
+
+    private int AddActivation(string value, ElementType type, QuantizationParams q)
+    {
+        int t = _builder.AddActivation(value, type, Nhwc(FloatShape(value)), q);
+        _tensorOf[value] = t;
+        return t;
+    }
+
+    private int Tensor(Node node, string value) =>
+        _tensorOf.TryGetValue(value, out int t) ? t : throw new GraphException(node, $"input '{value}' is not an activation the quantizer has produced (constant operands are not supported here)");
+
+    private TensorDefinition Def(int tensor) => _builder.Tensor(tensor);
+
+    // ---- lowering per operator ---------------------------------------------------------------------------
+
+    private void Lower(Node node)
+    {
+        switch (node.OpType)
+        {
+            case InternalOps.Normalize: LowerNormalize(node); break;
+            case "Conv": LowerConv(node); break;
+            case InternalOps.FullyConnected: LowerFullyConnected(node); break;
+            case "GlobalAveragePool": LowerGlobalAveragePool(node); break;
+            case "Mul": LowerMul(node); break;
+            case "Add": LowerAdd(node); break;
+            case "Reshape":
+            case "Flatten": LowerReshape(node); break;
+            case "MaxPool":
+            case "AveragePool": LowerPool(node); break;
+            case "Relu": case "HardSwish": case "HardSigmoid": case "Sigmoid": case "Tanh": case InternalOps.Swish: case "Clip": case "LeakyRelu":
+                LowerTable(node); break;
+            case "Concat": LowerConcat(node); break;
+            default:
+                throw new GraphException(node, "this operator cannot be quantized yet");
+        }
+    }
+
+    /// <summary>
+    /// Raw uint8 pixels → exact normalized int16: q = k·pixel − k·mean with k making k·mean an integer
+    /// (docs/quantization.md, "Input normalization"). The model input becomes uint8 NHWC pixels.
+    /// </summary>
+    private void LowerNormalize(Node node)
+    {
+        string input = node.Inputs[0];
+        if (input != _graph.Inputs[0]) throw new GraphException(node, "normalization must read the model input");
+        var mean = node.Attributes.Tensor("mean").Floats;
+        var std = node.Attributes.Tensor("std").Floats;
+        int channels = mean.Length;
+        var shape = Nhwc(FloatShape(input));
+        int pixels = _builder.AddInput(input, ElementType.UInt8, shape, QuantizationParams.PerTensor(1f, 0));
+        _tensorOf[input] = pixels;
+        var k = new int[channels];
+        var offsets = new int[channels];
+        var scales = new float[channels];
+        for (int c = 0; c < channels; c++)
+        {
+            k[c] = ExactMultiplier(mean[c]);
+            offsets[c] = -(int)Math.Round(k[c] * (double)mean[c]);
+            scales[c] = (float)(1.0 / (k[c] * (double)std[c]));
+        }
+        int output = AddActivation(node.Outputs[0], ElementType.Int16, QuantizationParams.PerAxis(3, scales, new int[channels]));
+        _builder.AddOperator(OperatorCode.Quantize, node.Name, new[] { pixels }, new[] { output }, new QuantizeParams
+        {
+            Rounding = _options.Rounding,
+            Multipliers = k.Select(v => QuantizedMultiplier.FromDouble(v)).ToArray(),
+            Offsets = offsets,
+        });
+    }
+
+    /// <summary>The smallest k ≤ 128 with k·mean an integer (to 1e-4 pixel), else 128 (mean rounded to 1/128 pixel).</summary>
+    internal static int ExactMultiplier(float mean)
+    {
+        for (int k = 1; k <= 128; k++)
+            if (Math.Abs(k * (double)mean - Math.Round(k * (double)mean)) < 1e-4 * k) return k;
+        return 128;
+    }
+
+    /// <summary>Real scale of input channel c of a tensor (per tensor or per channel).</summary>
+    private static double InputScale(TensorDefinition t, int c) => t.Quantization!.ScaleAt(t.Quantization.IsPerAxis ? c : 0);
+
+    /// <summary>
+    /// Quantizes folded weights per output channel: q = round(W_eff / s), s = max|W_eff[o]| / 127, returning the
+    /// int8 bytes and the scales, which are the accumulator scales since the input scales are already folded in.
+    /// The scale never drops below |bias| / 2^29, so the int32 bias always fits (a channel whose weights are all
+    /// zero — pruned or dead — keeps its bias exactly that way).
+    /// </summary>
+    private static (byte[] data, float[] scales) QuantizeWeights(double[] weights, int outChannels, float[]? bias)
+    {
+        int per = weights.Length / outChannels;
+        var data = new byte[weights.Length];
+        var scales = new float[outChannels];
+        for (int o = 0; o < outChannels; o++)
+        {
+            double max = 0;
+            for (int i = 0; i < per; i++) max = Math.Max(max, Math.Abs(weights[o * per + i]));
+            double s = Math.Max(max / 127.0, Math.Abs(bias?[o] ?? 0f) / (1 << 29));
+            if (s <= 0) s = 1e-6;
+            scales[o] = (float)s;
+            for (int i = 0; i < per; i++)
+                data[o * per + i] = unchecked((byte)(sbyte)Math.Clamp(Math.Round(weights[o * per + i] / scales[o]), -127, 127));
+        }
+        return (data, scales);
+    }
+
+    private int AddBias(Node node, float[]? bias, float[] accScales)
+    {
+        var values = new int[accScales.Length];
+        for (int o = 0; o < values.Length; o++)
+        {
+            double q = Math.Round((bias?[o] ?? 0f) / (double)accScales[o]);
+            if (Math.Abs(q) > int.MaxValue / 2) throw new GraphException(node, $"bias of channel {o} does not fit in 32 bits at scale {accScales[o]:G3}");
+            values[o] = (int)q;
+        }
+        return _builder.AddConstant(node.Name + "/bias", new[] { values.Length }, values);
+    }
+
+    private (string activation, FusedActivation fused) Activation(Node node)
+    {
+        string name = node.Attributes.String(InternalOps.ActivationAttribute, "");
+        return (name, name switch
+        {
+            "" => FusedActivation.None,
+            "Relu" => FusedActivation.Relu,
+            "Relu6" => FusedActivation.Relu6,
+            "HardSigmoid" => FusedActivation.HardSigmoid,
+            "HardSwish" => FusedActivation.HardSwish,
+            _ => throw new GraphException(node, $"fused activation '{name}' has no fixed-point form"),
+        });
+    }
+
+    private void LowerConv(Node node)
+    {
+        int input = Tensor(node, node.Inputs[0]);
+        var inT = Def(input);
+        var w = GraphEditing_Constant(node, 1);
+        var bias = node.HasInput(2) ? GraphEditing_Constant(node, 2).Floats : null;
+        var x = FloatShape(node.Inputs[0]);
+        var g = SpatialGeometry.FromAttributes(node, x[2], x[3], w.Shape[2], w.Shape[3]);
+        int group = (int)node.Attributes.Int("group", 1);
+        int cout = w.Shape[0], cinG = w.Shape[1], kh = w.Shape[2], kw = w.Shape[3];
+        bool depthwise = IsDepthwise(_graph, node);
+        var (actName, fused) = Activation(node);
+        var (outType, outQ) = ActivationQuantization(node.Outputs[0], actName == "HardSigmoid" ? "HardSigmoid" : null);
+        int output = AddActivation(node.Outputs[0], outType, outQ);
+
+        // Folded weights in the runtime's layout: depthwise [1,KH,KW,Cout], otherwise OHWI [Cout,KH,KW,Cin/g].
+        var folded = new double[w.Length];
+        int coutG = cout / group;
+        for (int o = 0; o < cout; o++)
+        for (int i = 0; i < cinG; i++)
+        for (int ky = 0; ky < kh; ky++)
+        for (int kx = 0; kx < kw; kx++)
+        {
+            int inChannel = o / coutG * cinG + i;
+            double value = w.Floats[((o * cinG + i) * kh + ky) * kw + kx] * InputScale(inT, inChannel);
+            // Quantization runs per output channel, so build OHWI first and transpose for depthwise afterwards.
+            folded[((o * kh + ky) * kw + kx) * cinG + i] = value;
+        }
+        var (data, accScales) = QuantizeWeights(folded, cout, bias);
+        int weights;
+        var padding = new Padding2D(g.PadTop, g.PadLeft, g.PadBottom, g.PadRight);
+        var stage = OutputStageBuilder.Build(accScales.Select(s => (double)s).ToArray(), outQ, outType, fused, _options.Rounding);
+        if (depthwise)
+        {
+            var hwo = new byte[data.Length];
+            for (int o = 0; o < cout; o++)
+            for (int k = 0; k < kh * kw; k++)
+                hwo[k * cout + o] = data[o * kh * kw + k];
+            weights = _builder.AddConstant(node.Name + "/weights", ElementType.Int8, new[] { 1, kh, kw, cout },
+                QuantizationParams.PerAxis(3, accScales, new int[cout]), hwo);
+            int b = AddBias(node, bias, accScales);
+            _builder.AddOperator(OperatorCode.DepthwiseConv2D, node.Name, new[] { input, weights, b }, new[] { output }, new DepthwiseConv2DParams
+            {
+                StrideH = g.StrideH, StrideW = g.StrideW, DilationH = g.DilationH, DilationW = g.DilationW, Padding = padding,
+                DepthMultiplier = cout / group, Output = stage,
+            });
+        }
+        else
+        {
+            weights = _builder.AddConstant(node.Name + "/weights", ElementType.Int8, new[] { cout, kh, kw, cinG },
+                QuantizationParams.PerAxis(0, accScales, new int[cout]), data);
+            int b = AddBias(node, bias, accScales);
+            _builder.AddOperator(OperatorCode.Conv2D, node.Name, new[] { input, weights, b }, new[] { output }, new Conv2DParams
+            {
+                StrideH = g.StrideH, StrideW = g.StrideW, DilationH = g.DilationH, DilationW = g.DilationW, Padding = padding,
+                Groups = group, Output = stage,
+            });
+        }
+    }
+
+    private TensorData GraphEditing_Constant(Node node, int k) =>
+        _graph.Value(node.Inputs[k]).Constant ?? throw new GraphException(node, $"input {k} must be constant (weights, bias)");
+
+    private void LowerFullyConnected(Node node)
+    {
+        int input = Tensor(node, node.Inputs[0]);
+        var inT = Def(input);
+        var w = GraphEditing_Constant(node, 1);
+        var bias = node.HasInput(2) ? GraphEditing_Constant(node, 2).Floats : null;
+        int cout = w.Shape[0], depth = w.Shape[1];
+        var x = FloatShape(node.Inputs[0]);
+        // A flattened NCHW input has features ordered (c, h, w); the NHWC tensor holds them as (h, w, c).
+        int channels = x.Length == 4 ? x[1] : depth, cells = x.Length == 4 ? x[2] * x[3] : 1;
+        var (actName, fused) = Activation(node);
+        var (outType, outQ) = ActivationQuantization(node.Outputs[0], actName == "HardSigmoid" ? "HardSigmoid" : null);
+        int output = AddActivation(node.Outputs[0], outType, outQ);
+        var folded = new double[w.Length];
+        for (int o = 0; o < cout; o++)
+        for (int k = 0; k < depth; k++)
+        {
+            int c = k / cells, cell = k % cells;
+            folded[o * depth + cell * channels + c] = w.Floats[o * depth + k] * InputScale(inT, inT.Quantization!.IsPerAxis ? c : 0);
+        }
+        var (data, accScales) = QuantizeWeights(folded, cout, bias);
+        int weights = _builder.AddConstant(node.Name + "/weights", ElementType.Int8, new[] { cout, depth }, QuantizationParams.PerAxis(0, accScales, new int[cout]), data);
+        int b = AddBias(node, bias, accScales);
+        _builder.AddOperator(OperatorCode.FullyConnected, node.Name, new[] { input, weights, b }, new[] { output },
+            new FullyConnectedParams { Output = OutputStageBuilder.Build(accScales.Select(s => (double)s).ToArray(), outQ, outType, fused, _options.Rounding) });
+    }
+
+    private void LowerGlobalAveragePool(Node node)
+    {
+        int input = Tensor(node, node.Inputs[0]);
+        var inT = Def(input);
+        var (type, q) = ActivationQuantization(node.Outputs[0]);
+        int output = AddActivation(node.Outputs[0], type, q);
+        _builder.AddOperator(OperatorCode.GlobalAveragePool, node.Name, new[] { input }, new[] { output },
+            OutputStageBuilder.GlobalAveragePool(inT.Quantization!, q, inT.Shape[3], inT.Shape[1] * inT.Shape[2], _options.Rounding));
+    }
+
+    private void LowerMul(Node node)
+    {
+        int a = Tensor(node, node.Inputs[0]), b = Tensor(node, node.Inputs[1]);
+        var (type, q) = ActivationQuantization(node.Outputs[0]);
+        int output = AddActivation(node.Outputs[0], type, q);
+        int channels = Def(output).Shape[^1];
+        _builder.AddOperator(OperatorCode.Mul, node.Name, new[] { a, b }, new[] { output },
+            OutputStageBuilder.Mul(Def(a).Quantization!, Def(b).Quantization!, q, type, channels, _options.Rounding));
+    }
+
+    private void LowerAdd(Node node)
+    {
+        int a = Tensor(node, node.Inputs[0]), b = Tensor(node, node.Inputs[1]);
+        var (type, q) = ActivationQuantization(node.Outputs[0]);
+        if (Def(a).Type != type || Def(b).Type != type) throw new GraphException(node, "Add needs inputs and output of one element type");
+        int output = AddActivation(node.Outputs[0], type, q);
+        int channels = Def(output).Shape[^1];
+        _builder.AddOperator(OperatorCode.Add, node.Name, new[] { a, b }, new[] { output },
+            OutputStageBuilder.Add(Def(a).Quantization!, Def(b).Quantization!, q, type, channels, _options.Rounding, type == ElementType.Int16 ? 15 : 20));
+    }
+
+    /// <summary>Reshape/Flatten keep the bytes; only [N,C,1,1] ↔ [N,C] style reshapes keep the element order across NCHW → NHWC.</summary>
+    private void LowerReshape(Node node)
+    {
+        int input = Tensor(node, node.Inputs[0]);
+        var x = FloatShape(node.Inputs[0]);
+        if (x.Length == 4 && x[2] * x[3] != 1 && x[1] != 1)
+            throw new GraphException(node, $"reshaping [{string.Join(",", x)}] changes element order between NCHW and NHWC; only 1×1 spatial inputs are supported");
+        var inT = Def(input);
+        int output = AddActivation(node.Outputs[0], inT.Type, inT.Quantization!);
+        _builder.AddOperator(OperatorCode.Reshape, node.Name, new[] { input }, new[] { output }, NoParams.Instance);
+    }
+
+    private void LowerPool(Node node)
+    {
+        int input = Tensor(node, node.Inputs[0]);
+        var inT = Def(input);
+        var x = FloatShape(node.Inputs[0]);
+        var g = SpatialGeometry.FromAttributes(node, x[2], x[3], 1, 1);
+        if (node.OpType == "AveragePool" && node.Attributes.Int("count_include_pad", 0) != 0 && (g.PadTop | g.PadLeft | g.PadBottom | g.PadRight) != 0)
+            throw new GraphException(node, "count_include_pad = 1 with padding is not supported");
+        int output = AddActivation(node.Outputs[0], inT.Type, inT.Quantization!);
+        _builder.AddOperator(node.OpType == "MaxPool" ? OperatorCode.MaxPool2D : OperatorCode.AveragePool2D, node.Name, new[] { input }, new[] { output }, new Pool2DParams
+        {
+            FilterH = g.KernelH, FilterW = g.KernelW, StrideH = g.StrideH, StrideW = g.StrideW, Padding = new Padding2D(g.PadTop, g.PadLeft, g.PadBottom, g.PadRight),
+            ClampMin = new[] { inT.Type.MinValue() }, ClampMax = new[] { inT.Type.MaxValue() },
+        });
+    }
+
+    /// <summary>Standalone elementwise functions become 256-entry tables (one per channel group when scales are per channel).</summary>
+    private void LowerTable(Node node)
+    {
+        int input = Tensor(node, node.Inputs[0]);
+        var inT = Def(input);
+        if (inT.Type == ElementType.Int16) throw new GraphException(node, "a table activation needs an 8-bit input");
+        var op = Float.OperatorRegistry.For(node);
+        var (type, q) = ActivationQuantization(node.Outputs[0]);
+        if (type == ElementType.Int16) { type = ElementType.Int8; q = Asymmetric8(Stats(node.Outputs[0]).Min, Stats(node.Outputs[0]).Max); }
+        int output = AddActivation(node.Outputs[0], type, q);
+        var constants = node.Inputs.Select(i => i.Length == 0 ? null : _graph.Value(i).Constant).ToArray();
+        Func<double, double> f = v =>
+        {
+            var args = (TensorData?[])constants.Clone();
+            args[0] = TensorData.FromFloats(new[] { 1 }, new[] { (float)v });
+            return op.Execute(node, args)[0].Floats[0];
+        };
+        int channels = inT.Shape[^1];
+        int tables = inT.Quantization!.IsPerAxis ? channels : 1;
+        _builder.AddOperator(OperatorCode.TableLookup, node.Name, new[] { input }, new[] { output },
+            OutputStageBuilder.Table(f, inT.Quantization, inT.Type, q, type, channels, tables));
+    }
+
+    private void LowerConcat(Node node)
+    {
+        var inputs = node.Inputs.Select(i => Tensor(node, i)).ToArray();
+        int rank = FloatShape(node.Outputs[0]).Length;
+        int axis = (int)node.Attributes.Int("axis");
+        if (axis < 0) axis += rank;
+        int nhwcAxis = rank == 4 ? new[] { 0, 3, 1, 2 }[axis] : axis;
+        var (type, q) = ActivationQuantization(node.Outputs[0]);
+        if (q.IsPerAxis) q = Asymmetric8(Stats(node.Outputs[0]).Min, Stats(node.Outputs[0]).Max);
+        int output = AddActivation(node.Outputs[0], type, q);
+        var multipliers = inputs.Select(t =>
+        {
+            var qi = Def(t).Quantization!;
+            if (qi.IsPerAxis) throw new GraphException(node, "concatenated inputs must be quantized per tensor");
+            return qi.SameAs(q) ? new QuantizedMultiplier(0, 0) : QuantizedMultiplier.FromDouble((double)qi.Scales[0] / q.Scales[0]);
+        }).ToArray();
+        _builder.AddOperator(OperatorCode.Concat, node.Name, inputs, new[] { output }, new ConcatParams { Axis = nhwcAxis, Rounding = _options.Rounding, InputMultipliers = multipliers });
+    }
+
+    /// <summary>Model outputs are float32 (dequantized), named after the float graph's outputs.</summary>
+    private void EmitOutput(string value)
+    {
+        int t = _tensorOf.TryGetValue(value, out int found) ? found : throw new GraphException($"graph output '{value}' was not produced");
+        var q = Def(t);
+        string name = value;
+        // The quantized tensor carries the float value's name; the float output gets the model-facing name.
+        int output = _builder.AddActivation(name + ":float", ElementType.Float32, q.Shape, null);
+        _builder.AddOperator(OperatorCode.Dequantize, name + "/dequantize", new[] { t }, new[] { output }, NoParams.Instance);
+        _builder.MarkOutput(output);
+    }
+}
