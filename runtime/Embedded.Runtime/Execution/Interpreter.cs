@@ -3,6 +3,9 @@ using Embedded.Runtime.Model;
 
 namespace Embedded.Runtime.Execution;
 
+/// <summary>Sees each operator's output right after the operator ran (see <see cref="Interpreter.InvokeObserved"/>).</summary>
+public delegate void OperatorObserver(int operatorIndex, TensorDefinition output, ReadOnlySpan<byte> outputBytes);
+
 /// <summary>
 /// Runs a model: one arena sized by the memory plan, allocated here once; <see cref="Invoke"/> runs the
 /// operators in order and allocates nothing. Not thread-safe; use one per thread.
@@ -37,6 +40,25 @@ public sealed class Interpreter
 
     /// <summary>Model output <paramref name="index"/>; valid after <see cref="Invoke"/> until the next one.</summary>
     public Tensor Output(int index = 0) => _outputs[index];
+
+    /// <summary>
+    /// Runs every operator and calls <paramref name="afterOperator"/> with the operator index and the bytes of its
+    /// output while they are still in the arena — for diagnostics (per-layer error tables), not for production.
+    /// </summary>
+    public void InvokeObserved(OperatorObserver afterOperator)
+    {
+        if (afterOperator is null) throw new ArgumentNullException(nameof(afterOperator));
+        Span<byte> arena = _arena;
+        var operators = _model.Operators;
+        var definition = _model.Definition;
+        for (int i = 0; i < operators.Length; i++)
+        {
+            operators[i].Invoke(arena);
+            int output = definition.Operators[i].Outputs[0];
+            var tensor = definition.Tensors[output];
+            afterOperator(i, tensor, arena.Slice(definition.Plan.Offsets[output], tensor.ByteLength));
+        }
+    }
 
     /// <summary>Runs every operator once. Allocates nothing.</summary>
     public void Invoke()
