@@ -19,7 +19,8 @@ internal static class CliErrors
         {
             return action();
         }
-        catch (Exception e) when (e is ModelFormatException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or ArgumentOutOfRangeException)
+        catch (Exception e) when (e is ModelFormatException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
+                                   or ArgumentException or FormatException or Embedded.Converter.Graph.GraphException or Embedded.Imaging.ImageFormatException)
         {
             error.WriteLine($"error: {e.Message}");
             if (verbose) error.WriteLine(e);

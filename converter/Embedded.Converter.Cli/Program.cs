@@ -14,12 +14,16 @@ public static class Program
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var verbose = new Option<bool>("--verbose") { Description = "Show stack traces on errors", Recursive = true };
-        var root = new RootCommand("Embedded: int8 CNN models for boards — inspect and run .emb models")
+        var root = new RootCommand("Embedded: convert float CNNs to int8 .emb models and run them")
         {
             verbose,
         };
         root.Subcommands.Add(DemoCommand.Create(output, error, verbose));
         root.Subcommands.Add(InspectCommand.Create(output, error, verbose));
+        root.Subcommands.Add(ConvertCommand.Create(output, error, verbose));
+        root.Subcommands.Add(RunCommand.Create(output, error, verbose));
+        root.Subcommands.Add(EvalCommand.Create(output, error, verbose));
+        root.Subcommands.Add(VerifyCommand.Create(output, error, verbose));
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
     }

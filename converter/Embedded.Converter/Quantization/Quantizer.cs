@@ -119,8 +119,9 @@ public sealed class Quantizer
     {
         if (fixedRange == "HardSigmoid") return (ElementType.Int8, QuantizationParams.PerTensor(1f / 255, -128));
         var s = Stats(value);
+        // 16 bits resolve the full observed range finely; clipping them (the logits above all) only saturates.
+        if (WantsInt16(value)) return (ElementType.Int16, QuantizationParams.PerTensor(Symmetric16Scale(s.Min, s.Max), 0));
         var (low, high) = RangeSelection.Select(s.Tensor!, _options.Method);
-        if (WantsInt16(value)) return (ElementType.Int16, QuantizationParams.PerTensor(Symmetric16Scale(low, high), 0));
         if (_options.PerChannelDepthwiseInputs && s.PerChannel is not null)
         {
             var scales = new float[s.Channels];
@@ -132,7 +133,7 @@ public sealed class Quantizer
                 scales[c] = q.Scales[0];
                 zps[c] = q.ZeroPoints[0];
             }
-            return (ElementType.Int8, QuantizationParams.PerAxis(FloatShape(value).Length - 1 == 3 ? 3 : FloatShape(value).Length - 1, scales, zps));
+            return (ElementType.Int8, QuantizationParams.PerAxis(FloatShape(value).Length - 1, scales, zps));
         }
         return (ElementType.Int8, Asymmetric8(low, high));
     }

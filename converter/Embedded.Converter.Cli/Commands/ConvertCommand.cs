@@ -1,0 +1,121 @@
+using System;
+using System.CommandLine;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Threading.Tasks;
+using Embedded.Converter.Calibration;
+using Embedded.Converter.Quantization;
+using Embedded.Imaging;
+using Embedded.Runtime.Execution;
+using Embedded.Runtime.Format;
+using Embedded.Runtime.Model;
+using Spectre.Console;
+
+namespace Embedded.Converter.Cli.Commands;
+
+/// <summary>`emb convert MODEL.onnx -o OUT.emb --calib DIR …`: import, optimize, calibrate, quantize, report, write.</summary>
+internal static class ConvertCommand
+{
+    /// <summary>Images whose per-layer SQNR goes in the report (a subset keeps conversion fast).</summary>
+    private const int ReportImages = 16;
+
+    public static Command Create(TextWriter output, TextWriter error, Option<bool> verbose)
+    {
+        var model = new Argument<FileInfo>("model") { Description = "Float ONNX model" };
+        var outFile = new Option<FileInfo>("--output", "-o") { Description = "The .emb file to write", Required = true };
+        var calib = new Option<DirectoryInfo>("--calib") { Description = "Folder of calibration images", Required = true };
+        var count = new Option<int>("--calib-count") { Description = "Use at most N calibration images (default: all)" };
+        var method = new Option<string>("--method") { Description = "Range selection: auto, minmax, percentile, mse, kl", DefaultValueFactory = _ => "percentile" };
+        var mean = new Option<string?>("--mean") { Description = "Per-channel mean in pixel units, e.g. 127.5,127.5,127.5 (default: model metadata)" };
+        var std = new Option<string?>("--std") { Description = "Per-channel std in pixel units (default: model metadata)" };
+        var labels = new Option<FileInfo?>("--labels") { Description = "Class labels, one per line" };
+        var report = new Option<FileInfo?>("--report") { Description = "Write the per-layer report as .md or .json" };
+        var command = new Command("convert", "Convert a float ONNX model to an int8 .emb model") { model, outFile, calib, count, method, mean, std, labels, report };
+        command.SetAction(parse => CliErrors.Guard(error, parse.GetValue(verbose), () => Run(output,
+            parse.GetValue(model)!, parse.GetValue(outFile)!, parse.GetValue(calib)!, parse.GetValue(count), parse.GetValue(method)!,
+            CommandHelpers.ParseTriple(parse.GetValue(mean), "--mean"), CommandHelpers.ParseTriple(parse.GetValue(std), "--std"),
+            parse.GetValue(labels), parse.GetValue(report))));
+        return command;
+    }
+
+    private static RangeMethod ParseMethod(string text) => text.ToLowerInvariant() switch
+    {
+        "auto" => RangeMethod.Auto, "minmax" => RangeMethod.MinMax, "percentile" => RangeMethod.Percentile, "mse" => RangeMethod.Mse, "kl" => RangeMethod.Kl,
+        _ => throw new ArgumentOutOfRangeException("--method", text, "--method must be auto, minmax, percentile, mse or kl"),
+    };
+
+    private static int Run(TextWriter output, FileInfo modelFile, FileInfo outFile, DirectoryInfo calibDir, int calibCount, string methodText,
+        float[]? mean, float[]? std, FileInfo? labelsFile, FileInfo? reportFile)
+    {
+        var method = ParseMethod(methodText);
+        var console = CommandHelpers.Console(output);
+        var clock = Stopwatch.StartNew();
+        byte[] onnx = File.ReadAllBytes(modelFile.FullName);
+        var probe = Onnx.OnnxImporter.Load(onnx, modelFile.Name);
+        var shape = probe.Value(probe.Inputs[0]).Shape!;
+        if (shape.Length != 4 || shape[1] != 3) throw new ArgumentException($"{modelFile.Name}: input [{string.Join(",", shape)}] is not an NCHW RGB image");
+
+        var files = CommandHelpers.InputFiles(calibDir.FullName).Where(ImageLoader.IsImageFile).ToArray();
+        if (calibCount > 0) files = files.Take(calibCount).ToArray();
+        if (files.Length == 0) throw new DirectoryNotFoundException($"no calibration images in '{calibDir.FullName}'");
+        var pixels = new byte[files.Length][];
+        Parallel.For(0, files.Length, i => pixels[i] = ClassifierInput.Prepare(ImageLoader.Load(files[i]), shape[3], shape[2]));
+        console.WriteLine($"calibration: {files.Length} images from {calibDir.FullName}");
+
+        var labels = labelsFile is null ? Array.Empty<string>() : Models.Manifest.ReadLabels(labelsFile.FullName);
+        var result = ModelConverter.ConvertOnnx(onnx, pixels, new ConversionOptions
+        {
+            Method = method, Mean = mean, Std = std, Labels = labels, Name = Path.GetFileNameWithoutExtension(modelFile.Name),
+            SourceHash = "sha256:" + Convert.ToHexString(SHA256.HashData(onnx)).ToLowerInvariant(),
+        });
+        foreach (string line in result.Log) console.WriteLine(line);
+        byte[] file = ModelWriter.Write(result.Quantized.Definition);
+        File.WriteAllBytes(outFile.FullName, file);
+        var model = EmbeddedModel.Load(file);
+        var errors = LayerErrorAnalysis.Run(result.FloatGraph, model, pixels.Take(ReportImages).ToArray()).ToDictionary(e => e.OperatorIndex);
+
+        var d = model.Definition;
+        var table = new Table().AddColumns("#", "operator", "name", "output", "MACs", "params", "quantization", "SQNR dB");
+        var rows = new List<object>();
+        for (int i = 0; i < d.Operators.Count; i++)
+        {
+            var op = d.Operators[i];
+            var o = d.Tensors[op.Outputs[0]];
+            string quant = o.Quantization is null ? "float32" : o.Quantization.IsPerAxis ? $"per-channel ×{o.Quantization.Count}" : $"s={CommandHelpers.F(o.Quantization.Scales[0], "G4")} zp={o.Quantization.ZeroPoints[0]}";
+            string sqnr = errors.TryGetValue(i, out var e) ? CommandHelpers.F(e.SqnrDb, "F1") : "";
+            long macs = ModelStatistics.MultiplyAccumulates(op, d.Tensors), parameters = ModelStatistics.Parameters(op, d.Tensors);
+            table.AddRow(new[] { i.ToString(), op.Code.ToString(), op.Name, $"{o.Type.ToString().ToLowerInvariant()}[{string.Join("×", o.Shape)}]", macs.ToString("N0"), parameters.ToString("N0"), quant, sqnr }.Select(Markup.Escape).ToArray());
+            rows.Add(new { index = i, @operator = op.Code.ToString(), name = op.Name, output_shape = o.Shape, type = o.Type.ToString().ToLowerInvariant(), macs, parameters, quantization = quant, sqnr_db = errors.TryGetValue(i, out var e2) ? e2.SqnrDb : (double?)null });
+        }
+        console.Write(table);
+        long totalMacs = ModelStatistics.TotalMultiplyAccumulates(d);
+        console.WriteLine($"file {file.Length:N0} bytes, MACs {totalMacs:N0}, parameters {ModelStatistics.TotalParameters(d):N0}, arena {model.ArenaBytes:N0} bytes");
+        console.WriteLine($"wrote {outFile.FullName} in {clock.Elapsed.TotalSeconds:F1} s");
+
+        if (reportFile is not null)
+        {
+            if (reportFile.Extension.Equals(".json", StringComparison.OrdinalIgnoreCase))
+                File.WriteAllText(reportFile.FullName, JsonSerializer.Serialize(new { model = modelFile.Name, file_bytes = file.Length, macs = totalMacs, arena_bytes = model.ArenaBytes, method = method.ToString(), calibration_images = files.Length, passes = result.Log, layers = rows }, new JsonSerializerOptions { WriteIndented = true }));
+            else
+            {
+                using var md = new StreamWriter(reportFile.FullName);
+                md.WriteLine($"# {modelFile.Name} → {outFile.Name}\n");
+                foreach (string line in result.Log) md.WriteLine($"- {line}");
+                md.WriteLine($"\nfile {file.Length:N0} bytes · MACs {totalMacs:N0} · arena {model.ArenaBytes:N0} bytes\n");
+                md.WriteLine("| # | operator | name | output | MACs | params | quantization | SQNR dB |\n|---|---|---|---|---|---|---|---|");
+                for (int i = 0; i < d.Operators.Count; i++)
+                {
+                    var op = d.Operators[i];
+                    var o = d.Tensors[op.Outputs[0]];
+                    md.WriteLine($"| {i} | {op.Code} | {op.Name} | {o.Type.ToString().ToLowerInvariant()}[{string.Join("×", o.Shape)}] | {ModelStatistics.MultiplyAccumulates(op, d.Tensors):N0} | {ModelStatistics.Parameters(op, d.Tensors):N0} | {(o.Quantization is null ? "float32" : o.Quantization.IsPerAxis ? "per-channel" : $"s={o.Quantization.Scales[0]:G4} zp={o.Quantization.ZeroPoints[0]}")} | {(errors.TryGetValue(i, out var e3) ? e3.SqnrDb.ToString("F1") : "")} |");
+                }
+            }
+            console.WriteLine($"report: {reportFile.FullName}");
+        }
+        return CliErrors.Ok;
+    }
+}

@@ -1,0 +1,58 @@
+using System;
+using System.CommandLine;
+using System.IO;
+using Embedded.Converter.Cli.Models;
+using Embedded.Runtime.Model;
+
+namespace Embedded.Converter.Cli.Commands;
+
+/// <summary>
+/// `emb run MODEL --input FILE --output FILE` or `--inputs DIR --outputs DIR`: raw output tensors in the source
+/// model's output type, one file per input named after it (.f32 for float32, .u8 for uint8, .i8 for int8).
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create(TextWriter output, TextWriter error, Option<bool> verbose)
+    {
+        var model = new Argument<FileInfo>("model") { Description = ".emb or .onnx model" };
+        var input = new Option<FileInfo?>("--input") { Description = "One image, .u8 pixels or .f32 tensor" };
+        var outFile = new Option<FileInfo?>("--output") { Description = "Where to write the output tensor" };
+        var inputs = new Option<DirectoryInfo?>("--inputs") { Description = "Run every image/.u8/.f32 file of a folder" };
+        var outputs = new Option<DirectoryInfo?>("--outputs") { Description = "Folder for the output tensors" };
+        var mean = new Option<string?>("--mean") { Description = "ONNX only: per-channel mean when the model has no metadata" };
+        var std = new Option<string?>("--std") { Description = "ONNX only: per-channel std when the model has no metadata" };
+        var command = new Command("run", "Run a model and write its raw output tensor") { model, input, outFile, inputs, outputs, mean, std };
+        command.SetAction(parse => CliErrors.Guard(error, parse.GetValue(verbose), () =>
+        {
+            var classifier = Classifier.Open(parse.GetValue(model)!.FullName, CommandHelpers.ParseTriple(parse.GetValue(mean), "--mean"), CommandHelpers.ParseTriple(parse.GetValue(std), "--std"));
+            string extension = classifier.OutputType switch { ElementType.Float32 => ".f32", ElementType.UInt8 => ".u8", ElementType.Int8 => ".i8", ElementType.Int16 => ".i16", _ => ".bin" };
+            if (parse.GetValue(input) is { } single)
+            {
+                var target = parse.GetValue(outFile) ?? throw new ArgumentOutOfRangeException("--output", "--input needs --output");
+                RunOne(classifier, single.FullName, target.FullName, output);
+                return CliErrors.Ok;
+            }
+            var dir = parse.GetValue(inputs) ?? throw new ArgumentOutOfRangeException("--input", "give --input FILE --output FILE or --inputs DIR --outputs DIR");
+            var outDir = parse.GetValue(outputs) ?? throw new ArgumentOutOfRangeException("--outputs", "--inputs needs --outputs");
+            Directory.CreateDirectory(outDir.FullName);
+            int n = 0;
+            foreach (string file in CommandHelpers.InputFiles(dir.FullName))
+            {
+                RunOne(classifier, file, Path.Combine(outDir.FullName, Path.GetFileNameWithoutExtension(file) + extension), output);
+                n++;
+            }
+            output.WriteLine($"{n} outputs written to {outDir.FullName}");
+            return CliErrors.Ok;
+        }));
+        return command;
+    }
+
+    private static void RunOne(Classifier classifier, string input, string target, TextWriter output)
+    {
+        var logits = classifier.Run(classifier.LoadInput(input));
+        File.WriteAllBytes(target, classifier.RawOutput);
+        int best = CommandHelpers.ArgMax(logits);
+        string label = best < classifier.Labels.Length ? classifier.Labels[best] : "";
+        output.WriteLine($"{Path.GetFileName(input)}: class {best} {label}".TrimEnd());
+    }
+}

@@ -1,0 +1,163 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Embedded.Converter.Float;
+using Embedded.Converter.Graph;
+using Embedded.Converter.Onnx;
+using Embedded.Converter.Passes;
+using Embedded.Imaging;
+using Embedded.Runtime.Execution;
+using Embedded.Runtime.Model;
+
+namespace Embedded.Converter.Cli.Models;
+
+/// <summary>
+/// A model the CLI can run on images: an int8 .emb in the runtime, or an .onnx through the float reference
+/// executor. Both take uint8 HWC RGB pixels at the input size, prepared with the same rule, and give logits.
+/// </summary>
+internal abstract class Classifier
+{
+    public abstract int Width { get; }
+    public abstract int Height { get; }
+    public abstract int ResizeShorter { get; }
+    public abstract int Classes { get; }
+    public abstract string[] Labels { get; }
+    /// <summary>The source model's output type, for output files: float32 logits for ONNX-derived models.</summary>
+    public abstract ElementType OutputType { get; }
+    public abstract (float mean, float std)[] Normalization { get; }
+
+    public abstract float[] Run(byte[] pixels);
+
+    /// <summary>The raw output tensor of the last run, in <see cref="OutputType"/>.</summary>
+    public abstract byte[] RawOutput { get; }
+
+    public static Classifier Open(string path, float[]? mean = null, float[]? std = null) =>
+        Path.GetExtension(path).ToLowerInvariant() switch
+        {
+            ".emb" => new EmbClassifier(EmbeddedModel.Load(path)),
+            ".onnx" => new OnnxClassifier(OnnxImporter.Load(path), mean, std),
+            _ => throw new ArgumentException($"{path}: the model must be an .emb or .onnx file"),
+        };
+
+    /// <summary>An input file as pixels for this model: an image (resized and cropped), .u8 raw pixels, or an .f32 normalized NCHW tensor.</summary>
+    public byte[] LoadInput(string path)
+    {
+        string ext = Path.GetExtension(path).ToLowerInvariant();
+        int expected = Width * Height * 3;
+        if (ext == ".u8")
+        {
+            var bytes = File.ReadAllBytes(path);
+            if (bytes.Length != expected) throw new ImageFormatException($"{Path.GetFileName(path)}: {bytes.Length} bytes, a {Width}×{Height}×3 .u8 input has {expected}");
+            return bytes;
+        }
+        if (ext == ".f32")
+        {
+            var bytes = File.ReadAllBytes(path);
+            if (bytes.Length != expected * 4) throw new ImageFormatException($"{Path.GetFileName(path)}: {bytes.Length} bytes, a 3×{Height}×{Width} float32 input has {expected * 4}");
+            var norm = Normalization;
+            var pixels = new byte[expected];
+            for (int c = 0; c < 3; c++)
+            for (int i = 0; i < Width * Height; i++)
+            {
+                float x = BitConverter.ToSingle(bytes, 4 * (c * Width * Height + i));
+                pixels[i * 3 + c] = (byte)Math.Clamp(Math.Round(x * norm[c].std + norm[c].mean), 0, 255);
+            }
+            return pixels;
+        }
+        return ClassifierInput.Prepare(ImageLoader.Load(path), Width, Height, ResizeShorter);
+    }
+
+    public static bool IsInputFile(string path) => ImageLoader.IsImageFile(path) || path.EndsWith(".u8", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".f32", StringComparison.OrdinalIgnoreCase);
+}
+
+internal sealed class EmbClassifier : Classifier
+{
+    private readonly EmbeddedModel _model;
+    private readonly Interpreter _interpreter;
+
+    public EmbClassifier(EmbeddedModel model)
+    {
+        _model = model;
+        _interpreter = model.CreateInterpreter();
+        var input = model.Inputs[0];
+        if (input.Type != ElementType.UInt8 || input.Rank != 4 || input.Shape[3] != 3)
+            throw new ArgumentException($"the model input {input} is not uint8 RGB pixels [1,H,W,3]");
+    }
+
+    public EmbeddedModel Model => _model;
+    public override int Width => _model.Inputs[0].Shape[2];
+    public override int Height => _model.Inputs[0].Shape[1];
+    public override int ResizeShorter => _model.Metadata.Preprocessing.ResizeShorterSide;
+    public override int Classes => _model.Outputs[0].Shape[^1];
+    public override string[] Labels => _model.Metadata.Labels;
+    public override ElementType OutputType => _model.Outputs[0].Type;
+    public override (float mean, float std)[] Normalization
+    {
+        get
+        {
+            var p = _model.Metadata.Preprocessing;
+            return p.Mean.Length == 3 ? p.Mean.Zip(p.Std, (m, s) => (m, s)).ToArray() : new[] { (0f, 1f), (0f, 1f), (0f, 1f) };
+        }
+    }
+
+    public override float[] Run(byte[] pixels)
+    {
+        pixels.CopyTo(_interpreter.Input(0).Bytes);
+        _interpreter.Invoke();
+        var output = _interpreter.Output(0);
+        if (output.Type == ElementType.Float32) return output.AsSpan<float>().ToArray();
+        var q = output.Quantization!;
+        var bytes = output.Bytes;
+        var result = new float[output.Definition.ElementCount];
+        for (int i = 0; i < result.Length; i++)
+            result[i] = q.ScaleAt(0) * (Embedded.Runtime.Kernels.Elements.Load(bytes, output.Type, i) - q.ZeroPointAt(0));
+        return result;
+    }
+
+    public override byte[] RawOutput => _interpreter.Output(0).Bytes.ToArray();
+}
+
+internal sealed class OnnxClassifier : Classifier
+{
+    private readonly ModelGraph _graph;
+    private readonly FloatExecutor _executor;
+    private readonly (float, float)[] _normalization;
+    private float[] _last = Array.Empty<float>();
+
+    public OnnxClassifier(ModelGraph graph, float[]? mean, float[]? std)
+    {
+        GraphOptimizer.Run(graph, mean, std);
+        var normalize = graph.Nodes.FirstOrDefault(n => n.OpType == Float.Operators.InternalOps.Normalize)
+            ?? throw new GraphException("the model's input normalization is unknown: give --mean and --std (or preprocess.mean/std metadata)");
+        var m = normalize.Attributes.Tensor("mean").Floats;
+        var s = normalize.Attributes.Tensor("std").Floats;
+        _normalization = m.Zip(s, (a, b) => (a, b)).ToArray();
+        _graph = graph;
+        _executor = new FloatExecutor(graph);
+        var shape = graph.Value(graph.Inputs[0]).Shape!;
+        if (shape.Length != 4 || shape[1] != 3) throw new ArgumentException($"the model input [{string.Join(",", shape)}] is not NCHW RGB");
+    }
+
+    public ModelGraph Graph => _graph;
+    private int[] Shape => _graph.Value(_graph.Inputs[0]).Shape!;
+    public override int Width => Shape[3];
+    public override int Height => Shape[2];
+    public override int ResizeShorter => 0;
+    public override int Classes => _graph.Value(_graph.Outputs[0]).Shape![^1];
+    public override string[] Labels => Array.Empty<string>();
+    public override ElementType OutputType => ElementType.Float32;
+    public override (float mean, float std)[] Normalization => _normalization;
+
+    public override float[] Run(byte[] pixels) => _last = _executor.Run(new[] { ModelConverter.PixelsToTensor(pixels, Shape) })[0].Floats;
+
+    public override byte[] RawOutput
+    {
+        get
+        {
+            var bytes = new byte[_last.Length * 4];
+            Buffer.BlockCopy(_last, 0, bytes, 0, bytes.Length);
+            return bytes;
+        }
+    }
+}

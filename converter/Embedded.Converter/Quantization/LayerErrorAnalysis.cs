@@ -1,0 +1,77 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Embedded.Converter.Float;
+using Embedded.Converter.Graph;
+using Embedded.Runtime.Execution;
+using Embedded.Runtime.Kernels;
+using Embedded.Runtime.Model;
+
+namespace Embedded.Converter.Quantization;
+
+/// <summary>Signal-to-quantization-noise of one operator's output over a set of inputs.</summary>
+public sealed record LayerError(int OperatorIndex, string Name, string Operator, string Output, double SqnrDb, double SignalEnergy, double NoiseEnergy);
+
+/// <summary>
+/// Compares every quantized operator output with the float value of the same name (the quantizer names tensors
+/// after float values), dequantized and brought back to NCHW: SQNR = 10·log10(Σ f² / Σ (f − q)²).
+/// </summary>
+public static class LayerErrorAnalysis
+{
+    public static IReadOnlyList<LayerError> Run(ModelGraph floatGraph, EmbeddedModel model, IReadOnlyList<byte[]> pixels)
+    {
+        var definition = model.Definition;
+        var executor = new FloatExecutor(floatGraph);
+        var interpreter = model.CreateInterpreter();
+        var signal = new double[definition.Operators.Count];
+        var noise = new double[definition.Operators.Count];
+        var inputShape = floatGraph.Value(floatGraph.Inputs[0]).Shape!;
+        foreach (var image in pixels)
+        {
+            var wanted = new HashSet<string>(definition.Operators.Select(o => definition.Tensors[o.Outputs[0]].Name));
+            var floats = new Dictionary<string, TensorData>();
+            executor.Run(new[] { ModelConverter.PixelsToTensor(image, inputShape) }, (name, value) => { if (wanted.Contains(name)) floats[name] = value; });
+            image.CopyTo(interpreter.Input(0).Bytes);
+            interpreter.InvokeObserved((index, tensor, bytes) =>
+            {
+                if (!floats.TryGetValue(tensor.Name, out var reference) || tensor.Type == ElementType.Float32 || tensor.Quantization is null) return;
+                var (s, n) = Compare(reference, tensor, bytes);
+                signal[index] += s;
+                noise[index] += n;
+            });
+        }
+        var result = new List<LayerError>();
+        for (int i = 0; i < signal.Length; i++)
+        {
+            var op = definition.Operators[i];
+            var output = definition.Tensors[op.Outputs[0]];
+            if (signal[i] == 0 && noise[i] == 0) continue;
+            result.Add(new LayerError(i, op.Name, op.Code.ToString(), output.Name, Sqnr(signal[i], noise[i]), signal[i], noise[i]));
+        }
+        return result;
+    }
+
+    public static double Sqnr(double signal, double noise) => noise <= 0 ? double.PositiveInfinity : 10 * Math.Log10(signal / noise);
+
+    private static (double signal, double noise) Compare(TensorData reference, TensorDefinition tensor, ReadOnlySpan<byte> bytes)
+    {
+        var q = tensor.Quantization!;
+        int channels = tensor.Shape[^1];
+        bool nchw = reference.Rank == 4;
+        int h = nchw ? reference.Shape[2] : 1, w = nchw ? reference.Shape[3] : 1;
+        double signal = 0, noise = 0;
+        int count = reference.Length;
+        for (int i = 0; i < count; i++)
+        {
+            // Element i of the NHWC tensor is (n, y, x, c); find the same element of the NCHW reference.
+            int c = i % channels, rest = i / channels;
+            int x = rest % w, y = rest / w % h, n = rest / (w * h);
+            int r = nchw ? ((n * channels + c) * h + y) * w + x : i;
+            double real = q.ScaleAt(q.IsPerAxis ? c : 0) * (Elements.Load(bytes, tensor.Type, i) - q.ZeroPointAt(q.IsPerAxis ? c : 0));
+            double f = reference.Floats[r];
+            signal += f * f;
+            noise += (f - real) * (f - real);
+        }
+        return (signal, noise);
+    }
+}
