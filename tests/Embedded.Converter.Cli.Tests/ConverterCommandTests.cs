@@ -1,0 +1,120 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using Embedded.Converter.Cli;
+using Embedded.Converter.Tests.Support;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Embedded.Converter.Cli.Tests;
+
+/// <summary>convert, run, eval, verify and classify on real models and images.</summary>
+[TestClass]
+public sealed class ConverterCommandTests
+{
+    private static (int code, string output, string error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = Program.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private static string Repo()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Embedded.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
+    }
+
+    private static string Work(string name)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"emb-cli-{Environment.ProcessId}-{name}");
+        Directory.CreateDirectory(path);
+        return path;
+    }
+
+    [TestMethod]
+    public void Classify_TheBundledSamples_WithTheBundledModel()
+    {
+        string repo = Repo();
+        var (code, output, error) = Run("classify", Path.Combine(repo, "firmware/samples/models/mobilenet_v3_small_int8.emb"), "--images", Path.Combine(repo, "firmware/samples/images"), "--top", "3");
+        Assert.AreEqual(0, code, error);
+        foreach (string expected in new[] { "tench, Tinca tinca", "airship, dirigible", "trombone", "Shih-Tzu" })
+            StringAssert.Contains(output, expected);
+        // The top-1 of each of these images is its true class.
+        var lines = output.Split('\n');
+        foreach (var (file, label) in new[] { ("n01440764_tench.jpg", "tench"), ("n02692877_airship.jpg", "airship"), ("n04487394_trombone.jpg", "trombone"), ("n02086240_Shih-Tzu.jpg", "Shih-Tzu") })
+        {
+            int at = Array.FindIndex(lines, l => l.StartsWith(file, StringComparison.Ordinal));
+            StringAssert.Contains(lines[at + 1], label);
+        }
+    }
+
+    [TestMethod]
+    public void Convert_Run_Eval_Verify_EndToEnd()
+    {
+        string calib = Work("calib"), outDir = Work("out"), inputs = Work("inputs");
+        var names = SharedFixtures.GoldenNames();
+        foreach (string n in names.Take(6)) File.Copy(SharedFixtures.Fixture("images", "imagenet-dev", n + ".JPEG"), Path.Combine(calib, n + ".JPEG"), true);
+        File.WriteAllLines(Path.Combine(calib, "manifest.csv"), File.ReadAllLines(SharedFixtures.Fixture("images", "imagenet-dev", "manifest.csv")).Take(1)
+            .Concat(File.ReadAllLines(SharedFixtures.Fixture("images", "imagenet-dev", "manifest.csv")).Where(l => names.Take(6).Any(n => l.StartsWith(n + ".JPEG", StringComparison.Ordinal)))));
+        File.WriteAllText(Path.Combine(calib, "notes.txt"), "not an image: skipped");
+        foreach (string n in names.Skip(6).Take(3)) File.Copy(SharedFixtures.Fixture("golden", "inputs", n + ".u8"), Path.Combine(inputs, n + ".u8"), true);
+        string onnx = SharedFixtures.Model("mobilenet_v3_small_torch.onnx");
+        string emb = Path.Combine(outDir, "model.emb"), report = Path.Combine(outDir, "report.json");
+
+        var convert = Run("convert", onnx, "-o", emb, "--calib", calib, "--calib-count", "6", "--labels", SharedFixtures.Fixture("labels", "imagenet_labels_1001.txt"), "--report", report);
+        Assert.AreEqual(0, convert.code, convert.error);
+        StringAssert.Contains(convert.output, "SQNR dB");
+        StringAssert.Contains(convert.output, "arena");
+        using (var json = JsonDocument.Parse(File.ReadAllText(report)))
+        {
+            Assert.IsTrue(json.RootElement.GetProperty("layers").GetArrayLength() > 50);
+            Assert.AreEqual(6, json.RootElement.GetProperty("calibration_images").GetInt32());
+        }
+
+        // run: a single .u8 input and a folder; outputs are float32 logits named after the inputs.
+        string first = Directory.GetFiles(inputs).OrderBy(f => f).First();
+        var single = Run("run", emb, "--input", first, "--output", Path.Combine(outDir, "single.f32"));
+        Assert.AreEqual(0, single.code, single.error);
+        Assert.AreEqual(1001 * 4, new FileInfo(Path.Combine(outDir, "single.f32")).Length);
+        var folder = Run("run", emb, "--inputs", inputs, "--outputs", Path.Combine(outDir, "logits"));
+        Assert.AreEqual(0, folder.code, folder.error);
+        CollectionAssert.AreEquivalent(names.Skip(6).Take(3).Select(n => n + ".f32").ToArray(), Directory.GetFiles(Path.Combine(outDir, "logits")).Select(Path.GetFileName).ToArray());
+        var onnxRun = Run("run", onnx, "--input", first, "--output", Path.Combine(outDir, "float.f32"));
+        Assert.AreEqual(0, onnxRun.code, onnxRun.error);
+
+        // eval: the last line is JSON with n, top1, top5.
+        var eval = Run("eval", emb, "--images", calib, "--json");
+        Assert.AreEqual(0, eval.code, eval.error);
+        using (var json = JsonDocument.Parse(eval.output.Trim().Split('\n').Last()))
+        {
+            Assert.AreEqual(6, json.RootElement.GetProperty("n").GetInt32());
+            Assert.IsTrue(json.RootElement.GetProperty("top5").GetDouble() >= 50);
+        }
+
+        var verify = Run("verify", onnx, emb, "--images", calib, "--count", "3");
+        Assert.AreEqual(0, verify.code, verify.error);
+        StringAssert.Contains(verify.output, "top-1 agreement");
+    }
+
+    [TestMethod]
+    public void BadInputs_GiveOneLineErrors()
+    {
+        string onnx = SharedFixtures.Model("mobilenet_v3_small_tf.onnx");
+        var badMethod = Run("convert", onnx, "-o", Path.Combine(Work("bad"), "x.emb"), "--calib", SharedFixtures.Fixture("images", "imagenet-dev"), "--method", "magic");
+        Assert.AreEqual(2, badMethod.code);
+        StringAssert.Contains(badMethod.error, "--method");
+        var noCalib = Run("convert", onnx, "-o", Path.Combine(Work("bad"), "x.emb"), "--calib", Path.Combine(Work("bad"), "missing"));
+        Assert.AreEqual(2, noCalib.code);
+        string broken = Path.Combine(Work("broken"), "broken.jpg");
+        File.WriteAllBytes(broken, File.ReadAllBytes(SharedFixtures.Fixture("images", "imagenet-dev", "n01440764_tench.JPEG")).Take(5000).ToArray());
+        var truncated = Run("classify", Path.Combine(Repo(), "firmware/samples/models/mobilenet_v3_small_int8.emb"), "--image", broken);
+        Assert.AreEqual(2, truncated.code);
+        StringAssert.Contains(truncated.error, "broken.jpg: JPEG");
+        StringAssert.Contains(truncated.error, "truncated");
+        var notOnnx = Run("eval", broken.Replace(".jpg", ".onnx"), "--images", Work("broken"));
+        Assert.AreEqual(2, notOnnx.code);
+    }
+}
