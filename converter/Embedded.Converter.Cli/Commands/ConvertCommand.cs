@@ -89,7 +89,7 @@ internal static class ConvertCommand
             string sqnr = errors.TryGetValue(i, out var e) ? CommandHelpers.F(e.SqnrDb, "F1") : "";
             long macs = ModelStatistics.MultiplyAccumulates(op, d.Tensors), parameters = ModelStatistics.Parameters(op, d.Tensors);
             table.AddRow(new[] { i.ToString(), op.Code.ToString(), op.Name, $"{o.Type.ToString().ToLowerInvariant()}[{string.Join("×", o.Shape)}]", macs.ToString("N0"), parameters.ToString("N0"), quant, sqnr }.Select(Markup.Escape).ToArray());
-            rows.Add(new { index = i, @operator = op.Code.ToString(), name = op.Name, output_shape = o.Shape, type = o.Type.ToString().ToLowerInvariant(), macs, parameters, quantization = quant, sqnr_db = errors.TryGetValue(i, out var e2) ? e2.SqnrDb : (double?)null });
+            rows.Add(new { index = i, @operator = op.Code.ToString(), name = op.Name, output_shape = o.Shape, type = o.Type.ToString().ToLowerInvariant(), macs, parameters, quantization = quant, sqnr_db = errors.TryGetValue(i, out var e2) && double.IsFinite(e2.SqnrDb) ? e2.SqnrDb : (double?)null, exact = errors.TryGetValue(i, out var e4) && double.IsPositiveInfinity(e4.SqnrDb) });
         }
         console.Write(table);
         long totalMacs = ModelStatistics.TotalMultiplyAccumulates(d);
