@@ -12,7 +12,7 @@ public static class FuseFullyConnected
 {
     public static int Run(ModelGraph graph)
     {
-        int fused = 0;
+        int fused = RewriteMatMul(graph);
         foreach (var gemm in graph.Nodes.Where(n => n.OpType == "Gemm").ToList())
         {
             var a = gemm.Attributes;
@@ -35,6 +35,24 @@ public static class FuseFullyConnected
             fused++;
         }
         return fused;
+    }
+
+    /// <summary>MatMul of a matrix by a constant [K, N] becomes Gemm(transB) so the rule above applies.</summary>
+    private static int RewriteMatMul(ModelGraph graph)
+    {
+        int rewritten = 0;
+        foreach (var matmul in graph.Nodes.Where(n => n.OpType == "MatMul").ToList())
+        {
+            var b = GraphEditing.ConstantOf(graph, matmul.Inputs[1]);
+            var a = graph.Value(matmul.Inputs[0]).Shape;
+            if (b is null || b.Rank != 2 || a is null || a.Length != 2) continue;
+            var weights = TensorData.FromFloats(new[] { b.Shape[1], b.Shape[0] }, Gemm.Transpose2D(b.Floats, b.Shape[0], b.Shape[1]));
+            string w = GraphEditing.AddConstant(graph, matmul.Inputs[1] + "/fc", weights);
+            var node = new Node(matmul.Name, InternalOps.FullyConnected, new[] { matmul.Inputs[0], w }, matmul.Outputs);
+            graph.Nodes[graph.Nodes.IndexOf(matmul)] = node;
+            rewritten++;
+        }
+        return rewritten;
     }
 
     private static bool IsRowFlatten(ModelGraph graph, Node node) => node.OpType switch

@@ -15,6 +15,7 @@ public static class GraphOptimizer
             $"folded {FoldPadIntoConv.Run(graph)} zero Pad nodes into Conv padding",
             $"fused {FuseFullyConnected.Run(graph)} Gemm into FullyConnected",
             $"folded {FoldBatchNorm.Run(graph)} BatchNormalization nodes",
+            $"rewrote {BatchNormToDepthwise.Run(graph)} unfoldable BatchNormalization nodes as depthwise 1×1 convolutions",
             $"fused {FuseSwishPatterns.Run(graph)} x·h-sigmoid(x) / x·sigmoid(x) patterns",
             $"fused {FuseActivations.Run(graph)} activations into Conv/FullyConnected",
         };

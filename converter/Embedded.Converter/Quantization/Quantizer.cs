@@ -169,6 +169,7 @@ public sealed class Quantizer
             case "Relu": case "HardSwish": case "HardSigmoid": case "Sigmoid": case "Tanh": case InternalOps.Swish: case "Clip": case "LeakyRelu":
                 LowerTable(node); break;
             case "Concat": LowerConcat(node); break;
+            case "Softmax": LowerSoftmax(node); break;
             default:
                 throw new GraphException(node, "this operator cannot be quantized yet");
         }
@@ -458,11 +459,29 @@ public sealed class Quantizer
         _builder.AddOperator(OperatorCode.Concat, node.Name, inputs, new[] { output }, new ConcatParams { Axis = nhwcAxis, Rounding = _options.Rounding, InputMultipliers = multipliers });
     }
 
-    /// <summary>Model outputs are float32 (dequantized), named after the float graph's outputs.</summary>
+    /// <summary>Softmax over the last axis of an 8-bit tensor, giving float32 probabilities (a table of exp at conversion time).</summary>
+    private void LowerSoftmax(Node node)
+    {
+        int input = Tensor(node, node.Inputs[0]);
+        var inT = Def(input);
+        int rank = FloatShape(node.Inputs[0]).Length;
+        long axis = node.Attributes.Int("axis", node.Attributes.Has("coerce_2d") ? 1 : -1);
+        if (axis < 0) axis += rank;
+        bool lastAxis = axis == rank - 1 || (rank == 4 && axis == 1 && FloatShape(node.Inputs[0])[2] * FloatShape(node.Inputs[0])[3] == 1);
+        if (!lastAxis) throw new GraphException(node, "softmax is lowered over the channel (last) axis only");
+        if (inT.Type == ElementType.Int16 || inT.Quantization!.IsPerAxis) throw new GraphException(node, "softmax needs an 8-bit input quantized per tensor");
+        int output = _builder.AddActivation(node.Outputs[0], ElementType.Float32, inT.Shape, null);
+        _tensorOf[node.Outputs[0]] = output;
+        _builder.AddOperator(OperatorCode.Softmax, node.Name, new[] { input }, new[] { output },
+            new SoftmaxParams { Beta = 1, ExpTable = SoftmaxParams.BuildExpTable(inT.Quantization.Scales[0], 1) });
+    }
+
+    /// <summary>Model outputs are float32 (dequantized unless already float), named after the float graph's outputs.</summary>
     private void EmitOutput(string value)
     {
         int t = _tensorOf.TryGetValue(value, out int found) ? found : throw new GraphException($"graph output '{value}' was not produced");
         var q = Def(t);
+        if (q.Type == ElementType.Float32) { _builder.MarkOutput(t); return; }
         string name = value;
         // The quantized tensor carries the float value's name; the float output gets the model-facing name.
         int output = _builder.AddActivation(name + ":float", ElementType.Float32, q.Shape, null);

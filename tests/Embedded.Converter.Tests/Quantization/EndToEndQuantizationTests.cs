@@ -62,6 +62,48 @@ public sealed class EndToEndQuantizationTests
     }
 
     [TestMethod]
+    public void SoftmaxStandaloneBatchNormAndMatMul_AreLoweredAndFollowTheFloatModel()
+    {
+        var random = new Random(95);
+        float[] R(int n, float scale) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1) * scale).ToArray();
+        var onnx = new OnnxBuilder()
+            .Input("x", 1, 3, 8, 8)
+            .Initializer("w", new long[] { 6, 3, 3, 3 }, R(162, 0.4f))
+            .Initializer("b", new long[] { 6 }, R(6, 0.2f))
+            .Node("Conv", new[] { "x", "w", "b" }, new[] { "c" }, "conv", OnnxBuilder.Ints("pads", 1, 1, 1, 1))
+            .Node("Relu", new[] { "c" }, new[] { "r" }, "relu")
+            .Node("Add", new[] { "r", "r" }, new[] { "a" }, "double")
+            .Initializer("g", new long[] { 6 }, R(6, 0.5f).Select(v => 1 + v).ToArray())
+            .Initializer("be", new long[] { 6 }, R(6, 0.5f))
+            .Initializer("mu", new long[] { 6 }, R(6, 0.5f))
+            .Initializer("var", new long[] { 6 }, R(6, 0.5f).Select(v => 0.5f + v * v).ToArray())
+            .Node("BatchNormalization", new[] { "a", "g", "be", "mu", "var" }, new[] { "n" }, "bn")
+            .Node("GlobalAveragePool", new[] { "n" }, new[] { "p" }, "gap")
+            .Node("Flatten", new[] { "p" }, new[] { "f" }, "flatten")
+            .Initializer("m", new long[] { 6, 5 }, R(30, 1.5f))
+            .Node("MatMul", new[] { "f", "m" }, new[] { "logits" }, "matmul")
+            .Node("Softmax", new[] { "logits" }, new[] { "y" }, "softmax", OnnxBuilder.Int("axis", 1))
+            .Output("y").Bytes();
+        var pixels = Enumerable.Range(0, 24).Select(_ => { var p = new byte[8 * 8 * 3]; random.NextBytes(p); return p; }).ToArray();
+        var result = ModelConverter.ConvertOnnx(onnx, pixels.Take(16).ToArray(), new ConversionOptions { Mean = new[] { 128f, 128f, 128f }, Std = new[] { 64f, 64f, 64f } });
+        var codes = result.Quantized.Definition.Operators.Select(o => o.Code).ToArray();
+        CollectionAssert.Contains(codes, OperatorCode.Softmax);
+        Assert.AreEqual(2, codes.Count(c => c == OperatorCode.DepthwiseConv2D) + codes.Count(c => c == OperatorCode.Conv2D), string.Join(",", codes));
+        CollectionAssert.Contains(codes, OperatorCode.FullyConnected);
+        var interpreter = EmbeddedModel.Load(ModelWriter.Write(result.Quantized.Definition)).CreateInterpreter();
+        var executor = new FloatExecutor(result.FloatGraph);
+        foreach (var image in pixels.Skip(16))
+        {
+            image.CopyTo(interpreter.Input(0).Bytes);
+            interpreter.Invoke();
+            var q = interpreter.Output(0).AsSpan<float>().ToArray();
+            var f = executor.Run(new[] { ModelConverter.PixelsToTensor(image, new[] { 1, 3, 8, 8 }) })[0].Floats;
+            Assert.AreEqual(1.0, q.Sum(), 1e-4);
+            Assert.IsTrue(q.Zip(f, (a, b) => Math.Abs(a - b)).Max() < 0.08, $"probabilities {string.Join(",", q)} vs {string.Join(",", f)}");
+        }
+    }
+
+    [TestMethod]
     public void ExactMultiplier_FindsTheSmallestIntegerGrid()
     {
         Assert.AreEqual(1, Embedded.Converter.Quantization.Quantizer.ExactMultiplier(128f));
