@@ -22,6 +22,9 @@ public sealed class ConversionOptions
     public string Name { get; init; } = "";
     public string SourceHash { get; init; } = "";
     public ISet<string> Int16Values { get; init; } = new HashSet<string>();
+    public bool MseWeightClipping { get; init; }
+    /// <summary>Correct per-channel biases by the mean output error measured on this many calibration images (0: off).</summary>
+    public int BiasCorrectionImages { get; init; }
     public Action<string>? Log { get; init; }
     public Action<int, int>? Progress { get; init; }
 }
@@ -60,7 +63,14 @@ public static class ModelConverter
                 Mean = normalize.Attributes.Tensor("mean").Floats, Std = normalize.Attributes.Tensor("std").Floats,
             },
         };
-        var quantized = Quantizer.Quantize(graph, stats, new QuantizerOptions { Method = options.Method, Int16Values = options.Int16Values, Metadata = metadata });
+        var quantized = Quantizer.Quantize(graph, stats, new QuantizerOptions { Method = options.Method, Int16Values = options.Int16Values, Metadata = metadata, MseWeightClipping = options.MseWeightClipping });
+        if (options.MseWeightClipping) log.Add("weights clipped per channel at the least squared error");
+        if (options.BiasCorrectionImages > 0)
+        {
+            var corrected = BiasCorrection.Apply(graph, quantized, calibrationPixels.Take(options.BiasCorrectionImages).ToArray());
+            log.Add($"bias correction on {Math.Min(options.BiasCorrectionImages, calibrationPixels.Count)} images: {corrected.Channels} channels of {corrected.Layers} layers adjusted");
+            quantized = corrected.Model;
+        }
         log.Add($"calibrated on {inputs.Length} images with {options.Method} ranges");
         return new ConversionResult(graph, quantized, log);
     }

@@ -34,11 +34,13 @@ internal static class ConvertCommand
         var std = new Option<string?>("--std") { Description = "Per-channel std in pixel units (default: model metadata)" };
         var labels = new Option<FileInfo?>("--labels") { Description = "Class labels, one per line" };
         var report = new Option<FileInfo?>("--report") { Description = "Write the per-layer report as .md or .json" };
-        var command = new Command("convert", "Convert a float ONNX model to an int8 .emb model") { model, outFile, calib, count, method, mean, std, labels, report };
+        var weightClip = new Option<bool>("--weight-clipping") { Description = "Clip weights per channel at the least squared error (default: at max |w|)" };
+        var biasCorrect = new Option<bool>("--bias-correction") { Description = "Correct biases by the mean output error on (up to 64) calibration images" };
+        var command = new Command("convert", "Convert a float ONNX model to an int8 .emb model") { model, outFile, calib, count, method, mean, std, labels, report, weightClip, biasCorrect };
         command.SetAction(parse => CliErrors.Guard(error, parse.GetValue(verbose), () => Run(output,
             parse.GetValue(model)!, parse.GetValue(outFile)!, parse.GetValue(calib)!, parse.GetValue(count), parse.GetValue(method)!,
             CommandHelpers.ParseTriple(parse.GetValue(mean), "--mean"), CommandHelpers.ParseTriple(parse.GetValue(std), "--std"),
-            parse.GetValue(labels), parse.GetValue(report))));
+            parse.GetValue(labels), parse.GetValue(report), parse.GetValue(weightClip), parse.GetValue(biasCorrect))));
         return command;
     }
 
@@ -49,7 +51,7 @@ internal static class ConvertCommand
     };
 
     private static int Run(TextWriter output, FileInfo modelFile, FileInfo outFile, DirectoryInfo calibDir, int calibCount, string methodText,
-        float[]? mean, float[]? std, FileInfo? labelsFile, FileInfo? reportFile)
+        float[]? mean, float[]? std, FileInfo? labelsFile, FileInfo? reportFile, bool weightClipping, bool biasCorrection)
     {
         var method = ParseMethod(methodText);
         var console = CommandHelpers.Console(output);
@@ -67,11 +69,26 @@ internal static class ConvertCommand
         console.WriteLine($"calibration: {files.Length} images from {calibDir.FullName}");
 
         var labels = labelsFile is null ? Array.Empty<string>() : Models.Manifest.ReadLabels(labelsFile.FullName);
-        var result = ModelConverter.ConvertOnnx(onnx, pixels, new ConversionOptions
+        ConversionOptions Options(Action<int, int>? progress) => new()
         {
             Method = method, Mean = mean, Std = std, Labels = labels, Name = Path.GetFileNameWithoutExtension(modelFile.Name),
             SourceHash = "sha256:" + Convert.ToHexString(SHA256.HashData(onnx)).ToLowerInvariant(),
-        });
+            MseWeightClipping = weightClipping, BiasCorrectionImages = biasCorrection ? Math.Min(pixels.Length, 64) : 0, Progress = progress,
+        };
+        ConversionResult result;
+        // A live progress bar only on a terminal; piped output (scripts, CI) stays plain text.
+        if (ReferenceEquals(output, System.Console.Out) && !System.Console.IsOutputRedirected)
+        {
+            ConversionResult? done = null;
+            AnsiConsole.Progress().Start(ctx =>
+            {
+                var task = ctx.AddTask("calibrating (2 passes)");
+                done = ModelConverter.ConvertOnnx(onnx, pixels, Options((finished, total) => { task.MaxValue = total; task.Value = finished; }));
+                task.Value = task.MaxValue;
+            });
+            result = done!;
+        }
+        else result = ModelConverter.ConvertOnnx(onnx, pixels, Options(null));
         foreach (string line in result.Log) console.WriteLine(line);
         byte[] file = ModelWriter.Write(result.Quantized.Definition);
         File.WriteAllBytes(outFile.FullName, file);

@@ -224,7 +224,7 @@ public sealed class Quantizer
     /// The scale never drops below |bias| / 2^29, so the int32 bias always fits (a channel whose weights are all
     /// zero — pruned or dead — keeps its bias exactly that way).
     /// </summary>
-    private static (byte[] data, float[] scales) QuantizeWeights(double[] weights, int outChannels, float[]? bias)
+    private (byte[] data, float[] scales) QuantizeWeights(double[] weights, int outChannels, float[]? bias)
     {
         int per = weights.Length / outChannels;
         var data = new byte[weights.Length];
@@ -233,6 +233,7 @@ public sealed class Quantizer
         {
             double max = 0;
             for (int i = 0; i < per; i++) max = Math.Max(max, Math.Abs(weights[o * per + i]));
+            if (_options.MseWeightClipping) max = MseClip(weights.AsSpan(o * per, per), max);
             double s = Math.Max(max / 127.0, Math.Abs(bias?[o] ?? 0f) / (1 << 29));
             if (s <= 0) s = 1e-6;
             scales[o] = (float)s;
@@ -240,6 +241,25 @@ public sealed class Quantizer
                 data[o * per + i] = unchecked((byte)(sbyte)Math.Clamp(Math.Round(weights[o * per + i] / scales[o]), -127, 127));
         }
         return (data, scales);
+    }
+
+    /// <summary>The clipping threshold in [0.5, 1]·max that minimizes Σ (w − Q(w))² for a symmetric 8-bit grid.</summary>
+    internal static double MseClip(ReadOnlySpan<double> weights, double max)
+    {
+        if (max <= 0) return max;
+        double best = max, bestError = double.PositiveInfinity;
+        for (int i = 0; i <= 50; i++)
+        {
+            double clip = max * (1 - i * 0.01);
+            double step = clip / 127, error = 0;
+            foreach (double w in weights)
+            {
+                double q = Math.Clamp(Math.Round(w / step), -127, 127) * step;
+                error += (w - q) * (w - q);
+            }
+            if (error < bestError) { bestError = error; best = clip; }
+        }
+        return best;
     }
 
     private int AddBias(Node node, float[]? bias, float[] accScales)

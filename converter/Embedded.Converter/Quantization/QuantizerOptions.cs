@@ -15,5 +15,7 @@ public sealed class QuantizerOptions
     /// <summary>Float values to keep in 16 bits (besides the normalized input and the model outputs).</summary>
     public ISet<string> Int16Values { get; init; } = new HashSet<string>();
     public RoundingMode Rounding { get; init; } = RoundingMode.DoubleRounding;
+    /// <summary>Clip each output channel's weights where the squared quantization error is least (instead of at max |w|).</summary>
+    public bool MseWeightClipping { get; init; }
     public ModelMetadata Metadata { get; init; } = new();
 }

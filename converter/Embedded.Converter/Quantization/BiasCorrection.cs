@@ -1,0 +1,87 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Embedded.Converter.Float;
+using Embedded.Converter.Graph;
+using Embedded.Runtime.Execution;
+using Embedded.Runtime.Kernels;
+using Embedded.Runtime.Model;
+
+namespace Embedded.Converter.Quantization;
+
+/// <summary>
+/// Empirical bias correction: quantization shifts the mean of a layer's output; for every conv/FC whose output
+/// stage is linear (no fused activation), the mean error per output channel is measured against the float graph
+/// on calibration images and removed from the int32 bias (in accumulator units, s_acc = the weight scale, since
+/// input scales are folded into the weights).
+/// </summary>
+public static class BiasCorrection
+{
+    public sealed record Result(QuantizedModel Model, int Layers, int Channels);
+
+    public static Result Apply(ModelGraph graph, QuantizedModel quantized, IReadOnlyList<byte[]> pixels)
+    {
+        var definition = quantized.Definition;
+        var model = EmbeddedModel.FromDefinition(definition);
+        var candidates = new Dictionary<int, (double[] sumQ, double[] sumF, long[] count)>();
+        for (int i = 0; i < definition.Operators.Count; i++)
+        {
+            var op = definition.Operators[i];
+            var stage = op.Params switch { Conv2DParams c => c.Output, DepthwiseConv2DParams d => d.Output, FullyConnectedParams f => f.Output, _ => null };
+            if (stage is null || stage.Activation != FusedActivation.None || op.Inputs.Length < 3 || op.Inputs[2] < 0) continue;
+            int channels = definition.Tensors[op.Outputs[0]].Shape[^1];
+            candidates[i] = (new double[channels], new double[channels], new long[channels]);
+        }
+        if (candidates.Count == 0 || pixels.Count == 0) return new Result(quantized, 0, 0);
+
+        var wanted = new HashSet<string>(candidates.Keys.Select(i => definition.Tensors[definition.Operators[i].Outputs[0]].Name));
+        var executor = new FloatExecutor(graph);
+        var interpreter = model.CreateInterpreter();
+        var shape = graph.Value(graph.Inputs[0]).Shape!;
+        foreach (var image in pixels)
+        {
+            var floats = new Dictionary<string, TensorData>();
+            executor.Run(new[] { ModelConverter.PixelsToTensor(image, shape) }, (name, value) => { if (wanted.Contains(name)) floats[name] = value; });
+            image.CopyTo(interpreter.Input(0).Bytes);
+            interpreter.InvokeObserved((index, tensor, bytes) =>
+            {
+                if (!candidates.TryGetValue(index, out var acc) || !floats.TryGetValue(tensor.Name, out var f)) return;
+                var q = tensor.Quantization!;
+                int channels = tensor.Shape[^1];
+                int inner = f.Rank == 4 ? f.Shape[2] * f.Shape[3] : 1;
+                for (int k = 0; k < f.Length; k++)
+                {
+                    int cq = k % channels;
+                    acc.sumQ[cq] += q.ScaleAt(q.IsPerAxis ? cq : 0) * (Elements.Load(bytes, tensor.Type, k) - q.ZeroPointAt(q.IsPerAxis ? cq : 0));
+                    int cf = k / inner % channels;
+                    acc.sumF[cf] += f.Floats[k];
+                    acc.count[cq]++;
+                }
+            });
+        }
+
+        var tensors = definition.Tensors.ToArray();
+        int adjusted = 0;
+        foreach (var (index, acc) in candidates)
+        {
+            var op = definition.Operators[index];
+            var weights = definition.Tensors[op.Inputs[1]];
+            var bias = definition.Tensors[op.Inputs[2]];
+            var values = Elements.AsInt32s(bias.Data.Span).ToArray();
+            for (int c = 0; c < values.Length; c++)
+            {
+                if (acc.count[c] == 0) continue;
+                double meanError = (acc.sumQ[c] - acc.sumF[c]) / acc.count[c];
+                long delta = (long)Math.Round(meanError / weights.Quantization!.ScaleAt(weights.Quantization.IsPerAxis ? c : 0));
+                if (delta == 0) continue;
+                values[c] = (int)Math.Clamp(values[c] - delta, int.MinValue / 2, int.MaxValue / 2);
+                adjusted++;
+            }
+            var data = new byte[values.Length * 4];
+            Buffer.BlockCopy(values, 0, data, 0, data.Length);
+            tensors[op.Inputs[2]] = new TensorDefinition(bias.Name, bias.Type, bias.Shape, bias.Quantization, data);
+        }
+        var corrected = new ModelDefinition(definition.Metadata, tensors, definition.Operators, definition.Inputs, definition.Outputs, definition.Plan);
+        return new Result(new QuantizedModel(corrected, quantized.TensorOfValue), candidates.Count, adjusted);
+    }
+}
