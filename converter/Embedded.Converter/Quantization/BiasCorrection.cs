@@ -46,17 +46,12 @@ public static class BiasCorrection
             interpreter.InvokeObserved((index, tensor, bytes) =>
             {
                 if (!candidates.TryGetValue(index, out var acc) || !floats.TryGetValue(tensor.Name, out var f)) return;
-                var q = tensor.Quantization!;
-                int channels = tensor.Shape[^1];
-                int inner = f.Rank == 4 ? f.Shape[2] * f.Shape[3] : 1;
-                for (int k = 0; k < f.Length; k++)
+                QuantizedComparison.ForEach(f, tensor, bytes, (c, reference, real) =>
                 {
-                    int cq = k % channels;
-                    acc.sumQ[cq] += q.ScaleAt(q.IsPerAxis ? cq : 0) * (Elements.Load(bytes, tensor.Type, k) - q.ZeroPointAt(q.IsPerAxis ? cq : 0));
-                    int cf = k / inner % channels;
-                    acc.sumF[cf] += f.Floats[k];
-                    acc.count[cq]++;
-                }
+                    acc.sumQ[c] += real;
+                    acc.sumF[c] += reference;
+                    acc.count[c]++;
+                });
             });
         }
 

@@ -4,7 +4,6 @@ using System.Linq;
 using Embedded.Converter.Float;
 using Embedded.Converter.Graph;
 using Embedded.Runtime.Execution;
-using Embedded.Runtime.Kernels;
 using Embedded.Runtime.Model;
 
 namespace Embedded.Converter.Quantization;
@@ -55,23 +54,12 @@ public static class LayerErrorAnalysis
 
     private static (double signal, double noise) Compare(TensorData reference, TensorDefinition tensor, ReadOnlySpan<byte> bytes)
     {
-        var q = tensor.Quantization!;
-        int channels = tensor.Shape[^1];
-        bool nchw = reference.Rank == 4;
-        int h = nchw ? reference.Shape[2] : 1, w = nchw ? reference.Shape[3] : 1;
         double signal = 0, noise = 0;
-        int count = reference.Length;
-        for (int i = 0; i < count; i++)
+        QuantizedComparison.ForEach(reference, tensor, bytes, (_, f, q) =>
         {
-            // Element i of the NHWC tensor is (n, y, x, c); find the same element of the NCHW reference.
-            int c = i % channels, rest = i / channels;
-            int x = rest % w, y = rest / w % h, n = rest / (w * h);
-            int r = nchw ? ((n * channels + c) * h + y) * w + x : i;
-            double real = q.ScaleAt(q.IsPerAxis ? c : 0) * (Elements.Load(bytes, tensor.Type, i) - q.ZeroPointAt(q.IsPerAxis ? c : 0));
-            double f = reference.Floats[r];
             signal += f * f;
-            noise += (f - real) * (f - real);
-        }
+            noise += (f - q) * (f - q);
+        });
         return (signal, noise);
     }
 }
