@@ -68,6 +68,15 @@ internal static class OperatorValidator
         public TensorDefinition Input(int k) => OptionalInput(k) ?? throw Fail($"inputs[{k}]", "required input is absent");
         public TensorDefinition Output(int k = 0) => _tensors[Op.Outputs[k]];
 
+        /// <summary>An int8/uint8/int16 operand with quantization that may be a constant (e.g. TFLite's x + 3 in h-sigmoid).</summary>
+        public TensorDefinition Operand(TensorDefinition t, string what)
+        {
+            if (!t.Type.IsQuantizedActivation()) throw Fail(what, $"{t} must be int8, uint8 or int16");
+            if (t.Quantization is null) throw Fail(what, $"{t} has no quantization parameters");
+            if (t.IsConstant && t.Quantization.IsPerAxis && t.Quantization.Axis != t.Rank - 1) throw Fail(what, $"{t} must be quantized along its last axis");
+            return t;
+        }
+
         /// <summary>An int8/uint8/int16 activation (not constant) with quantization.</summary>
         public TensorDefinition Activation(TensorDefinition t, string what, int rank = -1)
         {
@@ -248,15 +257,17 @@ internal static class OperatorValidator
         Stage(v, p.Output, output, cout);
     }
 
-    /// <summary>Broadcast rule: shapes of equal rank, each dimension equal to the output's or 1.</summary>
+    /// <summary>Broadcast rule (numpy): shapes aligned from the right, each dimension equal to the output's or 1; rank ≤ 4.</summary>
     private static void Broadcast(Context v, TensorDefinition a, TensorDefinition b, TensorDefinition output)
     {
-        if (a.Rank != output.Rank || b.Rank != output.Rank || output.Rank > 4)
-            throw v.Fail("inputs", $"{a} and {b} must have the output's rank ({output.Rank}, at most 4)");
+        if (a.Rank > output.Rank || b.Rank > output.Rank || output.Rank > 4)
+            throw v.Fail("inputs", $"{a} and {b} must not exceed the output's rank ({output.Rank}, at most 4)");
         for (int d = 0; d < output.Rank; d++)
         {
-            int expected = System.Math.Max(a.Shape[d], b.Shape[d]);
-            if ((a.Shape[d] != expected && a.Shape[d] != 1) || (b.Shape[d] != expected && b.Shape[d] != 1) || output.Shape[d] != expected)
+            int da = d - (output.Rank - a.Rank) >= 0 ? a.Shape[d - (output.Rank - a.Rank)] : 1;
+            int db = d - (output.Rank - b.Rank) >= 0 ? b.Shape[d - (output.Rank - b.Rank)] : 1;
+            int expected = System.Math.Max(da, db);
+            if ((da != expected && da != 1) || (db != expected && db != 1) || output.Shape[d] != expected)
                 throw v.Fail("outputs[0]", $"{a} and {b} do not broadcast to {output}");
         }
     }
@@ -270,8 +281,8 @@ internal static class OperatorValidator
     {
         var p = v.Params(p0);
         v.Counts(2, 2, 1);
-        var a = v.Activation(v.Input(0), "inputs[0]");
-        var b = v.Activation(v.Input(1), "inputs[1]");
+        var a = v.Operand(v.Input(0), "inputs[0]");
+        var b = v.Operand(v.Input(1), "inputs[1]");
         var output = v.Activation(v.Output(), "outputs[0]");
         SameType(v, a, output, "inputs[0]"); SameType(v, b, output, "inputs[1]");
         Broadcast(v, a, b, output);
@@ -291,8 +302,8 @@ internal static class OperatorValidator
     {
         var p = v.Params(p0);
         v.Counts(2, 2, 1);
-        var a = v.Activation(v.Input(0), "inputs[0]");
-        var b = v.Activation(v.Input(1), "inputs[1]");
+        var a = v.Operand(v.Input(0), "inputs[0]");
+        var b = v.Operand(v.Input(1), "inputs[1]");
         var output = v.Activation(v.Output(), "outputs[0]");
         Broadcast(v, a, b, output);
         int channels = output.Shape[output.Rank - 1];
@@ -434,6 +445,11 @@ internal static class OperatorValidator
         for (int i = 0; i < p.ExpTable.Length; i++)
             if (p.ExpTable[i] < 0 || p.ExpTable[i] > SoftmaxParams.One) throw v.Fail($"params.expTable[{i}]", $"{p.ExpTable[i]} outside [0, 2^30]");
         if (p.ExpTable[0] == 0) throw v.Fail("params.expTable[0]", "the entry for the maximum must be positive");
+        if (p.FloatTable is null || (p.FloatTable.Length != 0 && p.FloatTable.Length != SoftmaxParams.TableSize)) throw v.Fail("params.floatTable", $"must hold 0 or {SoftmaxParams.TableSize} entries");
+        foreach (float f in p.FloatTable)
+            if (!(f >= 0) || float.IsInfinity(f)) throw v.Fail("params.floatTable", $"entry {f} must be finite and non-negative");
+        if (p.FloatTable.Length != 0 && (output.Type == ElementType.Float32 || p.FloatTable[SoftmaxParams.TableSize - 1] <= 0))
+            throw v.Fail("params.floatTable", "the TFLite mode gives quantized outputs and needs a positive entry for the maximum");
     }
 
     private static void ValidateQuantize(Context v, QuantizeParams? p0)

@@ -12,6 +12,7 @@ public static partial class Softmax
     /// </summary>
     public static void Reference(QuantizedInput input, Span<byte> output, ElementType outputType, float outputScale, int outputZeroPoint, SoftmaxParams p)
     {
+        if (p.FloatTable.Length != 0) { TfliteReference(input, output, outputType, outputScale, outputZeroPoint, p.FloatTable); return; }
         int depth = input.Channels;
         int rows = input.Bytes.Length / depth;
         Span<float> floats = outputType == ElementType.Float32 ? Elements.AsFloats(output) : Span<float>.Empty;
@@ -34,6 +35,33 @@ public static partial class Softmax
                     q = Math.Max(outputType.MinValue(), Math.Min(outputType.MaxValue(), q));
                     Elements.Store(output, outputType, r * depth + i, (int)q);
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// TFLite's optimized 8-bit softmax: per row, the float table entry of (x − max) summed in order, then
+    /// q = round_half_away(e · (1 / (Σe · s_out))) + zp, saturated — all in IEEE float as TFLite computes it.
+    /// </summary>
+    private static void TfliteReference(QuantizedInput input, Span<byte> output, ElementType outputType, float outputScale, int outputZeroPoint, float[] table)
+    {
+        int depth = input.Channels;
+        int rows = input.Bytes.Length / depth;
+        int offset = input.Type == ElementType.Int8 ? 128 : 0;
+        for (int r = 0; r < rows; r++)
+        {
+            int max = int.MinValue;
+            for (int i = 0; i < depth; i++) max = Math.Max(max, input[r * depth + i]);
+            // table[255 − (max − x)] = exp(−β·s·(max − x)); indices shift by 128 for int8 input.
+            int baseIndex = 255 - (max + offset);
+            float sum = 0f;
+            for (int i = 0; i < depth; i++) sum += table[baseIndex + input[r * depth + i] + offset];
+            float inverse = 1.0f / (sum * outputScale);
+            for (int i = 0; i < depth; i++)
+            {
+                float rescaled = table[baseIndex + input[r * depth + i] + offset] * inverse;
+                long q = (long)MathF.Round(rescaled, MidpointRounding.AwayFromZero) + outputZeroPoint;
+                Elements.Store(output, outputType, r * depth + i, (int)Math.Max(outputType.MinValue(), Math.Min(outputType.MaxValue(), q)));
             }
         }
     }

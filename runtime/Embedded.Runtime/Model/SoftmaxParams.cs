@@ -14,6 +14,11 @@ public sealed class SoftmaxParams : OperatorParams
 
     public float Beta { get; init; } = 1f;
     public required int[] ExpTable { get; init; }
+    /// <summary>
+    /// TFLite-compatible mode (empty = off): FloatTable[k] = expf(−β·s_in·(255 − k)) as TFLite's optimized uint8/int8
+    /// softmax builds it; probabilities are then computed in float exactly as that kernel does.
+    /// </summary>
+    public float[] FloatTable { get; init; } = Array.Empty<float>();
 
     /// <summary>Builds the table for an input scale (what the converter calls).</summary>
     public static int[] BuildExpTable(float inputScale, float beta)
@@ -28,11 +33,15 @@ public sealed class SoftmaxParams : OperatorParams
     {
         sink.WriteSingle(Beta);
         ParamEncoding.WriteInts(sink, ExpTable);
+        sink.WriteCount(FloatTable.Length);
+        sink.WriteSingleArray(FloatTable);
     }
 
-    internal static SoftmaxParams Read(BinaryCursor c) => new()
+    internal static SoftmaxParams Read(BinaryCursor c)
     {
-        Beta = c.ReadSingle("beta"),
-        ExpTable = ParamEncoding.ReadInts(c, "expTable", TableSize),
-    };
+        float beta = c.ReadSingle("beta");
+        int[] table = ParamEncoding.ReadInts(c, "expTable", TableSize);
+        float[] floats = c.ReadSingleArray("floatTable", c.ReadCount("floatTable.count", TableSize, 4));
+        return new SoftmaxParams { Beta = beta, ExpTable = table, FloatTable = floats };
+    }
 }

@@ -1,0 +1,256 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Embedded.Runtime.Building;
+using Embedded.Runtime.Model;
+using Embedded.Runtime.Quantization;
+
+namespace Embedded.Converter.Tflite;
+
+/// <summary>
+/// Turns a quantized .tflite model into an .emb model that computes what TFLite's builtin kernels compute:
+/// parameters (multipliers, clamps, tables) are derived with TFLite's own float/double arithmetic, and each
+/// operator maps to the runtime kernel with the same integer semantics (docs/tflite.md).
+/// </summary>
+public static class TfliteImporter
+{
+    // Builtin operator codes used here (tensorflow/lite/schema/schema.fbs).
+    private const int Add = 0, AveragePool2D = 1, Concatenation = 2, Conv2D = 3, DepthwiseConv2D = 4, Dequantize = 6, FullyConnected = 9,
+        Logistic = 14, MaxPool2D = 17, Mul = 18, Relu = 19, Relu6 = 21, Reshape = 22, Softmax = 25, Tanh = 28, Pad = 34, Squeeze = 43,
+        Quantize = 114, HardSwish = 117;
+
+    public static ModelDefinition Import(TfliteModel model, ModelMetadata metadata, RoundingMode rounding = RoundingMode.DoubleRounding) =>
+        new Importer(model, metadata, rounding).Run();
+
+    private sealed class Importer
+    {
+        private readonly TfliteModel _model;
+        private readonly TfliteSubGraph _graph;
+        private readonly ModelMetadata _metadata;
+        private readonly RoundingMode _rounding;
+        private readonly ModelBuilder _builder = new();
+        private readonly Dictionary<int, int> _tensorOf = new();
+
+        public Importer(TfliteModel model, ModelMetadata metadata, RoundingMode rounding)
+        {
+            _model = model;
+            _graph = model.SubGraphs[0];
+            _metadata = metadata;
+            _rounding = rounding;
+        }
+
+        private TfliteFormatException Error(int op, string problem) =>
+            new($"operator {op} ({Name(_graph.Operators[op].BuiltinCode)} '{_graph.Tensors[_graph.Operators[op].Outputs[0]].Name}'): {problem}");
+
+        private static string Name(int code) => code switch
+        {
+            Add => "ADD", AveragePool2D => "AVERAGE_POOL_2D", Concatenation => "CONCATENATION", Conv2D => "CONV_2D", DepthwiseConv2D => "DEPTHWISE_CONV_2D",
+            Dequantize => "DEQUANTIZE", FullyConnected => "FULLY_CONNECTED", Logistic => "LOGISTIC", MaxPool2D => "MAX_POOL_2D", Mul => "MUL", Relu => "RELU",
+            Relu6 => "RELU6", Reshape => "RESHAPE", Softmax => "SOFTMAX", Tanh => "TANH", Pad => "PAD", Squeeze => "SQUEEZE", Quantize => "QUANTIZE",
+            HardSwish => "HARD_SWISH", _ => $"builtin {code}",
+        };
+
+        private static ElementType TypeOf(TfliteTensor t) => t.Type switch
+        {
+            TfliteType.UInt8 => ElementType.UInt8, TfliteType.Int8 => ElementType.Int8, TfliteType.Int16 => ElementType.Int16,
+            TfliteType.Int32 => ElementType.Int32, TfliteType.Float32 => ElementType.Float32,
+            _ => throw new TfliteFormatException($"tensor '{t.Name}': type {t.Type} is not supported"),
+        };
+
+        private QuantizationParams? Quant(TfliteTensor t)
+        {
+            var q = t.Quantization;
+            if (q is null || t.Type == TfliteType.Float32) return null;
+            if (t.Type == TfliteType.Int32) return null; // biases: scale implied by input and weights
+            var zps = q.ZeroPoints.Length == q.Scales.Length ? q.ZeroPoints.Select(z => checked((int)z)).ToArray() : new int[q.Scales.Length];
+            return q.Scales.Length == 1 ? QuantizationParams.PerTensor(q.Scales[0], zps[0]) : QuantizationParams.PerAxis(q.QuantizedDimension, q.Scales, zps);
+        }
+
+        /// <summary>The .emb tensor for a TFLite tensor, created on first use (constants from their buffer).</summary>
+        private int Tensor(int index)
+        {
+            if (_tensorOf.TryGetValue(index, out int t)) return t;
+            var tt = _graph.Tensors[index];
+            var data = _model.Buffers[tt.Buffer];
+            int[] shape = tt.Shape.Length == 0 ? new[] { 1 } : tt.Shape;
+            t = data.Length > 0
+                ? _builder.AddConstant(tt.Name, TypeOf(tt), shape, Quant(tt), data.ToArray())
+                : _builder.AddActivation(tt.Name, TypeOf(tt), shape, Quant(tt));
+            _tensorOf[index] = t;
+            return t;
+        }
+
+        private TfliteTensor T(int index) => _graph.Tensors[index];
+        private float Scale(int index, int channel = 0) => T(index).Quantization is { } q ? q.Scales[q.Scales.Length == 1 ? 0 : channel] : throw new TfliteFormatException($"tensor '{T(index).Name}' is not quantized");
+        private int ZeroPoint(int index) => T(index).Quantization is { } q && q.ZeroPoints.Length > 0 ? (int)q.ZeroPoints[0] : 0;
+
+        /// <summary>TFLite CalculateActivationRangeQuantized: fused activation → inclusive clamps (float division, round half away).</summary>
+        private (int min, int max) ActivationRange(int output, int fused)
+        {
+            var type = TypeOf(T(output));
+            int qmin = type.MinValue(), qmax = type.MaxValue();
+            float scale = Scale(output);
+            int zp = ZeroPoint(output);
+            int Quantize(float f) => zp + (int)MathF.Round(f / scale, MidpointRounding.AwayFromZero);
+            return fused switch
+            {
+                0 => (qmin, qmax),
+                1 => (Math.Max(qmin, Quantize(0f)), qmax),                                  // RELU
+                2 => (Math.Max(qmin, Quantize(-1f)), Math.Min(qmax, Quantize(1f))),         // RELU_N1_TO_1
+                3 => (Math.Max(qmin, Quantize(0f)), Math.Min(qmax, Quantize(6f))),          // RELU6
+                _ => throw new TfliteFormatException($"fused activation {fused} is not supported"),
+            };
+        }
+
+        public ModelDefinition Run()
+        {
+            foreach (int input in _graph.Inputs)
+            {
+                var tt = T(input);
+                _tensorOf[input] = _builder.AddInput(tt.Name, TypeOf(tt), tt.Shape, Quant(tt));
+            }
+            for (int i = 0; i < _graph.Operators.Length; i++) Lower(i, _graph.Operators[i]);
+            foreach (int output in _graph.Outputs) _builder.MarkOutput(Tensor(output));
+            return _builder.Build(_metadata);
+        }
+
+        private void Lower(int index, TfliteOperator op)
+        {
+            var o = op.Options;
+            int output = op.Outputs[0];
+            switch (op.BuiltinCode)
+            {
+                case Conv2D:
+                case DepthwiseConv2D:
+                    LowerConvolution(index, op);
+                    break;
+                case FullyConnected:
+                    LowerFullyConnected(index, op);
+                    break;
+                case Add:
+                {
+                    int a = op.Inputs[0], b = op.Inputs[1];
+                    // TFLite Add: twice the larger input scale as the common scale, inputs shifted by 20 (15 for int16).
+                    int leftShift = T(output).Type == TfliteType.Int16 ? 15 : 20;
+                    double twiceMax = 2 * Math.Max(Scale(a), Scale(b));
+                    var (min, max) = ActivationRange(output, o?.Byte(0) ?? 0);
+                    _builder.AddOperator(OperatorCode.Add, T(output).Name, new[] { Tensor(a), Tensor(b) }, new[] { Tensor(output) }, new AddParams
+                    {
+                        Rounding = _rounding, LeftShift = leftShift,
+                        Input1Multipliers = new[] { QuantizedMultiplier.FromDouble(Scale(a) / twiceMax) },
+                        Input2Multipliers = new[] { QuantizedMultiplier.FromDouble(Scale(b) / twiceMax) },
+                        OutputMultipliers = new[] { QuantizedMultiplier.FromDouble(twiceMax / ((1 << leftShift) * Scale(output))) },
+                        ClampMin = new[] { min }, ClampMax = new[] { max },
+                    });
+                    break;
+                }
+                case Mul:
+                {
+                    int a = op.Inputs[0], b = op.Inputs[1];
+                    // TFLite computes this multiplier in float.
+                    float real = Scale(a) * Scale(b) / Scale(output);
+                    var (min, max) = ActivationRange(output, o?.Byte(0) ?? 0);
+                    _builder.AddOperator(OperatorCode.Mul, T(output).Name, new[] { Tensor(a), Tensor(b) }, new[] { Tensor(output) }, new MulParams
+                    {
+                        Rounding = _rounding, OutputMultipliers = new[] { QuantizedMultiplier.FromDouble(real) }, ClampMin = new[] { min }, ClampMax = new[] { max },
+                    });
+                    break;
+                }
+                case AveragePool2D:
+                case MaxPool2D:
+                {
+                    var x = T(op.Inputs[0]);
+                    if (o is null) throw Error(index, "missing Pool2DOptions");
+                    int strideW = o.Int(1), strideH = o.Int(2), filterW = o.Int(3), filterH = o.Int(4);
+                    var pad = o.Byte(0) == 0 ? Padding2D.Same(x.Shape[1], x.Shape[2], filterH, filterW, strideH, strideW) : Padding2D.None;
+                    var (min, max) = ActivationRange(output, o.Byte(5));
+                    _builder.AddOperator(op.BuiltinCode == MaxPool2D ? OperatorCode.MaxPool2D : OperatorCode.AveragePool2D, T(output).Name, new[] { Tensor(op.Inputs[0]) }, new[] { Tensor(output) },
+                        new Pool2DParams { FilterH = filterH, FilterW = filterW, StrideH = strideH, StrideW = strideW, Padding = pad, ClampMin = new[] { min }, ClampMax = new[] { max } });
+                    break;
+                }
+                case Reshape:
+                case Squeeze:
+                    _builder.AddOperator(OperatorCode.Reshape, T(output).Name, new[] { Tensor(op.Inputs[0]) }, new[] { Tensor(output) }, NoParams.Instance);
+                    break;
+                case Softmax:
+                {
+                    float beta = o?.Float(0, 1f) ?? 1f;
+                    float scale = -Scale(op.Inputs[0]) * beta;
+                    var table = new float[256];
+                    for (int v = 0; v <= 255; v++) table[255 - v] = MathF.Exp(scale * v);
+                    _builder.AddOperator(OperatorCode.Softmax, T(output).Name, new[] { Tensor(op.Inputs[0]) }, new[] { Tensor(output) },
+                        new SoftmaxParams { Beta = beta, ExpTable = SoftmaxParams.BuildExpTable(Scale(op.Inputs[0]), beta), FloatTable = table });
+                    break;
+                }
+                case HardSwish:
+                {
+                    int x = op.Inputs[0];
+                    bool signed = T(x).Type == TfliteType.Int8;
+                    var table = TfliteHardSwish.Table(Scale(x), ZeroPoint(x), Scale(output), ZeroPoint(output), signed);
+                    _builder.AddOperator(OperatorCode.TableLookup, T(output).Name, new[] { Tensor(x) }, new[] { Tensor(output) }, new TableLookupParams { TableCount = 1, Tables = table });
+                    break;
+                }
+                case Quantize:
+                {
+                    int x = op.Inputs[0];
+                    var multipliers = T(x).Type == TfliteType.Float32 ? Array.Empty<QuantizedMultiplier>() : new[] { QuantizedMultiplier.FromDouble((double)Scale(x) / Scale(output)) };
+                    _builder.AddOperator(OperatorCode.Quantize, T(output).Name, new[] { Tensor(x) }, new[] { Tensor(output) }, new QuantizeParams { Rounding = _rounding, Multipliers = multipliers });
+                    break;
+                }
+                case Dequantize:
+                    _builder.AddOperator(OperatorCode.Dequantize, T(output).Name, new[] { Tensor(op.Inputs[0]) }, new[] { Tensor(output) }, NoParams.Instance);
+                    break;
+                default:
+                    throw Error(index, $"{Name(op.BuiltinCode)} is not supported yet");
+            }
+        }
+
+        private void LowerConvolution(int index, TfliteOperator op)
+        {
+            var o = op.Options ?? throw Error(index, "missing options");
+            bool depthwise = op.BuiltinCode == DepthwiseConv2D;
+            int input = op.Inputs[0], weights = op.Inputs[1], bias = op.Inputs.Length > 2 ? op.Inputs[2] : -1, output = op.Outputs[0];
+            var x = T(input);
+            var w = T(weights);
+            int strideW = o.Int(1), strideH = o.Int(2);
+            int fused = depthwise ? o.Byte(4) : o.Byte(3);
+            int dilationW = depthwise ? o.Int(5, 1) : o.Int(4, 1), dilationH = depthwise ? o.Int(6, 1) : o.Int(5, 1);
+            int kh = w.Shape[1], kw = w.Shape[2];
+            var pad = o.Byte(0) == 0 ? Padding2D.Same(x.Shape[1], x.Shape[2], kh, kw, strideH, strideW, dilationH, dilationW) : Padding2D.None;
+            int channels = depthwise ? w.Shape[3] : w.Shape[0];
+            var stage = Stage(input, weights, output, channels, fused);
+            var inputs = bias >= 0 ? new[] { Tensor(input), Tensor(weights), Tensor(bias) } : new[] { Tensor(input), Tensor(weights) };
+            if (depthwise)
+                _builder.AddOperator(OperatorCode.DepthwiseConv2D, T(output).Name, inputs, new[] { Tensor(output) }, new DepthwiseConv2DParams
+                {
+                    StrideH = strideH, StrideW = strideW, DilationH = dilationH, DilationW = dilationW, Padding = pad, DepthMultiplier = Math.Max(1, o.Int(3, 1)), Output = stage,
+                });
+            else
+                _builder.AddOperator(OperatorCode.Conv2D, T(output).Name, inputs, new[] { Tensor(output) }, new Conv2DParams
+                {
+                    StrideH = strideH, StrideW = strideW, DilationH = dilationH, DilationW = dilationW, Padding = pad, Groups = x.Shape[3] / w.Shape[3], Output = stage,
+                });
+        }
+
+        private void LowerFullyConnected(int index, TfliteOperator op)
+        {
+            int input = op.Inputs[0], weights = op.Inputs[1], bias = op.Inputs.Length > 2 ? op.Inputs[2] : -1, output = op.Outputs[0];
+            if (op.Options is { } o && o.Byte(1) != 0) throw Error(index, "shuffled weight formats are not supported");
+            var stage = Stage(input, weights, output, T(weights).Shape[0], op.Options?.Byte(0) ?? 0);
+            var inputs = bias >= 0 ? new[] { Tensor(input), Tensor(weights), Tensor(bias) } : new[] { Tensor(input), Tensor(weights) };
+            _builder.AddOperator(OperatorCode.FullyConnected, T(output).Name, inputs, new[] { Tensor(output) }, new FullyConnectedParams { Output = stage });
+        }
+
+        /// <summary>Per-channel (or shared) multipliers as TFLite's PopulateConvolutionQuantizationParams: s_in·s_w[c] / s_out in double.</summary>
+        private OutputStage Stage(int input, int weights, int output, int channels, int fused)
+        {
+            var wq = T(weights).Quantization ?? throw new TfliteFormatException($"weights '{T(weights).Name}' are not quantized");
+            int n = wq.Scales.Length == 1 ? 1 : channels;
+            var multipliers = new QuantizedMultiplier[n];
+            for (int c = 0; c < n; c++)
+                multipliers[c] = QuantizedMultiplier.FromDouble((double)Scale(input) * wq.Scales[c] / Scale(output));
+            var (min, max) = ActivationRange(output, fused);
+            return new OutputStage(FusedActivation.None, _rounding, multipliers, Array.Empty<QuantizedMultiplier>(), new[] { min }, new[] { max });
+        }
+    }
+}

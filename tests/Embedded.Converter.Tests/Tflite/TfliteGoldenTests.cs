@@ -1,0 +1,40 @@
+using System;
+using System.IO;
+using System.Linq;
+using Embedded.Converter.Tflite;
+using Embedded.Converter.Tests.Support;
+using Embedded.Runtime.Execution;
+using Embedded.Runtime.Format;
+using Embedded.Runtime.Model;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Embedded.Converter.Tests.Tflite;
+
+/// <summary>Imported uint8 TFLite models against the real TFLite interpreter's outputs (golden/tflite-builtin).</summary>
+[TestClass]
+public sealed class TfliteGoldenTests
+{
+    [TestMethod]
+    [DataRow("v3-small_224_1.0_uint8")]
+    [DataRow("mobilenet_v2_1.0_224_quant")]
+    public void Uint8Model_MatchesTfliteBuiltinOutputs(string model)
+    {
+        var definition = TfliteImporter.Import(TfliteModel.Load(SharedFixtures.Model(model + ".tflite")), new ModelMetadata { Name = model });
+        var interpreter = EmbeddedModel.Load(ModelWriter.Write(definition)).CreateInterpreter();
+        int identical = 0, sameTop1 = 0, total = 0, maxDiff = 0;
+        foreach (string name in SharedFixtures.GoldenNames())
+        {
+            string golden = Path.Combine(SharedFixtures.Fixture("golden", "tflite-builtin", model), name + ".u8");
+            File.ReadAllBytes(SharedFixtures.Fixture("golden", "inputs", name + ".u8")).CopyTo(interpreter.Input(0).Bytes);
+            interpreter.Invoke();
+            var actual = interpreter.Output(0).Bytes.ToArray();
+            var expected = File.ReadAllBytes(golden);
+            total++;
+            if (actual.SequenceEqual(expected)) identical++;
+            if (Array.IndexOf(actual, actual.Max()) == Array.IndexOf(expected, expected.Max())) sameTop1++;
+            maxDiff = Math.Max(maxDiff, actual.Zip(expected, (a, b) => Math.Abs(a - b)).Max());
+        }
+        Console.WriteLine($"{model}: {identical}/{total} byte-identical, top-1 equal {sameTop1}/{total}, max |Δ| {maxDiff}");
+        Assert.AreEqual(total, sameTop1, "top-1 must equal TFLite's");
+    }
+}
