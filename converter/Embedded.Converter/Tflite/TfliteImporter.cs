@@ -241,14 +241,25 @@ public static class TfliteImporter
             _builder.AddOperator(OperatorCode.FullyConnected, T(output).Name, inputs, new[] { Tensor(output) }, new FullyConnectedParams { Output = stage });
         }
 
-        /// <summary>Per-channel (or shared) multipliers as TFLite's PopulateConvolutionQuantizationParams: s_in·s_w[c] / s_out in double.</summary>
+        /// <summary>
+        /// Output multipliers as TFLite's Prepare computes them: uint8 kernels use the scalar from
+        /// GetQuantizedConvolutionMultipler, whose s_in·s_w product is taken in float before the division in double;
+        /// int8/int16 kernels use PopulateConvolutionQuantizationParams' per-channel s_in·s_w[c] / s_out, all in double.
+        /// The difference decides rare rounding ties, so it matters for byte-exact outputs.
+        /// </summary>
         private OutputStage Stage(int input, int weights, int output, int channels, int fused)
         {
             var wq = T(weights).Quantization ?? throw new TfliteFormatException($"weights '{T(weights).Name}' are not quantized");
+            bool legacyUint8 = T(input).Type == TfliteType.UInt8;
             int n = wq.Scales.Length == 1 ? 1 : channels;
             var multipliers = new QuantizedMultiplier[n];
             for (int c = 0; c < n; c++)
-                multipliers[c] = QuantizedMultiplier.FromDouble((double)Scale(input) * wq.Scales[c] / Scale(output));
+            {
+                double real = legacyUint8
+                    ? (double)(Scale(input) * wq.Scales[c]) / Scale(output)
+                    : (double)Scale(input) * wq.Scales[c] / Scale(output);
+                multipliers[c] = QuantizedMultiplier.FromDouble(real);
+            }
             var (min, max) = ActivationRange(output, fused);
             return new OutputStage(FusedActivation.None, _rounding, multipliers, Array.Empty<QuantizedMultiplier>(), new[] { min }, new[] { max });
         }
