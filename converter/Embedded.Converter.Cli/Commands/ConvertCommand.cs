@@ -25,9 +25,10 @@ internal static class ConvertCommand
 
     public static Command Create(TextWriter output, TextWriter error, Option<bool> verbose)
     {
-        var model = new Argument<FileInfo>("model") { Description = "Float ONNX model" };
+        var model = new Argument<FileInfo>("model") { Description = "Float ONNX model, or a quantized .tflite model" };
         var outFile = new Option<FileInfo>("--output", "-o") { Description = "The .emb file to write", Required = true };
-        var calib = new Option<DirectoryInfo>("--calib") { Description = "Folder of calibration images", Required = true };
+        var calib = new Option<DirectoryInfo?>("--calib") { Description = "Folder of calibration images (ONNX models)" };
+        var match = new Option<string>("--match") { Description = "TFLite models: reproduce 'tflite' (builtin kernels) or 'tflm' (TFLite Micro reference kernels)", DefaultValueFactory = _ => "tflite" };
         var count = new Option<int>("--calib-count") { Description = "Use at most N calibration images (default: all)" };
         var method = new Option<string>("--method") { Description = "Range selection: auto, minmax, percentile, mse, kl", DefaultValueFactory = _ => "percentile" };
         var mean = new Option<string?>("--mean") { Description = "Per-channel mean in pixel units, e.g. 127.5,127.5,127.5 (default: model metadata)" };
@@ -36,12 +37,42 @@ internal static class ConvertCommand
         var report = new Option<FileInfo?>("--report") { Description = "Write the per-layer report as .md or .json" };
         var weightClip = new Option<bool>("--weight-clipping") { Description = "Clip weights per channel at the least squared error (default: at max |w|)" };
         var biasCorrect = new Option<bool>("--bias-correction") { Description = "Correct biases by the mean output error on (up to 64) calibration images" };
-        var command = new Command("convert", "Convert a float ONNX model to an int8 .emb model") { model, outFile, calib, count, method, mean, std, labels, report, weightClip, biasCorrect };
-        command.SetAction(parse => CliErrors.Guard(error, parse.GetValue(verbose), () => Run(output,
-            parse.GetValue(model)!, parse.GetValue(outFile)!, parse.GetValue(calib)!, parse.GetValue(count), parse.GetValue(method)!,
+        var command = new Command("convert", "Convert a float ONNX model to an int8 .emb model") { model, outFile, calib, count, method, mean, std, labels, report, weightClip, biasCorrect, match };
+        command.SetAction(parse => CliErrors.Guard(error, parse.GetValue(verbose), () =>
+            parse.GetValue(model)!.Extension.Equals(".tflite", StringComparison.OrdinalIgnoreCase)
+            ? RunTflite(output, parse.GetValue(model)!, parse.GetValue(outFile)!, parse.GetValue(labels), parse.GetValue(match)!)
+            : Run(output,
+            parse.GetValue(model)!, parse.GetValue(outFile)!, parse.GetValue(calib) ?? throw new ArgumentOutOfRangeException("--calib", "converting an ONNX model needs --calib DIR"), parse.GetValue(count), parse.GetValue(method)!,
             CommandHelpers.ParseTriple(parse.GetValue(mean), "--mean"), CommandHelpers.ParseTriple(parse.GetValue(std), "--std"),
             parse.GetValue(labels), parse.GetValue(report), parse.GetValue(weightClip), parse.GetValue(biasCorrect))));
         return command;
+    }
+
+    /// <summary>A quantized .tflite model needs no calibration: its integer semantics are imported as they are.</summary>
+    private static int RunTflite(TextWriter output, FileInfo modelFile, FileInfo outFile, FileInfo? labelsFile, string match)
+    {
+        if (match != "tflite" && match != "tflm") throw new ArgumentOutOfRangeException("--match", match, "--match must be tflite or tflm");
+        if (match == "tflm") throw new ArgumentOutOfRangeException("--match", match, "--match tflm is not implemented yet (TFLite Micro's reference kernels differ from the builtin ones in softmax and mean)");
+        var clock = Stopwatch.StartNew();
+        byte[] bytes = File.ReadAllBytes(modelFile.FullName);
+        var tflite = Tflite.TfliteModel.Parse(bytes, modelFile.Name);
+        var input = tflite.SubGraphs[0].Tensors[tflite.SubGraphs[0].Inputs[0]];
+        int size = input.Shape.Length == 4 ? Math.Min(input.Shape[1], input.Shape[2]) : 224;
+        var metadata = new ModelMetadata
+        {
+            Name = Path.GetFileNameWithoutExtension(modelFile.Name), Producer = ModelConverter.Producer,
+            SourceHash = "sha256:" + Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant(),
+            Labels = labelsFile is null ? Array.Empty<string>() : Models.Manifest.ReadLabels(labelsFile.FullName),
+            Preprocessing = new Preprocessing { Resize = ResizeRule.ShorterSide, ResizeShorterSide = (int)Math.Round(size * 256.0 / 224), CropWidth = size, CropHeight = size },
+            Properties = new Dictionary<string, string> { ["source.format"] = "tflite", ["match"] = match },
+        };
+        var definition = Tflite.TfliteImporter.Import(tflite, metadata);
+        byte[] file = ModelWriter.Write(definition);
+        File.WriteAllBytes(outFile.FullName, file);
+        var model = EmbeddedModel.Load(file);
+        InspectCommand.WriteText(output, model, file.Length);
+        output.WriteLine($"wrote {outFile.FullName} in {clock.Elapsed.TotalSeconds:F1} s (matching TFLite's builtin kernels)");
+        return CliErrors.Ok;
     }
 
     private static RangeMethod ParseMethod(string text) => text.ToLowerInvariant() switch

@@ -15,6 +15,7 @@ namespace Embedded.Converter.Tflite;
 public static class TfliteImporter
 {
     // Builtin operator codes used here (tensorflow/lite/schema/schema.fbs).
+    private const int Sub = 41, Mean = 40;
     private const int Add = 0, AveragePool2D = 1, Concatenation = 2, Conv2D = 3, DepthwiseConv2D = 4, Dequantize = 6, FullyConnected = 9,
         Logistic = 14, MaxPool2D = 17, Mul = 18, Relu = 19, Relu6 = 21, Reshape = 22, Softmax = 25, Tanh = 28, Pad = 34, Squeeze = 43,
         Quantize = 114, HardSwish = 117;
@@ -47,7 +48,7 @@ public static class TfliteImporter
             Add => "ADD", AveragePool2D => "AVERAGE_POOL_2D", Concatenation => "CONCATENATION", Conv2D => "CONV_2D", DepthwiseConv2D => "DEPTHWISE_CONV_2D",
             Dequantize => "DEQUANTIZE", FullyConnected => "FULLY_CONNECTED", Logistic => "LOGISTIC", MaxPool2D => "MAX_POOL_2D", Mul => "MUL", Relu => "RELU",
             Relu6 => "RELU6", Reshape => "RESHAPE", Softmax => "SOFTMAX", Tanh => "TANH", Pad => "PAD", Squeeze => "SQUEEZE", Quantize => "QUANTIZE",
-            HardSwish => "HARD_SWISH", _ => $"builtin {code}",
+            HardSwish => "HARD_SWISH", Sub => "SUB", Mean => "MEAN", _ => $"builtin {code}",
         };
 
         private static ElementType TypeOf(TfliteTensor t) => t.Type switch
@@ -128,6 +129,7 @@ public static class TfliteImporter
                     LowerFullyConnected(index, op);
                     break;
                 case Add:
+                case Sub:
                 {
                     int a = op.Inputs[0], b = op.Inputs[1];
                     // TFLite Add: twice the larger input scale as the common scale, inputs shifted by 20 (15 for int16).
@@ -136,7 +138,7 @@ public static class TfliteImporter
                     var (min, max) = ActivationRange(output, o?.Byte(0) ?? 0);
                     _builder.AddOperator(OperatorCode.Add, T(output).Name, new[] { Tensor(a), Tensor(b) }, new[] { Tensor(output) }, new AddParams
                     {
-                        Rounding = _rounding, LeftShift = leftShift,
+                        Rounding = _rounding, LeftShift = leftShift, NegateSecond = op.BuiltinCode == Sub,
                         Input1Multipliers = new[] { QuantizedMultiplier.FromDouble(Scale(a) / twiceMax) },
                         Input2Multipliers = new[] { QuantizedMultiplier.FromDouble(Scale(b) / twiceMax) },
                         OutputMultipliers = new[] { QuantizedMultiplier.FromDouble(twiceMax / ((1 << leftShift) * Scale(output))) },
@@ -168,6 +170,9 @@ public static class TfliteImporter
                         new Pool2DParams { FilterH = filterH, FilterW = filterW, StrideH = strideH, StrideW = strideW, Padding = pad, ClampMin = new[] { min }, ClampMax = new[] { max } });
                     break;
                 }
+                case Mean:
+                    LowerMean(index, op);
+                    break;
                 case Reshape:
                 case Squeeze:
                     _builder.AddOperator(OperatorCode.Reshape, T(output).Name, new[] { Tensor(op.Inputs[0]) }, new[] { Tensor(output) }, NoParams.Instance);
@@ -230,6 +235,33 @@ public static class TfliteImporter
                 {
                     StrideH = strideH, StrideW = strideW, DilationH = dilationH, DilationW = dilationW, Padding = pad, Groups = x.Shape[3] / w.Shape[3], Output = stage,
                 });
+        }
+
+        /// <summary>
+        /// MEAN over H and W of NHWC as TFLite's optimized 4-D mean: out = M·Σx + bias with M = s_in/(H·W·s_out) and
+        /// bias = zp_out − round_half_away(zp_in·s_in/s_out), both computed in float as TFLite does.
+        /// </summary>
+        private void LowerMean(int index, TfliteOperator op)
+        {
+            int input = op.Inputs[0], output = op.Outputs[0];
+            var x = T(input);
+            var axes = _model.Buffers[T(op.Inputs[1]).Buffer];
+            var axisValues = Enumerable.Range(0, axes.Length / 4).Select(i => BitConverter.ToInt32(axes.Span.Slice(4 * i, 4))).OrderBy(a => a).ToArray();
+            if (x.Shape.Length != 4 || !axisValues.SequenceEqual(new[] { 1, 2 })) throw Error(index, "MEAN is supported over the spatial axes (1, 2) of a 4-D tensor");
+            float cells = x.Shape[1] * x.Shape[2];
+            float sIn = Scale(input), sOut = Scale(output);
+            float temp = ZeroPoint(input) * sIn / sOut;
+            temp = temp > 0 ? temp + 0.5f : temp - 0.5f;
+            int bias = ZeroPoint(output) - (int)temp;
+            var multiplier = QuantizedMultiplier.FromDouble(sIn / (cells * sOut));
+            var pooledShape = new[] { x.Shape[0], 1, 1, x.Shape[3] };
+            int target = T(output).Shape.SequenceEqual(pooledShape)
+                ? Tensor(output)
+                : _builder.AddActivation(T(output).Name + "/pooled", TypeOf(T(output)), pooledShape, Quant(T(output)));
+            _builder.AddOperator(OperatorCode.GlobalAveragePool, T(output).Name, new[] { Tensor(input) }, new[] { target },
+                new GlobalAveragePoolParams { Rounding = _rounding, Multipliers = new[] { multiplier }, TfliteBias = bias });
+            if (target != Tensor(output))
+                _builder.AddOperator(OperatorCode.Reshape, T(output).Name + "/reshape", new[] { target }, new[] { Tensor(output) }, NoParams.Instance);
         }
 
         private void LowerFullyConnected(int index, TfliteOperator op)

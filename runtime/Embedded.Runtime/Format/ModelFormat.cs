@@ -22,7 +22,7 @@ public static class ModelFormat
     public const int MaxTensors = 1 << 16;
     public const int MaxOperators = 1 << 16;
     public const int MaxOperatorIo = 64;
-    public const int MaxNameBytes = 1024;
+    public const int MaxNameBytes = 1 << 16; // TFLite MLIR exports join many op names into one tensor name
     public const int MaxLabels = 1 << 16;
     public const int MaxLabelBytes = 4096;
     public const int MaxProperties = 1024;

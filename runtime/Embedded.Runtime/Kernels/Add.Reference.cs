@@ -25,7 +25,8 @@ public static partial class Add
             int xb = unchecked((b[ib] - b.ZeroPoint(cb)) * (1 << p.LeftShift));
             var ma = Pick(p.Input1Multipliers, c); var mb = Pick(p.Input2Multipliers, c); var mo = Pick(p.OutputMultipliers, c);
             int sa = FixedPoint.MultiplyByQuantizedMultiplier(xa, ma.Multiplier, ma.Shift, p.Rounding);
-            int sb = FixedPoint.MultiplyByQuantizedMultiplier(xb, mb.Multiplier, mb.Shift, p.Rounding);
+            // SUB negates the multiplier (not the product), so ties round exactly as TFLite's Sub does.
+            int sb = FixedPoint.MultiplyByQuantizedMultiplier(xb, p.NegateSecond ? -mb.Multiplier : mb.Multiplier, mb.Shift, p.Rounding);
             int sum = unchecked(sa + sb);
             long q = output.ZeroPoint(c) + (long)FixedPoint.MultiplyByQuantizedMultiplier(sum, mo.Multiplier, mo.Shift, p.Rounding);
             output.Store(i, Clamp(q, Pick(p.ClampMin, c), Pick(p.ClampMax, c)));

@@ -5,7 +5,7 @@ namespace Embedded.Runtime.Kernels;
 /// <summary>Global average pooling kernels (squeeze-excite and classifier heads).</summary>
 public static partial class GlobalAveragePool
 {
-    /// <summary>out[n,c] = zp_out[c] + M[c]·(Σ_hw x − H·W·zp_in[c]), M[c] = s_in[c] / (s_out[c]·H·W).</summary>
+    /// <summary>out[n,c] = zp_out[c] + M[c]·(Σ_hw x − H·W·zp_in[c]), M[c] = s_in[c] / (s_out[c]·H·W); in TFLite mode M·Σx + bias.</summary>
     public static void Reference(QuantizedInput input, QuantizedOutput output, GlobalAveragePoolParams p)
     {
         int batches = input.Shape[0], cells = input.Shape[1] * input.Shape[2], channels = input.Shape[3];
@@ -15,9 +15,12 @@ public static partial class GlobalAveragePool
             long sum = 0;
             for (int i = 0; i < cells; i++)
                 sum += input[(n * cells + i) * channels + c];
-            sum -= (long)cells * input.ZeroPoint(c);
             var m = Add.Pick(p.Multipliers, c);
-            long q = output.ZeroPoint(c) + (long)OutputStageMath.Requantize(sum, m, p.Rounding, input.IsWide);
+            long q;
+            if (p.TfliteBias is int bias)
+                q = bias + (long)OutputStageMath.Requantize(sum, m, p.Rounding, input.IsWide);
+            else
+                q = output.ZeroPoint(c) + (long)OutputStageMath.Requantize(sum - (long)cells * input.ZeroPoint(c), m, p.Rounding, input.IsWide);
             output.Store(n * channels + c, Add.Clamp(q, output.Type.MinValue(), output.Type.MaxValue()));
         }
     }
