@@ -223,7 +223,7 @@ public static class TfliteImporter
             int kh = w.Shape[1], kw = w.Shape[2];
             var pad = o.Byte(0) == 0 ? Padding2D.Same(x.Shape[1], x.Shape[2], kh, kw, strideH, strideW, dilationH, dilationW) : Padding2D.None;
             int channels = depthwise ? w.Shape[3] : w.Shape[0];
-            var stage = Stage(input, weights, output, channels, fused);
+            var stage = Stage(input, weights, output, channels, fused, depthwise ? _rounding : GemmRounding(input));
             var inputs = bias >= 0 ? new[] { Tensor(input), Tensor(weights), Tensor(bias) } : new[] { Tensor(input), Tensor(weights) };
             if (depthwise)
                 _builder.AddOperator(OperatorCode.DepthwiseConv2D, T(output).Name, inputs, new[] { Tensor(output) }, new DepthwiseConv2DParams
@@ -268,7 +268,7 @@ public static class TfliteImporter
         {
             int input = op.Inputs[0], weights = op.Inputs[1], bias = op.Inputs.Length > 2 ? op.Inputs[2] : -1, output = op.Outputs[0];
             if (op.Options is { } o && o.Byte(1) != 0) throw Error(index, "shuffled weight formats are not supported");
-            var stage = Stage(input, weights, output, T(weights).Shape[0], op.Options?.Byte(0) ?? 0);
+            var stage = Stage(input, weights, output, T(weights).Shape[0], op.Options?.Byte(0) ?? 0, GemmRounding(input));
             var inputs = bias >= 0 ? new[] { Tensor(input), Tensor(weights), Tensor(bias) } : new[] { Tensor(input), Tensor(weights) };
             _builder.AddOperator(OperatorCode.FullyConnected, T(output).Name, inputs, new[] { Tensor(output) }, new FullyConnectedParams { Output = stage });
         }
@@ -279,7 +279,14 @@ public static class TfliteImporter
         /// int8/int16 kernels use PopulateConvolutionQuantizationParams' per-channel s_in·s_w[c] / s_out, all in double.
         /// The difference decides rare rounding ties, so it matters for byte-exact outputs.
         /// </summary>
-        private OutputStage Stage(int input, int weights, int output, int channels, int fused)
+        /// <summary>
+        /// Rounding of TFLite's GEMM-based kernels (CONV_2D, FULLY_CONNECTED): the legacy uint8 path requantizes with
+        /// gemmlowp's two roundings, the int8/int16 per-channel path with ruy's single rounding (measured against
+        /// TFLite: an exact −31.50021 becomes −32, not −31). Depthwise kernels round twice in both.
+        /// </summary>
+        private RoundingMode GemmRounding(int input) => T(input).Type == TfliteType.UInt8 ? _rounding : RoundingMode.SingleRounding;
+
+        private OutputStage Stage(int input, int weights, int output, int channels, int fused, RoundingMode rounding)
         {
             var wq = T(weights).Quantization ?? throw new TfliteFormatException($"weights '{T(weights).Name}' are not quantized");
             bool legacyUint8 = T(input).Type == TfliteType.UInt8;
@@ -293,7 +300,7 @@ public static class TfliteImporter
                 multipliers[c] = QuantizedMultiplier.FromDouble(real);
             }
             var (min, max) = ActivationRange(output, fused);
-            return new OutputStage(FusedActivation.None, _rounding, multipliers, Array.Empty<QuantizedMultiplier>(), new[] { min }, new[] { max });
+            return new OutputStage(FusedActivation.None, rounding, multipliers, Array.Empty<QuantizedMultiplier>(), new[] { min }, new[] { max });
         }
     }
 }

@@ -17,7 +17,8 @@ public sealed class TfliteGoldenTests
     [TestMethod]
     [DataRow("v3-small_224_1.0_uint8")]
     [DataRow("mobilenet_v2_1.0_224_quant")]
-    public void Uint8Model_MatchesTfliteBuiltinOutputs(string model)
+    [DataRow("tf2_mobilenet_v2_1.0_224_ptq")]
+    public void Uint8InterfaceModel_MatchesTfliteBuiltinOutputsByteForByte(string model)
     {
         var definition = TfliteImporter.Import(TfliteModel.Load(SharedFixtures.Model(model + ".tflite")), new ModelMetadata { Name = model });
         var interpreter = EmbeddedModel.Load(ModelWriter.Write(definition)).CreateInterpreter();
@@ -38,39 +39,9 @@ public sealed class TfliteGoldenTests
         Assert.AreEqual(total, identical, $"outputs must equal TFLite's byte for byte (max |Δ| {maxDiff})");
     }
 
-    /// <summary>
-    /// Per-channel int8 models: not yet byte-exact (their first per-channel CONV_2D differs from TFLite by one in
-    /// about 0.02 % of outputs, see the closing note), so this asserts the same top-1 and reports exactness.
-    /// </summary>
+    /// <summary>The MLIR int8 model takes float u8/255 NHWC input and gives float32 logits: identical floats.</summary>
     [TestMethod]
-    public void Int8PerChannelUint8InterfaceModel_GivesTflitesTop1()
-    {
-        const string model = "tf2_mobilenet_v2_1.0_224_ptq";
-        var definition = TfliteImporter.Import(TfliteModel.Load(SharedFixtures.Model(model + ".tflite")), new ModelMetadata { Name = model });
-        var interpreter = EmbeddedModel.Load(ModelWriter.Write(definition)).CreateInterpreter();
-        int identical = 0, sameTop1 = 0, total = 0;
-        foreach (string name in SharedFixtures.GoldenNames())
-        {
-            File.ReadAllBytes(SharedFixtures.Fixture("golden", "inputs", name + ".u8")).CopyTo(interpreter.Input(0).Bytes);
-            interpreter.Invoke();
-            var actual = interpreter.Output(0).Bytes.ToArray();
-            var expected = File.ReadAllBytes(Path.Combine(SharedFixtures.Fixture("golden", "tflite-builtin", model), name + ".u8"));
-            total++;
-            if (actual.SequenceEqual(expected)) identical++;
-            if (Array.IndexOf(actual, actual.Max()) == Array.IndexOf(expected, expected.Max())) sameTop1++;
-        }
-        Console.WriteLine($"{model}: {identical}/{total} byte-identical, top-1 equal {sameTop1}/{total}");
-        Assert.AreEqual(total, sameTop1);
-    }
-
-    /// <summary>
-    /// The MLIR int8 model takes float u8/255 NHWC input and gives float32 logits. Known gap: not byte-exact yet
-    /// (same per-channel CONV_2D off-by-one as above, amplified by this fragile model: 49.5 % top-1 in TFLite), so
-    /// this is a regression guard on the float-interface path (QUANTIZE from float, MUL/SUB by constants, MEAN,
-    /// DEQUANTIZE): 21/32 top-1 equal when written.
-    /// </summary>
-    [TestMethod]
-    public void FloatInterfaceInt8Model_GivesTflitesTop1()
+    public void FloatInterfaceInt8Model_MatchesTfliteBuiltinOutputsByteForByte()
     {
         const string model = "mobilenet_v3_small_int8_mlir";
         var definition = TfliteImporter.Import(TfliteModel.Load(SharedFixtures.Model(model + ".tflite")), new ModelMetadata { Name = model });
@@ -93,7 +64,7 @@ public sealed class TfliteGoldenTests
             if (Array.IndexOf(a, a.Max()) == Array.IndexOf(e, e.Max())) sameTop1++;
         }
         Console.WriteLine($"{model}: {identical}/{total} byte-identical, top-1 equal {sameTop1}/{total}, max |Δlogit| {worst:G4}");
-        Assert.IsTrue(sameTop1 >= 19, $"top-1 equal on only {sameTop1}/{total} (was 21/32)");
+        Assert.AreEqual(total, identical, $"outputs must equal TFLite's byte for byte (max |Δ| {worst:G4})");
     }
 
     [TestMethod]
