@@ -100,6 +100,26 @@ public sealed class ConverterCommandTests
     }
 
     [TestMethod]
+    public void ConvertTflite_ThenRun_GivesTflitesBytes()
+    {
+        string dir = Work("tflite"), inputs = Work("tflite-in");
+        string emb = Path.Combine(dir, "v3u8.emb");
+        var convert = Run("convert", SharedFixtures.Model("v3-small_224_1.0_uint8.tflite"), "-o", emb, "--labels", SharedFixtures.Fixture("labels", "imagenet_labels_1001.txt"));
+        Assert.AreEqual(0, convert.code, convert.error);
+        StringAssert.Contains(convert.output, "matching TFLite's builtin kernels");
+        var names = SharedFixtures.GoldenNames().Take(2).ToArray();
+        foreach (string n in names) File.Copy(SharedFixtures.Fixture("golden", "inputs", n + ".u8"), Path.Combine(inputs, n + ".u8"), true);
+        var run = Run("run", emb, "--inputs", inputs, "--outputs", Path.Combine(dir, "out"));
+        Assert.AreEqual(0, run.code, run.error);
+        foreach (string n in names)
+            CollectionAssert.AreEqual(File.ReadAllBytes(SharedFixtures.Fixture("golden", "tflite-builtin", "v3-small_224_1.0_uint8", n + ".u8")),
+                File.ReadAllBytes(Path.Combine(dir, "out", n + ".u8")), n);
+        var tflm = Run("convert", SharedFixtures.Model("v3-small_224_1.0_uint8.tflite"), "-o", emb, "--match", "tflm");
+        Assert.AreEqual(2, tflm.code);
+        StringAssert.Contains(tflm.error, "--match tflm is not implemented yet");
+    }
+
+    [TestMethod]
     public void BadInputs_GiveOneLineErrors()
     {
         string onnx = SharedFixtures.Model("mobilenet_v3_small_tf.onnx");
