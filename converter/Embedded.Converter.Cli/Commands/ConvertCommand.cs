@@ -127,18 +127,24 @@ internal static class ConvertCommand
         var errors = LayerErrorAnalysis.Run(result.FloatGraph, model, pixels.Take(ReportImages).ToArray()).ToDictionary(e => e.OperatorIndex);
 
         var d = model.Definition;
-        var table = new Table().AddColumns("#", "operator", "name", "output", "MACs", "params", "quantization", "SQNR dB");
+        // One set of cells per operator, rendered as the console table, the Markdown report and the JSON report.
+        string[] headers = { "#", "operator", "name", "output", "MACs", "params", "quantization", "SQNR dB" };
+        var cells = new List<string[]>();
         var rows = new List<object>();
         for (int i = 0; i < d.Operators.Count; i++)
         {
             var op = d.Operators[i];
             var o = d.Tensors[op.Outputs[0]];
             string quant = o.Quantization is null ? "float32" : o.Quantization.IsPerAxis ? $"per-channel ×{o.Quantization.Count}" : $"s={CommandHelpers.F(o.Quantization.Scales[0], "G4")} zp={o.Quantization.ZeroPoints[0]}";
-            string sqnr = errors.TryGetValue(i, out var e) ? CommandHelpers.F(e.SqnrDb, "F1") : "";
+            double? sqnr = errors.TryGetValue(i, out var e) ? e.SqnrDb : null;
             long macs = ModelStatistics.MultiplyAccumulates(op, d.Tensors), parameters = ModelStatistics.Parameters(op, d.Tensors);
-            table.AddRow(new[] { i.ToString(), op.Code.ToString(), op.Name, $"{o.Type.ToString().ToLowerInvariant()}[{string.Join("×", o.Shape)}]", macs.ToString("N0"), parameters.ToString("N0"), quant, sqnr }.Select(Markup.Escape).ToArray());
-            rows.Add(new { index = i, @operator = op.Code.ToString(), name = op.Name, output_shape = o.Shape, type = o.Type.ToString().ToLowerInvariant(), macs, parameters, quantization = quant, sqnr_db = errors.TryGetValue(i, out var e2) && double.IsFinite(e2.SqnrDb) ? e2.SqnrDb : (double?)null, exact = errors.TryGetValue(i, out var e4) && double.IsPositiveInfinity(e4.SqnrDb) });
+            string type = o.Type.ToString().ToLowerInvariant();
+            cells.Add(new[] { i.ToString(), op.Code.ToString(), op.Name, $"{type}[{string.Join("×", o.Shape)}]", macs.ToString("N0"), parameters.ToString("N0"), quant, sqnr is double v ? CommandHelpers.F(v, "F1") : "" });
+            rows.Add(new { index = i, @operator = op.Code.ToString(), name = op.Name, output_shape = o.Shape, type, macs, parameters, quantization = quant,
+                sqnr_db = sqnr is double f && double.IsFinite(f) ? f : (double?)null, exact = sqnr is double x && double.IsPositiveInfinity(x) });
         }
+        var table = new Table().AddColumns(headers);
+        foreach (var row in cells) table.AddRow(row.Select(Markup.Escape).ToArray());
         console.Write(table);
         long totalMacs = ModelStatistics.TotalMultiplyAccumulates(d);
         console.WriteLine($"file {file.Length:N0} bytes, MACs {totalMacs:N0}, parameters {ModelStatistics.TotalParameters(d):N0}, arena {model.ArenaBytes:N0} bytes");
@@ -154,13 +160,9 @@ internal static class ConvertCommand
                 md.WriteLine($"# {modelFile.Name} → {outFile.Name}\n");
                 foreach (string line in result.Log) md.WriteLine($"- {line}");
                 md.WriteLine($"\nfile {file.Length:N0} bytes · MACs {totalMacs:N0} · arena {model.ArenaBytes:N0} bytes\n");
-                md.WriteLine("| # | operator | name | output | MACs | params | quantization | SQNR dB |\n|---|---|---|---|---|---|---|---|");
-                for (int i = 0; i < d.Operators.Count; i++)
-                {
-                    var op = d.Operators[i];
-                    var o = d.Tensors[op.Outputs[0]];
-                    md.WriteLine($"| {i} | {op.Code} | {op.Name} | {o.Type.ToString().ToLowerInvariant()}[{string.Join("×", o.Shape)}] | {ModelStatistics.MultiplyAccumulates(op, d.Tensors):N0} | {ModelStatistics.Parameters(op, d.Tensors):N0} | {(o.Quantization is null ? "float32" : o.Quantization.IsPerAxis ? "per-channel" : $"s={o.Quantization.Scales[0]:G4} zp={o.Quantization.ZeroPoints[0]}")} | {(errors.TryGetValue(i, out var e3) ? e3.SqnrDb.ToString("F1") : "")} |");
-                }
+                md.WriteLine("| " + string.Join(" | ", headers) + " |");
+                md.WriteLine("|" + string.Concat(Enumerable.Repeat("---|", headers.Length)));
+                foreach (var row in cells) md.WriteLine("| " + string.Join(" | ", row) + " |");
             }
             console.WriteLine($"report: {reportFile.FullName}");
         }

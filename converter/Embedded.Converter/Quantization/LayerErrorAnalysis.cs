@@ -25,9 +25,9 @@ public static class LayerErrorAnalysis
         var signal = new double[definition.Operators.Count];
         var noise = new double[definition.Operators.Count];
         var inputShape = floatGraph.Value(floatGraph.Inputs[0]).Shape!;
+        var wanted = new HashSet<string>(definition.Operators.Select(o => definition.Tensors[o.Outputs[0]].Name));
         foreach (var image in pixels)
         {
-            var wanted = new HashSet<string>(definition.Operators.Select(o => definition.Tensors[o.Outputs[0]].Name));
             var floats = new Dictionary<string, TensorData>();
             executor.Run(new[] { ModelConverter.PixelsToTensor(image, inputShape) }, (name, value) => { if (wanted.Contains(name)) floats[name] = value; });
             image.CopyTo(interpreter.Input(0).Bytes);

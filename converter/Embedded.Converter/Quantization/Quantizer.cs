@@ -292,8 +292,8 @@ public sealed class Quantizer
     {
         int input = Tensor(node, node.Inputs[0]);
         var inT = Def(input);
-        var w = GraphEditing_Constant(node, 1);
-        var bias = node.HasInput(2) ? GraphEditing_Constant(node, 2).Floats : null;
+        var w = ConstantInput(node, 1);
+        var bias = node.HasInput(2) ? ConstantInput(node, 2).Floats : null;
         var x = FloatShape(node.Inputs[0]);
         var g = SpatialGeometry.FromAttributes(node, x[2], x[3], w.Shape[2], w.Shape[3]);
         int group = (int)node.Attributes.Int("group", 1);
@@ -348,15 +348,15 @@ public sealed class Quantizer
         }
     }
 
-    private TensorData GraphEditing_Constant(Node node, int k) =>
+    private TensorData ConstantInput(Node node, int k) =>
         _graph.Value(node.Inputs[k]).Constant ?? throw new GraphException(node, $"input {k} must be constant (weights, bias)");
 
     private void LowerFullyConnected(Node node)
     {
         int input = Tensor(node, node.Inputs[0]);
         var inT = Def(input);
-        var w = GraphEditing_Constant(node, 1);
-        var bias = node.HasInput(2) ? GraphEditing_Constant(node, 2).Floats : null;
+        var w = ConstantInput(node, 1);
+        var bias = node.HasInput(2) ? ConstantInput(node, 2).Floats : null;
         int cout = w.Shape[0], depth = w.Shape[1];
         var x = FloatShape(node.Inputs[0]);
         // A flattened NCHW input has features ordered (c, h, w); the NHWC tensor holds them as (h, w, c).

@@ -23,16 +23,13 @@ public static partial class Add
             int ca = a.Channels == 1 ? 0 : c, cb = b.Channels == 1 ? 0 : c;
             int xa = unchecked((a[ia] - a.ZeroPoint(ca)) * (1 << p.LeftShift));
             int xb = unchecked((b[ib] - b.ZeroPoint(cb)) * (1 << p.LeftShift));
-            var ma = Pick(p.Input1Multipliers, c); var mb = Pick(p.Input2Multipliers, c); var mo = Pick(p.OutputMultipliers, c);
+            var ma = PerChannel.Pick(p.Input1Multipliers, c); var mb = PerChannel.Pick(p.Input2Multipliers, c); var mo = PerChannel.Pick(p.OutputMultipliers, c);
             int sa = FixedPoint.MultiplyByQuantizedMultiplier(xa, ma.Multiplier, ma.Shift, p.Rounding);
             // SUB negates the multiplier (not the product), so ties round exactly as TFLite's Sub does.
             int sb = FixedPoint.MultiplyByQuantizedMultiplier(xb, p.NegateSecond ? -mb.Multiplier : mb.Multiplier, mb.Shift, p.Rounding);
             int sum = unchecked(sa + sb);
             long q = output.ZeroPoint(c) + (long)FixedPoint.MultiplyByQuantizedMultiplier(sum, mo.Multiplier, mo.Shift, p.Rounding);
-            output.Store(i, Clamp(q, Pick(p.ClampMin, c), Pick(p.ClampMax, c)));
+            output.Store(i, PerChannel.Clamp(q, PerChannel.Pick(p.ClampMin, c), PerChannel.Pick(p.ClampMax, c)));
         }
     }
-
-    internal static T Pick<T>(T[] perChannel, int channel) => perChannel[perChannel.Length == 1 ? 0 : channel];
-    internal static int Clamp(long q, int min, int max) => q < min ? min : q > max ? max : (int)q;
 }

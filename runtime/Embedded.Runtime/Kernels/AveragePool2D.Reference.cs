@@ -33,7 +33,7 @@ public static partial class AveragePool2D
                 }
             }
             long average = sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
-            output.Store(((n * outH + oy) * outW + ox) * channels + c, Add.Clamp(average, Add.Pick(p.ClampMin, c), Add.Pick(p.ClampMax, c)));
+            output.Store(((n * outH + oy) * outW + ox) * channels + c, PerChannel.Clamp(average, PerChannel.Pick(p.ClampMin, c), PerChannel.Pick(p.ClampMax, c)));
         }
     }
 }

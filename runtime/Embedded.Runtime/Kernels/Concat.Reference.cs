@@ -24,7 +24,7 @@ public static partial class Concat
         for (int i = 0; i < inAxis * inner; i++)
         {
             int x = input[o * inAxis * inner + i];
-            int y = m.Multiplier == 0 ? x : Add.Clamp(outZero + (long)FixedPoint.MultiplyByQuantizedMultiplier(x - inZero, m.Multiplier, m.Shift, p.Rounding), min, max);
+            int y = m.Multiplier == 0 ? x : PerChannel.Clamp(outZero + (long)FixedPoint.MultiplyByQuantizedMultiplier(x - inZero, m.Multiplier, m.Shift, p.Rounding), min, max);
             output.Store((o * outAxis + axisOffset) * inner + i, y);
         }
     }

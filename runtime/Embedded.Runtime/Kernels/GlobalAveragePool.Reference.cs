@@ -15,13 +15,13 @@ public static partial class GlobalAveragePool
             long sum = 0;
             for (int i = 0; i < cells; i++)
                 sum += input[(n * cells + i) * channels + c];
-            var m = Add.Pick(p.Multipliers, c);
+            var m = PerChannel.Pick(p.Multipliers, c);
             long q;
             if (p.TfliteBias is int bias)
                 q = bias + (long)OutputStageMath.Requantize(sum, m, p.Rounding, input.IsWide);
             else
                 q = output.ZeroPoint(c) + (long)OutputStageMath.Requantize(sum - (long)cells * input.ZeroPoint(c), m, p.Rounding, input.IsWide);
-            output.Store(n * channels + c, Add.Clamp(q, output.Type.MinValue(), output.Type.MaxValue()));
+            output.Store(n * channels + c, PerChannel.Clamp(q, output.Type.MinValue(), output.Type.MaxValue()));
         }
     }
 }

@@ -28,7 +28,7 @@ public static partial class MaxPool2D
                     if (x > max) max = x;
                 }
             }
-            output.Store(((n * outH + oy) * outW + ox) * channels + c, Add.Clamp(max, Add.Pick(p.ClampMin, c), Add.Pick(p.ClampMax, c)));
+            output.Store(((n * outH + oy) * outW + ox) * channels + c, PerChannel.Clamp(max, PerChannel.Pick(p.ClampMin, c), PerChannel.Pick(p.ClampMax, c)));
         }
     }
 }

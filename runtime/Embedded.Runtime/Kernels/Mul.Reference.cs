@@ -22,9 +22,9 @@ public static partial class Mul
             int ib = mapB.Map(i, out _);
             int ca = a.Channels == 1 ? 0 : c, cb = b.Channels == 1 ? 0 : c;
             long product = (long)(a[ia] - a.ZeroPoint(ca)) * (b[ib] - b.ZeroPoint(cb));
-            var m = Add.Pick(p.OutputMultipliers, c);
+            var m = PerChannel.Pick(p.OutputMultipliers, c);
             long q = output.ZeroPoint(c) + (long)OutputStageMath.Requantize(product, m, p.Rounding, wide);
-            output.Store(i, Add.Clamp(q, Add.Pick(p.ClampMin, c), Add.Pick(p.ClampMax, c)));
+            output.Store(i, PerChannel.Clamp(q, PerChannel.Pick(p.ClampMin, c), PerChannel.Pick(p.ClampMax, c)));
         }
     }
 }

@@ -38,10 +38,10 @@ public static partial class Quantize
         for (int i = 0; i < count; i++)
         {
             int c = i % channels;
-            var m = Add.Pick(p.Multipliers, c);
-            int offset = p.Offsets.Length == 0 ? 0 : Add.Pick(p.Offsets, c);
+            var m = PerChannel.Pick(p.Multipliers, c);
+            int offset = p.Offsets.Length == 0 ? 0 : PerChannel.Pick(p.Offsets, c);
             long q = output.ZeroPoint(c) + (long)offset + FixedPoint.MultiplyByQuantizedMultiplier(input[i] - input.ZeroPoint(c), m.Multiplier, m.Shift, p.Rounding);
-            output.Store(i, Add.Clamp(q, min, max));
+            output.Store(i, PerChannel.Clamp(q, min, max));
         }
     }
 }
