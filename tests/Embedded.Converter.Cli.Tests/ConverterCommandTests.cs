@@ -114,9 +114,27 @@ public sealed class ConverterCommandTests
         foreach (string n in names)
             CollectionAssert.AreEqual(File.ReadAllBytes(SharedFixtures.Fixture("golden", "tflite-builtin", "v3-small_224_1.0_uint8", n + ".u8")),
                 File.ReadAllBytes(Path.Combine(dir, "out", n + ".u8")), n);
-        var tflm = Run("convert", SharedFixtures.Model("v3-small_224_1.0_uint8.tflite"), "-o", emb, "--match", "tflm");
-        Assert.AreEqual(2, tflm.code);
-        StringAssert.Contains(tflm.error, "--match tflm is not implemented yet");
+        var uint8Tflm = Run("convert", SharedFixtures.Model("v3-small_224_1.0_uint8.tflite"), "-o", emb, "--match", "tflm");
+        Assert.AreEqual(2, uint8Tflm.code);
+        StringAssert.Contains(uint8Tflm.error, "TFLite Micro has no uint8");
+    }
+
+    [TestMethod]
+    public void ConvertTflite_MatchTflm_GivesTfliteMicrosBytes()
+    {
+        string dir = Work("tflm"), inputs = Work("tflm-in");
+        string emb = Path.Combine(dir, "v2.emb");
+        const string model = "tf2_mobilenet_v2_1.0_224_ptq";
+        var convert = Run("convert", SharedFixtures.Model(model + ".tflite"), "-o", emb, "--match", "tflm");
+        Assert.AreEqual(0, convert.code, convert.error);
+        StringAssert.Contains(convert.output, "matching TFLite Micro's reference kernels");
+        var names = SharedFixtures.GoldenNames().Take(2).ToArray();
+        foreach (string n in names) File.Copy(SharedFixtures.Fixture("golden", "inputs", n + ".u8"), Path.Combine(inputs, n + ".u8"), true);
+        var run = Run("run", emb, "--inputs", inputs, "--outputs", Path.Combine(dir, "out"));
+        Assert.AreEqual(0, run.code, run.error);
+        foreach (string n in names)
+            CollectionAssert.AreEqual(File.ReadAllBytes(SharedFixtures.Fixture("golden", "tflm-reference", model, n + ".u8")),
+                File.ReadAllBytes(Path.Combine(dir, "out", n + ".u8")), n);
     }
 
     [TestMethod]

@@ -52,7 +52,6 @@ internal static class ConvertCommand
     private static int RunTflite(TextWriter output, FileInfo modelFile, FileInfo outFile, FileInfo? labelsFile, string match)
     {
         if (match != "tflite" && match != "tflm") throw new ArgumentOutOfRangeException("--match", match, "--match must be tflite or tflm");
-        if (match == "tflm") throw new ArgumentOutOfRangeException("--match", match, "--match tflm is not implemented yet (TFLite Micro's reference kernels differ from the builtin ones in softmax and mean)");
         var clock = Stopwatch.StartNew();
         byte[] bytes = File.ReadAllBytes(modelFile.FullName);
         var tflite = Tflite.TfliteModel.Parse(bytes, modelFile.Name);
@@ -66,12 +65,13 @@ internal static class ConvertCommand
             Preprocessing = new Preprocessing { Resize = ResizeRule.ShorterSide, ResizeShorterSide = (int)Math.Round(size * 256.0 / 224), CropWidth = size, CropHeight = size },
             Properties = new Dictionary<string, string> { ["source.format"] = "tflite", ["match"] = match },
         };
-        var definition = Tflite.TfliteImporter.Import(tflite, metadata);
+        var kernels = match == "tflm" ? Tflite.TfliteKernels.Micro : Tflite.TfliteKernels.Builtin;
+        var definition = Tflite.TfliteImporter.Import(tflite, metadata, kernels);
         byte[] file = ModelWriter.Write(definition);
         File.WriteAllBytes(outFile.FullName, file);
         var model = EmbeddedModel.Load(file);
         InspectCommand.WriteText(output, model, file.Length);
-        output.WriteLine($"wrote {outFile.FullName} in {clock.Elapsed.TotalSeconds:F1} s (matching TFLite's builtin kernels)");
+        output.WriteLine($"wrote {outFile.FullName} in {clock.Elapsed.TotalSeconds:F1} s (matching {(kernels == Tflite.TfliteKernels.Micro ? "TFLite Micro's reference kernels" : "TFLite's builtin kernels")})");
         return CliErrors.Ok;
     }
 

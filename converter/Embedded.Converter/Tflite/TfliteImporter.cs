@@ -20,24 +20,26 @@ public static class TfliteImporter
         Logistic = 14, MaxPool2D = 17, Mul = 18, Relu = 19, Relu6 = 21, Reshape = 22, Softmax = 25, Tanh = 28, Pad = 34, Squeeze = 43,
         Quantize = 114, HardSwish = 117;
 
-    public static ModelDefinition Import(TfliteModel model, ModelMetadata metadata, RoundingMode rounding = RoundingMode.DoubleRounding) =>
-        new Importer(model, metadata, rounding).Run();
+    public static ModelDefinition Import(TfliteModel model, ModelMetadata metadata, TfliteKernels kernels = TfliteKernels.Builtin) =>
+        new Importer(model, metadata, kernels).Run();
 
     private sealed class Importer
     {
         private readonly TfliteModel _model;
         private readonly TfliteSubGraph _graph;
         private readonly ModelMetadata _metadata;
-        private readonly RoundingMode _rounding;
+        private readonly TfliteKernels _kernels;
+        // Both kernel sets requantize with gemmlowp's two roundings except where noted (GemmRounding).
+        private readonly RoundingMode _rounding = RoundingMode.DoubleRounding;
         private readonly ModelBuilder _builder = new();
         private readonly Dictionary<int, int> _tensorOf = new();
 
-        public Importer(TfliteModel model, ModelMetadata metadata, RoundingMode rounding)
+        public Importer(TfliteModel model, ModelMetadata metadata, TfliteKernels kernels)
         {
             _model = model;
             _graph = model.SubGraphs[0];
             _metadata = metadata;
-            _rounding = rounding;
+            _kernels = kernels;
         }
 
         private TfliteFormatException Error(int op, string problem) =>
@@ -119,6 +121,9 @@ public static class TfliteImporter
         {
             var o = op.Options;
             int output = op.Outputs[0];
+            // TFLite Micro converts uint8 only at the edges (QUANTIZE/DEQUANTIZE); its kernels are int8/int16.
+            if (_kernels == TfliteKernels.Micro && op.BuiltinCode is not (Quantize or Dequantize) && op.Inputs.Concat(op.Outputs).Any(t => t >= 0 && T(t).Type == TfliteType.UInt8))
+                throw Error(index, "TFLite Micro has no uint8 kernel for this operator; --match tflm needs an int8 model");
             switch (op.BuiltinCode)
             {
                 case Conv2D:
@@ -138,7 +143,8 @@ public static class TfliteImporter
                     var (min, max) = ActivationRange(output, o?.Byte(0) ?? 0);
                     _builder.AddOperator(OperatorCode.Add, T(output).Name, new[] { Tensor(a), Tensor(b) }, new[] { Tensor(output) }, new AddParams
                     {
-                        Rounding = _rounding, LeftShift = leftShift, NegateSecond = op.BuiltinCode == Sub,
+                        Rounding = _rounding, LeftShift = leftShift,
+                        Subtract = op.BuiltinCode != Sub ? SubtractMode.None : _kernels == TfliteKernels.Micro ? SubtractMode.SubtractProduct : SubtractMode.NegatedMultiplier,
                         Input1Multipliers = new[] { QuantizedMultiplier.FromDouble(Scale(a) / twiceMax) },
                         Input2Multipliers = new[] { QuantizedMultiplier.FromDouble(Scale(b) / twiceMax) },
                         OutputMultipliers = new[] { QuantizedMultiplier.FromDouble(twiceMax / ((1 << leftShift) * Scale(output))) },
@@ -149,8 +155,10 @@ public static class TfliteImporter
                 case Mul:
                 {
                     int a = op.Inputs[0], b = op.Inputs[1];
-                    // TFLite computes this multiplier in float.
-                    float real = Scale(a) * Scale(b) / Scale(output);
+                    // The builtin kernel computes this multiplier in float, TFLite Micro in double.
+                    double real = _kernels == TfliteKernels.Micro
+                        ? (double)Scale(a) * Scale(b) / Scale(output)
+                        : Scale(a) * Scale(b) / Scale(output);
                     var (min, max) = ActivationRange(output, o?.Byte(0) ?? 0);
                     _builder.AddOperator(OperatorCode.Mul, T(output).Name, new[] { Tensor(a), Tensor(b) }, new[] { Tensor(output) }, new MulParams
                     {
@@ -176,6 +184,13 @@ public static class TfliteImporter
                 case Reshape:
                 case Squeeze:
                     _builder.AddOperator(OperatorCode.Reshape, T(output).Name, new[] { Tensor(op.Inputs[0]) }, new[] { Tensor(output) }, NoParams.Instance);
+                    break;
+                case Softmax when _kernels == TfliteKernels.Micro:
+                    _builder.AddOperator(OperatorCode.Softmax, T(output).Name, new[] { Tensor(op.Inputs[0]) }, new[] { Tensor(output) }, new SoftmaxParams
+                    {
+                        Beta = o?.Float(0, 1f) ?? 1f, ExpTable = SoftmaxParams.BuildExpTable(Scale(op.Inputs[0]), o?.Float(0, 1f) ?? 1f),
+                        FixedPointExp = SoftmaxParams.BuildFixedPointExp(Scale(op.Inputs[0]), o?.Float(0, 1f) ?? 1f),
+                    });
                     break;
                 case Softmax:
                 {
@@ -238,8 +253,10 @@ public static class TfliteImporter
         }
 
         /// <summary>
-        /// MEAN over H and W of NHWC as TFLite's optimized 4-D mean: out = M·Σx + bias with M = s_in/(H·W·s_out) and
-        /// bias = zp_out − round_half_away(zp_in·s_in/s_out), both computed in float as TFLite does.
+        /// MEAN over H and W of NHWC. Builtin kernels (optimized 4-D mean): out = M·Σx + bias with M = s_in/(H·W·s_out)
+        /// and bias = zp_out − round_half_away(zp_in·s_in/s_out), both computed in float. TFLite Micro: a truncating
+        /// integer mean when input and output quantization are equal, otherwise QuantizedMeanOrSum, whose multiplier
+        /// for s_in/s_out is divided by the cell count in integers: M' = (M·2^k) / n, shift' = shift − k, k = ⌊log2 n⌋.
         /// </summary>
         private void LowerMean(int index, TfliteOperator op)
         {
@@ -248,20 +265,42 @@ public static class TfliteImporter
             var axes = _model.Buffers[T(op.Inputs[1]).Buffer];
             var axisValues = Enumerable.Range(0, axes.Length / 4).Select(i => BitConverter.ToInt32(axes.Span.Slice(4 * i, 4))).OrderBy(a => a).ToArray();
             if (x.Shape.Length != 4 || !axisValues.SequenceEqual(new[] { 1, 2 })) throw Error(index, "MEAN is supported over the spatial axes (1, 2) of a 4-D tensor");
-            float cells = x.Shape[1] * x.Shape[2];
+            var pooledShape = new[] { x.Shape[0], 1, 1, x.Shape[3] };
+            int target = T(output).Shape.SequenceEqual(pooledShape)
+                ? Tensor(output)
+                : _builder.AddActivation(T(output).Name + "/pooled", TypeOf(T(output)), pooledShape, Quant(T(output)));
+            var parameters = _kernels == TfliteKernels.Micro ? MicroMeanParams(input, output, x.Shape[1] * x.Shape[2]) : BuiltinMeanParams(input, output, x.Shape[1] * x.Shape[2]);
+            _builder.AddOperator(OperatorCode.GlobalAveragePool, T(output).Name, new[] { Tensor(input) }, new[] { target }, parameters);
+            if (target != Tensor(output))
+                _builder.AddOperator(OperatorCode.Reshape, T(output).Name + "/reshape", new[] { target }, new[] { Tensor(output) }, NoParams.Instance);
+        }
+
+        private GlobalAveragePoolParams BuiltinMeanParams(int input, int output, int cellCount)
+        {
+            float cells = cellCount;
             float sIn = Scale(input), sOut = Scale(output);
             float temp = ZeroPoint(input) * sIn / sOut;
             temp = temp > 0 ? temp + 0.5f : temp - 0.5f;
             int bias = ZeroPoint(output) - (int)temp;
             var multiplier = QuantizedMultiplier.FromDouble(sIn / (cells * sOut));
-            var pooledShape = new[] { x.Shape[0], 1, 1, x.Shape[3] };
-            int target = T(output).Shape.SequenceEqual(pooledShape)
-                ? Tensor(output)
-                : _builder.AddActivation(T(output).Name + "/pooled", TypeOf(T(output)), pooledShape, Quant(T(output)));
-            _builder.AddOperator(OperatorCode.GlobalAveragePool, T(output).Name, new[] { Tensor(input) }, new[] { target },
-                new GlobalAveragePoolParams { Rounding = _rounding, Multipliers = new[] { multiplier }, TfliteBias = bias });
-            if (target != Tensor(output))
-                _builder.AddOperator(OperatorCode.Reshape, T(output).Name + "/reshape", new[] { target }, new[] { Tensor(output) }, NoParams.Instance);
+            return new GlobalAveragePoolParams { Rounding = _rounding, Multipliers = new[] { multiplier }, Algorithm = MeanAlgorithm.TfliteBias, TfliteBias = bias };
+        }
+
+        private GlobalAveragePoolParams MicroMeanParams(int input, int output, int cells)
+        {
+            if (ZeroPoint(input) == ZeroPoint(output) && Scale(input) == Scale(output))
+                return new GlobalAveragePoolParams { Rounding = _rounding, Multipliers = new[] { new QuantizedMultiplier(1 << 30, 1) }, Algorithm = MeanAlgorithm.TruncatedMean };
+            var m = QuantizedMultiplier.FromDouble((double)Scale(input) / Scale(output));
+            int k = Math.Min(Math.Min(31 - LeadingZeros((uint)cells), 32), 31 + m.Shift);
+            var divided = new QuantizedMultiplier((int)(((long)m.Multiplier << k) / cells), m.Shift - k);
+            return new GlobalAveragePoolParams { Rounding = _rounding, Multipliers = new[] { divided }, Algorithm = MeanAlgorithm.Requantize };
+        }
+
+        private static int LeadingZeros(uint x)
+        {
+            int n = 0;
+            for (uint bit = 0x80000000u; bit != 0 && (x & bit) == 0; bit >>= 1) n++;
+            return n;
         }
 
         private void LowerFullyConnected(int index, TfliteOperator op)
@@ -284,7 +323,8 @@ public static class TfliteImporter
         /// gemmlowp's two roundings, the int8/int16 per-channel path with ruy's single rounding (measured against
         /// TFLite: an exact −31.50021 becomes −32, not −31). Depthwise kernels round twice in both.
         /// </summary>
-        private RoundingMode GemmRounding(int input) => T(input).Type == TfliteType.UInt8 ? _rounding : RoundingMode.SingleRounding;
+        private RoundingMode GemmRounding(int input) =>
+            T(input).Type == TfliteType.UInt8 || _kernels == TfliteKernels.Micro ? _rounding : RoundingMode.SingleRounding;
 
         private OutputStage Stage(int input, int weights, int output, int channels, int fused, RoundingMode rounding)
         {

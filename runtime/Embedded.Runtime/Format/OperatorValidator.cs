@@ -343,6 +343,8 @@ internal static class OperatorValidator
             throw v.Fail("inputs[0]", $"{input} has too many cells for an 8-bit global average");
         v.Rounding("params.rounding", p.Rounding);
         v.Multipliers("params.multipliers", p.Multipliers, c);
+        if (p.Algorithm == MeanAlgorithm.TruncatedMean && input.Type != output.Type)
+            throw v.Fail("params.algorithm", $"a truncated mean keeps the element type, but {input} and {output} differ");
     }
 
     private static void ValidateTable(Context v, TableLookupParams? p0)
@@ -450,6 +452,16 @@ internal static class OperatorValidator
             if (!(f >= 0) || float.IsInfinity(f)) throw v.Fail("params.floatTable", $"entry {f} must be finite and non-negative");
         if (p.FloatTable.Length != 0 && (output.Type == ElementType.Float32 || p.FloatTable[SoftmaxParams.TableSize - 1] <= 0))
             throw v.Fail("params.floatTable", "the TFLite mode gives quantized outputs and needs a positive entry for the maximum");
+        if (p.FixedPointExp is null || (p.FixedPointExp.Length != 0 && p.FixedPointExp.Length != SoftmaxParams.TableSize)) throw v.Fail("params.fixedPointExp", $"must hold 0 or {SoftmaxParams.TableSize} entries");
+        if (p.FixedPointExp.Length != 0)
+        {
+            if (p.FloatTable.Length != 0) throw v.Fail("params.fixedPointExp", "cannot be combined with the float table");
+            if (p.FixedPointExp[0] <= 0) throw v.Fail("params.fixedPointExp[0]", "the entry for the maximum must be positive");
+            for (int i = 0; i < p.FixedPointExp.Length; i++)
+                if (p.FixedPointExp[i] < 0) throw v.Fail($"params.fixedPointExp[{i}]", $"{p.FixedPointExp[i]} is negative");
+            if (output.Type == ElementType.Float32 || output.Quantization!.ZeroPoints[0] != output.Type.MinValue() || output.Quantization.Scales[0] != 1f / 256)
+                throw v.Fail("outputs[0]", $"{output}: the fixed-point mode writes probabilities with scale 1/256 and zero point {output.Type.MinValue()}");
+        }
     }
 
     private static void ValidateQuantize(Context v, QuantizeParams? p0)

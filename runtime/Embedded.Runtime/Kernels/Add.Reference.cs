@@ -25,9 +25,9 @@ public static partial class Add
             int xb = unchecked((b[ib] - b.ZeroPoint(cb)) * (1 << p.LeftShift));
             var ma = PerChannel.Pick(p.Input1Multipliers, c); var mb = PerChannel.Pick(p.Input2Multipliers, c); var mo = PerChannel.Pick(p.OutputMultipliers, c);
             int sa = FixedPoint.MultiplyByQuantizedMultiplier(xa, ma.Multiplier, ma.Shift, p.Rounding);
-            // SUB negates the multiplier (not the product), so ties round exactly as TFLite's Sub does.
-            int sb = FixedPoint.MultiplyByQuantizedMultiplier(xb, p.NegateSecond ? -mb.Multiplier : mb.Multiplier, mb.Shift, p.Rounding);
-            int sum = unchecked(sa + sb);
+            // TFLite's builtin SUB negates the multiplier, its reference SUB the product: ties round differently.
+            int sb = FixedPoint.MultiplyByQuantizedMultiplier(xb, p.Subtract == SubtractMode.NegatedMultiplier ? -mb.Multiplier : mb.Multiplier, mb.Shift, p.Rounding);
+            int sum = p.Subtract == SubtractMode.SubtractProduct ? unchecked(sa - sb) : unchecked(sa + sb);
             long q = output.ZeroPoint(c) + (long)FixedPoint.MultiplyByQuantizedMultiplier(sum, mo.Multiplier, mo.Shift, p.Rounding);
             output.Store(i, PerChannel.Clamp(q, PerChannel.Pick(p.ClampMin, c), PerChannel.Pick(p.ClampMax, c)));
         }

@@ -5,7 +5,10 @@ namespace Embedded.Runtime.Kernels;
 /// <summary>Global average pooling kernels (squeeze-excite and classifier heads).</summary>
 public static partial class GlobalAveragePool
 {
-    /// <summary>out[n,c] = zp_out[c] + M[c]·(Σ_hw x − H·W·zp_in[c]), M[c] = s_in[c] / (s_out[c]·H·W); in TFLite mode M·Σx + bias.</summary>
+    /// <summary>
+    /// out[n,c] = zp_out[c] + M[c]·(Σ_hw x − H·W·zp_in[c]), M[c] = s_in[c] / (s_out[c]·H·W); or one of TFLite's
+    /// variants (<see cref="MeanAlgorithm"/>).
+    /// </summary>
     public static void Reference(QuantizedInput input, QuantizedOutput output, GlobalAveragePoolParams p)
     {
         int batches = input.Shape[0], cells = input.Shape[1] * input.Shape[2], channels = input.Shape[3];
@@ -16,11 +19,12 @@ public static partial class GlobalAveragePool
             for (int i = 0; i < cells; i++)
                 sum += input[(n * cells + i) * channels + c];
             var m = PerChannel.Pick(p.Multipliers, c);
-            long q;
-            if (p.TfliteBias is int bias)
-                q = bias + (long)OutputStageMath.Requantize(sum, m, p.Rounding, input.IsWide);
-            else
-                q = output.ZeroPoint(c) + (long)OutputStageMath.Requantize(sum - (long)cells * input.ZeroPoint(c), m, p.Rounding, input.IsWide);
+            long q = p.Algorithm switch
+            {
+                MeanAlgorithm.TfliteBias => p.TfliteBias + (long)OutputStageMath.Requantize(sum, m, p.Rounding, input.IsWide),
+                MeanAlgorithm.TruncatedMean => sum / cells,
+                _ => output.ZeroPoint(c) + (long)OutputStageMath.Requantize(sum - (long)cells * input.ZeroPoint(c), m, p.Rounding, input.IsWide),
+            };
             output.Store(n * channels + c, PerChannel.Clamp(q, output.Type.MinValue(), output.Type.MaxValue()));
         }
     }

@@ -1,5 +1,6 @@
 using System;
 using Embedded.Runtime.Model;
+using Embedded.Runtime.Quantization;
 
 namespace Embedded.Runtime.Kernels;
 
@@ -13,6 +14,7 @@ public static partial class Softmax
     public static void Reference(QuantizedInput input, Span<byte> output, ElementType outputType, float outputScale, int outputZeroPoint, SoftmaxParams p)
     {
         if (p.FloatTable.Length != 0) { TfliteReference(input, output, outputType, outputScale, outputZeroPoint, p.FloatTable); return; }
+        if (p.FixedPointExp.Length != 0) { FixedPointReference(input, output, outputType, p.FixedPointExp); return; }
         int depth = input.Channels;
         int rows = input.Bytes.Length / depth;
         Span<float> floats = outputType == ElementType.Float32 ? Elements.AsFloats(output) : Span<float>.Empty;
@@ -61,6 +63,37 @@ public static partial class Softmax
             {
                 float rescaled = table[baseIndex + input[r * depth + i] + offset] * inverse;
                 long q = (long)MathF.Round(rescaled, MidpointRounding.AwayFromZero) + outputZeroPoint;
+                Elements.Store(output, outputType, r * depth + i, (int)Math.Max(outputType.MinValue(), Math.Min(outputType.MaxValue(), q)));
+            }
+        }
+    }
+
+    /// <summary>
+    /// TFLite's reference 8-bit softmax (gemmlowp fixed point, what TFLite Micro runs): per row, Σ of the Q0.31
+    /// exponentials rescaled to 12 integer bits, its reciprocal by Newton–Raphson, and each output
+    /// exp · (1/Σ) shifted to 8 bits and offset by the type's minimum (output scale 1/256).
+    /// </summary>
+    private static void FixedPointReference(QuantizedInput input, Span<byte> output, ElementType outputType, int[] table)
+    {
+        const int accumulationIntegerBits = 12;
+        int depth = input.Channels;
+        int rows = input.Bytes.Length / depth;
+        int bits = 8 * outputType.SizeInBytes();
+        for (int r = 0; r < rows; r++)
+        {
+            int max = int.MinValue;
+            for (int i = 0; i < depth; i++) max = Math.Max(max, input[r * depth + i]);
+            int sum = 0;
+            for (int i = 0; i < depth; i++)
+                sum = unchecked(sum + FixedPoint.RoundingDivideByPOT(table[max - input[r * depth + i]], accumulationIntegerBits));
+            int scale = GemmlowpFixedPoint.GetReciprocal(sum, accumulationIntegerBits, out int numBitsOverUnit);
+            int exponent = numBitsOverUnit + 31 - bits;
+            for (int i = 0; i < depth; i++)
+            {
+                int product = FixedPoint.SaturatingRoundingDoublingHighMul(scale, table[max - input[r * depth + i]]);
+                // A shift of 32 or more leaves less than one unit: the product is below 2^31.
+                int unsaturated = exponent >= 32 ? 0 : exponent <= 0 ? product : FixedPoint.RoundingDivideByPOT(product, exponent);
+                long q = (long)unsaturated + outputType.MinValue();
                 Elements.Store(output, outputType, r * depth + i, (int)Math.Max(outputType.MinValue(), Math.Min(outputType.MaxValue(), q)));
             }
         }

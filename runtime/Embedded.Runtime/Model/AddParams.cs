@@ -17,13 +17,13 @@ public sealed class AddParams : OperatorParams
     public required QuantizedMultiplier[] OutputMultipliers { get; init; }
     public required int[] ClampMin { get; init; }
     public required int[] ClampMax { get; init; }
-    /// <summary>Subtract the second input instead of adding it (TFLite SUB: the same arithmetic with the second multiplier negated).</summary>
-    public bool NegateSecond { get; init; }
+    /// <summary>Subtract the second input instead of adding it (TFLite SUB), in one of TFLite's two roundings.</summary>
+    public SubtractMode Subtract { get; init; }
 
     internal override void Write(BinarySink sink)
     {
         sink.WriteByte((byte)Rounding);
-        sink.WriteBool(NegateSecond);
+        sink.WriteByte((byte)Subtract);
         sink.WriteInt32(LeftShift);
         ParamEncoding.WriteMultipliers(sink, Input1Multipliers);
         ParamEncoding.WriteMultipliers(sink, Input2Multipliers);
@@ -35,7 +35,7 @@ public sealed class AddParams : OperatorParams
     internal static AddParams Read(BinaryCursor c) => new()
     {
         Rounding = ParamEncoding.ReadRounding(c, "rounding"),
-        NegateSecond = c.ReadBool("negateSecond"),
+        Subtract = c.ReadEnum<SubtractMode>("subtract", v => v <= (byte)SubtractMode.SubtractProduct),
         LeftShift = c.ReadInt32("leftShift"),
         Input1Multipliers = ParamEncoding.ReadMultipliers(c, "input1Multipliers"),
         Input2Multipliers = ParamEncoding.ReadMultipliers(c, "input2Multipliers"),

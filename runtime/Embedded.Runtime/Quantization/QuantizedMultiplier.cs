@@ -4,7 +4,8 @@ namespace Embedded.Runtime.Quantization;
 
 /// <summary>
 /// A positive real multiplier encoded as <c>Multiplier · 2^(Shift − 31)</c> with Multiplier in [2^30, 2^31)
-/// (or zero), the encoding TFLite's QuantizeMultiplier produces. Shift &gt; 0 is a left shift.
+/// (or zero), the encoding TFLite's QuantizeMultiplier produces. Shift &gt; 0 is a left shift. Unnormalized
+/// positive multipliers are allowed too: TFLite Micro's MEAN divides a normalized one by the cell count.
 /// </summary>
 public readonly struct QuantizedMultiplier : IEquatable<QuantizedMultiplier>
 {
@@ -26,7 +27,7 @@ public readonly struct QuantizedMultiplier : IEquatable<QuantizedMultiplier>
     /// <summary>True when the pair is a well-formed encoding (what the model reader accepts).</summary>
     public bool IsValid =>
         (Multiplier == 0 && Shift == 0) ||
-        (Multiplier >= (1 << 30) && Shift >= MinShift && Shift <= MaxShift);
+        (Multiplier > 0 && Shift >= MinShift && Shift <= MaxShift);
 
     /// <summary>
     /// Encodes <paramref name="real"/> the way TFLite's QuantizeMultiplier does: frexp, round the

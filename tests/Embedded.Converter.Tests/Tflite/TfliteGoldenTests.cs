@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Embedded.Converter.Tflite;
@@ -10,62 +11,76 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Embedded.Converter.Tests.Tflite;
 
-/// <summary>Imported uint8 TFLite models against the real TFLite interpreter's outputs (golden/tflite-builtin).</summary>
+/// <summary>
+/// Imported TFLite models against the real interpreters' outputs: TFLite's builtin kernels (golden/tflite-builtin
+/// and held-out inputs) and TFLite Micro's reference kernels (golden/tflm-reference), byte for byte.
+/// </summary>
 [TestClass]
 public sealed class TfliteGoldenTests
 {
     [TestMethod]
-    [DataRow("v3-small_224_1.0_uint8")]
-    [DataRow("mobilenet_v2_1.0_224_quant")]
-    [DataRow("tf2_mobilenet_v2_1.0_224_ptq")]
-    public void Uint8InterfaceModel_MatchesTfliteBuiltinOutputsByteForByte(string model)
+    [DataRow("v3-small_224_1.0_uint8", TfliteKernels.Builtin, "tflite-builtin")]
+    [DataRow("mobilenet_v2_1.0_224_quant", TfliteKernels.Builtin, "tflite-builtin")]
+    [DataRow("tf2_mobilenet_v2_1.0_224_ptq", TfliteKernels.Builtin, "tflite-builtin")]
+    [DataRow("mobilenet_v3_small_int8_mlir", TfliteKernels.Builtin, "tflite-builtin")]
+    [DataRow("tf2_mobilenet_v2_1.0_224_ptq", TfliteKernels.Micro, "tflm-reference")]
+    [DataRow("mobilenet_v3_small_int8_mlir", TfliteKernels.Micro, "tflm-reference")]
+    public void GoldenInputs_GiveTheInterpretersBytes(string model, TfliteKernels kernels, string goldenFolder)
     {
-        var definition = TfliteImporter.Import(TfliteModel.Load(SharedFixtures.Model(model + ".tflite")), new ModelMetadata { Name = model });
-        var interpreter = EmbeddedModel.Load(ModelWriter.Write(definition)).CreateInterpreter();
-        int identical = 0, sameTop1 = 0, total = 0, maxDiff = 0;
-        foreach (string name in SharedFixtures.GoldenNames())
-        {
-            string golden = Path.Combine(SharedFixtures.Fixture("golden", "tflite-builtin", model), name + ".u8");
-            File.ReadAllBytes(SharedFixtures.Fixture("golden", "inputs", name + ".u8")).CopyTo(interpreter.Input(0).Bytes);
-            interpreter.Invoke();
-            var actual = interpreter.Output(0).Bytes.ToArray();
-            var expected = File.ReadAllBytes(golden);
-            total++;
-            if (actual.SequenceEqual(expected)) identical++;
-            if (Array.IndexOf(actual, actual.Max()) == Array.IndexOf(expected, expected.Max())) sameTop1++;
-            maxDiff = Math.Max(maxDiff, actual.Zip(expected, (a, b) => Math.Abs(a - b)).Max());
-        }
-        Console.WriteLine($"{model}: {identical}/{total} byte-identical, top-1 equal {sameTop1}/{total}, max |Δ| {maxDiff}");
-        Assert.AreEqual(total, identical, $"outputs must equal TFLite's byte for byte (max |Δ| {maxDiff})");
+        var inputs = SharedFixtures.GoldenNames().Select(n => (n, File.ReadAllBytes(SharedFixtures.Fixture("golden", "inputs", n + ".u8")))).ToList();
+        string folder = SharedFixtures.Fixture("golden", goldenFolder, model);
+        AssertIdentical(model, kernels, inputs, (name, ext) => File.ReadAllBytes(Path.Combine(folder, name + ext)));
     }
 
-    /// <summary>The MLIR int8 model takes float u8/255 NHWC input and gives float32 logits: identical floats.</summary>
+    /// <summary>Inputs never looked at during development (Tflite/HeldOut/README.md), incl. the 128 px V1.</summary>
     [TestMethod]
-    public void FloatInterfaceInt8Model_MatchesTfliteBuiltinOutputsByteForByte()
+    [DataRow("v3-small_224_1.0_uint8", 224)]
+    [DataRow("mobilenet_v2_1.0_224_quant", 224)]
+    [DataRow("tf2_mobilenet_v2_1.0_224_ptq", 224)]
+    [DataRow("mobilenet_v3_small_int8_mlir", 224)]
+    [DataRow("mobilenet_v1_0.25_128_quant", 128)]
+    public void HeldOutInputs_GiveTfliteBuiltinBytes(string model, int size)
     {
-        const string model = "mobilenet_v3_small_int8_mlir";
-        var definition = TfliteImporter.Import(TfliteModel.Load(SharedFixtures.Model(model + ".tflite")), new ModelMetadata { Name = model });
+        var inputs = HeldOutInputs.Build(size);
+        string dir = Path.Combine(AppContext.BaseDirectory, "Tflite", "HeldOut");
+        string file = Directory.GetFiles(dir, model + ".*").Single();
+        var all = File.ReadAllBytes(file);
+        int each = all.Length / HeldOutInputs.Count;
+        var index = inputs.Select((input, i) => (input.Name, i)).ToDictionary(p => p.Name, p => p.i);
+        AssertIdentical(model, TfliteKernels.Builtin, inputs, (name, _) => all.AsSpan(index[name] * each, each).ToArray());
+    }
+
+    private static void AssertIdentical(string model, TfliteKernels kernels, IReadOnlyList<(string Name, byte[] Pixels)> inputs, Func<string, string, byte[]> expectedFor)
+    {
+        var definition = TfliteImporter.Import(TfliteModel.Load(SharedFixtures.Model(model + ".tflite")), new ModelMetadata { Name = model }, kernels);
         var interpreter = EmbeddedModel.Load(ModelWriter.Write(definition)).CreateInterpreter();
-        int identical = 0, total = 0, sameTop1 = 0;
+        bool floatIn = interpreter.Input(0).Type == ElementType.Float32, floatOut = interpreter.Output(0).Type == ElementType.Float32;
+        int identical = 0, sameTop1 = 0;
         double worst = 0;
-        foreach (string name in SharedFixtures.GoldenNames())
+        var different = new List<string>();
+        foreach (var (name, pixels) in inputs)
         {
-            var pixels = File.ReadAllBytes(SharedFixtures.Fixture("golden", "inputs", name + ".u8"));
-            var input = interpreter.Input(0).AsSpan<float>();
-            for (int i = 0; i < pixels.Length; i++) input[i] = pixels[i] / 255.0f;
+            if (floatIn)
+            {
+                var input = interpreter.Input(0).AsSpan<float>();
+                for (int i = 0; i < pixels.Length; i++) input[i] = pixels[i] / 255.0f;
+            }
+            else pixels.CopyTo(interpreter.Input(0).Bytes);
             interpreter.Invoke();
             var actual = interpreter.Output(0).Bytes.ToArray();
-            var expected = File.ReadAllBytes(Path.Combine(SharedFixtures.Fixture("golden", "tflite-builtin", model), name + ".f32"));
-            total++;
+            var expected = expectedFor(name, floatOut ? ".f32" : ".u8");
             if (actual.SequenceEqual(expected)) identical++;
-            var a = Enumerable.Range(0, actual.Length / 4).Select(i => BitConverter.ToSingle(actual, 4 * i)).ToArray();
-            var e = Enumerable.Range(0, expected.Length / 4).Select(i => BitConverter.ToSingle(expected, 4 * i)).ToArray();
+            else different.Add(name);
+            double[] a = Values(actual, floatOut), e = Values(expected, floatOut);
             worst = Math.Max(worst, a.Zip(e, (p, q) => Math.Abs(p - q)).Max());
             if (Array.IndexOf(a, a.Max()) == Array.IndexOf(e, e.Max())) sameTop1++;
         }
-        Console.WriteLine($"{model}: {identical}/{total} byte-identical, top-1 equal {sameTop1}/{total}, max |Δlogit| {worst:G4}");
-        Assert.AreEqual(total, identical, $"outputs must equal TFLite's byte for byte (max |Δ| {worst:G4})");
+        Console.WriteLine($"{model} ({kernels}): {identical}/{inputs.Count} byte-identical, top-1 equal {sameTop1}/{inputs.Count}, max |Δ| {worst:G4}");
+        Assert.AreEqual(inputs.Count, identical, $"outputs must be identical byte for byte; differ on {string.Join(", ", different)} (max |Δ| {worst:G4})");
     }
+
+    private static double[] Values(byte[] raw, bool isFloat) =>
+        isFloat ? Enumerable.Range(0, raw.Length / 4).Select(i => (double)BitConverter.ToSingle(raw, 4 * i)).ToArray() : raw.Select(b => (double)b).ToArray();
 
     [TestMethod]
     public void MicrocontrollerSizedMobileNetV1_ConvertsAndRunsAt128()

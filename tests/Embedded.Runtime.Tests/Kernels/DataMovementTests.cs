@@ -86,6 +86,33 @@ public sealed class DataMovementTests
     }
 
     [TestMethod]
+    public void Softmax_FixedPointMode_IsWithinOneStepOfTheRealSoftmax()
+    {
+        var random = new Random(53);
+        for (int trial = 0; trial < 50; trial++)
+        {
+            var type = random.Next(2) == 0 ? ElementType.Int8 : ElementType.UInt8;
+            float inScale = (float)(0.02 + random.NextDouble() * 0.2);
+            int inZp = TestKit.RandomZeroPoints(random, 1, type)[0];
+            int rows = random.Next(1, 4), depth = random.Next(1, 1002);
+            byte[] input = TestKit.RandomValues(random, rows * depth, type);
+            var p = new SoftmaxParams { Beta = 1, ExpTable = SoftmaxParams.BuildExpTable(inScale, 1), FixedPointExp = SoftmaxParams.BuildFixedPointExp(inScale, 1) };
+            var output = new byte[rows * depth];
+            Softmax.Reference(new QuantizedInput(input, type, new[] { rows, depth }, new[] { inZp }), output, type, 1f / 256, type.MinValue(), p);
+            for (int r = 0; r < rows; r++)
+            {
+                var logits = Enumerable.Range(0, depth).Select(i => inScale * (double)(TestKit.Load(input, type, r * depth + i) - inZp)).ToArray();
+                double max = logits.Max(), sum = logits.Sum(l => Math.Exp(l - max));
+                for (int i = 0; i < depth; i++)
+                {
+                    double expected = Math.Min(type.MaxValue(), Math.Round(Math.Exp(logits[i] - max) / sum * 256) + type.MinValue());
+                    Assert.IsTrue(Math.Abs(TestKit.Load(output, type, r * depth + i) - expected) <= 1, $"trial {trial} row {r} [{i}]");
+                }
+            }
+        }
+    }
+
+    [TestMethod]
     public void Softmax_MatchesTheRealSoftmax_ForFloatInt8AndUInt8Outputs()
     {
         var random = new Random(52);

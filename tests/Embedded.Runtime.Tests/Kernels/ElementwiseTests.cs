@@ -81,6 +81,38 @@ public sealed class ElementwiseTests
     }
 
     [TestMethod]
+    public void Sub_BothTfliteRoundings_SubtractWithinOneStep_AndDifferOnlyOnTies()
+    {
+        var random = new Random(77);
+        int differ = 0;
+        for (int trial = 0; trial < 200; trial++)
+        {
+            float s1 = (float)(0.01 + random.NextDouble() * 0.1), s2 = (float)(0.01 + random.NextDouble() * 0.1), so = (float)(0.01 + random.NextDouble() * 0.2);
+            double twiceMax = 2.0 * Math.Max(s1, s2);
+            AddParams Params(SubtractMode mode) => new()
+            {
+                Subtract = mode, Input1Multipliers = new[] { QuantizedMultiplier.FromDouble(s1 / twiceMax) }, Input2Multipliers = new[] { QuantizedMultiplier.FromDouble(s2 / twiceMax) },
+                OutputMultipliers = new[] { QuantizedMultiplier.FromDouble(twiceMax / ((1 << 20) * (double)so)) }, ClampMin = new[] { -128 }, ClampMax = new[] { 127 },
+            };
+            byte[] a = TestKit.RandomValues(random, 64, ElementType.Int8), b = TestKit.RandomValues(random, 64, ElementType.Int8);
+            var negated = new byte[64];
+            var subtracted = new byte[64];
+            var shape = new[] { 1, 1, 8, 8 };
+            Add.Reference(new QuantizedInput(a, ElementType.Int8, shape, new[] { 3 }), new QuantizedInput(b, ElementType.Int8, shape, new[] { -5 }), new QuantizedOutput(negated, ElementType.Int8, shape, new[] { 1 }), Params(SubtractMode.NegatedMultiplier));
+            Add.Reference(new QuantizedInput(a, ElementType.Int8, shape, new[] { 3 }), new QuantizedInput(b, ElementType.Int8, shape, new[] { -5 }), new QuantizedOutput(subtracted, ElementType.Int8, shape, new[] { 1 }), Params(SubtractMode.SubtractProduct));
+            for (int i = 0; i < 64; i++)
+            {
+                double real = (s1 * ((sbyte)a[i] - 3) - s2 * ((sbyte)b[i] + 5)) / so + 1;
+                double expected = Math.Max(-128, Math.Min(127, Math.Round(real)));
+                Assert.IsTrue(Math.Abs((sbyte)negated[i] - expected) <= 1 && Math.Abs((sbyte)subtracted[i] - expected) <= 1, $"trial {trial} [{i}]");
+                Assert.IsTrue(Math.Abs((sbyte)negated[i] - (sbyte)subtracted[i]) <= 1);
+                if (negated[i] != subtracted[i]) differ++;
+            }
+        }
+        Assert.IsTrue(differ < 200 * 64 / 50, $"the two roundings differ on {differ} of {200 * 64} values; they should only on ties");
+    }
+
+    [TestMethod]
     public void Add_InPlace_GivesTheSameResultAsOutOfPlace()
     {
         var random = new Random(31);

@@ -88,4 +88,15 @@ public sealed class PoolingTests
         }
         Assert.IsTrue(exact > total * 0.9, $"only {exact}/{total} exact");
     }
+
+    [TestMethod]
+    public void GlobalAveragePool_TruncatedMean_DividesTheRawSumTowardsZero()
+    {
+        // TFLite Micro's integer mean for equal input and output quantization: 2·(−3) + 2·(−2) = −10, −10/4 → −2.
+        byte[] input = { unchecked((byte)-3), 5, unchecked((byte)-3), 6, unchecked((byte)-2), 7, unchecked((byte)-2), 8 };
+        var output = new byte[2];
+        var p = new GlobalAveragePoolParams { Multipliers = new[] { new Embedded.Runtime.Quantization.QuantizedMultiplier(1 << 30, 1) }, Algorithm = MeanAlgorithm.TruncatedMean };
+        GlobalAveragePool.Reference(new QuantizedInput(input, ElementType.Int8, new[] { 1, 2, 2, 2 }, new[] { 9 }), new QuantizedOutput(output, ElementType.Int8, new[] { 1, 1, 1, 2 }, new[] { 9 }), p);
+        CollectionAssert.AreEqual(new sbyte[] { -2, 6 }, output.Select(b => (sbyte)b).ToArray());
+    }
 }
