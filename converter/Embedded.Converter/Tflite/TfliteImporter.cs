@@ -17,7 +17,7 @@ public static class TfliteImporter
     // Builtin operator codes used here (tensorflow/lite/schema/schema.fbs).
     private const int Sub = 41, Mean = 40;
     private const int Add = 0, AveragePool2D = 1, Concatenation = 2, Conv2D = 3, DepthwiseConv2D = 4, Dequantize = 6, FullyConnected = 9,
-        Logistic = 14, MaxPool2D = 17, Mul = 18, Relu = 19, Relu6 = 21, Reshape = 22, Softmax = 25, Tanh = 28, Pad = 34, Squeeze = 43,
+        Logistic = 14, MaxPool2D = 17, Mul = 18, Relu = 19, ReluN1To1 = 20, Relu6 = 21, Reshape = 22, Softmax = 25, Tanh = 28, Pad = 34, Squeeze = 43,
         Quantize = 114, HardSwish = 117;
 
     public static ModelDefinition Import(TfliteModel model, ModelMetadata metadata, TfliteKernels kernels = TfliteKernels.Builtin) =>
@@ -48,7 +48,7 @@ public static class TfliteImporter
         private static string Name(int code) => code switch
         {
             Add => "ADD", AveragePool2D => "AVERAGE_POOL_2D", Concatenation => "CONCATENATION", Conv2D => "CONV_2D", DepthwiseConv2D => "DEPTHWISE_CONV_2D",
-            Dequantize => "DEQUANTIZE", FullyConnected => "FULLY_CONNECTED", Logistic => "LOGISTIC", MaxPool2D => "MAX_POOL_2D", Mul => "MUL", Relu => "RELU",
+            Dequantize => "DEQUANTIZE", FullyConnected => "FULLY_CONNECTED", Logistic => "LOGISTIC", MaxPool2D => "MAX_POOL_2D", Mul => "MUL", Relu => "RELU", ReluN1To1 => "RELU_N1_TO_1",
             Relu6 => "RELU6", Reshape => "RESHAPE", Softmax => "SOFTMAX", Tanh => "TANH", Pad => "PAD", Squeeze => "SQUEEZE", Quantize => "QUANTIZE",
             HardSwish => "HARD_SWISH", Sub => "SUB", Mean => "MEAN", _ => $"builtin {code}",
         };
@@ -220,9 +220,101 @@ public static class TfliteImporter
                 case Dequantize:
                     _builder.AddOperator(OperatorCode.Dequantize, T(output).Name, new[] { Tensor(op.Inputs[0]) }, new[] { Tensor(output) }, NoParams.Instance);
                     break;
+                case Relu:
+                case ReluN1To1:
+                case Relu6:
+                {
+                    int x = op.Inputs[0];
+                    var (actMin, actMax) = op.BuiltinCode switch { Relu => (0f, float.PositiveInfinity), ReluN1To1 => (-1f, 1f), _ => (0f, 6f) };
+                    Table(index, x, output, TfliteElementwiseTables.ReluX(Scale(x), ZeroPoint(x), Scale(output), ZeroPoint(output), Signed(x), actMin, actMax, _kernels));
+                    break;
+                }
+                case Logistic:
+                case Tanh:
+                {
+                    int x = op.Inputs[0];
+                    if (_kernels == TfliteKernels.Micro) throw Error(index, "--match tflm does not cover TFLite Micro's fixed-point LOGISTIC/TANH yet");
+                    Func<float, float> f = op.BuiltinCode == Logistic ? v => 1.0f / (1.0f + MathF.Exp(-v)) : MathF.Tanh;
+                    Table(index, x, output, TfliteElementwiseTables.Lut(Scale(x), ZeroPoint(x), Scale(output), ZeroPoint(output), Signed(x), f));
+                    break;
+                }
+                case Pad:
+                    LowerPad(index, op);
+                    break;
+                case Concatenation:
+                    LowerConcatenation(index, op);
+                    break;
                 default:
                     throw Error(index, $"{Name(op.BuiltinCode)} is not supported yet");
             }
+        }
+
+        private bool Signed(int tensor) => T(tensor).Type == TfliteType.Int8;
+
+        private void Table(int index, int input, int output, byte[] table)
+        {
+            if (T(input).Type is not (TfliteType.Int8 or TfliteType.UInt8) || T(output).Type != T(input).Type) throw Error(index, "8-bit input and output of the same type are supported");
+            _builder.AddOperator(OperatorCode.TableLookup, T(output).Name, new[] { Tensor(input) }, new[] { Tensor(output) }, new TableLookupParams { TableCount = 1, Tables = table });
+        }
+
+        /// <summary>PAD with a constant int32 [rank, 2] paddings tensor; the fill is the output zero point, as in TFLite.</summary>
+        private void LowerPad(int index, TfliteOperator op)
+        {
+            int x = op.Inputs[0], output = op.Outputs[0];
+            int rank = T(x).Shape.Length;
+            var data = op.Inputs.Length > 1 ? _model.Buffers[T(op.Inputs[1]).Buffer] : ReadOnlyMemory<byte>.Empty;
+            if (data.Length != rank * 2 * 4) throw Error(index, "PAD needs constant int32 paddings of shape [rank, 2]");
+            var before = new int[rank];
+            var after = new int[rank];
+            for (int d = 0; d < rank; d++)
+            {
+                before[d] = BitConverter.ToInt32(data.Span.Slice(8 * d, 4));
+                after[d] = BitConverter.ToInt32(data.Span.Slice(8 * d + 4, 4));
+                if (before[d] < 0 || after[d] < 0) throw Error(index, $"negative padding on axis {d}");
+            }
+            if (ZeroPoint(x) != ZeroPoint(output) || Scale(x) != Scale(output)) throw Error(index, "PAD must keep its input's quantization (TFLite requires it)");
+            _builder.AddOperator(OperatorCode.Pad, T(output).Name, new[] { Tensor(x) }, new[] { Tensor(output) }, new PadParams { Before = before, After = after });
+        }
+
+        /// <summary>
+        /// CONCATENATION. int8 inputs must share the output's quantization (TFLite requires it); uint8 inputs that do
+        /// not are first rescaled with TFLite's float arithmetic (ConcatenationWithScaling) — a table for an activation,
+        /// rescaled data for a constant — and then copied.
+        /// </summary>
+        private void LowerConcatenation(int index, TfliteOperator op)
+        {
+            var o = op.Options ?? throw Error(index, "missing ConcatenationOptions");
+            int output = op.Outputs[0];
+            int rank = T(output).Shape.Length;
+            int axis = o.Int(0);
+            if (axis < 0) axis += rank;
+            if (axis < 0 || axis >= rank) throw Error(index, $"axis {o.Int(0)} outside rank {rank}");
+            if (o.Byte(1) != 0) throw Error(index, "a fused activation on a quantized CONCATENATION is refused by TFLite too");
+            var inputs = new int[op.Inputs.Length];
+            for (int k = 0; k < inputs.Length; k++)
+            {
+                int x = op.Inputs[k];
+                bool same = Scale(x) == Scale(output) && ZeroPoint(x) == ZeroPoint(output);
+                if (same) { inputs[k] = Tensor(x); continue; }
+                if (T(x).Type != TfliteType.UInt8) throw Error(index, $"input {k} is quantized differently from the output; TFLite only rescales uint8 concatenations");
+                var table = TfliteElementwiseTables.ConcatRescale(Scale(x), ZeroPoint(x), Scale(output), ZeroPoint(output));
+                var data = _model.Buffers[T(x).Buffer];
+                if (data.Length > 0)
+                {
+                    var rescaled = new byte[data.Length];
+                    for (int i = 0; i < rescaled.Length; i++) rescaled[i] = table[data.Span[i]];
+                    inputs[k] = _builder.AddConstant(T(x).Name + "/rescaled", ElementType.UInt8, T(x).Shape, Quant(T(output)), rescaled);
+                }
+                else
+                {
+                    inputs[k] = _builder.AddActivation(T(x).Name + "/rescaled", ElementType.UInt8, T(x).Shape, Quant(T(output)));
+                    _builder.AddOperator(OperatorCode.TableLookup, T(x).Name + "/rescale", new[] { Tensor(x) }, new[] { inputs[k] }, new TableLookupParams { TableCount = 1, Tables = table });
+                }
+            }
+            _builder.AddOperator(OperatorCode.Concat, T(output).Name, inputs, new[] { Tensor(output) }, new ConcatParams
+            {
+                Axis = axis, Rounding = _rounding, InputMultipliers = inputs.Select(_ => new QuantizedMultiplier(0, 0)).ToArray(),
+            });
         }
 
         private void LowerConvolution(int index, TfliteOperator op)

@@ -81,6 +81,12 @@ internal static class OperatorValidator
         public TensorDefinition Activation(TensorDefinition t, string what, int rank = -1)
         {
             if (t.IsConstant) throw Fail(what, $"{t} must be an activation, not a constant");
+            return QuantizedData(t, what, rank);
+        }
+
+        /// <summary>A quantized 8/16-bit tensor, activation or constant (e.g. a constant concatenated with activations).</summary>
+        public TensorDefinition QuantizedData(TensorDefinition t, string what, int rank = -1)
+        {
             if (!t.Type.IsQuantizedActivation()) throw Fail(what, $"{t} must be int8, uint8 or int16");
             if (t.Quantization is null) throw Fail(what, $"{t} has no quantization parameters");
             if (rank >= 0 && t.Rank != rank) throw Fail(what, $"{t} must have rank {rank}");
@@ -373,7 +379,7 @@ internal static class OperatorValidator
         long total = 0;
         for (int k = 0; k < v.Op.Inputs.Length; k++)
         {
-            var t = v.Activation(v.Input(k), $"inputs[{k}]", output.Rank);
+            var t = v.QuantizedData(v.Input(k), $"inputs[{k}]", output.Rank);
             SameType(v, t, output, $"inputs[{k}]");
             if (t.Quantization!.IsPerAxis) throw v.Fail($"inputs[{k}]", "concatenation takes per-tensor quantization");
             for (int d = 0; d < output.Rank; d++)

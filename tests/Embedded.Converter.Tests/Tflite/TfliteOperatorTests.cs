@@ -1,0 +1,44 @@
+using System;
+using System.IO;
+using System.Linq;
+using Embedded.Converter.Tflite;
+using Embedded.Runtime.Execution;
+using Embedded.Runtime.Format;
+using Embedded.Runtime.Model;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Embedded.Converter.Tests.Tflite;
+
+/// <summary>Operators no shared model uses (RELU*, LOGISTIC, TANH, PAD, CONCATENATION) against the real TFLite's bytes.</summary>
+[TestClass]
+public sealed class TfliteOperatorTests
+{
+    [TestMethod]
+    public void EveryOperatorCase_GivesTfliteBuiltinBytes()
+    {
+        var failures = new System.Collections.Generic.List<string>();
+        int cases = 0;
+        foreach (var c in TfliteOperatorCases.All())
+        {
+            cases++;
+            var definition = TfliteImporter.Import(TfliteModel.Parse(c.Model, c.Name + ".tflite"), new ModelMetadata { Name = c.Name });
+            var interpreter = EmbeddedModel.Load(ModelWriter.Write(definition)).CreateInterpreter();
+            c.Input.CopyTo(interpreter.Input(0).Bytes);
+            interpreter.Invoke();
+            var actual = interpreter.Output(0).Bytes.ToArray();
+            var expected = File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Tflite", "Operators", c.Name + ".out"));
+            int differ = actual.Zip(expected, (a, b) => a != b).Count(d => d);
+            if (actual.Length != expected.Length || differ != 0) failures.Add($"{c.Name}: {differ} of {expected.Length} bytes differ");
+        }
+        Assert.AreEqual(11, cases);
+        Assert.AreEqual(0, failures.Count, string.Join("; ", failures));
+    }
+
+    [TestMethod]
+    public void MatchTflm_RefusesLogisticClearly_AndQuantizedConcatWithActivationIsRefused()
+    {
+        var logistic = TfliteOperatorCases.All().First(c => c.Name == "logistic_int8");
+        var error = Assert.ThrowsExactly<TfliteFormatException>(() => TfliteImporter.Import(TfliteModel.Parse(logistic.Model, "logistic.tflite"), new ModelMetadata(), TfliteKernels.Micro));
+        StringAssert.Contains(error.Message, "LOGISTIC");
+    }
+}
