@@ -38,9 +38,16 @@ public static class ModelConverter
     public const string Producer = "emb 0.1.0";
 
     /// <summary>Converts with calibration images given as uint8 HWC RGB pixels at the model's input size.</summary>
-    public static ConversionResult ConvertOnnx(byte[] onnx, IReadOnlyList<byte[]> calibrationPixels, ConversionOptions options)
+    public static ConversionResult ConvertOnnx(byte[] onnx, IReadOnlyList<byte[]> calibrationPixels, ConversionOptions options) =>
+        ConvertGraph(OnnxImporter.Load(onnx, options.Name.Length > 0 ? options.Name : "model"), calibrationPixels, options);
+
+    /// <summary>A float .tflite model: imported into the same float graph, then calibrated and quantized like ONNX.</summary>
+    public static ConversionResult ConvertFloatTflite(byte[] tflite, IReadOnlyList<byte[]> calibrationPixels, ConversionOptions options) =>
+        ConvertGraph(Tflite.TfliteFloatImporter.Load(Tflite.TfliteModel.Parse(tflite, options.Name), options.Name.Length > 0 ? options.Name : "model"), calibrationPixels, options);
+
+    /// <summary>Optimizes, calibrates and quantizes an imported float graph.</summary>
+    public static ConversionResult ConvertGraph(ModelGraph graph, IReadOnlyList<byte[]> calibrationPixels, ConversionOptions options)
     {
-        var graph = OnnxImporter.Load(onnx, options.Name.Length > 0 ? options.Name : "model");
         var log = GraphOptimizer.Run(graph, options.Mean, options.Std).ToList();
         foreach (string line in log) options.Log?.Invoke(line);
         if (!graph.Nodes.Any(n => n.OpType == Float.Operators.InternalOps.Normalize))

@@ -25,7 +25,7 @@ internal static class ConvertCommand
 
     public static Command Create(TextWriter output, TextWriter error, Option<bool> verbose)
     {
-        var model = new Argument<FileInfo>("model") { Description = "Float ONNX model, or a quantized .tflite model" };
+        var model = new Argument<FileInfo>("model") { Description = "Float ONNX or .tflite model, or a quantized .tflite model" };
         var outFile = new Option<FileInfo>("--output", "-o") { Description = "The .emb file to write", Required = true };
         var calib = new Option<DirectoryInfo?>("--calib") { Description = "Folder of calibration images (ONNX models)" };
         var match = new Option<string>("--match") { Description = "TFLite models: reproduce 'tflite' (builtin kernels) or 'tflm' (TFLite Micro reference kernels)", DefaultValueFactory = _ => "tflite" };
@@ -37,12 +37,12 @@ internal static class ConvertCommand
         var report = new Option<FileInfo?>("--report") { Description = "Write the per-layer report as .md or .json" };
         var weightClip = new Option<bool>("--weight-clipping") { Description = "Clip weights per channel at the least squared error (default: at max |w|)" };
         var biasCorrect = new Option<bool>("--bias-correction") { Description = "Correct biases by the mean output error on (up to 64) calibration images" };
-        var command = new Command("convert", "Convert a float ONNX model to an int8 .emb model") { model, outFile, calib, count, method, mean, std, labels, report, weightClip, biasCorrect, match };
+        var command = new Command("convert", "Convert a float ONNX or TFLite model (with --calib), or a quantized TFLite model, to an .emb model") { model, outFile, calib, count, method, mean, std, labels, report, weightClip, biasCorrect, match };
         command.SetAction(parse => CliErrors.Guard(error, parse.GetValue(verbose), () =>
-            parse.GetValue(model)!.Extension.Equals(".tflite", StringComparison.OrdinalIgnoreCase)
+            IsQuantizedTflite(parse.GetValue(model)!)
             ? RunTflite(output, parse.GetValue(model)!, parse.GetValue(outFile)!, parse.GetValue(labels), parse.GetValue(match)!)
             : Run(output,
-            parse.GetValue(model)!, parse.GetValue(outFile)!, parse.GetValue(calib) ?? throw new ArgumentOutOfRangeException("--calib", "converting an ONNX model needs --calib DIR"), parse.GetValue(count), parse.GetValue(method)!,
+            parse.GetValue(model)!, parse.GetValue(outFile)!, parse.GetValue(calib) ?? throw new ArgumentOutOfRangeException("--calib", "converting a float model needs --calib DIR"), parse.GetValue(count), parse.GetValue(method)!,
             CommandHelpers.ParseTriple(parse.GetValue(mean), "--mean"), CommandHelpers.ParseTriple(parse.GetValue(std), "--std"),
             parse.GetValue(labels), parse.GetValue(report), parse.GetValue(weightClip), parse.GetValue(biasCorrect))));
         return command;
@@ -81,6 +81,11 @@ internal static class ConvertCommand
         _ => throw new ArgumentOutOfRangeException("--method", text, "--method must be auto, minmax, percentile, mse or kl"),
     };
 
+    /// <summary>Quantized .tflite models are imported as they are; float ones are calibrated like ONNX models.</summary>
+    private static bool IsQuantizedTflite(FileInfo file) =>
+        file.Extension.Equals(".tflite", StringComparison.OrdinalIgnoreCase)
+        && !Tflite.TfliteFloatImporter.IsFloatModel(Tflite.TfliteModel.Load(file.FullName));
+
     private static int Run(TextWriter output, FileInfo modelFile, FileInfo outFile, DirectoryInfo calibDir, int calibCount, string methodText,
         float[]? mean, float[]? std, FileInfo? labelsFile, FileInfo? reportFile, bool weightClipping, bool biasCorrection)
     {
@@ -88,7 +93,9 @@ internal static class ConvertCommand
         var console = CommandHelpers.Console(output);
         var clock = Stopwatch.StartNew();
         byte[] onnx = File.ReadAllBytes(modelFile.FullName);
-        var probe = Onnx.OnnxImporter.Load(onnx, modelFile.Name);
+        bool tflite = modelFile.Extension.Equals(".tflite", StringComparison.OrdinalIgnoreCase);
+        Func<byte[], IReadOnlyList<byte[]>, ConversionOptions, ConversionResult> convert = tflite ? ModelConverter.ConvertFloatTflite : ModelConverter.ConvertOnnx;
+        var probe = tflite ? Tflite.TfliteFloatImporter.Load(Tflite.TfliteModel.Parse(onnx, modelFile.Name), modelFile.Name) : Onnx.OnnxImporter.Load(onnx, modelFile.Name);
         var shape = probe.Value(probe.Inputs[0]).Shape!;
         if (shape.Length != 4 || shape[1] != 3) throw new ArgumentException($"{modelFile.Name}: input [{string.Join(",", shape)}] is not an NCHW RGB image");
 
@@ -114,12 +121,12 @@ internal static class ConvertCommand
             AnsiConsole.Progress().Start(ctx =>
             {
                 var task = ctx.AddTask("calibrating (2 passes)");
-                done = ModelConverter.ConvertOnnx(onnx, pixels, Options((finished, total) => { task.MaxValue = total; task.Value = finished; }));
+                done = convert(onnx, pixels, Options((finished, total) => { task.MaxValue = total; task.Value = finished; }));
                 task.Value = task.MaxValue;
             });
             result = done!;
         }
-        else result = ModelConverter.ConvertOnnx(onnx, pixels, Options(null));
+        else result = convert(onnx, pixels, Options(null));
         foreach (string line in result.Log) console.WriteLine(line);
         byte[] file = ModelWriter.Write(result.Quantized.Definition);
         File.WriteAllBytes(outFile.FullName, file);

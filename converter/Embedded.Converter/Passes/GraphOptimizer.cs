@@ -16,6 +16,7 @@ public static class GraphOptimizer
             $"fused {FuseFullyConnected.Run(graph)} Gemm into FullyConnected",
             $"folded {FoldBatchNorm.Run(graph)} BatchNormalization nodes",
             $"rewrote {BatchNormToDepthwise.Run(graph)} unfoldable BatchNormalization nodes as depthwise 1×1 convolutions",
+            $"rewrote {FuseTensorFlowHardSigmoid.Run(graph)} TensorFlow relu6(x + 3)/6 patterns as HardSigmoid",
             $"fused {FuseSwishPatterns.Run(graph)} x·h-sigmoid(x) / x·sigmoid(x) patterns",
             $"fused {FuseActivations.Run(graph)} activations into Conv/FullyConnected",
         };
@@ -23,7 +24,10 @@ public static class GraphOptimizer
         if (normalization is { } n)
         {
             FoldInputNormalization.Run(graph, n.mean, n.std);
-            log.Add($"input takes raw pixels: mean {string.Join(",", n.mean)}, std {string.Join(",", n.std)}");
+            int folded = FoldAffineIntoInputNormalization.Run(graph);
+            var node = graph.Nodes.Find(x => x.OpType == Float.Operators.InternalOps.Normalize)!;
+            log.Add($"input takes raw pixels: mean {string.Join(",", node.Attributes.Tensor("mean").Floats)}, std {string.Join(",", node.Attributes.Tensor("std").Floats)}"
+                + (folded > 0 ? $" ({folded} scale/shift nodes after the input folded in)" : ""));
         }
         GraphAnalysis.Run(graph);
         return log;

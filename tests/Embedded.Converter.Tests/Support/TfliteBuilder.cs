@@ -59,7 +59,8 @@ internal sealed class TfliteBuilder
         {
             op.Set(3, Scalar.U8(optionsType));
             var o = new Table();
-            foreach (var (field, value) in options) o.Set(field, value is byte b ? Scalar.U8(b) : Scalar.I32((int)value));
+            foreach (var (field, value) in options)
+                o.Set(field, value switch { byte b => Scalar.U8(b), float f => Scalar.F32(f), _ => Scalar.I32((int)value) });
             op.Set(4, o);
         }
         _operators.Add(op);
@@ -114,6 +115,7 @@ internal sealed class TfliteBuilder
         public byte[] Data = Array.Empty<byte>();
         public static Scalar U8(byte v) => new() { Data = new[] { v } };
         public static Scalar I32(int v) => new() { Data = BitConverter.GetBytes(v) };
+        public static Scalar F32(float v) => new() { Data = BitConverter.GetBytes(v) };
     }
 
     private abstract class Ref : Value
