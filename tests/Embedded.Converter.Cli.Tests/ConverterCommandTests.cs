@@ -123,8 +123,9 @@ public sealed class ConverterCommandTests
     public void ConvertTflite_MatchTflm_GivesTfliteMicrosBytes()
     {
         string dir = Work("tflm"), inputs = Work("tflm-in");
-        string emb = Path.Combine(dir, "v2.emb");
-        const string model = "tf2_mobilenet_v2_1.0_224_ptq";
+        string emb = Path.Combine(dir, "mlir.emb");
+        // The float-interface model: .u8 inputs are fed as pixel / 255, outputs written as float32.
+        const string model = "mobilenet_v3_small_int8_mlir";
         var convert = Run("convert", SharedFixtures.Model(model + ".tflite"), "-o", emb, "--match", "tflm");
         Assert.AreEqual(0, convert.code, convert.error);
         StringAssert.Contains(convert.output, "matching TFLite Micro's reference kernels");
@@ -133,8 +134,8 @@ public sealed class ConverterCommandTests
         var run = Run("run", emb, "--inputs", inputs, "--outputs", Path.Combine(dir, "out"));
         Assert.AreEqual(0, run.code, run.error);
         foreach (string n in names)
-            CollectionAssert.AreEqual(File.ReadAllBytes(SharedFixtures.Fixture("golden", "tflm-reference", model, n + ".u8")),
-                File.ReadAllBytes(Path.Combine(dir, "out", n + ".u8")), n);
+            CollectionAssert.AreEqual(File.ReadAllBytes(SharedFixtures.Fixture("golden", "tflm-reference", model, n + ".f32")),
+                File.ReadAllBytes(Path.Combine(dir, "out", n + ".f32")), n);
     }
 
     [TestMethod]

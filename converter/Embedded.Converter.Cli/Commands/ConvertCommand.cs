@@ -62,7 +62,13 @@ internal static class ConvertCommand
             Name = Path.GetFileNameWithoutExtension(modelFile.Name), Producer = ModelConverter.Producer,
             SourceHash = "sha256:" + Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant(),
             Labels = labelsFile is null ? Array.Empty<string>() : Models.Manifest.ReadLabels(labelsFile.FullName),
-            Preprocessing = new Preprocessing { Resize = ResizeRule.ShorterSide, ResizeShorterSide = (int)Math.Round(size * 256.0 / 224), CropWidth = size, CropHeight = size },
+            // A float input takes pixel / 255 (TFLite image models with a float interface use [0, 1]).
+            Preprocessing = new Preprocessing
+            {
+                Resize = ResizeRule.ShorterSide, ResizeShorterSide = (int)Math.Round(size * 256.0 / 224), CropWidth = size, CropHeight = size,
+                Mean = input.Type == Tflite.TfliteType.Float32 ? new[] { 0f, 0f, 0f } : Array.Empty<float>(),
+                Std = input.Type == Tflite.TfliteType.Float32 ? new[] { 255f, 255f, 255f } : Array.Empty<float>(),
+            },
             Properties = new Dictionary<string, string> { ["source.format"] = "tflite", ["match"] = match },
         };
         var kernels = match == "tflm" ? Tflite.TfliteKernels.Micro : Tflite.TfliteKernels.Builtin;

@@ -81,8 +81,8 @@ internal sealed class EmbClassifier : Classifier
         _model = model;
         _interpreter = model.CreateInterpreter();
         var input = model.Inputs[0];
-        if (input.Type != ElementType.UInt8 || input.Rank != 4 || input.Shape[3] != 3)
-            throw new ArgumentException($"the model input {input} is not uint8 RGB pixels [1,H,W,3]");
+        if (input.Type is not (ElementType.UInt8 or ElementType.Float32) || input.Rank != 4 || input.Shape[3] != 3)
+            throw new ArgumentException($"the model input {input} is not RGB pixels [1,H,W,3] (uint8, or float32 normalized by the metadata's mean/std)");
     }
 
     public EmbeddedModel Model => _model;
@@ -103,7 +103,15 @@ internal sealed class EmbClassifier : Classifier
 
     public override float[] Run(byte[] pixels)
     {
-        pixels.CopyTo(_interpreter.Input(0).Bytes);
+        var input = _interpreter.Input(0);
+        if (input.Type == ElementType.Float32)
+        {
+            // Float-input models (e.g. TFLite's float-interface int8 models) take (pixel − mean) / std in float.
+            var norm = Normalization;
+            var x = input.AsSpan<float>();
+            for (int i = 0; i < x.Length; i++) x[i] = (pixels[i] - norm[i % 3].mean) / norm[i % 3].std;
+        }
+        else pixels.CopyTo(input.Bytes);
         _interpreter.Invoke();
         var output = _interpreter.Output(0);
         if (output.Type == ElementType.Float32) return output.AsSpan<float>().ToArray();
