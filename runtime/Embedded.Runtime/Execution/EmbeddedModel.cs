@@ -27,8 +27,15 @@ public sealed class EmbeddedModel
             Bindings[t] = new TensorBinding(definition.Tensors[t], definition.Plan.Offsets[t]);
         Operators = new PreparedOperator[definition.Operators.Count];
         for (int i = 0; i < Operators.Length; i++)
+        {
             Operators[i] = new PreparedOperator(definition.Operators[i], Bindings);
+            ScratchWidth = Math.Max(ScratchWidth, Operators[i].ScratchWidth);
+            ScratchRowBytes = Math.Max(ScratchRowBytes, Operators[i].ScratchRowBytes);
+        }
     }
+
+    internal int ScratchWidth { get; }
+    internal int ScratchRowBytes { get; }
 
     /// <summary>Loads from memory; constant tensors are used in place, so keep the buffer unchanged.</summary>
     public static EmbeddedModel Load(ReadOnlyMemory<byte> file, ModelReadOptions? options = null) => new(ModelReader.Read(file, options));
@@ -50,7 +57,8 @@ public sealed class EmbeddedModel
     public IReadOnlyList<TensorDefinition> Inputs => Select(Definition.Inputs);
     public IReadOnlyList<TensorDefinition> Outputs => Select(Definition.Outputs);
 
-    public Interpreter CreateInterpreter() => new(this);
+    /// <summary>An interpreter on the fastest kernel path this CPU supports (see <see cref="InterpreterOptions"/>).</summary>
+    public Interpreter CreateInterpreter(InterpreterOptions? options = null) => new(this, options ?? new InterpreterOptions());
 
     private TensorDefinition[] Select(int[] indices)
     {

@@ -1,4 +1,5 @@
 using System;
+using Embedded.Runtime.Kernels;
 using Embedded.Runtime.Model;
 
 namespace Embedded.Runtime.Execution;
@@ -17,9 +18,15 @@ public sealed class Interpreter
     private readonly Tensor[] _inputs;
     private readonly Tensor[] _outputs;
 
-    internal Interpreter(EmbeddedModel model)
+    private readonly KernelPath _path;
+    private readonly KernelScratch _scratch;
+
+    internal Interpreter(EmbeddedModel model, InterpreterOptions options)
     {
         _model = model;
+        _path = options.Path ?? KernelPaths.Best;
+        if (!KernelPaths.IsSupported(_path)) throw new PlatformNotSupportedException($"kernel path {_path} is not supported on this CPU (available: {string.Join(", ", KernelPaths.Available)})");
+        _scratch = new KernelScratch(model.ScratchWidth, model.ScratchRowBytes);
         _arena = new byte[model.ArenaBytes];
         var definition = model.Definition;
         _inputs = new Tensor[definition.Inputs.Length];
@@ -31,6 +38,8 @@ public sealed class Interpreter
     }
 
     public EmbeddedModel Model => _model;
+    /// <summary>The kernel path this interpreter runs (every path gives the same bytes).</summary>
+    public KernelPath Path => _path;
     public int ArenaBytes => _arena.Length;
     public int InputCount => _inputs.Length;
     public int OutputCount => _outputs.Length;
@@ -53,7 +62,7 @@ public sealed class Interpreter
         var definition = _model.Definition;
         for (int i = 0; i < operators.Length; i++)
         {
-            operators[i].Invoke(arena);
+            operators[i].Invoke(arena, _path, _scratch);
             int output = definition.Operators[i].Outputs[0];
             var tensor = definition.Tensors[output];
             afterOperator(i, tensor, arena.Slice(definition.Plan.Offsets[output], tensor.ByteLength));
@@ -66,6 +75,6 @@ public sealed class Interpreter
         Span<byte> arena = _arena;
         var operators = _model.Operators;
         for (int i = 0; i < operators.Length; i++)
-            operators[i].Invoke(arena);
+            operators[i].Invoke(arena, _path, _scratch);
     }
 }

@@ -15,6 +15,10 @@ internal sealed class PreparedOperator
     private readonly TensorBinding?[] _inputs;
     private readonly TensorBinding _output;
 
+    // Weights packed for the fast paths (null: this operator always runs its reference kernel).
+    private readonly PackedGemm? _gemm;
+    private readonly PackedDepthwise? _depthwise;
+
     public PreparedOperator(OperatorDefinition op, TensorBinding[] bindings)
     {
         _op = op;
@@ -22,17 +26,57 @@ internal sealed class PreparedOperator
         for (int i = 0; i < op.Inputs.Length; i++)
             _inputs[i] = op.Inputs[i] >= 0 ? bindings[op.Inputs[i]] : null;
         _output = bindings[op.Outputs[0]];
+        if (op.Inputs.Length < 2 || !Input(1).Tensor.IsConstant || (_inputs.Length > 2 && _inputs[2] is { } b && !b.Tensor.IsConstant)) return;
+        var input = Input(0).Tensor;
+        var weights = Input(1).Tensor;
+        var bias = Bias(Span<byte>.Empty);
+        switch (op.Params)
+        {
+            case Conv2DParams conv when conv.Groups == 1:
+                _gemm = PackedGemm.TryCreate(input, weights, weights.Data.Span, bias, weights.Shape[0], weights.Shape[1] * weights.Shape[2] * weights.Shape[3]);
+                break;
+            case FullyConnectedParams:
+                _gemm = PackedGemm.TryCreate(input, weights, weights.Data.Span, bias, weights.Shape[0], weights.Shape[1]);
+                break;
+            case DepthwiseConv2DParams depthwise:
+                _depthwise = PackedDepthwise.TryCreate(input, weights, weights.Data.Span, bias, depthwise);
+                break;
+        }
     }
 
     public OperatorDefinition Definition => _op;
+
+    /// <summary>int32 dot products per output pixel the fast paths need (for sizing <see cref="KernelScratch"/>).</summary>
+    public int ScratchWidth => Math.Max(_gemm is null ? 0 : _gemm.Blocks * PackedGemm.BlockChannels, _depthwise?.Channels ?? 0);
+    /// <summary>Bytes per unrolled input row.</summary>
+    public int ScratchRowBytes => _gemm is null ? 0 : _gemm.Groups * 4;
 
     private TensorBinding Input(int k) => _inputs[k]!;
 
     private ReadOnlySpan<int> Bias(Span<byte> arena) =>
         _inputs.Length > 2 && _inputs[2] is { } bias ? Elements.AsInt32s(bias.Read(arena)) : ReadOnlySpan<int>.Empty;
 
-    public void Invoke(Span<byte> arena)
+    public void Invoke(Span<byte> arena, KernelPath path, KernelScratch scratch)
     {
+        if (path != KernelPath.Reference)
+        {
+            if (_gemm is not null && _op.Params is Conv2DParams conv)
+            {
+                var w = Input(1).Tensor.Shape;
+                Conv2D.Fast(path, Input(0).In(arena), w[1], w[2], _output.Out(arena), conv, _gemm, scratch);
+                return;
+            }
+            if (_gemm is not null && _op.Params is FullyConnectedParams fc)
+            {
+                FullyConnected.Fast(path, Input(0).In(arena), _output.Out(arena), fc, _gemm, scratch);
+                return;
+            }
+            if (_depthwise is not null)
+            {
+                DepthwiseConv2D.Fast(path, Input(0).In(arena), _output.Out(arena), (DepthwiseConv2DParams)_op.Params, _depthwise, scratch);
+                return;
+            }
+        }
         switch (_op.Code)
         {
             case OperatorCode.Conv2D:

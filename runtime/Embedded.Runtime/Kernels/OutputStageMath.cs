@@ -23,6 +23,8 @@ public static class OutputStageMath
     /// </summary>
     public static int Apply(OutputStage stage, int channel, long acc, bool wide, int zeroPoint)
     {
+        // 8-bit inputs accumulate in int32 (as TFLite does, wrapping); every kernel path then agrees exactly.
+        if (!wide) acc = unchecked((int)acc);
         var m = stage.Multipliers[stage.Multipliers.Length == 1 ? 0 : channel];
         long y;
         switch (stage.Activation)

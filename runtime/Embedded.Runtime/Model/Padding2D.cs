@@ -3,7 +3,7 @@ using Embedded.Runtime.Format;
 namespace Embedded.Runtime.Model;
 
 /// <summary>Explicit, possibly asymmetric spatial padding (TF "SAME" pads more at the bottom/right).</summary>
-public readonly struct Padding2D
+public readonly struct Padding2D : System.IEquatable<Padding2D>
 {
     public int Top { get; }
     public int Left { get; }
@@ -16,6 +16,11 @@ public readonly struct Padding2D
     }
 
     public static Padding2D None => default;
+    public bool IsNone => Top == 0 && Left == 0 && Bottom == 0 && Right == 0;
+
+    public bool Equals(Padding2D other) => Top == other.Top && Left == other.Left && Bottom == other.Bottom && Right == other.Right;
+    public override bool Equals(object? obj) => obj is Padding2D other && Equals(other);
+    public override int GetHashCode() => ((Top * 31 + Left) * 31 + Bottom) * 31 + Right;
     public static Padding2D Symmetric(int pad) => new(pad, pad, pad, pad);
 
     /// <summary>TF/ONNX SAME_UPPER padding for one spatial dimension: the extra pixel goes after.</summary>

@@ -34,7 +34,7 @@ public sealed class AccuracyAcceptanceTests
         var executor = new FloatExecutor(result.FloatGraph);
         var floatTop = new int[rows.Length];
         var int8Top = new int[rows.Length];
-        Parallel.For(0, rows.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, model.CreateInterpreter, (i, _, interpreter) =>
+        Parallel.For(0, rows.Length, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, () => model.CreateInterpreter(), (i, _, interpreter) =>
         {
             var f = executor.Run(new[] { ModelConverter.PixelsToTensor(pixels[i], new[] { 1, 3, 224, 224 }) })[0].Floats;
             pixels[i].CopyTo(interpreter.Input(0).Bytes);

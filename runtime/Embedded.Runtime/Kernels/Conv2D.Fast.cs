@@ -1,0 +1,69 @@
+using System;
+using Embedded.Runtime.Model;
+
+namespace Embedded.Runtime.Kernels;
+
+public static partial class Conv2D
+{
+    /// <summary>
+    /// Conv2D (groups = 1, 8-bit input with one zero point) as a GEMM over packed weights: 1×1 stride-1 unpadded
+    /// convolutions read the NHWC input rows in place; any other shape is unrolled (im2col) a chunk of output pixels
+    /// at a time into scratch rows, padding filled with the input zero point (a real 0).
+    /// </summary>
+    public static void Fast(KernelPath path, QuantizedInput input, int kH, int kW, QuantizedOutput output, Conv2DParams p, PackedGemm w, KernelScratch scratch)
+    {
+        int batches = input.Shape[0], inC = input.Shape[3];
+        int outH = output.Shape[1], outW = output.Shape[2];
+        int pixels = batches * outH * outW;
+        bool direct = kH == 1 && kW == 1 && p.StrideH == 1 && p.StrideW == 1 && p.Padding.IsNone && inC % 4 == 0;
+        int rowBytes = w.Groups * 4;
+        for (int first = 0; first < pixels; first += KernelScratch.ChunkRows)
+        {
+            int rows = Math.Min(KernelScratch.ChunkRows, pixels - first);
+            ReadOnlySpan<byte> x;
+            int stride;
+            if (direct)
+            {
+                x = input.Bytes.Slice(first * inC, rows * inC);
+                stride = inC;
+            }
+            else
+            {
+                Unroll(input, p, kH, kW, outH, outW, first, rows, rowBytes, scratch.Rows);
+                x = scratch.Rows;
+                stride = rowBytes;
+            }
+            if (w.NeedsInputSums)
+                for (int r = 0; r < rows; r++) scratch.InputSums[r] = Gemm.InputSum(x.Slice(r * stride), w.Depth, w.InputXor);
+            bool vnni = Gemm.Dot(path, x, stride, rows, w, scratch.Dots);
+            Gemm.Finish(scratch.Dots, vnni, scratch.InputSums, rows, first, w, p.Output, output);
+        }
+    }
+
+    /// <summary>im2col for output pixels [first, first + rows): each row is the (ky, kx, c) patch, zero-point padded.</summary>
+    private static void Unroll(QuantizedInput input, Conv2DParams p, int kH, int kW, int outH, int outW, int first, int rows, int rowBytes, Span<byte> target)
+    {
+        int inH = input.Shape[1], inW = input.Shape[2], inC = input.Shape[3];
+        byte pad = (byte)input.ZeroPoint(0);
+        var bytes = input.Bytes;
+        for (int r = 0; r < rows; r++)
+        {
+            int pixel = first + r;
+            int n = pixel / (outH * outW), oy = pixel / outW % outH, ox = pixel % outW;
+            var row = target.Slice(r * rowBytes, rowBytes);
+            int at = 0;
+            for (int ky = 0; ky < kH; ky++)
+            {
+                int iy = oy * p.StrideH - p.Padding.Top + ky * p.DilationH;
+                for (int kx = 0; kx < kW; kx++)
+                {
+                    int ix = ox * p.StrideW - p.Padding.Left + kx * p.DilationW;
+                    if (iy < 0 || iy >= inH || ix < 0 || ix >= inW) row.Slice(at, inC).Fill(pad);
+                    else bytes.Slice(((n * inH + iy) * inW + ix) * inC, inC).CopyTo(row.Slice(at));
+                    at += inC;
+                }
+            }
+            row.Slice(at).Clear();
+        }
+    }
+}

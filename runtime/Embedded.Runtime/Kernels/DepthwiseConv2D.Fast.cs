@@ -1,0 +1,53 @@
+using System;
+using Embedded.Runtime.Model;
+
+namespace Embedded.Runtime.Kernels;
+
+public static partial class DepthwiseConv2D
+{
+    /// <summary>
+    /// Depthwise convolution over packed weights: per output pixel, the valid taps are multiply-added over vectors of
+    /// channels (<see cref="AccumulateTap"/>: AVX2 8 lanes, Vector128 4 lanes, a scalar channel tail), then the
+    /// shared output stage. Padded taps are skipped, which is what the reference's real 0 contributes.
+    /// </summary>
+    public static void Fast(KernelPath path, QuantizedInput input, QuantizedOutput output, DepthwiseConv2DParams p, PackedDepthwise w, KernelScratch scratch)
+    {
+        int batches = input.Shape[0], inH = input.Shape[1], inW = input.Shape[2], channels = w.Channels;
+        int outH = output.Shape[1], outW = output.Shape[2];
+        bool signed = input.Type == ElementType.Int8;
+        var acc = scratch.Dots.AsSpan(0, channels);
+        for (int n = 0; n < batches; n++)
+        for (int oy = 0; oy < outH; oy++)
+        for (int ox = 0; ox < outW; ox++)
+        {
+            w.Bias.CopyTo(acc);
+            for (int ky = 0; ky < w.KernelH; ky++)
+            {
+                int iy = oy * p.StrideH - p.Padding.Top + ky * p.DilationH;
+                if (iy < 0 || iy >= inH) continue;
+                for (int kx = 0; kx < w.KernelW; kx++)
+                {
+                    int ix = ox * p.StrideW - p.Padding.Left + kx * p.DilationW;
+                    if (ix < 0 || ix >= inW) continue;
+                    var x = input.Bytes.Slice(((n * inH + iy) * inW + ix) * channels, channels);
+                    AccumulateTap(path, x, signed, w.InputZeroPoints, w.Weights.AsSpan((ky * w.KernelW + kx) * channels, channels), acc);
+                }
+            }
+            int outBase = ((n * outH + oy) * outW + ox) * channels;
+            for (int c = 0; c < channels; c++)
+                output.Store(outBase + c, OutputStageMath.Apply(p.Output, c, acc[c], false, output.ZeroPoint(c)));
+        }
+    }
+
+    /// <summary>acc[c] += (x[c] − z[c])·w[c] for every channel, on the widest vectors the path allows.</summary>
+    internal static void AccumulateTap(KernelPath path, ReadOnlySpan<byte> x, bool signed, ReadOnlySpan<int> zeroPoints, ReadOnlySpan<int> weights, Span<int> acc)
+    {
+        int c = 0;
+#if NET
+        if (path == KernelPath.Avx2 && System.Runtime.Intrinsics.X86.Avx2.IsSupported) c = AccumulateTapAvx2(x, signed, zeroPoints, weights, acc);
+        else if (path != KernelPath.Reference && System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) c = AccumulateTapVector128(x, signed, zeroPoints, weights, acc);
+#endif
+        for (; c < acc.Length; c++)
+            acc[c] = unchecked(acc[c] + ((signed ? (sbyte)x[c] : x[c]) - zeroPoints[c]) * weights[c]);
+    }
+}

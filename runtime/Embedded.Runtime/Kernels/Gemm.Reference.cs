@@ -1,0 +1,62 @@
+using System;
+
+namespace Embedded.Runtime.Kernels;
+
+/// <summary>
+/// The int8 GEMM core of the fast Conv2D / FullyConnected paths: dot[r, o] = Σ_k x_t[r, k]·w_s[o, k] over packed
+/// weights (<see cref="PackedGemm"/>), where x_t is the input byte transformed the way the path needs it. Each
+/// path lives in its own file; the finishing step (constants, input sums, output stage) is shared.
+/// </summary>
+public static partial class Gemm
+{
+    /// <summary>
+    /// Rows of <paramref name="x"/> (stride <paramref name="rowStride"/> bytes, each at least Groups·4 bytes readable)
+    /// times the packed weights; dot products into <paramref name="dot"/> [rows, Blocks·8]. Returns whether the VNNI
+    /// form (input + 128) was used, which selects <see cref="PackedGemm.VnniConstants"/>.
+    /// </summary>
+    public static bool Dot(KernelPath path, ReadOnlySpan<byte> x, int rowStride, int rows, PackedGemm w, Span<int> dot)
+    {
+#if NET
+        if (path == KernelPath.Avx2 && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+        {
+            if (KernelPaths.HasVnni) { DotAvxVnni(x, rowStride, rows, w, dot); return true; }
+            if (!w.HasMinus128) { DotAvx2(x, rowStride, rows, w, dot); return false; }
+        }
+        if (path != KernelPath.Reference && System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+        {
+            DotVector128(x, rowStride, rows, w, dot);
+            return false;
+        }
+#endif
+        DotScalar(x, rowStride, rows, w, dot);
+        return false;
+    }
+
+    /// <summary>The plain loop over the packed layout (used where no SIMD is available, e.g. netstandard).</summary>
+    internal static void DotScalar(ReadOnlySpan<byte> x, int rowStride, int rows, PackedGemm w, Span<int> dot)
+    {
+        int width = w.Blocks * PackedGemm.BlockChannels;
+        for (int r = 0; r < rows; r++)
+        for (int b = 0; b < w.Blocks; b++)
+        for (int j = 0; j < PackedGemm.BlockChannels; j++)
+        {
+            int sum = 0;
+            for (int g = 0; g < w.Groups; g++)
+            for (int i = 0; i < 4; i++)
+            {
+                int k = g * 4 + i;
+                int xs = k < w.Depth ? (sbyte)(x[r * rowStride + k] ^ w.InputXor) : 0;
+                sum += xs * w.Weights[((b * w.Groups + g) * PackedGemm.BlockChannels + j) * 4 + i];
+            }
+            dot[r * width + b * PackedGemm.BlockChannels + j] = sum;
+        }
+    }
+
+    /// <summary>Σ_k x_s over one row (for weights with zero points other than their type's offset).</summary>
+    public static int InputSum(ReadOnlySpan<byte> row, int depth, byte inputXor)
+    {
+        int sum = 0;
+        for (int k = 0; k < depth; k++) sum += (sbyte)(row[k] ^ inputXor);
+        return sum;
+    }
+}

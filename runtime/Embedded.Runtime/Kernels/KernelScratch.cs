@@ -1,0 +1,25 @@
+using System;
+
+namespace Embedded.Runtime.Kernels;
+
+/// <summary>
+/// Per-interpreter working memory of the fast kernels, sized once at interpreter creation from the model's
+/// packed operators, so an inference allocates nothing: int32 dot products and (im2col) input rows for a chunk
+/// of <see cref="ChunkRows"/> output pixels.
+/// </summary>
+public sealed class KernelScratch
+{
+    /// <summary>Output pixels computed per GEMM call: enough to amortize weight loads, small enough for L1/L2.</summary>
+    public const int ChunkRows = 32;
+
+    public int[] Dots { get; }
+    public byte[] Rows { get; }
+    public int[] InputSums { get; }
+
+    public KernelScratch(int maxWidth, int maxRowBytes)
+    {
+        Dots = new int[ChunkRows * Math.Max(maxWidth, 1)];
+        Rows = new byte[ChunkRows * Math.Max(maxRowBytes, 4)];
+        InputSums = new int[ChunkRows];
+    }
+}

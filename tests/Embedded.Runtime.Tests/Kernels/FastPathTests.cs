@@ -1,0 +1,218 @@
+using System;
+using System.Linq;
+using Embedded.Runtime.Execution;
+using Embedded.Runtime.Format;
+using Embedded.Runtime.Kernels;
+using Embedded.Runtime.Model;
+using Embedded.Runtime.Quantization;
+using Embedded.Runtime.Tests.Support;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Embedded.Runtime.Tests.Kernels;
+
+/// <summary>
+/// Every fast kernel path against the reference, with equality (ncnn's "naive layer as oracle"): random shapes with
+/// channel counts 1..67 and large ones, widths that are not multiples of the vector width, stride 2 on odd and even
+/// sizes, every padding case, zero points ≠ 0, uint8 and int8 operands, every fused activation, both roundings.
+/// </summary>
+[TestClass]
+public sealed class FastPathTests
+{
+    private static readonly ElementType[] EightBit = { ElementType.Int8, ElementType.UInt8 };
+    private static readonly ElementType[] OutputTypes = { ElementType.Int8, ElementType.UInt8, ElementType.Int16 };
+    private static readonly FusedActivation[] Activations = (FusedActivation[])Enum.GetValues(typeof(FusedActivation));
+
+    private static KernelPath[] FastPaths => KernelPaths.Available.Where(p => p != KernelPath.Reference).ToArray();
+
+    private static int Channels(Random r) => r.Next(4) == 0 ? new[] { 96, 131, 160, 288 }[r.Next(4)] : r.Next(1, 68);
+
+    private static byte[] Weights(Random r, int count, ElementType type)
+    {
+        // int8 weights mostly in [−127, 127] as converters write them; sometimes −128 too (the AVX2 sign trick must step aside).
+        bool full = r.Next(4) == 0;
+        return TestKit.RandomValues(r, count, type, type == ElementType.Int8 && !full ? -127 : int.MinValue);
+    }
+
+    private static QuantizationParams WeightQuant(Random r, ElementType type, int channels) =>
+        type == ElementType.UInt8
+            ? QuantizationParams.PerTensor(0.01f, TestKit.RandomZeroPoints(r, 1, type)[0])
+            : QuantizationParams.PerAxis(0, Enumerable.Repeat(0.01f, channels).ToArray(), new int[channels]);
+
+    private static Padding2D RandomPadding(Random r, int extent) => r.Next(4) switch
+    {
+        0 => Padding2D.None,
+        1 => Padding2D.Symmetric(extent / 2),
+        2 => Padding2D.Same(0, 0, extent, extent, 1, 1).Equals(default) ? Padding2D.None : new Padding2D(extent / 2, extent / 2, (extent - 1) / 2, (extent - 1) / 2),
+        _ => new Padding2D(r.Next(extent), r.Next(extent), r.Next(extent), r.Next(extent)),
+    };
+
+    [TestMethod]
+    public void Conv2D_EveryPath_EqualsReference()
+    {
+        Assert.IsTrue(FastPaths.Length > 0, "this machine has no fast path to test");
+        var r = new Random(501);
+        int cases = 0, padded = 0, direct = 0;
+        for (int i = 0; i < 300; i++)
+        {
+            int cin = Channels(r), cout = Channels(r);
+            int kh = new[] { 1, 1, 1, 3, 3, 5, 2 }[r.Next(7)], kw = r.Next(5) == 0 ? Math.Max(1, kh - 2) : kh;
+            int stride = r.Next(3) == 0 ? 2 : 1;
+            int dilation = kh > 1 && r.Next(5) == 0 ? 2 : 1;
+            int extentH = (kh - 1) * dilation + 1, extentW = (kw - 1) * dilation + 1;
+            var pad = kh == 1 && kw == 1 && r.Next(2) == 0 ? Padding2D.None : new Padding2D(r.Next(extentH), r.Next(extentW), r.Next(extentH), r.Next(extentW));
+            int h = r.Next(extentH, extentH + 9), w = r.Next(extentW, extentW + 9);
+            if (cin * cout * h * w > 400_000) { cin = Math.Min(cin, 24); cout = Math.Min(cout, 24); }
+            var inType = EightBit[r.Next(2)];
+            var wType = r.Next(4) == 0 ? ElementType.UInt8 : ElementType.Int8;
+            var outType = OutputTypes[r.Next(3)];
+            int outH = (h + pad.Top + pad.Bottom - extentH) / stride + 1, outW = (w + pad.Left + pad.Right - extentW) / stride + 1;
+            int batches = r.Next(1, 3);
+            var inShape = new[] { batches, h, w, cin };
+            var wShape = new[] { cout, kh, kw, cin };
+            var outShape = new[] { batches, outH, outW, cout };
+            var inQuant = QuantizationParams.PerTensor(0.02f, TestKit.RandomZeroPoints(r, 1, inType)[0]);
+            var wQuant = WeightQuant(r, wType, cout);
+            byte[] input = TestKit.RandomValues(r, inShape.Aggregate(1, (a, b) => a * b), inType);
+            byte[] weights = Weights(r, wShape.Aggregate(1, (a, b) => a * b), wType);
+            int[] bias = r.Next(4) == 0 ? Array.Empty<int>() : TestKit.RandomBias(r, cout, 20000);
+            int[] outZps = TestKit.RandomZeroPoints(r, 1, outType);
+            var p = new Conv2DParams
+            {
+                StrideH = stride, StrideW = stride, DilationH = dilation, DilationW = dilation, Padding = pad,
+                Output = TestKit.RandomStage(r, cout, outType, outZps, Activations[r.Next(Activations.Length)], (RoundingMode)r.Next(2), Math.Sqrt(kh * kw * cin) * 3000, perChannel: r.Next(3) != 0),
+            };
+            var expected = new byte[outShape.Aggregate(1, (a, b) => a * b) * outType.SizeInBytes()];
+            Conv2D.Reference(new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), new QuantizedInput(weights, wType, wShape, wQuant.ZeroPoints),
+                bias, new QuantizedOutput(expected, outType, outShape, outZps), p);
+
+            var packed = PackedGemm.TryCreate(new TensorDefinition("x", inType, inShape, inQuant), new TensorDefinition("w", wType, wShape, wQuant), weights, bias, cout, kh * kw * cin)!;
+            Assert.IsNotNull(packed);
+            var scratch = new KernelScratch(packed.Blocks * PackedGemm.BlockChannels, packed.Groups * 4);
+            foreach (var path in FastPaths)
+            {
+                var actual = new byte[expected.Length];
+                Conv2D.Fast(path, new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), kh, kw, new QuantizedOutput(actual, outType, outShape, outZps), p, packed, scratch);
+                CollectionAssert.AreEqual(expected, actual, $"case {i} path {path}: {kh}x{kw} s{stride} d{dilation} pad {pad.Top},{pad.Left},{pad.Bottom},{pad.Right} {h}x{w}x{cin}→{cout} {inType}/{wType}→{outType} {p.Output.Activation}");
+            }
+            cases++;
+            if (!pad.Equals(Padding2D.None)) padded++;
+            if (kh == 1 && kw == 1 && stride == 1 && pad.Equals(Padding2D.None) && cin % 4 == 0) direct++;
+        }
+        Assert.IsTrue(padded > 50 && direct > 10, $"sweep too narrow: {padded} padded, {direct} in-place 1×1 of {cases}");
+    }
+
+    [TestMethod]
+    public void FullyConnected_EveryPath_EqualsReference_ForDepths1To67AndLarge()
+    {
+        var r = new Random(502);
+        for (int depth = 1; depth <= 80; depth++)
+        {
+            int k = depth <= 67 ? depth : new[] { 128, 576, 1024, 1280, 97, 255, 513, 1001, 300, 64, 1, 2, 3 }[depth - 68];
+            int outputs = Channels(r), rows = r.Next(1, 4);
+            var inType = EightBit[r.Next(2)];
+            var wType = r.Next(4) == 0 ? ElementType.UInt8 : ElementType.Int8;
+            var outType = OutputTypes[r.Next(3)];
+            var inQuant = QuantizationParams.PerTensor(0.02f, TestKit.RandomZeroPoints(r, 1, inType)[0]);
+            var wQuant = WeightQuant(r, wType, outputs);
+            byte[] input = TestKit.RandomValues(r, rows * k, inType);
+            byte[] weights = Weights(r, outputs * k, wType);
+            int[] bias = TestKit.RandomBias(r, outputs, 20000);
+            int[] outZps = TestKit.RandomZeroPoints(r, 1, outType);
+            var p = new FullyConnectedParams { Output = TestKit.RandomStage(r, outputs, outType, outZps, Activations[r.Next(Activations.Length)], (RoundingMode)r.Next(2), Math.Sqrt(k) * 3000) };
+            var expected = new byte[rows * outputs * outType.SizeInBytes()];
+            var inShape = new[] { rows, k };
+            FullyConnected.Reference(new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), new QuantizedInput(weights, wType, new[] { outputs, k }, wQuant.ZeroPoints),
+                bias, new QuantizedOutput(expected, outType, new[] { rows, outputs }, outZps), p);
+            var packed = PackedGemm.TryCreate(new TensorDefinition("x", inType, inShape, inQuant), new TensorDefinition("w", wType, new[] { outputs, k }, wQuant), weights, bias, outputs, k)!;
+            var scratch = new KernelScratch(packed.Blocks * PackedGemm.BlockChannels, packed.Groups * 4);
+            foreach (var path in FastPaths)
+            {
+                var actual = new byte[expected.Length];
+                FullyConnected.Fast(path, new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), new QuantizedOutput(actual, outType, new[] { rows, outputs }, outZps), p, packed, scratch);
+                CollectionAssert.AreEqual(expected, actual, $"K={k} outputs={outputs} path {path} {inType}/{wType}");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void DepthwiseConv2D_EveryPath_EqualsReference()
+    {
+        var r = new Random(503);
+        for (int i = 0; i < 300; i++)
+        {
+            int channels = Channels(r);
+            int k = new[] { 3, 3, 5, 1 }[r.Next(4)];
+            int stride = r.Next(2) == 0 ? 2 : 1;
+            int dilation = r.Next(6) == 0 ? 2 : 1;
+            int extent = (k - 1) * dilation + 1;
+            var pad = RandomPadding(r, extent);
+            int h = r.Next(extent, extent + 10), w = r.Next(extent, extent + 10);
+            var inType = EightBit[r.Next(2)];
+            var wType = r.Next(4) == 0 ? ElementType.UInt8 : ElementType.Int8;
+            var outType = OutputTypes[r.Next(3)];
+            bool perChannelInput = r.Next(2) == 0;
+            var inZps = TestKit.RandomZeroPoints(r, perChannelInput ? channels : 1, inType);
+            var inQuant = perChannelInput ? QuantizationParams.PerAxis(3, Enumerable.Repeat(0.02f, channels).ToArray(), inZps) : QuantizationParams.PerTensor(0.02f, inZps[0]);
+            var wQuant = wType == ElementType.UInt8 ? QuantizationParams.PerTensor(0.01f, TestKit.RandomZeroPoints(r, 1, wType)[0])
+                : QuantizationParams.PerAxis(3, Enumerable.Repeat(0.01f, channels).ToArray(), new int[channels]);
+            int outH = (h + pad.Top + pad.Bottom - extent) / stride + 1, outW = (w + pad.Left + pad.Right - extent) / stride + 1;
+            var inShape = new[] { 1, h, w, channels };
+            var wShape = new[] { 1, k, k, channels };
+            var outShape = new[] { 1, outH, outW, channels };
+            byte[] input = TestKit.RandomValues(r, h * w * channels, inType);
+            byte[] weights = TestKit.RandomValues(r, k * k * channels, wType);
+            int[] bias = TestKit.RandomBias(r, channels, 20000);
+            int[] outZps = TestKit.RandomZeroPoints(r, 1, outType);
+            var p = new DepthwiseConv2DParams
+            {
+                StrideH = stride, StrideW = stride, DilationH = dilation, DilationW = dilation, Padding = pad,
+                Output = TestKit.RandomStage(r, channels, outType, outZps, Activations[r.Next(Activations.Length)], (RoundingMode)r.Next(2), k * 3000),
+            };
+            var expected = new byte[outH * outW * channels * outType.SizeInBytes()];
+            DepthwiseConv2D.Reference(new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), new QuantizedInput(weights, wType, wShape, wQuant.ZeroPoints),
+                bias, new QuantizedOutput(expected, outType, outShape, outZps), p);
+            var packed = PackedDepthwise.TryCreate(new TensorDefinition("x", inType, inShape, inQuant), new TensorDefinition("w", wType, wShape, wQuant), weights, bias, p)!;
+            var scratch = new KernelScratch(channels, 4);
+            foreach (var path in FastPaths)
+            {
+                var actual = new byte[expected.Length];
+                DepthwiseConv2D.Fast(path, new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), new QuantizedOutput(actual, outType, outShape, outZps), p, packed, scratch);
+                CollectionAssert.AreEqual(expected, actual, $"case {i} path {path}: {k}x{k} s{stride} d{dilation} {h}x{w}x{channels} {inType}/{wType}→{outType}");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void WholeModel_EveryPath_GivesTheReferenceBytes_AndAllocatesNothing()
+    {
+        var model = EmbeddedModel.Load(Models.MobileNetV3SmallFile);
+        var reference = model.CreateInterpreter(new InterpreterOptions { Path = KernelPath.Reference });
+        Models.FillInput(reference, 5);
+        reference.Invoke();
+        var expected = reference.Output(0).Bytes.ToArray();
+        foreach (var path in FastPaths)
+        {
+            var fast = model.CreateInterpreter(new InterpreterOptions { Path = path });
+            Assert.AreEqual(path, fast.Path);
+            Models.FillInput(fast, 5);
+            fast.Invoke();
+            CollectionAssert.AreEqual(expected, fast.Output(0).Bytes.ToArray(), $"path {path}");
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 5; i++) fast.Invoke();
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.AreEqual(0L, allocated, $"path {path} allocated {allocated} bytes during inference");
+        }
+    }
+
+    [TestMethod]
+    public void UnsupportedPath_IsRefusedClearly()
+    {
+        var model = EmbeddedModel.Load(Models.TinyFile);
+        foreach (KernelPath path in Enum.GetValues(typeof(KernelPath)))
+        {
+            if (KernelPaths.IsSupported(path)) Assert.AreEqual(path, model.CreateInterpreter(new InterpreterOptions { Path = path }).Path);
+            else Assert.ThrowsExactly<PlatformNotSupportedException>(() => model.CreateInterpreter(new InterpreterOptions { Path = path }));
+        }
+        Assert.AreEqual(KernelPaths.Best, model.CreateInterpreter().Path);
+    }
+}
