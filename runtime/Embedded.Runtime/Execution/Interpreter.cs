@@ -69,6 +69,23 @@ public sealed class Interpreter
         }
     }
 
+    /// <summary>
+    /// Runs every operator once and adds each operator's elapsed <see cref="System.Diagnostics.Stopwatch"/> ticks to
+    /// <paramref name="ticksPerOperator"/> (one slot per operator) — the per-operator breakdown of `emb bench`.
+    /// </summary>
+    public void InvokeProfiled(Span<long> ticksPerOperator)
+    {
+        var operators = _model.Operators;
+        if (ticksPerOperator.Length < operators.Length) throw new ArgumentException($"needs {operators.Length} slots, got {ticksPerOperator.Length}", nameof(ticksPerOperator));
+        Span<byte> arena = _arena;
+        for (int i = 0; i < operators.Length; i++)
+        {
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            operators[i].Invoke(arena, _path, _scratch);
+            ticksPerOperator[i] += System.Diagnostics.Stopwatch.GetTimestamp() - start;
+        }
+    }
+
     /// <summary>Runs every operator once. Allocates nothing.</summary>
     public void Invoke()
     {

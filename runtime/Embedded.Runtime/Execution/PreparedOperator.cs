@@ -17,6 +17,7 @@ internal sealed class PreparedOperator
 
     // Weights packed for the fast paths (null: this operator always runs its reference kernel).
     private readonly PackedGemm? _gemm;
+    private readonly PackedGemm16? _gemm16;
     private readonly PackedDepthwise? _depthwise;
 
     public PreparedOperator(OperatorDefinition op, TensorBinding[] bindings)
@@ -33,7 +34,9 @@ internal sealed class PreparedOperator
         switch (op.Params)
         {
             case Conv2DParams conv when conv.Groups == 1:
-                _gemm = PackedGemm.TryCreate(input, weights, weights.Data.Span, bias, weights.Shape[0], weights.Shape[1] * weights.Shape[2] * weights.Shape[3]);
+                int depth = weights.Shape[1] * weights.Shape[2] * weights.Shape[3];
+                _gemm = PackedGemm.TryCreate(input, weights, weights.Data.Span, bias, weights.Shape[0], depth);
+                _gemm16 = PackedGemm16.TryCreate(input, weights, weights.Data.Span, bias, weights.Shape[0], depth);
                 break;
             case FullyConnectedParams:
                 _gemm = PackedGemm.TryCreate(input, weights, weights.Data.Span, bias, weights.Shape[0], weights.Shape[1]);
@@ -47,9 +50,9 @@ internal sealed class PreparedOperator
     public OperatorDefinition Definition => _op;
 
     /// <summary>int32 dot products per output pixel the fast paths need (for sizing <see cref="KernelScratch"/>).</summary>
-    public int ScratchWidth => Math.Max(_gemm is null ? 0 : _gemm.Blocks * PackedGemm.BlockChannels, _depthwise?.Channels ?? 0);
+    public int ScratchWidth => Math.Max(Math.Max(_gemm is null ? 0 : _gemm.Blocks * PackedGemm.BlockChannels, _gemm16 is null ? 0 : _gemm16.Blocks * PackedGemm16.BlockChannels), _depthwise?.Channels ?? 0);
     /// <summary>Bytes per unrolled input row.</summary>
-    public int ScratchRowBytes => _gemm is null ? 0 : _gemm.Groups * 4;
+    public int ScratchRowBytes => Math.Max(_gemm is null ? 0 : _gemm.Groups * 4, _gemm16 is null ? 0 : _gemm16.Pairs * 4);
 
     private TensorBinding Input(int k) => _inputs[k]!;
 
@@ -64,6 +67,12 @@ internal sealed class PreparedOperator
             {
                 var w = Input(1).Tensor.Shape;
                 Conv2D.Fast(path, Input(0).In(arena), w[1], w[2], _output.Out(arena), conv, _gemm, scratch);
+                return;
+            }
+            if (_gemm16 is not null)
+            {
+                var w = Input(1).Tensor.Shape;
+                Conv2D.Fast16(path, Input(0).In(arena), w[1], w[2], _output.Out(arena), (Conv2DParams)_op.Params, _gemm16, scratch);
                 return;
             }
             if (_gemm is not null && _op.Params is FullyConnectedParams fc)

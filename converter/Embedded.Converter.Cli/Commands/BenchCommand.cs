@@ -1,0 +1,90 @@
+using System;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using Embedded.Runtime.Execution;
+using Embedded.Runtime.Kernels;
+using Embedded.Runtime.Model;
+
+namespace Embedded.Converter.Cli.Commands;
+
+/// <summary>
+/// `emb bench MODEL [--threads N] [--iterations K] [--path P] [--json]`: latency distribution of Invoke (after a
+/// warm-up) and the time per operator type, on a fixed pseudo-random input.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create(TextWriter output, TextWriter error, Option<bool> verbose)
+    {
+        var model = new Argument<FileInfo>("model") { Description = "The .emb model file" };
+        var threads = new Option<int>("--threads") { Description = "Worker threads per inference", DefaultValueFactory = _ => 1 };
+        var iterations = new Option<int>("--iterations") { Description = "Timed inferences", DefaultValueFactory = _ => 200 };
+        var path = new Option<string?>("--path") { Description = $"Kernel path: {string.Join(", ", Enum.GetNames(typeof(KernelPath)).Select(n => n.ToLowerInvariant()))} (default: fastest supported)" };
+        var json = new Option<bool>("--json") { Description = "End with one JSON line {\"median_ms\",\"p90_ms\",\"min_ms\",\"threads\",\"path\"}" };
+        var command = new Command("bench", "Measure inference latency and the time per operator") { model, threads, iterations, path, json };
+        command.SetAction(parse => CliErrors.Guard(error, parse.GetValue(verbose), () =>
+            Run(output, parse.GetValue(model)!, parse.GetValue(threads), parse.GetValue(iterations), parse.GetValue(path), parse.GetValue(json))));
+        return command;
+    }
+
+    private static int Run(TextWriter o, FileInfo file, int threads, int iterations, string? pathText, bool json)
+    {
+        if (threads < 1 || threads > 64) throw new ArgumentOutOfRangeException("--threads", threads, "--threads must be 1..64");
+        if (iterations < 1 || iterations > 1_000_000) throw new ArgumentOutOfRangeException("--iterations", iterations, "--iterations must be 1..1000000");
+        KernelPath? path = pathText is null ? null
+            : Enum.TryParse<KernelPath>(pathText, ignoreCase: true, out var p) ? p
+            : throw new ArgumentOutOfRangeException("--path", pathText, $"--path must be one of {string.Join(", ", Enum.GetNames(typeof(KernelPath)))}");
+        if (threads != 1) throw new ArgumentOutOfRangeException("--threads", threads, "multi-threaded inference is not implemented yet; use --threads 1");
+        var model = EmbeddedModel.Load(file.FullName);
+        var interpreter = model.CreateInterpreter(new InterpreterOptions { Path = path });
+        var random = new Random(1);
+        foreach (var input in Enumerable.Range(0, interpreter.InputCount).Select(interpreter.Input))
+            if (input.Type == ElementType.Float32) { var f = input.AsSpan<float>(); for (int i = 0; i < f.Length; i++) f[i] = (float)random.NextDouble(); }
+            else random.NextBytes(input.Bytes);
+
+        int warmup = Math.Max(3, Math.Min(50, iterations / 10));
+        for (int i = 0; i < warmup; i++) interpreter.Invoke();
+        var ops = model.Definition.Operators;
+        var ticks = new long[ops.Count];
+        var samples = new double[iterations];
+        for (int i = 0; i < iterations; i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            interpreter.Invoke();
+            samples[i] = (Stopwatch.GetTimestamp() - start) * 1000.0 / Stopwatch.Frequency;
+        }
+        // The breakdown comes from separate profiled runs so timing each operator does not inflate the latency figures.
+        int profiled = Math.Min(iterations, 50);
+        for (int i = 0; i < profiled; i++) interpreter.InvokeProfiled(ticks);
+        Array.Sort(samples);
+        double median = Percentile(samples, 0.5), p90 = Percentile(samples, 0.9), min = samples[0];
+        string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
+
+        o.WriteLine($"model    {model.Metadata.Name} ({ops.Count} operators, {ops.Sum(op => ModelStatistics.MultiplyAccumulates(op, model.Definition.Tensors)) / 1e6:F1} M MACs)");
+        o.WriteLine($"machine  {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}; path {interpreter.Path}{(interpreter.Path == KernelPath.Avx2 && KernelPaths.HasVnni ? " (AVX-VNNI)" : "")}, threads {threads}");
+        o.WriteLine($"latency  median {F(median)} ms   p90 {F(p90)} ms   min {F(min)} ms   ({iterations} runs after {warmup} warm-up)");
+        o.WriteLine();
+        o.WriteLine($"{"operator",-20} {"count",5} {"ms/inference",12} {"share",7}");
+        double total = ticks.Sum() * 1000.0 / Stopwatch.Frequency / profiled;
+        foreach (var group in ops.Select((op, i) => (op.Code, ms: ticks[i] * 1000.0 / Stopwatch.Frequency / profiled)).GroupBy(x => x.Code).OrderByDescending(g => g.Sum(x => x.ms)))
+        {
+            double ms = group.Sum(x => x.ms);
+            o.WriteLine($"{group.Key,-20} {group.Count(),5} {F(ms),12} {ms / total,7:P1}");
+        }
+        o.WriteLine($"{"total",-20} {ops.Count,5} {F(total),12}");
+        o.WriteLine();
+        o.WriteLine("slowest operators:");
+        foreach (int i in Enumerable.Range(0, ops.Count).OrderByDescending(i => ticks[i]).Take(5))
+        {
+            var outTensor = model.Definition.Tensors[ops[i].Outputs[0]];
+            o.WriteLine($"  #{i,-3} {ops[i].Code,-16} {F(ticks[i] * 1000.0 / Stopwatch.Frequency / profiled),8} ms  {outTensor.Type}[{string.Join("×", outTensor.Shape)}] {ops[i].Name}");
+        }
+        if (json)
+            o.WriteLine($"{{\"median_ms\":{F(median)},\"p90_ms\":{F(p90)},\"min_ms\":{F(min)},\"threads\":{threads},\"path\":\"{interpreter.Path.ToString().ToLowerInvariant()}\"}}");
+        return CliErrors.Ok;
+    }
+
+    private static double Percentile(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+}

@@ -1,0 +1,55 @@
+using System;
+using System.Runtime.InteropServices;
+using Embedded.Runtime.Model;
+
+namespace Embedded.Runtime.Kernels;
+
+public static partial class Conv2D
+{
+    /// <summary>
+    /// Conv2D on an int16 input (the stem after the exact input normalization) as a GEMM over <see cref="PackedGemm16"/>:
+    /// output pixels are unrolled a chunk at a time (padding = each channel's zero point), summed exactly in int32 and
+    /// finished with the reference's 64-bit output stage.
+    /// </summary>
+    public static void Fast16(KernelPath path, QuantizedInput input, int kH, int kW, QuantizedOutput output, Conv2DParams p, PackedGemm16 w, KernelScratch scratch)
+    {
+        int batches = input.Shape[0], inH = input.Shape[1], inW = input.Shape[2], inC = input.Shape[3];
+        int outH = output.Shape[1], outW = output.Shape[2];
+        int pixels = batches * outH * outW;
+        int rowShorts = w.Pairs * 2;
+        var x = MemoryMarshal.Cast<byte, short>(input.Bytes);
+        var rowsBuffer = MemoryMarshal.Cast<byte, short>(scratch.Rows.AsSpan());
+        int width = w.Blocks * PackedGemm16.BlockChannels;
+        for (int first = 0; first < pixels; first += KernelScratch.ChunkRows)
+        {
+            int rows = Math.Min(KernelScratch.ChunkRows, pixels - first);
+            for (int r = 0; r < rows; r++)
+            {
+                int pixel = first + r;
+                int n = pixel / (outH * outW), oy = pixel / outW % outH, ox = pixel % outW;
+                var row = rowsBuffer.Slice(r * rowShorts, rowShorts);
+                int at = 0;
+                for (int ky = 0; ky < kH; ky++)
+                {
+                    int iy = oy * p.StrideH - p.Padding.Top + ky * p.DilationH;
+                    for (int kx = 0; kx < kW; kx++)
+                    {
+                        int ix = ox * p.StrideW - p.Padding.Left + kx * p.DilationW;
+                        if (iy < 0 || iy >= inH || ix < 0 || ix >= inW)
+                            for (int c = 0; c < inC; c++) row[at + c] = (short)input.ZeroPoint(c);
+                        else x.Slice(((n * inH + iy) * inW + ix) * inC, inC).CopyTo(row.Slice(at));
+                        at += inC;
+                    }
+                }
+                row.Slice(at).Clear();
+            }
+            Gemm16.Dot(path, rowsBuffer, rowShorts, rows, w, scratch.Dots);
+            for (int r = 0; r < rows; r++)
+            {
+                int outBase = (first + r) * w.Outputs;
+                for (int o = 0; o < w.Outputs; o++)
+                    output.Store(outBase + o, OutputStageMath.Apply(p.Output, o, (long)w.Constants[o] + scratch.Dots[r * width + o], true, output.ZeroPoint(o)));
+            }
+        }
+    }
+}

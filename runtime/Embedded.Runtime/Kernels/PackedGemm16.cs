@@ -1,0 +1,66 @@
+using System;
+using Embedded.Runtime.Model;
+
+namespace Embedded.Runtime.Kernels;
+
+/// <summary>
+/// Conv2D weights packed for int16 inputs (the exact input normalization feeds the stem convolution int16 pixels).
+/// Σ_k (x − z_x[c_k])(w − z_w[o]) = Σ x·w_s + C[o] with w_s = w − z_w[o] and C[o] = bias[o] − Σ_k z_x[c_k]·w_s
+/// (c_k = k mod C_in: the input may be quantized per channel, as the normalized image is): products are
+/// summed in int32 pairs (VPMADDWD), which is exact as long as the whole sum fits in int32 — checked here against the
+/// worst case, so the reference's 64-bit accumulator never holds a value the fast path could not.
+/// Layout: blocks of 8 output channels, K in pairs: block b, pair q holds w_s[8b + j, 2q + i] at ((b·Q + q)·8 + j)·2 + i.
+/// </summary>
+public sealed class PackedGemm16
+{
+    public const int BlockChannels = 8;
+
+    public int Outputs { get; }
+    public int Depth { get; }
+    public int Pairs { get; }
+    public int Blocks { get; }
+    public short[] Weights { get; }
+    public int[] Constants { get; }
+
+    private PackedGemm16(int outputs, int depth)
+    {
+        Outputs = outputs;
+        Depth = depth;
+        Pairs = (depth + 1) / 2;
+        Blocks = (outputs + BlockChannels - 1) / BlockChannels;
+        Weights = new short[Blocks * Pairs * BlockChannels * 2];
+        Constants = new int[Blocks * BlockChannels];
+    }
+
+    public static PackedGemm16? TryCreate(TensorDefinition input, TensorDefinition weights, ReadOnlySpan<byte> weightBytes, ReadOnlySpan<int> bias, int outputs, int depth)
+    {
+        if (input.Type != ElementType.Int16 || weights.Type is not (ElementType.Int8 or ElementType.UInt8)) return null;
+        if (input.Quantization is null || weights.Quantization is null) return null;
+        int inChannels = input.Shape[input.Rank - 1];
+        if (input.Quantization.Count != 1 && input.Quantization.Count != inChannels) return null;
+        if ((long)outputs * depth != weightBytes.Length) return null;
+        var packed = new PackedGemm16(outputs, depth);
+        var zx = input.Quantization.ZeroPoints;
+        var wq = weights.Quantization;
+        for (int o = 0; o < outputs; o++)
+        {
+            int zw = wq.ZeroPoints[wq.Count == 1 ? 0 : o];
+            long zeroPointTerm = 0, magnitude = 0;
+            int block = o / BlockChannels, lane = o % BlockChannels;
+            for (int k = 0; k < depth; k++)
+            {
+                int raw = weights.Type == ElementType.UInt8 ? weightBytes[o * depth + k] : (sbyte)weightBytes[o * depth + k];
+                int ws = raw - zw;
+                zeroPointTerm += (long)zx[zx.Length == 1 ? 0 : k % inChannels] * ws;
+                magnitude += Math.Abs(ws);
+                packed.Weights[((block * packed.Pairs + k / 2) * BlockChannels + lane) * 2 + k % 2] = (short)ws;
+            }
+            long b = bias.IsEmpty ? 0 : bias[o];
+            long constant = b - zeroPointTerm;
+            // |Σ x·w_s| ≤ 32768·Σ|w_s|; the partial sums and the constant must stay inside int32.
+            if (Math.Abs(constant) + 32768L * magnitude > int.MaxValue) return null;
+            packed.Constants[o] = (int)constant;
+        }
+        return packed;
+    }
+}
