@@ -19,6 +19,7 @@ internal sealed class PreparedOperator
     private readonly PackedGemm? _gemm;
     private readonly PackedGemm16? _gemm16;
     private readonly PackedDepthwise? _depthwise;
+    private readonly VectorOutputStage? _vectorStage;
 
     public PreparedOperator(OperatorDefinition op, TensorBinding[] bindings)
     {
@@ -27,6 +28,8 @@ internal sealed class PreparedOperator
         for (int i = 0; i < op.Inputs.Length; i++)
             _inputs[i] = op.Inputs[i] >= 0 ? bindings[op.Inputs[i]] : null;
         _output = bindings[op.Outputs[0]];
+        if (op.Params is MulParams mul && _output.Tensor.Rank > 0)
+            _vectorStage = VectorOutputStage.TryCreate(mul.OutputMultipliers, mul.Rounding, mul.ClampMin, mul.ClampMax, _output.Tensor.Shape[_output.Tensor.Rank - 1], _output.ZeroPoints);
         if (op.Inputs.Length < 2 || !Input(1).Tensor.IsConstant || (_inputs.Length > 2 && _inputs[2] is { } b && !b.Tensor.IsConstant)) return;
         var input = Input(0).Tensor;
         var weights = Input(1).Tensor;
@@ -45,12 +48,15 @@ internal sealed class PreparedOperator
                 _depthwise = PackedDepthwise.TryCreate(input, weights, weights.Data.Span, bias, depthwise);
                 break;
         }
+        var stage = op.Params switch { Conv2DParams c => c.Output, FullyConnectedParams f => f.Output, DepthwiseConv2DParams d => d.Output, _ => null };
+        if (stage is not null && (_gemm is not null || _depthwise is not null))
+            _vectorStage = VectorOutputStage.TryCreate(stage, _output.Tensor.Shape[_output.Tensor.Rank - 1], _output.ZeroPoints);
     }
 
     public OperatorDefinition Definition => _op;
 
     /// <summary>int32 dot products per output pixel the fast paths need (for sizing <see cref="KernelScratch"/>).</summary>
-    public int ScratchWidth => Math.Max(Math.Max(_gemm is null ? 0 : _gemm.Blocks * PackedGemm.BlockChannels, _gemm16 is null ? 0 : _gemm16.Blocks * PackedGemm16.BlockChannels), _depthwise?.Channels ?? 0);
+    public int ScratchWidth => _op.Params is MulParams ? (_output.Tensor.Shape[_output.Tensor.Rank - 1] + 7) / 8 * 8 : Math.Max(Math.Max(_gemm is null ? 0 : _gemm.Blocks * PackedGemm.BlockChannels, _gemm16 is null ? 0 : _gemm16.Blocks * PackedGemm16.BlockChannels), (_depthwise?.Channels + 7) / 8 * 8 ?? 0);
     /// <summary>Bytes per unrolled input row.</summary>
     public int ScratchRowBytes => Math.Max(_gemm is null ? 0 : _gemm.Groups * 4, _gemm16 is null ? 0 : _gemm16.Pairs * 4);
 
@@ -66,7 +72,7 @@ internal sealed class PreparedOperator
             if (_gemm is not null && _op.Params is Conv2DParams conv)
             {
                 var w = Input(1).Tensor.Shape;
-                Conv2D.Fast(path, Input(0).In(arena), w[1], w[2], _output.Out(arena), conv, _gemm, scratch);
+                Conv2D.Fast(path, Input(0).In(arena), w[1], w[2], _output.Out(arena), conv, _gemm, scratch, _vectorStage);
                 return;
             }
             if (_gemm16 is not null)
@@ -77,12 +83,15 @@ internal sealed class PreparedOperator
             }
             if (_gemm is not null && _op.Params is FullyConnectedParams fc)
             {
-                FullyConnected.Fast(path, Input(0).In(arena), _output.Out(arena), fc, _gemm, scratch);
+                FullyConnected.Fast(path, Input(0).In(arena), _output.Out(arena), fc, _gemm, scratch, _vectorStage);
                 return;
             }
+            if (_vectorStage is not null && _op.Params is MulParams
+                && Mul.TryFast(path, Input(0).In(arena), Input(1).In(arena), _output.Out(arena), _vectorStage, scratch.Dots))
+                return;
             if (_depthwise is not null)
             {
-                DepthwiseConv2D.Fast(path, Input(0).In(arena), _output.Out(arena), (DepthwiseConv2DParams)_op.Params, _depthwise, scratch);
+                DepthwiseConv2D.Fast(path, Input(0).In(arena), _output.Out(arena), (DepthwiseConv2DParams)_op.Params, _depthwise, scratch, _vectorStage);
                 return;
             }
         }

@@ -10,7 +10,7 @@ public static partial class Conv2D
     /// convolutions read the NHWC input rows in place; any other shape is unrolled (im2col) a chunk of output pixels
     /// at a time into scratch rows, padding filled with the input zero point (a real 0).
     /// </summary>
-    public static void Fast(KernelPath path, QuantizedInput input, int kH, int kW, QuantizedOutput output, Conv2DParams p, PackedGemm w, KernelScratch scratch)
+    public static void Fast(KernelPath path, QuantizedInput input, int kH, int kW, QuantizedOutput output, Conv2DParams p, PackedGemm w, KernelScratch scratch, VectorOutputStage? vectorStage = null)
     {
         int batches = input.Shape[0], inC = input.Shape[3];
         int outH = output.Shape[1], outW = output.Shape[2];
@@ -36,7 +36,7 @@ public static partial class Conv2D
             if (w.NeedsInputSums)
                 for (int r = 0; r < rows; r++) scratch.InputSums[r] = Gemm.InputSum(x.Slice(r * stride), w.Depth, w.InputXor);
             bool vnni = Gemm.Dot(path, x, stride, rows, w, scratch.Dots);
-            Gemm.Finish(scratch.Dots, vnni, scratch.InputSums, rows, first, w, p.Output, output);
+            Gemm.Finish(path, scratch.Dots, vnni, scratch.InputSums, rows, first, w, p.Output, vectorStage, output);
         }
     }
 

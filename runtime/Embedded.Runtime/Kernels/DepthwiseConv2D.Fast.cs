@@ -10,12 +10,13 @@ public static partial class DepthwiseConv2D
     /// channels (<see cref="AccumulateTap"/>: AVX2 8 lanes, Vector128 4 lanes, a scalar channel tail), then the
     /// shared output stage. Padded taps are skipped, which is what the reference's real 0 contributes.
     /// </summary>
-    public static void Fast(KernelPath path, QuantizedInput input, QuantizedOutput output, DepthwiseConv2DParams p, PackedDepthwise w, KernelScratch scratch)
+    public static void Fast(KernelPath path, QuantizedInput input, QuantizedOutput output, DepthwiseConv2DParams p, PackedDepthwise w, KernelScratch scratch, VectorOutputStage? vectorStage = null)
     {
         int batches = input.Shape[0], inH = input.Shape[1], inW = input.Shape[2], channels = w.Channels;
         int outH = output.Shape[1], outW = output.Shape[2];
         bool signed = input.Type == ElementType.Int8;
         var acc = scratch.Dots.AsSpan(0, channels);
+        Span<int> values = stackalloc int[8];
         for (int n = 0; n < batches; n++)
         for (int oy = 0; oy < outH; oy++)
         for (int ox = 0; ox < outW; ox++)
@@ -34,6 +35,17 @@ public static partial class DepthwiseConv2D
                 }
             }
             int outBase = ((n * outH + oy) * outW + ox) * channels;
+#if NET
+            if (vectorStage is not null && path == KernelPath.Avx2 && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+            {
+                for (int c = 0; c < channels; c += 8)
+                {
+                    System.Runtime.Intrinsics.Vector256.CopyTo(OutputStageX86.Apply8(System.Runtime.Intrinsics.Vector256.Create((ReadOnlySpan<int>)scratch.Dots.AsSpan(c, 8)), vectorStage, c), values);
+                    Gemm.Narrow(values.Slice(0, Math.Min(8, channels - c)), output, outBase + c);
+                }
+                continue;
+            }
+#endif
             for (int c = 0; c < channels; c++)
                 output.Store(outBase + c, OutputStageMath.Apply(p.Output, c, acc[c], false, output.ZeroPoint(c)));
         }

@@ -6,7 +6,7 @@ namespace Embedded.Runtime.Kernels;
 public static partial class FullyConnected
 {
     /// <summary>FullyConnected (8-bit input, one zero point) as a GEMM over packed weights; rows copied when K is not a multiple of 4.</summary>
-    public static void Fast(KernelPath path, QuantizedInput input, QuantizedOutput output, FullyConnectedParams p, PackedGemm w, KernelScratch scratch)
+    public static void Fast(KernelPath path, QuantizedInput input, QuantizedOutput output, FullyConnectedParams p, PackedGemm w, KernelScratch scratch, VectorOutputStage? vectorStage = null)
     {
         int depth = w.Depth;
         int rows = input.Bytes.Length / depth;
@@ -35,7 +35,7 @@ public static partial class FullyConnected
             if (w.NeedsInputSums)
                 for (int r = 0; r < count; r++) scratch.InputSums[r] = Gemm.InputSum(x.Slice(r * stride), depth, w.InputXor);
             bool vnni = Gemm.Dot(path, x, stride, count, w, scratch.Dots);
-            Gemm.Finish(scratch.Dots, vnni, scratch.InputSums, count, first, w, p.Output, output);
+            Gemm.Finish(path, scratch.Dots, vnni, scratch.InputSums, count, first, w, p.Output, vectorStage, output);
         }
     }
 }

@@ -1,5 +1,8 @@
 using System;
 using Embedded.Runtime.Model;
+#if NET
+using System.Runtime.Intrinsics;
+#endif
 
 namespace Embedded.Runtime.Kernels;
 
@@ -9,10 +12,17 @@ public static partial class Gemm
     /// Turns dot products of <paramref name="rows"/> rows into outputs: acc = C[o] + dot + f[o]·Σx_s, then the
     /// shared output stage (<see cref="OutputStageMath"/>) — the same arithmetic as the reference, element by element.
     /// </summary>
-    public static void Finish(ReadOnlySpan<int> dot, bool vnni, ReadOnlySpan<int> inputSums, int rows, int firstRow, PackedGemm w, OutputStage stage, QuantizedOutput output)
+    public static void Finish(KernelPath path, ReadOnlySpan<int> dot, bool vnni, ReadOnlySpan<int> inputSums, int rows, int firstRow, PackedGemm w, OutputStage stage, VectorOutputStage? vectorStage, QuantizedOutput output)
     {
         int width = w.Blocks * PackedGemm.BlockChannels;
         var constants = vnni ? w.VnniConstants : w.Constants;
+#if NET
+        if (vectorStage is not null && path == KernelPath.Avx2 && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+        {
+            FinishAvx2(dot, constants, inputSums, rows, firstRow, w, vectorStage, output);
+            return;
+        }
+#endif
         for (int r = 0; r < rows; r++)
         {
             int sum = w.NeedsInputSums ? inputSums[r] : 0;
@@ -24,4 +34,44 @@ public static partial class Gemm
             }
         }
     }
+
+#if NET
+    /// <summary>Eight channels at a time: acc = C + dot + f·Σx, vector requantization, then narrowing stores.</summary>
+    private static void FinishAvx2(ReadOnlySpan<int> dot, int[] constants, ReadOnlySpan<int> inputSums, int rows, int firstRow, PackedGemm w, VectorOutputStage s, QuantizedOutput output)
+    {
+        int width = w.Blocks * PackedGemm.BlockChannels;
+        Span<int> values = stackalloc int[PackedGemm.BlockChannels];
+        ref int c0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(constants);
+        ref int f0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(w.InputSumFactors);
+        ref int d0 = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(dot);
+        for (int r = 0; r < rows; r++)
+        {
+            var sum = System.Runtime.Intrinsics.Vector256.Create(w.NeedsInputSums ? inputSums[r] : 0);
+            int outBase = (firstRow + r) * w.Outputs;
+            for (int o = 0; o < w.Outputs; o += PackedGemm.BlockChannels)
+            {
+                var acc = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, (nuint)o)
+                    + System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d0, (nuint)(r * width + o))
+                    + System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref f0, (nuint)o) * sum;
+                OutputStageX86.Apply8(acc, s, o).CopyTo(values);
+                Narrow(values.Slice(0, Math.Min(PackedGemm.BlockChannels, w.Outputs - o)), output, outBase + o);
+            }
+        }
+    }
+
+    /// <summary>Stores already clamped values in the output's element type.</summary>
+    internal static void Narrow(ReadOnlySpan<int> values, QuantizedOutput output, int at)
+    {
+        switch (output.Type)
+        {
+            case ElementType.Int8:
+            case ElementType.UInt8:
+                for (int i = 0; i < values.Length; i++) output.Bytes[at + i] = (byte)values[i];
+                break;
+            default:
+                for (int i = 0; i < values.Length; i++) output.Store(at + i, values[i]);
+                break;
+        }
+    }
+#endif
 }

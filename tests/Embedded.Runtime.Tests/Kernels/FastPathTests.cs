@@ -93,7 +93,7 @@ public sealed class FastPathTests
             foreach (var path in FastPaths)
             {
                 var actual = new byte[expected.Length];
-                Conv2D.Fast(path, new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), kh, kw, new QuantizedOutput(actual, outType, outShape, outZps), p, packed, scratch);
+                Conv2D.Fast(path, new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), kh, kw, new QuantizedOutput(actual, outType, outShape, outZps), p, packed, scratch, VectorOutputStage.TryCreate(p.Output, cout, outZps));
                 CollectionAssert.AreEqual(expected, actual, $"case {i} path {path}: {kh}x{kw} s{stride} d{dilation} pad {pad.Top},{pad.Left},{pad.Bottom},{pad.Right} {h}x{w}x{cin}→{cout} {inType}/{wType}→{outType} {p.Output.Activation}");
             }
             cases++;
@@ -174,7 +174,7 @@ public sealed class FastPathTests
             foreach (var path in FastPaths)
             {
                 var actual = new byte[expected.Length];
-                FullyConnected.Fast(path, new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), new QuantizedOutput(actual, outType, new[] { rows, outputs }, outZps), p, packed, scratch);
+                FullyConnected.Fast(path, new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), new QuantizedOutput(actual, outType, new[] { rows, outputs }, outZps), p, packed, scratch, VectorOutputStage.TryCreate(p.Output, outputs, outZps));
                 CollectionAssert.AreEqual(expected, actual, $"K={k} outputs={outputs} path {path} {inType}/{wType}");
             }
         }
@@ -218,12 +218,47 @@ public sealed class FastPathTests
             DepthwiseConv2D.Reference(new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), new QuantizedInput(weights, wType, wShape, wQuant.ZeroPoints),
                 bias, new QuantizedOutput(expected, outType, outShape, outZps), p);
             var packed = PackedDepthwise.TryCreate(new TensorDefinition("x", inType, inShape, inQuant), new TensorDefinition("w", wType, wShape, wQuant), weights, bias, p)!;
-            var scratch = new KernelScratch(channels, 4);
+            var scratch = new KernelScratch((channels + 7) / 8 * 8, 4);
             foreach (var path in FastPaths)
             {
                 var actual = new byte[expected.Length];
-                DepthwiseConv2D.Fast(path, new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), new QuantizedOutput(actual, outType, outShape, outZps), p, packed, scratch);
+                DepthwiseConv2D.Fast(path, new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), new QuantizedOutput(actual, outType, outShape, outZps), p, packed, scratch, VectorOutputStage.TryCreate(p.Output, channels, outZps));
                 CollectionAssert.AreEqual(expected, actual, $"case {i} path {path}: {k}x{k} s{stride} d{dilation} {h}x{w}x{channels} {inType}/{wType}→{outType}");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void SqueezeExciteMul_EveryPath_EqualsReference_InPlaceToo()
+    {
+        var r = new Random(505);
+        for (int i = 0; i < 200; i++)
+        {
+            int channels = Channels(r), h = r.Next(1, 9), w = r.Next(1, 9);
+            var aType = EightBit[r.Next(2)];
+            var bType = EightBit[r.Next(2)];
+            var outType = aType;
+            bool perChannel = r.Next(3) == 0;
+            int[] aZps = TestKit.RandomZeroPoints(r, perChannel ? channels : 1, aType), bZps = TestKit.RandomZeroPoints(r, 1, bType), outZps = TestKit.RandomZeroPoints(r, 1, outType);
+            var aShape = new[] { 1, h, w, channels };
+            var bShape = new[] { 1, 1, 1, channels };
+            byte[] a = TestKit.RandomValues(r, h * w * channels, aType), b = TestKit.RandomValues(r, channels, bType);
+            var multipliers = Enumerable.Range(0, perChannel ? channels : 1).Select(_ => QuantizedMultiplier.FromDouble(Math.Pow(2, -r.Next(6, 16)) * (1 + r.NextDouble()))).ToArray();
+            int lo = outType.MinValue() + r.Next(0, 40), hi = outType.MaxValue() - r.Next(0, 40);
+            var p = new MulParams { Rounding = RoundingMode.DoubleRounding, OutputMultipliers = multipliers, ClampMin = new[] { lo }, ClampMax = new[] { hi } };
+            var expected = new byte[a.Length];
+            Mul.Reference(new QuantizedInput(a, aType, aShape, aZps), new QuantizedInput(b, bType, bShape, bZps), new QuantizedOutput(expected, outType, aShape, outZps), p);
+            var stage = VectorOutputStage.TryCreate(multipliers, p.Rounding, p.ClampMin, p.ClampMax, channels, outZps)!;
+            foreach (var path in FastPaths)
+            {
+                var actual = (byte[])a.Clone();   // in place: the output overwrites the activation it scales
+                bool swapped = r.Next(2) == 0;
+                var gate = new int[(channels + 7) / 8 * 8];
+                bool ran = swapped
+                    ? Mul.TryFast(path, new QuantizedInput(b, bType, bShape, bZps), new QuantizedInput(actual, aType, aShape, aZps), new QuantizedOutput(actual, outType, aShape, outZps), stage, gate)
+                    : Mul.TryFast(path, new QuantizedInput(actual, aType, aShape, aZps), new QuantizedInput(b, bType, bShape, bZps), new QuantizedOutput(actual, outType, aShape, outZps), stage, gate);
+                if (!ran) { Assert.AreNotEqual(KernelPath.Avx2, KernelPaths.IsSupported(path) ? path : KernelPath.Reference); continue; }
+                CollectionAssert.AreEqual(expected, actual, $"case {i} path {path}: {h}x{w}x{channels} {aType}·{bType}");
             }
         }
     }

@@ -1,0 +1,62 @@
+using System;
+using Embedded.Runtime.Model;
+#if NET
+using System.Buffers.Binary;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+#endif
+
+namespace Embedded.Runtime.Kernels;
+
+public static partial class Mul
+{
+    /// <summary>
+    /// The squeeze-excite product: an 8-bit [N,H,W,C] tensor times an 8-bit per-channel [N,1,1,C] (or [C]) gate,
+    /// eight channels at a time — (a − z_a)(b − z_b) in int32, then the shared vector requantization. False when
+    /// the shapes or types are not that pattern (the reference kernel then runs).
+    /// </summary>
+    public static bool TryFast(KernelPath path, QuantizedInput a, QuantizedInput b, QuantizedOutput output, VectorOutputStage stage, Span<int> gate)
+    {
+#if NET
+        if (path != KernelPath.Avx2 || !Avx2.IsSupported || a.IsWide || b.IsWide || output.Type == ElementType.Int16) return false;
+        int channels = output.Channels;
+        var outShape = output.Shape;
+        if (a.Bytes.Length != output.Bytes.Length) { var t = a; a = b; b = t; }
+        if (a.Bytes.Length != output.Bytes.Length || outShape.Length != 4 || b.Bytes.Length * outShape[1] * outShape[2] != output.Bytes.Length || b.Channels != channels) return false;
+        if (gate.Length < (channels + 7) / 8 * 8) return false;
+        bool signedA = a.Type == ElementType.Int8;
+        Span<int> zeroA = stackalloc int[8];
+        Span<int> values = stackalloc int[8];
+        int pixels = outShape[1] * outShape[2];
+        for (int n = 0; n < outShape[0]; n++)
+        {
+            for (int c = 0; c < channels; c++) gate[c] = b[n * channels + c] - b.ZeroPoint(c);
+            for (int px = 0; px < pixels; px++)
+            {
+                int at = (n * pixels + px) * channels;
+                int c = 0;
+                for (; c + 8 <= channels; c += 8)
+                {
+                    for (int i = 0; i < 8; i++) zeroA[i] = a.ZeroPoint(c + i);
+                    var raw = Vector128.CreateScalar(BinaryPrimitives.ReadUInt64LittleEndian(a.Bytes.Slice(at + c)));
+                    var x = signedA ? Avx2.ConvertToVector256Int32(raw.AsSByte()) : Avx2.ConvertToVector256Int32(raw.AsByte());
+                    var product = (x - Vector256.Create((ReadOnlySpan<int>)zeroA)) * Vector256.Create((ReadOnlySpan<int>)gate.Slice(c, 8));
+                    OutputStageX86.Apply8(product, stage, c).CopyTo(values);
+                    Gemm.Narrow(values, output, at + c);
+                }
+                for (; c < channels; c++)
+                {
+                    int product = (a[at + c] - a.ZeroPoint(c)) * gate[c];
+                    var m = stage;
+                    long q = (long)Embedded.Runtime.Quantization.FixedPoint.MultiplyByQuantizedMultiplier(product, m.Multipliers[c], m.LeftShifts[c] - m.RightShifts[c], Embedded.Runtime.Quantization.RoundingMode.DoubleRounding);
+                    q = Math.Max(m.Min[c], Math.Min(m.Max[c], q)) + m.ZeroPoints[c];
+                    output.Store(at + c, (int)q);
+                }
+            }
+        }
+        return true;
+#else
+        return false;
+#endif
+    }
+}

@@ -1,0 +1,59 @@
+using System;
+using Embedded.Runtime.Model;
+using Embedded.Runtime.Quantization;
+
+namespace Embedded.Runtime.Kernels;
+
+/// <summary>
+/// An output stage without a gate (no fused h-sigmoid/h-swish) in gemmlowp's double rounding, expanded per output
+/// channel at load so eight channels requantize at once (OutputStageX86): left shift, rounding doubling
+/// high multiply, rounding right shift, zero point, clamp — the same integer steps as <see cref="OutputStageMath"/>.
+/// </summary>
+public sealed class VectorOutputStage
+{
+    public int Channels { get; }
+    public int[] Multipliers { get; }
+    public int[] LeftShifts { get; }
+    public int[] RightShifts { get; }
+    /// <summary>(1 &lt;&lt; right shift) − 1 and half of it: RoundingDivideByPOT's mask and threshold.</summary>
+    public int[] Masks { get; }
+    public int[] HalfMasks { get; }
+    public int[] ZeroPoints { get; }
+    /// <summary>Clamps minus the zero point: clamping before adding it cannot overflow int32 lanes.</summary>
+    public int[] Min { get; }
+    public int[] Max { get; }
+
+    private VectorOutputStage(int channels)
+    {
+        Channels = channels;
+        int padded = (channels + 7) / 8 * 8;
+        Multipliers = new int[padded]; LeftShifts = new int[padded]; RightShifts = new int[padded];
+        Masks = new int[padded]; HalfMasks = new int[padded]; ZeroPoints = new int[padded];
+        Min = new int[padded]; Max = new int[padded];
+    }
+
+    /// <summary>Null when the stage needs the scalar path (gated activations, single rounding).</summary>
+    public static VectorOutputStage? TryCreate(OutputStage stage, int channels, int[] outputZeroPoints) =>
+        stage.HasGate ? null : TryCreate(stage.Multipliers, stage.Rounding, stage.ClampMin, stage.ClampMax, channels, outputZeroPoints);
+
+    /// <summary>The same for any requantize-and-clamp (e.g. Mul's output multipliers).</summary>
+    public static VectorOutputStage? TryCreate(QuantizedMultiplier[] multipliers, RoundingMode rounding, int[] clampMin, int[] clampMax, int channels, int[] outputZeroPoints)
+    {
+        if (rounding != RoundingMode.DoubleRounding) return null;
+        var v = new VectorOutputStage(channels);
+        for (int c = 0; c < channels; c++)
+        {
+            var m = multipliers[multipliers.Length == 1 ? 0 : c];
+            v.Multipliers[c] = m.Multiplier;
+            v.LeftShifts[c] = m.Shift > 0 ? m.Shift : 0;
+            int right = m.Shift > 0 ? 0 : -m.Shift;
+            v.RightShifts[c] = right;
+            v.Masks[c] = (int)((1L << right) - 1);
+            v.HalfMasks[c] = v.Masks[c] >> 1;
+            v.ZeroPoints[c] = outputZeroPoints.Length == 0 ? 0 : outputZeroPoints[outputZeroPoints.Length == 1 ? 0 : c];
+            v.Min[c] = clampMin[clampMin.Length == 1 ? 0 : c] - v.ZeroPoints[c];
+            v.Max[c] = clampMax[clampMax.Length == 1 ? 0 : c] - v.ZeroPoints[c];
+        }
+        return v;
+    }
+}
