@@ -139,6 +139,37 @@ public sealed class ConverterCommandTests
     }
 
     [TestMethod]
+    public void Bench_PrintsLatencyBreakdown_AndJsonLastLine_OnEveryPath()
+    {
+        string model = Path.Combine(Repo(), "firmware/samples/models/mobilenet_v3_small_int8.emb");
+        foreach (var path in Embedded.Runtime.Kernels.KernelPaths.Available)
+        {
+            var (code, output, error) = Run("bench", model, "--iterations", "3", "--path", path.ToString().ToLowerInvariant(), "--json");
+            Assert.AreEqual(0, code, error);
+            StringAssert.Contains(output, "Conv2D");
+            StringAssert.Contains(output, "slowest operators");
+            var last = output.Trim().Split('\n').Last();
+            using var json = System.Text.Json.JsonDocument.Parse(last);
+            Assert.IsTrue(json.RootElement.GetProperty("median_ms").GetDouble() > 0);
+            Assert.IsTrue(json.RootElement.GetProperty("p90_ms").GetDouble() >= json.RootElement.GetProperty("median_ms").GetDouble());
+            Assert.AreEqual(1, json.RootElement.GetProperty("threads").GetInt32());
+            Assert.AreEqual(path.ToString().ToLowerInvariant(), json.RootElement.GetProperty("path").GetString());
+        }
+        var badPath = Run("bench", model, "--path", "neon-on-x64");
+        Assert.AreEqual(2, badPath.code);
+        StringAssert.Contains(badPath.error, "--path");
+    }
+
+    [TestMethod]
+    public void Selftest_PassesOnEveryPathOfThisMachine()
+    {
+        var (code, output, error) = Run("selftest", "--cases", "4");
+        Assert.AreEqual(0, code, output + error);
+        StringAssert.Contains(output, "checks passed");
+        foreach (var path in Embedded.Runtime.Kernels.KernelPaths.Available) StringAssert.Contains(output, path.ToString());
+    }
+
+    [TestMethod]
     public void BadInputs_GiveOneLineErrors()
     {
         string onnx = SharedFixtures.Model("mobilenet_v3_small_tf.onnx");
