@@ -36,9 +36,8 @@ internal static class BenchCommand
         KernelPath? path = pathText is null ? null
             : Enum.TryParse<KernelPath>(pathText, ignoreCase: true, out var p) ? p
             : throw new ArgumentOutOfRangeException("--path", pathText, $"--path must be one of {string.Join(", ", Enum.GetNames(typeof(KernelPath)))}");
-        if (threads != 1) throw new ArgumentOutOfRangeException("--threads", threads, "multi-threaded inference is not implemented yet; use --threads 1");
         var model = EmbeddedModel.Load(file.FullName);
-        var interpreter = model.CreateInterpreter(new InterpreterOptions { Path = path });
+        using var interpreter = model.CreateInterpreter(new InterpreterOptions { Path = path, Threads = threads });
         var random = new Random(1);
         foreach (var input in Enumerable.Range(0, interpreter.InputCount).Select(interpreter.Input))
             if (input.Type == ElementType.Float32) { var f = input.AsSpan<float>(); for (int i = 0; i < f.Length; i++) f[i] = (float)random.NextDouble(); }

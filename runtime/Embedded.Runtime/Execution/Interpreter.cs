@@ -11,7 +11,7 @@ public delegate void OperatorObserver(int operatorIndex, TensorDefinition output
 /// Runs a model: one arena sized by the memory plan, allocated here once; <see cref="Invoke"/> runs the
 /// operators in order and allocates nothing. Not thread-safe; use one per thread.
 /// </summary>
-public sealed class Interpreter
+public sealed class Interpreter : IDisposable
 {
     private readonly EmbeddedModel _model;
     private readonly byte[] _arena;
@@ -20,6 +20,7 @@ public sealed class Interpreter
 
     private readonly KernelPath _path;
     private readonly KernelScratch _scratch;
+    private readonly WorkerPool? _workers;
 
     internal Interpreter(EmbeddedModel model, InterpreterOptions options)
     {
@@ -27,6 +28,8 @@ public sealed class Interpreter
         _path = options.Path ?? KernelPaths.Best;
         if (!KernelPaths.IsSupported(_path)) throw new PlatformNotSupportedException($"kernel path {_path} is not supported on this CPU (available: {string.Join(", ", KernelPaths.Available)})");
         _scratch = new KernelScratch(model.ScratchWidth, model.ScratchRowBytes);
+        if (options.Threads < 1 || options.Threads > 64) throw new ArgumentOutOfRangeException(nameof(options), options.Threads, "Threads must be 1..64");
+        if (options.Threads > 1) _workers = new WorkerPool(options.Threads, () => new KernelScratch(model.ScratchWidth, model.ScratchRowBytes));
         _arena = new byte[model.ArenaBytes];
         var definition = model.Definition;
         _inputs = new Tensor[definition.Inputs.Length];
@@ -40,11 +43,16 @@ public sealed class Interpreter
     public EmbeddedModel Model => _model;
     /// <summary>The kernel path this interpreter runs (every path gives the same bytes).</summary>
     public KernelPath Path => _path;
+    public int Threads => _workers?.Parts ?? 1;
+    internal long WorkerAllocatedBytes => _workers?.AllocatedBytes ?? 0;
     public int ArenaBytes => _arena.Length;
     public int InputCount => _inputs.Length;
     public int OutputCount => _outputs.Length;
 
-    /// <summary>Model input <paramref name="index"/>; write its bytes before <see cref="Invoke"/>.</summary>
+    /// <summary>
+    /// Model input <paramref name="index"/>; write its bytes before every <see cref="Invoke"/>: the memory plan lets
+    /// later tensors reuse the input's bytes once it has been consumed (it keeps the arena small).
+    /// </summary>
     public Tensor Input(int index = 0) => _inputs[index];
 
     /// <summary>Model output <paramref name="index"/>; valid after <see cref="Invoke"/> until the next one.</summary>
@@ -62,7 +70,7 @@ public sealed class Interpreter
         var definition = _model.Definition;
         for (int i = 0; i < operators.Length; i++)
         {
-            operators[i].Invoke(arena, _path, _scratch);
+            Run(operators[i], arena);
             int output = definition.Operators[i].Outputs[0];
             var tensor = definition.Tensors[output];
             afterOperator(i, tensor, arena.Slice(definition.Plan.Offsets[output], tensor.ByteLength));
@@ -81,7 +89,7 @@ public sealed class Interpreter
         for (int i = 0; i < operators.Length; i++)
         {
             long start = System.Diagnostics.Stopwatch.GetTimestamp();
-            operators[i].Invoke(arena, _path, _scratch);
+            Run(operators[i], arena);
             ticksPerOperator[i] += System.Diagnostics.Stopwatch.GetTimestamp() - start;
         }
     }
@@ -92,6 +100,15 @@ public sealed class Interpreter
         Span<byte> arena = _arena;
         var operators = _model.Operators;
         for (int i = 0; i < operators.Length; i++)
-            operators[i].Invoke(arena, _path, _scratch);
+            Run(operators[i], arena);
     }
+
+    private void Run(PreparedOperator op, Span<byte> arena)
+    {
+        if (_workers is not null && op.CanSplit(_path)) _workers.Run(op, _arena, _path, _scratch);
+        else op.Invoke(arena, _path, _scratch);
+    }
+
+    /// <summary>Stops the worker threads (when <see cref="InterpreterOptions.Threads"/> &gt; 1).</summary>
+    public void Dispose() => _workers?.Dispose();
 }

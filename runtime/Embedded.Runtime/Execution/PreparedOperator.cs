@@ -20,6 +20,17 @@ internal sealed class PreparedOperator
     private readonly PackedGemm16? _gemm16;
     private readonly PackedDepthwise? _depthwise;
     private readonly VectorOutputStage? _vectorStage;
+    // Mul of an 8-bit [N,H,W,C] tensor by an 8-bit per-channel gate: the pattern Mul.TryFast accepts.
+    private readonly bool _squeezeExcite;
+    private readonly bool _residualAdd;
+
+    private static bool IsSqueezeExcite(TensorDefinition a, TensorDefinition b, TensorDefinition output)
+    {
+        if (a.ElementCount != output.ElementCount) (a, b) = (b, a);
+        return output.Rank == 4 && output.Type != ElementType.Int16 && a.Type != ElementType.Int16 && b.Type != ElementType.Int16
+            && a.ElementCount == output.ElementCount && (long)b.ElementCount * output.Shape[1] * output.Shape[2] == output.ElementCount
+            && b.Shape[b.Rank - 1] == output.Shape[3];
+    }
 
     public PreparedOperator(OperatorDefinition op, TensorBinding[] bindings)
     {
@@ -29,7 +40,12 @@ internal sealed class PreparedOperator
             _inputs[i] = op.Inputs[i] >= 0 ? bindings[op.Inputs[i]] : null;
         _output = bindings[op.Outputs[0]];
         if (op.Params is MulParams mul && _output.Tensor.Rank > 0)
+        {
             _vectorStage = VectorOutputStage.TryCreate(mul.OutputMultipliers, mul.Rounding, mul.ClampMin, mul.ClampMax, _output.Tensor.Shape[_output.Tensor.Rank - 1], _output.ZeroPoints);
+            _squeezeExcite = IsSqueezeExcite(Input(0).Tensor, Input(1).Tensor, _output.Tensor);
+        }
+        if (op.Params is AddParams add && op.Inputs.Length == 2)
+            _residualAdd = Add.IsFastCase(Input(0).Tensor, Input(1).Tensor, _output.Tensor, add);
         if (op.Inputs.Length < 2 || !Input(1).Tensor.IsConstant || (_inputs.Length > 2 && _inputs[2] is { } b && !b.Tensor.IsConstant)) return;
         var input = Input(0).Tensor;
         var weights = Input(1).Tensor;
@@ -65,36 +81,59 @@ internal sealed class PreparedOperator
     private ReadOnlySpan<int> Bias(Span<byte> arena) =>
         _inputs.Length > 2 && _inputs[2] is { } bias ? Elements.AsInt32s(bias.Read(arena)) : ReadOnlySpan<int>.Empty;
 
+    /// <summary>
+    /// Whether this operator's work on <paramref name="path"/> can be split over threads: the fast kernels divide
+    /// their output pixels (or rows) into disjoint parts, so any number of parts gives the same bytes.
+    /// </summary>
+    public bool CanSplit(KernelPath path) =>
+        path != KernelPath.Reference && _output.Tensor.ElementCount >= MinSplitElements
+        && (_gemm16 is not null || _depthwise is not null || (_gemm is not null && _op.Params is Conv2DParams) || ((_squeezeExcite || _residualAdd) && path == KernelPath.Avx2));
+
+    // Below this many outputs, waking the workers costs more than the work saved.
+    private const int MinSplitElements = 4096;
+
+    /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> of a splittable operator (see <see cref="CanSplit"/>).</summary>
+    public void InvokePart(Span<byte> arena, KernelPath path, KernelScratch scratch, int part, int parts)
+    {
+        if (!TryInvokeFast(arena, path, scratch, part, parts))
+            throw new InvalidOperationException($"operator {_op} has no splittable kernel on {path}");
+    }
+
+    private bool TryInvokeFast(Span<byte> arena, KernelPath path, KernelScratch scratch, int part, int parts)
+    {
+        if (path == KernelPath.Reference) return false;
+        if (_gemm is not null && _op.Params is Conv2DParams conv)
+        {
+            var w = Input(1).Tensor.Shape;
+            Conv2D.Fast(path, Input(0).In(arena), w[1], w[2], _output.Out(arena), conv, _gemm, scratch, _vectorStage, part, parts);
+            return true;
+        }
+        if (_gemm16 is not null)
+        {
+            var w = Input(1).Tensor.Shape;
+            Conv2D.Fast16(path, Input(0).In(arena), w[1], w[2], _output.Out(arena), (Conv2DParams)_op.Params, _gemm16, scratch, part, parts);
+            return true;
+        }
+        if (_gemm is not null && _op.Params is FullyConnectedParams fc && parts == 1)
+        {
+            FullyConnected.Fast(path, Input(0).In(arena), _output.Out(arena), fc, _gemm, scratch, _vectorStage);
+            return true;
+        }
+        if (_residualAdd)
+            return Add.TryFast(path, Input(0).In(arena), Input(1).In(arena), _output.Out(arena), (AddParams)_op.Params, part, parts);
+        if (_squeezeExcite && _vectorStage is not null)
+            return Mul.TryFast(path, Input(0).In(arena), Input(1).In(arena), _output.Out(arena), _vectorStage, scratch.Dots, part, parts);
+        if (_depthwise is not null)
+        {
+            DepthwiseConv2D.Fast(path, Input(0).In(arena), _output.Out(arena), (DepthwiseConv2DParams)_op.Params, _depthwise, scratch, _vectorStage, part, parts);
+            return true;
+        }
+        return false;
+    }
+
     public void Invoke(Span<byte> arena, KernelPath path, KernelScratch scratch)
     {
-        if (path != KernelPath.Reference)
-        {
-            if (_gemm is not null && _op.Params is Conv2DParams conv)
-            {
-                var w = Input(1).Tensor.Shape;
-                Conv2D.Fast(path, Input(0).In(arena), w[1], w[2], _output.Out(arena), conv, _gemm, scratch, _vectorStage);
-                return;
-            }
-            if (_gemm16 is not null)
-            {
-                var w = Input(1).Tensor.Shape;
-                Conv2D.Fast16(path, Input(0).In(arena), w[1], w[2], _output.Out(arena), (Conv2DParams)_op.Params, _gemm16, scratch);
-                return;
-            }
-            if (_gemm is not null && _op.Params is FullyConnectedParams fc)
-            {
-                FullyConnected.Fast(path, Input(0).In(arena), _output.Out(arena), fc, _gemm, scratch, _vectorStage);
-                return;
-            }
-            if (_vectorStage is not null && _op.Params is MulParams
-                && Mul.TryFast(path, Input(0).In(arena), Input(1).In(arena), _output.Out(arena), _vectorStage, scratch.Dots))
-                return;
-            if (_depthwise is not null)
-            {
-                DepthwiseConv2D.Fast(path, Input(0).In(arena), _output.Out(arena), (DepthwiseConv2DParams)_op.Params, _depthwise, scratch, _vectorStage);
-                return;
-            }
-        }
+        if (TryInvokeFast(arena, path, scratch, 0, 1)) return;
         switch (_op.Code)
         {
             case OperatorCode.Conv2D:

@@ -10,16 +10,18 @@ public static partial class Conv2D
     /// convolutions read the NHWC input rows in place; any other shape is unrolled (im2col) a chunk of output pixels
     /// at a time into scratch rows, padding filled with the input zero point (a real 0).
     /// </summary>
-    public static void Fast(KernelPath path, QuantizedInput input, int kH, int kW, QuantizedOutput output, Conv2DParams p, PackedGemm w, KernelScratch scratch, VectorOutputStage? vectorStage = null)
+    public static void Fast(KernelPath path, QuantizedInput input, int kH, int kW, QuantizedOutput output, Conv2DParams p, PackedGemm w, KernelScratch scratch, VectorOutputStage? vectorStage = null, int part = 0, int parts = 1)
     {
         int batches = input.Shape[0], inC = input.Shape[3];
         int outH = output.Shape[1], outW = output.Shape[2];
         int pixels = batches * outH * outW;
         bool direct = kH == 1 && kW == 1 && p.StrideH == 1 && p.StrideW == 1 && p.Padding.IsNone && inC % 4 == 0;
         int rowBytes = w.Groups * 4;
-        for (int first = 0; first < pixels; first += KernelScratch.ChunkRows)
+        // Worker `part` of `parts` computes its share of the output pixels (threads split the work this way).
+        int begin = (int)((long)pixels * part / parts), end = (int)((long)pixels * (part + 1) / parts);
+        for (int first = begin; first < end; first += KernelScratch.ChunkRows)
         {
-            int rows = Math.Min(KernelScratch.ChunkRows, pixels - first);
+            int rows = Math.Min(KernelScratch.ChunkRows, end - first);
             ReadOnlySpan<byte> x;
             int stride;
             if (direct)

@@ -11,7 +11,7 @@ public static partial class Conv2D
     /// output pixels are unrolled a chunk at a time (padding = each channel's zero point), summed exactly in int32 and
     /// finished with the reference's 64-bit output stage.
     /// </summary>
-    public static void Fast16(KernelPath path, QuantizedInput input, int kH, int kW, QuantizedOutput output, Conv2DParams p, PackedGemm16 w, KernelScratch scratch)
+    public static void Fast16(KernelPath path, QuantizedInput input, int kH, int kW, QuantizedOutput output, Conv2DParams p, PackedGemm16 w, KernelScratch scratch, int part = 0, int parts = 1)
     {
         int batches = input.Shape[0], inH = input.Shape[1], inW = input.Shape[2], inC = input.Shape[3];
         int outH = output.Shape[1], outW = output.Shape[2];
@@ -20,9 +20,10 @@ public static partial class Conv2D
         var x = MemoryMarshal.Cast<byte, short>(input.Bytes);
         var rowsBuffer = MemoryMarshal.Cast<byte, short>(scratch.Rows.AsSpan());
         int width = w.Blocks * PackedGemm16.BlockChannels;
-        for (int first = 0; first < pixels; first += KernelScratch.ChunkRows)
+        int begin = (int)((long)pixels * part / parts), end = (int)((long)pixels * (part + 1) / parts);
+        for (int first = begin; first < end; first += KernelScratch.ChunkRows)
         {
-            int rows = Math.Min(KernelScratch.ChunkRows, pixels - first);
+            int rows = Math.Min(KernelScratch.ChunkRows, end - first);
             for (int r = 0; r < rows; r++)
             {
                 int pixel = first + r;

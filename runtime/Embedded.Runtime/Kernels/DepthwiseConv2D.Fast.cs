@@ -10,7 +10,7 @@ public static partial class DepthwiseConv2D
     /// channels (<see cref="AccumulateTap"/>: AVX2 8 lanes, Vector128 4 lanes, a scalar channel tail), then the
     /// shared output stage. Padded taps are skipped, which is what the reference's real 0 contributes.
     /// </summary>
-    public static void Fast(KernelPath path, QuantizedInput input, QuantizedOutput output, DepthwiseConv2DParams p, PackedDepthwise w, KernelScratch scratch, VectorOutputStage? vectorStage = null)
+    public static void Fast(KernelPath path, QuantizedInput input, QuantizedOutput output, DepthwiseConv2DParams p, PackedDepthwise w, KernelScratch scratch, VectorOutputStage? vectorStage = null, int part = 0, int parts = 1)
     {
         int batches = input.Shape[0], inH = input.Shape[1], inW = input.Shape[2], channels = w.Channels;
         int outH = output.Shape[1], outW = output.Shape[2];
@@ -18,7 +18,7 @@ public static partial class DepthwiseConv2D
         var acc = scratch.Dots.AsSpan(0, channels);
         Span<int> values = stackalloc int[8];
         for (int n = 0; n < batches; n++)
-        for (int oy = 0; oy < outH; oy++)
+        for (int oy = outH * part / parts; oy < outH * (part + 1) / parts; oy++)
         for (int ox = 0; ox < outW; ox++)
         {
             w.Bias.CopyTo(acc);

@@ -15,7 +15,7 @@ public static partial class Mul
     /// eight channels at a time — (a − z_a)(b − z_b) in int32, then the shared vector requantization. False when
     /// the shapes or types are not that pattern (the reference kernel then runs).
     /// </summary>
-    public static bool TryFast(KernelPath path, QuantizedInput a, QuantizedInput b, QuantizedOutput output, VectorOutputStage stage, Span<int> gate)
+    public static bool TryFast(KernelPath path, QuantizedInput a, QuantizedInput b, QuantizedOutput output, VectorOutputStage stage, Span<int> gate, int part = 0, int parts = 1)
     {
 #if NET
         if (path != KernelPath.Avx2 || !Avx2.IsSupported || a.IsWide || b.IsWide || output.Type == ElementType.Int16) return false;
@@ -31,7 +31,7 @@ public static partial class Mul
         for (int n = 0; n < outShape[0]; n++)
         {
             for (int c = 0; c < channels; c++) gate[c] = b[n * channels + c] - b.ZeroPoint(c);
-            for (int px = 0; px < pixels; px++)
+            for (int px = (int)((long)pixels * part / parts); px < (int)((long)pixels * (part + 1) / parts); px++)
             {
                 int at = (n * pixels + px) * channels;
                 int c = 0;

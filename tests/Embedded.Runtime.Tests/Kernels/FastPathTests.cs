@@ -264,6 +264,36 @@ public sealed class FastPathTests
     }
 
     [TestMethod]
+    public void ResidualAdd_EveryPath_EqualsReference_ForEveryLength0To67AndInPlace()
+    {
+        var r = new Random(506);
+        for (int length = 0; length <= 80; length++)
+        {
+            int n = length <= 67 ? length : r.Next(68, 5000);
+            var type = EightBit[r.Next(2)];
+            var qa = QuantizationParams.PerTensor((float)(0.01 + r.NextDouble() * 0.1), TestKit.RandomZeroPoints(r, 1, type)[0]);
+            var qb = QuantizationParams.PerTensor((float)(0.01 + r.NextDouble() * 0.1), TestKit.RandomZeroPoints(r, 1, type)[0]);
+            var qo = QuantizationParams.PerTensor((float)(0.02 + r.NextDouble() * 0.1), TestKit.RandomZeroPoints(r, 1, type)[0]);
+            var p = Embedded.Runtime.Building.OutputStageBuilder.Add(qa, qb, qo, type, 1, RoundingMode.DoubleRounding);
+            var shape = new[] { 1, 1, 1, n };
+            byte[] a = TestKit.RandomValues(r, n, type), b = TestKit.RandomValues(r, n, type);
+            var expected = new byte[n];
+            Add.Reference(new QuantizedInput(a, type, shape, qa.ZeroPoints), new QuantizedInput(b, type, shape, qb.ZeroPoints), new QuantizedOutput(expected, type, shape, qo.ZeroPoints), p);
+            Assert.IsTrue(Add.IsFastCase(new TensorDefinition("a", type, shape, qa), new TensorDefinition("b", type, shape, qb), new TensorDefinition("o", type, shape, qo), p));
+            foreach (var path in FastPaths)
+            foreach (int parts in new[] { 1, 3 })
+            {
+                var actual = (byte[])a.Clone();   // in place over the first input
+                bool ran = true;
+                for (int part = 0; part < parts; part++)
+                    ran &= Add.TryFast(path, new QuantizedInput(actual, type, shape, qa.ZeroPoints), new QuantizedInput(b, type, shape, qb.ZeroPoints), new QuantizedOutput(actual, type, shape, qo.ZeroPoints), p, part, parts);
+                if (!ran) continue;   // only AVX2 has this kernel
+                CollectionAssert.AreEqual(expected, actual, $"length {n} path {path} parts {parts} {type}");
+            }
+        }
+    }
+
+    [TestMethod]
     public void WholeModel_EveryPath_GivesTheReferenceBytes_AndAllocatesNothing()
     {
         var model = EmbeddedModel.Load(Models.MobileNetV3SmallFile);
@@ -283,6 +313,34 @@ public sealed class FastPathTests
             long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             Assert.AreEqual(0L, allocated, $"path {path} allocated {allocated} bytes during inference");
         }
+    }
+
+    [TestMethod]
+    public void Threads_GiveIdenticalBytes_ForAnyCount_AndAllocateNothing()
+    {
+        var model = EmbeddedModel.Load(Models.MobileNetV3SmallFile);
+        using var single = model.CreateInterpreter(new InterpreterOptions { Threads = 1 });
+        Models.FillInput(single, 9);
+        single.Invoke();
+        var expected = single.Output(0).Bytes.ToArray();
+        foreach (var path in SupportedFastPaths)
+        foreach (int threads in new[] { 2, 3, 4 })
+        {
+            using var interpreter = model.CreateInterpreter(new InterpreterOptions { Path = path, Threads = threads });
+            Assert.AreEqual(threads, interpreter.Threads);
+            Models.FillInput(interpreter, 9);
+            interpreter.Invoke();
+            CollectionAssert.AreEqual(expected, interpreter.Output(0).Bytes.ToArray(), $"{path}, {threads} threads");
+            for (int i = 0; i < 3; i++) interpreter.Invoke();   // warm-up: events create their wait handles once
+            long before = GC.GetAllocatedBytesForCurrentThread(), workersBefore = interpreter.WorkerAllocatedBytes;
+            for (int i = 0; i < 10; i++) interpreter.Invoke();
+            long caller = GC.GetAllocatedBytesForCurrentThread() - before, workers = interpreter.WorkerAllocatedBytes - workersBefore;
+            Assert.AreEqual(0L, caller + workers, $"{path}, {threads} threads: {caller} bytes allocated by the caller, {workers} by the workers");
+            Models.FillInput(interpreter, 9);   // the arena may reuse the input's bytes once it is consumed
+            interpreter.Invoke();
+            CollectionAssert.AreEqual(expected, interpreter.Output(0).Bytes.ToArray(), $"{path}, {threads} threads, repeated");
+        }
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => model.CreateInterpreter(new InterpreterOptions { Threads = 0 }));
     }
 
     [TestMethod]

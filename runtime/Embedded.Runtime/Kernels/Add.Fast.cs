@@ -1,0 +1,76 @@
+using System;
+using Embedded.Runtime.Model;
+using Embedded.Runtime.Quantization;
+#if NET
+using System.Buffers.Binary;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+#endif
+
+namespace Embedded.Runtime.Kernels;
+
+public static partial class Add
+{
+    /// <summary>
+    /// Whether <see cref="TryFast"/> handles an Add: the residual case — two 8-bit tensors of the output's shape, one
+    /// zero point and one multiplier each, double rounding, plain addition.
+    /// </summary>
+    public static bool IsFastCase(TensorDefinition a, TensorDefinition b, TensorDefinition output, AddParams p) =>
+        a.Type is ElementType.Int8 or ElementType.UInt8 && b.Type == a.Type && output.Type == a.Type
+        && a.ElementCount == output.ElementCount && b.ElementCount == output.ElementCount
+        && a.Quantization?.Count == 1 && b.Quantization?.Count == 1 && output.Quantization?.Count == 1
+        && p.Input1Multipliers.Length == 1 && p.Input2Multipliers.Length == 1 && p.OutputMultipliers.Length == 1
+        && p.ClampMin.Length == 1 && p.ClampMax.Length == 1 && p.Rounding == RoundingMode.DoubleRounding && p.Subtract == SubtractMode.None;
+
+    /// <summary>
+    /// The residual Add, eight elements at a time with AVX2 (part <paramref name="part"/> of <paramref name="parts"/>
+    /// of the elements): the three requantizations of the reference on int32 lanes. False when not on AVX2.
+    /// </summary>
+    public static bool TryFast(KernelPath path, QuantizedInput a, QuantizedInput b, QuantizedOutput output, AddParams p, int part = 0, int parts = 1)
+    {
+#if NET
+        if (path != KernelPath.Avx2 || !Avx2.IsSupported) return false;
+        int count = output.Bytes.Length;
+        int begin = (int)((long)count * part / parts), end = (int)((long)count * (part + 1) / parts);
+        bool signed = a.Type == ElementType.Int8;
+        var m1 = OutputStageX86.Broadcast(p.Input1Multipliers[0]);
+        var m2 = OutputStageX86.Broadcast(p.Input2Multipliers[0]);
+        var mo = OutputStageX86.Broadcast(p.OutputMultipliers[0]);
+        var za = Vector256.Create(a.ZeroPoint(0)); var zb = Vector256.Create(b.ZeroPoint(0));
+        int zo = output.ZeroPoint(0);
+        var zOut = Vector256.Create(zo);
+        var lo = Vector256.Create(p.ClampMin[0] - zo); var hi = Vector256.Create(p.ClampMax[0] - zo);
+        var shift = Vector256.Create((uint)p.LeftShift);
+        Span<int> values = stackalloc int[8];
+        int i = begin;
+        for (; i + 8 <= end; i += 8)
+        {
+            var xa = Load8(a.Bytes, i, signed); var xb = Load8(b.Bytes, i, signed);
+            var sa = OutputStageX86.MultiplyByQuantizedMultiplier(Avx2.ShiftLeftLogicalVariable(xa - za, shift), m1.M, m1.Left, m1.Right, m1.Mask, m1.Half);
+            var sb = OutputStageX86.MultiplyByQuantizedMultiplier(Avx2.ShiftLeftLogicalVariable(xb - zb, shift), m2.M, m2.Left, m2.Right, m2.Mask, m2.Half);
+            var y = OutputStageX86.MultiplyByQuantizedMultiplier(sa + sb, mo.M, mo.Left, mo.Right, mo.Mask, mo.Half);
+            (Avx2.Min(Avx2.Max(y, lo), hi) + zOut).CopyTo(values);
+            Gemm.Narrow(values, output, i);
+        }
+        for (; i < end; i++)
+        {
+            int xa = unchecked((a[i] - a.ZeroPoint(0)) * (1 << p.LeftShift)), xb = unchecked((b[i] - b.ZeroPoint(0)) * (1 << p.LeftShift));
+            int sa = FixedPoint.MultiplyByQuantizedMultiplier(xa, p.Input1Multipliers[0].Multiplier, p.Input1Multipliers[0].Shift, p.Rounding);
+            int sb = FixedPoint.MultiplyByQuantizedMultiplier(xb, p.Input2Multipliers[0].Multiplier, p.Input2Multipliers[0].Shift, p.Rounding);
+            long q = zo + (long)FixedPoint.MultiplyByQuantizedMultiplier(unchecked(sa + sb), p.OutputMultipliers[0].Multiplier, p.OutputMultipliers[0].Shift, p.Rounding);
+            output.Store(i, (int)Math.Max(p.ClampMin[0], Math.Min(p.ClampMax[0], q)));
+        }
+        return true;
+#else
+        return false;
+#endif
+    }
+
+#if NET
+    private static Vector256<int> Load8(ReadOnlySpan<byte> bytes, int at, bool signed)
+    {
+        var raw = Vector128.CreateScalar(BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice(at)));
+        return signed ? Avx2.ConvertToVector256Int32(raw.AsSByte()) : Avx2.ConvertToVector256Int32(raw.AsByte());
+    }
+#endif
+}
