@@ -17,7 +17,9 @@ public static class OutputStageX86
     public static Vector256<int> Apply8(Vector256<int> acc, VectorOutputStage s, int first)
     {
         nuint at = (nuint)first;
-        var y = MultiplyByQuantizedMultiplier(acc,
+        var y = s.Activation is Embedded.Runtime.Model.FusedActivation.HardSigmoid or Embedded.Runtime.Model.FusedActivation.HardSwish
+            ? Gated(acc, s, at)
+            : MultiplyByQuantizedMultiplier(acc,
             Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.Multipliers), at),
             Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.LeftShifts), at),
             Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.RightShifts), at),
@@ -25,6 +27,59 @@ public static class OutputStageX86
             Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.HalfMasks), at));
         y = Avx2.Min(Avx2.Max(y, Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.Min), at)), Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.Max), at));
         return Avx2.Add(y, Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.ZeroPoints), at));
+    }
+
+    /// <summary>
+    /// The h-sigmoid / h-swish stage of <see cref="OutputStageMath"/> on eight lanes: the Q22 gate
+    /// clamp((acc·G + round) >> (31 − g) + 2^21, 0, 2^22) in 64-bit lanes; h-sigmoid requantizes the gate,
+    /// h-swish takes acc·M when the gate is 1, 0 when it is 0, else acc·((gate·M + 2^21) >> 22) rounded once and
+    /// saturated — the same integer steps, chosen per lane.
+    /// </summary>
+    private static Vector256<int> Gated(Vector256<int> acc, VectorOutputStage s, nuint at)
+    {
+        const int gateHalf = OutputStageMath.GateHalf, gateOne = OutputStageMath.GateOne;
+        var gateMultiplier = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.GateMultipliers), at);
+        var gateShift = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.GateTotalShifts), at);
+        var gate = MultiplyRoundShift(acc, gateMultiplier, gateShift, -gateHalf, gateOne - gateHalf) + Vector256.Create(gateHalf);
+        var multiplier = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.Multipliers), at);
+        var left = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.LeftShifts), at);
+        var right = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.RightShifts), at);
+        var mask = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.Masks), at);
+        var half = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.HalfMasks), at);
+        if (s.Activation == Embedded.Runtime.Model.FusedActivation.HardSigmoid)
+            return MultiplyByQuantizedMultiplier(gate, multiplier, left, right, mask, half);
+        var full = MultiplyByQuantizedMultiplier(acc, multiplier, left, right, mask, half);
+        var gated = MultiplyRoundShift(gate, multiplier, Vector256.Create(OutputStageMath.GateBits), int.MinValue, int.MaxValue);
+        var partial = MultiplyRoundShift(acc, gated, Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.TotalShifts), at), int.MinValue, int.MaxValue);
+        var isOne = Avx2.CompareEqual(gate, Vector256.Create(gateOne));
+        var isZero = Avx2.CompareEqual(gate, Vector256<int>.Zero);
+        return Avx2.AndNot(isZero, Avx2.BlendVariable(partial, full, isOne));
+    }
+
+    /// <summary>
+    /// clamp((x·m + 2^(shift−1)) >> shift, lo, hi) per lane with 64-bit products (x, m signed 32-bit; shift 1..62):
+    /// products of even and odd lanes separately, arithmetic shift emulated as sign ^ logical(x ^ sign).
+    /// </summary>
+    private static Vector256<int> MultiplyRoundShift(Vector256<int> x, Vector256<int> m, Vector256<int> shift, long lo, long hi)
+    {
+        var order = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+        var shifts = Avx2.PermuteVar8x32(shift, order);
+        var even = Round64(Avx2.Multiply(x, m), Avx2.ConvertToVector256Int64(shifts.GetLower()), lo, hi);
+        var odd = Round64(Avx2.Multiply(Avx2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), Avx2.ShiftRightLogical(m.AsInt64(), 32).AsInt32()),
+            Avx2.ConvertToVector256Int64(shifts.GetUpper()), lo, hi);
+        return Avx2.Blend(even.AsInt32(), Avx2.ShiftLeftLogical(odd, 32).AsInt32(), 0b1010_1010);
+    }
+
+    private static Vector256<long> Round64(Vector256<long> product, Vector256<long> shift, long lo, long hi)
+    {
+        var unsignedShift = shift.AsUInt64();
+        var rounded = product + Avx2.ShiftLeftLogicalVariable(Vector256.Create(1L), Avx2.Subtract(unsignedShift, Vector256.Create(1UL)));
+        var sign = Avx2.CompareGreaterThan(Vector256<long>.Zero, rounded);
+        var shifted = Avx2.Xor(Avx2.ShiftRightLogicalVariable(Avx2.Xor(rounded, sign), unsignedShift), sign);
+        var low = Vector256.Create(lo);
+        var high = Vector256.Create(hi);
+        shifted = Avx2.BlendVariable(shifted, low, Avx2.CompareGreaterThan(low, shifted));
+        return Avx2.BlendVariable(shifted, high, Avx2.CompareGreaterThan(shifted, high));
     }
 
     /// <summary>

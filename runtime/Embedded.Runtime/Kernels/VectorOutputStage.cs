@@ -12,6 +12,13 @@ namespace Embedded.Runtime.Kernels;
 public sealed class VectorOutputStage
 {
     public int Channels { get; }
+    /// <summary>None/ReLU kinds (clamp only), or the gated HardSigmoid / HardSwish.</summary>
+    public FusedActivation Activation { get; private set; }
+    /// <summary>Q22 gate multipliers and their total shifts 31 − shift (gated stages only).</summary>
+    public int[] GateMultipliers { get; private set; } = Array.Empty<int>();
+    public int[] GateTotalShifts { get; private set; } = Array.Empty<int>();
+    /// <summary>31 − shift of the main multiplier, for HardSwish's single-rounding gated product.</summary>
+    public int[] TotalShifts { get; private set; } = Array.Empty<int>();
     public int[] Multipliers { get; }
     public int[] LeftShifts { get; }
     public int[] RightShifts { get; }
@@ -33,8 +40,25 @@ public sealed class VectorOutputStage
     }
 
     /// <summary>Null when the stage needs the scalar path (gated activations, single rounding).</summary>
-    public static VectorOutputStage? TryCreate(OutputStage stage, int channels, int[] outputZeroPoints) =>
-        stage.HasGate ? null : TryCreate(stage.Multipliers, stage.Rounding, stage.ClampMin, stage.ClampMax, channels, outputZeroPoints);
+    public static VectorOutputStage? TryCreate(OutputStage stage, int channels, int[] outputZeroPoints)
+    {
+        var v = TryCreate(stage.Multipliers, stage.Rounding, stage.ClampMin, stage.ClampMax, channels, outputZeroPoints);
+        if (v is null || !stage.HasGate) return v;
+        int padded = v.Multipliers.Length;
+        v.Activation = stage.Activation;
+        v.GateMultipliers = new int[padded];
+        v.GateTotalShifts = new int[padded];
+        v.TotalShifts = new int[padded];
+        for (int c = 0; c < padded; c++)
+        {
+            var g = stage.GateMultipliers[stage.GateMultipliers.Length == 1 ? 0 : Math.Min(c, channels - 1)];
+            var m = stage.Multipliers[stage.Multipliers.Length == 1 ? 0 : Math.Min(c, channels - 1)];
+            v.GateMultipliers[c] = g.Multiplier;
+            v.GateTotalShifts[c] = 31 - g.Shift;
+            v.TotalShifts[c] = 31 - m.Shift;
+        }
+        return v;
+    }
 
     /// <summary>The same for any requantize-and-clamp (e.g. Mul's output multipliers).</summary>
     public static VectorOutputStage? TryCreate(QuantizedMultiplier[] multipliers, RoundingMode rounding, int[] clampMin, int[] clampMax, int channels, int[] outputZeroPoints)
