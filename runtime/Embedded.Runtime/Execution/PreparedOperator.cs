@@ -23,6 +23,7 @@ internal sealed class PreparedOperator
     // Mul of an 8-bit [N,H,W,C] tensor by an 8-bit per-channel gate: the pattern Mul.TryFast accepts.
     private readonly bool _squeezeExcite;
     private readonly bool _residualAdd;
+    private readonly PeriodicRequantize? _requantize;
 
     private static bool IsSqueezeExcite(TensorDefinition a, TensorDefinition b, TensorDefinition output)
     {
@@ -44,6 +45,8 @@ internal sealed class PreparedOperator
             _vectorStage = VectorOutputStage.TryCreate(mul.OutputMultipliers, mul.Rounding, mul.ClampMin, mul.ClampMax, _output.Tensor.Shape[_output.Tensor.Rank - 1], _output.ZeroPoints);
             _squeezeExcite = IsSqueezeExcite(Input(0).Tensor, Input(1).Tensor, _output.Tensor);
         }
+        if (op.Params is QuantizeParams quantize && Input(0).Tensor.Type != ElementType.Float32)
+            _requantize = PeriodicRequantize.TryCreate(Input(0).Tensor, _output.Tensor, quantize);
         if (op.Params is AddParams add && op.Inputs.Length == 2)
             _residualAdd = Add.IsFastCase(Input(0).Tensor, Input(1).Tensor, _output.Tensor, add);
         if (op.Inputs.Length < 2 || !Input(1).Tensor.IsConstant || (_inputs.Length > 2 && _inputs[2] is { } b && !b.Tensor.IsConstant)) return;
@@ -65,8 +68,8 @@ internal sealed class PreparedOperator
                 break;
         }
         var stage = op.Params switch { Conv2DParams c => c.Output, FullyConnectedParams f => f.Output, DepthwiseConv2DParams d => d.Output, _ => null };
-        if (stage is not null && (_gemm is not null || _depthwise is not null))
-            _vectorStage = VectorOutputStage.TryCreate(stage, _output.Tensor.Shape[_output.Tensor.Rank - 1], _output.ZeroPoints);
+        if (stage is not null && (_gemm is not null || _depthwise is not null || _gemm16 is not null))
+            _vectorStage = VectorOutputStage.TryCreate(stage, _output.Tensor.Shape[_output.Tensor.Rank - 1], _output.ZeroPoints, wide: _gemm16 is not null);
     }
 
     public OperatorDefinition Definition => _op;
@@ -87,7 +90,7 @@ internal sealed class PreparedOperator
     /// </summary>
     public bool CanSplit(KernelPath path) =>
         path != KernelPath.Reference && _output.Tensor.ElementCount >= MinSplitElements
-        && (_gemm16 is not null || _depthwise is not null || (_gemm is not null && _op.Params is Conv2DParams) || ((_squeezeExcite || _residualAdd) && path == KernelPath.Avx2));
+        && (_gemm16 is not null || _depthwise is not null || (_gemm is not null && _op.Params is Conv2DParams) || ((_squeezeExcite || _residualAdd || _requantize is not null) && path == KernelPath.Avx2));
 
     // Below this many outputs, waking the workers costs more than the work saved.
     private const int MinSplitElements = 4096;
@@ -111,7 +114,7 @@ internal sealed class PreparedOperator
         if (_gemm16 is not null)
         {
             var w = Input(1).Tensor.Shape;
-            Conv2D.Fast16(path, Input(0).In(arena), w[1], w[2], _output.Out(arena), (Conv2DParams)_op.Params, _gemm16, scratch, part, parts);
+            Conv2D.Fast16(path, Input(0).In(arena), w[1], w[2], _output.Out(arena), (Conv2DParams)_op.Params, _gemm16, scratch, part, parts, _vectorStage);
             return true;
         }
         if (_gemm is not null && _op.Params is FullyConnectedParams fc && parts == 1)
@@ -119,6 +122,8 @@ internal sealed class PreparedOperator
             FullyConnected.Fast(path, Input(0).In(arena), _output.Out(arena), fc, _gemm, scratch, _vectorStage);
             return true;
         }
+        if (_requantize is not null)
+            return Quantize.TryFast(path, Input(0).In(arena), _output.Out(arena), (QuantizeParams)_op.Params, _requantize, part, parts);
         if (_residualAdd)
             return Add.TryFast(path, Input(0).In(arena), Input(1).In(arena), _output.Out(arena), (AddParams)_op.Params, part, parts);
         if (_squeezeExcite && _vectorStage is not null)

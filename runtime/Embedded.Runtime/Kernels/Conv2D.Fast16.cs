@@ -11,7 +11,7 @@ public static partial class Conv2D
     /// output pixels are unrolled a chunk at a time (padding = each channel's zero point), summed exactly in int32 and
     /// finished with the reference's 64-bit output stage.
     /// </summary>
-    public static void Fast16(KernelPath path, QuantizedInput input, int kH, int kW, QuantizedOutput output, Conv2DParams p, PackedGemm16 w, KernelScratch scratch, int part = 0, int parts = 1)
+    public static void Fast16(KernelPath path, QuantizedInput input, int kH, int kW, QuantizedOutput output, Conv2DParams p, PackedGemm16 w, KernelScratch scratch, int part = 0, int parts = 1, VectorOutputStage? vectorStage = null)
     {
         int batches = input.Shape[0], inH = input.Shape[1], inW = input.Shape[2], inC = input.Shape[3];
         int outH = output.Shape[1], outW = output.Shape[2];
@@ -20,6 +20,7 @@ public static partial class Conv2D
         var x = MemoryMarshal.Cast<byte, short>(input.Bytes);
         var rowsBuffer = MemoryMarshal.Cast<byte, short>(scratch.Rows.AsSpan());
         int width = w.Blocks * PackedGemm16.BlockChannels;
+        Span<int> values = stackalloc int[8];
         int begin = (int)((long)pixels * part / parts), end = (int)((long)pixels * (part + 1) / parts);
         for (int first = begin; first < end; first += KernelScratch.ChunkRows)
         {
@@ -45,6 +46,21 @@ public static partial class Conv2D
                 row.Slice(at).Clear();
             }
             Gemm16.Dot(path, rowsBuffer, rowShorts, rows, w, scratch.Dots);
+#if NET
+            if (vectorStage is not null && path == KernelPath.Avx2 && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+            {
+                // Sums fit in int32 (checked at packing), so the wide stage sees the same accumulator as the reference.
+                for (int r = 0; r < rows; r++)
+                for (int o = 0; o < w.Outputs; o += 8)
+                {
+                    var acc = System.Runtime.Intrinsics.Vector256.Create((ReadOnlySpan<int>)w.Constants.AsSpan(o, 8))
+                        + System.Runtime.Intrinsics.Vector256.Create((ReadOnlySpan<int>)scratch.Dots.AsSpan(r * width + o, 8));
+                    System.Runtime.Intrinsics.Vector256.CopyTo(OutputStageX86.Apply8(acc, vectorStage, o), values);
+                    Gemm.Narrow(values.Slice(0, Math.Min(8, w.Outputs - o)), output, (first + r) * w.Outputs + o);
+                }
+                continue;
+            }
+#endif
             for (int r = 0; r < rows; r++)
             {
                 int outBase = (first + r) * w.Outputs;

@@ -19,6 +19,7 @@ public static class OutputStageX86
         nuint at = (nuint)first;
         var y = s.Activation is Embedded.Runtime.Model.FusedActivation.HardSigmoid or Embedded.Runtime.Model.FusedActivation.HardSwish
             ? Gated(acc, s, at)
+            : s.Wide ? Wide(acc, s, at)
             : MultiplyByQuantizedMultiplier(acc,
             Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.Multipliers), at),
             Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.LeftShifts), at),
@@ -48,13 +49,18 @@ public static class OutputStageX86
         var half = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.HalfMasks), at);
         if (s.Activation == Embedded.Runtime.Model.FusedActivation.HardSigmoid)
             return MultiplyByQuantizedMultiplier(gate, multiplier, left, right, mask, half);
-        var full = MultiplyByQuantizedMultiplier(acc, multiplier, left, right, mask, half);
+        var full = s.Wide ? Wide(acc, s, at) : MultiplyByQuantizedMultiplier(acc, multiplier, left, right, mask, half);
         var gated = MultiplyRoundShift(gate, multiplier, Vector256.Create(OutputStageMath.GateBits), int.MinValue, int.MaxValue);
         var partial = MultiplyRoundShift(acc, gated, Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.TotalShifts), at), int.MinValue, int.MaxValue);
         var isOne = Avx2.CompareEqual(gate, Vector256.Create(gateOne));
         var isZero = Avx2.CompareEqual(gate, Vector256<int>.Zero);
         return Avx2.AndNot(isZero, Avx2.BlendVariable(partial, full, isOne));
     }
+
+    /// <summary>TFLite's 64-bit requantization of an int32 accumulator: (acc·reduced + round) >> (15 − shift), saturated.</summary>
+    private static Vector256<int> Wide(Vector256<int> acc, VectorOutputStage s, nuint at) =>
+        MultiplyRoundShift(acc, Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.ReducedMultipliers), at),
+            Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.ReducedShifts), at), int.MinValue, int.MaxValue);
 
     /// <summary>
     /// clamp((x·m + 2^(shift−1)) >> shift, lo, hi) per lane with 64-bit products (x, m signed 32-bit; shift 1..62):

@@ -19,6 +19,13 @@ public sealed class VectorOutputStage
     public int[] GateTotalShifts { get; private set; } = Array.Empty<int>();
     /// <summary>31 − shift of the main multiplier, for HardSwish's single-rounding gated product.</summary>
     public int[] TotalShifts { get; private set; } = Array.Empty<int>();
+    /// <summary>
+    /// int16-input (wide) stages requantize with TFLite's 64-bit MultiplyByQuantizedMultiplier: a 15-bit reduced
+    /// multiplier and one rounding shift of 15 − shift.
+    /// </summary>
+    public bool Wide { get; private set; }
+    public int[] ReducedMultipliers { get; private set; } = Array.Empty<int>();
+    public int[] ReducedShifts { get; private set; } = Array.Empty<int>();
     public int[] Multipliers { get; }
     public int[] LeftShifts { get; }
     public int[] RightShifts { get; }
@@ -40,10 +47,25 @@ public sealed class VectorOutputStage
     }
 
     /// <summary>Null when the stage needs the scalar path (gated activations, single rounding).</summary>
-    public static VectorOutputStage? TryCreate(OutputStage stage, int channels, int[] outputZeroPoints)
+    public static VectorOutputStage? TryCreate(OutputStage stage, int channels, int[] outputZeroPoints, bool wide = false)
     {
         var v = TryCreate(stage.Multipliers, stage.Rounding, stage.ClampMin, stage.ClampMax, channels, outputZeroPoints);
-        if (v is null || !stage.HasGate) return v;
+        if (v is null) return null;
+        if (wide)
+        {
+            int n = v.Multipliers.Length;
+            v.Wide = true;
+            v.ReducedMultipliers = new int[n];
+            v.ReducedShifts = new int[n];
+            for (int c = 0; c < n; c++)
+            {
+                var m = stage.Multipliers[stage.Multipliers.Length == 1 ? 0 : Math.Min(c, channels - 1)];
+                v.ReducedMultipliers[c] = m.Multiplier < 0x7FFF0000 ? (m.Multiplier + (1 << 15)) >> 16 : 0x7FFF;
+                v.ReducedShifts[c] = 15 - m.Shift;
+                if (v.ReducedShifts[c] < 1) return null;   // a left shift: the scalar path handles it
+            }
+        }
+        if (!stage.HasGate) return v;
         int padded = v.Multipliers.Length;
         v.Activation = stage.Activation;
         v.GateMultipliers = new int[padded];

@@ -141,7 +141,8 @@ public sealed class FastPathTests
             foreach (var path in FastPaths)
             {
                 var actual = new byte[expected.Length];
-                Conv2D.Fast16(path, new QuantizedInput(input, ElementType.Int16, inShape, inZps), k, k, new QuantizedOutput(actual, outType, outShape, outZps), p, packed, scratch);
+                Conv2D.Fast16(path, new QuantizedInput(input, ElementType.Int16, inShape, inZps), k, k, new QuantizedOutput(actual, outType, outShape, outZps), p, packed, scratch,
+                    vectorStage: VectorOutputStage.TryCreate(p.Output, cout, outZps, wide: true));
                 CollectionAssert.AreEqual(expected, actual, $"case {i} path {path}: {k}x{k} s{stride} {h}x{w}x{cin}→{cout} {wType}→{outType} {p.Output.Activation}");
             }
         }
@@ -289,6 +290,43 @@ public sealed class FastPathTests
                     ran &= Add.TryFast(path, new QuantizedInput(actual, type, shape, qa.ZeroPoints), new QuantizedInput(b, type, shape, qb.ZeroPoints), new QuantizedOutput(actual, type, shape, qo.ZeroPoints), p, part, parts);
                 if (!ran) continue;   // only AVX2 has this kernel
                 CollectionAssert.AreEqual(expected, actual, $"length {n} path {path} parts {parts} {type}");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void Requantize_EveryPath_EqualsReference_ForChannelPeriodsAndLengths()
+    {
+        var r = new Random(507);
+        for (int i = 0; i < 200; i++)
+        {
+            int channels = new[] { 1, 2, 3, 4, 5, 6, 8, 12, 16, 24 }[r.Next(10)];
+            int pixels = r.Next(0, 40);
+            var inType = EightBit[r.Next(2)];
+            var outType = OutputTypes[r.Next(3)];
+            var shape = new[] { 1, 1, pixels, channels };
+            var inQuant = QuantizationParams.PerAxis(3, Enumerable.Repeat(0.02f, channels).ToArray(), TestKit.RandomZeroPoints(r, channels, inType));
+            var outQuant = QuantizationParams.PerAxis(3, Enumerable.Repeat(0.01f, channels).ToArray(), TestKit.RandomZeroPoints(r, channels, outType));
+            var p = new QuantizeParams
+            {
+                Rounding = RoundingMode.DoubleRounding,
+                Multipliers = Enumerable.Range(0, channels).Select(_ => QuantizedMultiplier.FromDouble(Math.Pow(2, r.Next(-6, 9)) * (0.5 + r.NextDouble()))).ToArray(),
+                Offsets = r.Next(2) == 0 ? Array.Empty<int>() : Enumerable.Range(0, channels).Select(_ => r.Next(-3000, 3001)).ToArray(),
+            };
+            byte[] input = TestKit.RandomValues(r, pixels * channels, inType);
+            var expected = new byte[pixels * channels * outType.SizeInBytes()];
+            Quantize.RequantizeReference(new QuantizedInput(input, inType, shape, inQuant.ZeroPoints), new QuantizedOutput(expected, outType, shape, outQuant.ZeroPoints), p);
+            var prepared = PeriodicRequantize.TryCreate(new TensorDefinition("x", inType, shape, inQuant), new TensorDefinition("y", outType, shape, outQuant), p)!;
+            Assert.IsNotNull(prepared);
+            foreach (var path in FastPaths)
+            foreach (int parts in new[] { 1, 2, 3 })
+            {
+                var actual = new byte[expected.Length];
+                bool ran = true;
+                for (int part = 0; part < parts; part++)
+                    ran &= Quantize.TryFast(path, new QuantizedInput(input, inType, shape, inQuant.ZeroPoints), new QuantizedOutput(actual, outType, shape, outQuant.ZeroPoints), p, prepared, part, parts);
+                if (!ran) continue;
+                CollectionAssert.AreEqual(expected, actual, $"case {i} path {path} parts {parts}: {pixels}x{channels} {inType}→{outType}");
             }
         }
     }
