@@ -202,7 +202,7 @@ public static class KernelSelfTest
         var expected = new byte[a.Length];
         Mul.Reference(new QuantizedInput(a, type, aShape, za), new QuantizedInput(b, type, bShape, zb), new QuantizedOutput(expected, type, aShape, zo), p);
         var stage = VectorOutputStage.TryCreate(multipliers, p.Rounding, p.ClampMin, p.ClampMax, channels, zo)!;
-        var gate = new int[(channels + 7) / 8 * 8];
+        var gate = new int[2 * ((channels + 7) / 8 * 8)];
         return new Case { Expected = expected, Run = (path, o) =>
         {
             if (!Mul.TryFast(path, new QuantizedInput(a, type, aShape, za), new QuantizedInput(b, type, bShape, zb), new QuantizedOutput(o, type, aShape, zo), stage, gate))

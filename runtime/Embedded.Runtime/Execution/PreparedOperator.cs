@@ -47,6 +47,9 @@ internal sealed class PreparedOperator
         }
         if (op.Params is QuantizeParams quantize && Input(0).Tensor.Type != ElementType.Float32)
             _requantize = PeriodicRequantize.TryCreate(Input(0).Tensor, _output.Tensor, quantize);
+        if (op.Params is GlobalAveragePoolParams gap && Input(0).Tensor.Type != ElementType.Int16 && _output.Tensor.Type != ElementType.Int16)
+            _vectorStage = VectorOutputStage.TryCreate(gap.Multipliers, gap.Rounding, new[] { _output.Tensor.Type.MinValue() }, new[] { _output.Tensor.Type.MaxValue() },
+                _output.Tensor.Shape[3], _output.ZeroPoints);
         if (op.Params is AddParams add && op.Inputs.Length == 2)
             _residualAdd = Add.IsFastCase(Input(0).Tensor, Input(1).Tensor, _output.Tensor, add);
         if (op.Inputs.Length < 2 || !Input(1).Tensor.IsConstant || (_inputs.Length > 2 && _inputs[2] is { } b && !b.Tensor.IsConstant)) return;
@@ -75,7 +78,7 @@ internal sealed class PreparedOperator
     public OperatorDefinition Definition => _op;
 
     /// <summary>int32 dot products per output pixel the fast paths need (for sizing <see cref="KernelScratch"/>).</summary>
-    public int ScratchWidth => _op.Params is MulParams ? (_output.Tensor.Shape[_output.Tensor.Rank - 1] + 7) / 8 * 8 : Math.Max(Math.Max(_gemm is null ? 0 : _gemm.Blocks * PackedGemm.BlockChannels, _gemm16 is null ? 0 : _gemm16.Blocks * PackedGemm16.BlockChannels), (_depthwise?.Channels + 7) / 8 * 8 ?? 0);
+    public int ScratchWidth => _op.Params is MulParams or GlobalAveragePoolParams ? 2 * ((_output.Tensor.Shape[_output.Tensor.Rank - 1] + 7) / 8 * 8) : Math.Max(Math.Max(_gemm is null ? 0 : _gemm.Blocks * PackedGemm.BlockChannels, _gemm16 is null ? 0 : _gemm16.Blocks * PackedGemm16.BlockChannels), (_depthwise?.Channels + 7) / 8 * 8 ?? 0);
     /// <summary>Bytes per unrolled input row.</summary>
     public int ScratchRowBytes => Math.Max(_gemm is null ? 0 : _gemm.Groups * 4, _gemm16 is null ? 0 : _gemm16.Pairs * 4);
 
@@ -122,6 +125,9 @@ internal sealed class PreparedOperator
             FullyConnected.Fast(path, Input(0).In(arena), _output.Out(arena), fc, _gemm, scratch, _vectorStage);
             return true;
         }
+        if (_vectorStage is not null && _op.Params is GlobalAveragePoolParams gap && parts == 1
+            && GlobalAveragePool.TryFast(path, Input(0).In(arena), _output.Out(arena), gap, _vectorStage, scratch.Dots))
+            return true;
         if (_requantize is not null)
             return Quantize.TryFast(path, Input(0).In(arena), _output.Out(arena), (QuantizeParams)_op.Params, _requantize, part, parts);
         if (_residualAdd)

@@ -31,7 +31,7 @@ public static partial class Conv2D
             }
             else
             {
-                Unroll(input, p, kH, kW, outH, outW, first, rows, rowBytes, scratch.Rows);
+                Im2Col.Unroll(input.Bytes, input.Shape, w.PaddingRow, p, kH, kW, outH, outW, first, rows, rowBytes, scratch.Rows);
                 x = scratch.Rows;
                 stride = rowBytes;
             }
@@ -39,33 +39,6 @@ public static partial class Conv2D
                 for (int r = 0; r < rows; r++) scratch.InputSums[r] = Gemm.InputSum(x.Slice(r * stride), w.Depth, w.InputXor);
             bool vnni = Gemm.Dot(path, x, stride, rows, w, scratch.Dots);
             Gemm.Finish(path, scratch.Dots, vnni, scratch.InputSums, rows, first, w, p.Output, vectorStage, output);
-        }
-    }
-
-    /// <summary>im2col for output pixels [first, first + rows): each row is the (ky, kx, c) patch, zero-point padded.</summary>
-    private static void Unroll(QuantizedInput input, Conv2DParams p, int kH, int kW, int outH, int outW, int first, int rows, int rowBytes, Span<byte> target)
-    {
-        int inH = input.Shape[1], inW = input.Shape[2], inC = input.Shape[3];
-        byte pad = (byte)input.ZeroPoint(0);
-        var bytes = input.Bytes;
-        for (int r = 0; r < rows; r++)
-        {
-            int pixel = first + r;
-            int n = pixel / (outH * outW), oy = pixel / outW % outH, ox = pixel % outW;
-            var row = target.Slice(r * rowBytes, rowBytes);
-            int at = 0;
-            for (int ky = 0; ky < kH; ky++)
-            {
-                int iy = oy * p.StrideH - p.Padding.Top + ky * p.DilationH;
-                for (int kx = 0; kx < kW; kx++)
-                {
-                    int ix = ox * p.StrideW - p.Padding.Left + kx * p.DilationW;
-                    if (iy < 0 || iy >= inH || ix < 0 || ix >= inW) row.Slice(at, inC).Fill(pad);
-                    else bytes.Slice(((n * inH + iy) * inW + ix) * inC, inC).CopyTo(row.Slice(at));
-                    at += inC;
-                }
-            }
-            row.Slice(at).Clear();
         }
     }
 }

@@ -13,7 +13,7 @@ public static partial class Conv2D
     /// </summary>
     public static void Fast16(KernelPath path, QuantizedInput input, int kH, int kW, QuantizedOutput output, Conv2DParams p, PackedGemm16 w, KernelScratch scratch, int part = 0, int parts = 1, VectorOutputStage? vectorStage = null)
     {
-        int batches = input.Shape[0], inH = input.Shape[1], inW = input.Shape[2], inC = input.Shape[3];
+        int batches = input.Shape[0];
         int outH = output.Shape[1], outW = output.Shape[2];
         int pixels = batches * outH * outW;
         int rowShorts = w.Pairs * 2;
@@ -25,26 +25,7 @@ public static partial class Conv2D
         for (int first = begin; first < end; first += KernelScratch.ChunkRows)
         {
             int rows = Math.Min(KernelScratch.ChunkRows, end - first);
-            for (int r = 0; r < rows; r++)
-            {
-                int pixel = first + r;
-                int n = pixel / (outH * outW), oy = pixel / outW % outH, ox = pixel % outW;
-                var row = rowsBuffer.Slice(r * rowShorts, rowShorts);
-                int at = 0;
-                for (int ky = 0; ky < kH; ky++)
-                {
-                    int iy = oy * p.StrideH - p.Padding.Top + ky * p.DilationH;
-                    for (int kx = 0; kx < kW; kx++)
-                    {
-                        int ix = ox * p.StrideW - p.Padding.Left + kx * p.DilationW;
-                        if (iy < 0 || iy >= inH || ix < 0 || ix >= inW)
-                            for (int c = 0; c < inC; c++) row[at + c] = (short)input.ZeroPoint(c);
-                        else x.Slice(((n * inH + iy) * inW + ix) * inC, inC).CopyTo(row.Slice(at));
-                        at += inC;
-                    }
-                }
-                row.Slice(at).Clear();
-            }
+            Im2Col.Unroll(x, input.Shape, w.PaddingRow, p, kH, kW, outH, outW, first, rows, rowShorts, rowsBuffer);
             Gemm16.Dot(path, rowsBuffer, rowShorts, rows, w, scratch.Dots);
 #if NET
             if (vectorStage is not null && path == KernelPath.Avx2 && System.Runtime.Intrinsics.X86.Avx2.IsSupported)

@@ -21,6 +21,13 @@ public static partial class DepthwiseConv2D
         for (int oy = outH * part / parts; oy < outH * (part + 1) / parts; oy++)
         for (int ox = 0; ox < outW; ox++)
         {
+#if NET
+            if (vectorStage is not null && path == KernelPath.Avx2 && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+            {
+                PixelAvx2(input, signed, w, p, n, oy, ox, vectorStage, output, ((n * outH + oy) * outW + ox) * channels, values);
+                continue;
+            }
+#endif
             w.Bias.CopyTo(acc);
             for (int ky = 0; ky < w.KernelH; ky++)
             {
@@ -35,17 +42,6 @@ public static partial class DepthwiseConv2D
                 }
             }
             int outBase = ((n * outH + oy) * outW + ox) * channels;
-#if NET
-            if (vectorStage is not null && path == KernelPath.Avx2 && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
-            {
-                for (int c = 0; c < channels; c += 8)
-                {
-                    System.Runtime.Intrinsics.Vector256.CopyTo(OutputStageX86.Apply8(System.Runtime.Intrinsics.Vector256.Create((ReadOnlySpan<int>)scratch.Dots.AsSpan(c, 8)), vectorStage, c), values);
-                    Gemm.Narrow(values.Slice(0, Math.Min(8, channels - c)), output, outBase + c);
-                }
-                continue;
-            }
-#endif
             for (int c = 0; c < channels; c++)
                 output.Store(outBase + c, OutputStageMath.Apply(p.Output, c, acc[c], false, output.ZeroPoint(c)));
         }

@@ -23,9 +23,12 @@ public static partial class Mul
         var outShape = output.Shape;
         if (a.Bytes.Length != output.Bytes.Length) { var t = a; a = b; b = t; }
         if (a.Bytes.Length != output.Bytes.Length || outShape.Length != 4 || b.Bytes.Length * outShape[1] * outShape[2] != output.Bytes.Length || b.Channels != channels) return false;
-        if (gate.Length < (channels + 7) / 8 * 8) return false;
+        int padded = (channels + 7) / 8 * 8;
+        if (gate.Length < 2 * padded) return false;
         bool signedA = a.Type == ElementType.Int8;
-        Span<int> zeroA = stackalloc int[8];
+        // gate[0..C): b − z_b per channel for the current batch; gate[padded..): a's zero points per channel.
+        var zeroA = gate.Slice(padded, padded);
+        for (int c = 0; c < channels; c++) zeroA[c] = a.ZeroPoint(c);
         Span<int> values = stackalloc int[8];
         int pixels = outShape[1] * outShape[2];
         for (int n = 0; n < outShape[0]; n++)
@@ -37,10 +40,9 @@ public static partial class Mul
                 int c = 0;
                 for (; c + 8 <= channels; c += 8)
                 {
-                    for (int i = 0; i < 8; i++) zeroA[i] = a.ZeroPoint(c + i);
                     var raw = Vector128.CreateScalar(BinaryPrimitives.ReadUInt64LittleEndian(a.Bytes.Slice(at + c)));
                     var x = signedA ? Avx2.ConvertToVector256Int32(raw.AsSByte()) : Avx2.ConvertToVector256Int32(raw.AsByte());
-                    var product = (x - Vector256.Create((ReadOnlySpan<int>)zeroA)) * Vector256.Create((ReadOnlySpan<int>)gate.Slice(c, 8));
+                    var product = (x - Vector256.Create((ReadOnlySpan<int>)zeroA.Slice(c, 8))) * Vector256.Create((ReadOnlySpan<int>)gate.Slice(c, 8));
                     OutputStageX86.Apply8(product, stage, c).CopyTo(values);
                     Gemm.Narrow(values, output, at + c);
                 }

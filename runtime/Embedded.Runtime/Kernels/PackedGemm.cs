@@ -40,6 +40,8 @@ public sealed class PackedGemm
     /// <summary>XOR applied to input bytes to get x_s (0x80 for uint8 inputs).</summary>
     public byte InputXor { get; }
     public int InputZeroPoint { get; }
+    /// <summary>One input pixel of the zero point (Cin bytes): what im2col writes for cells outside the image.</summary>
+    public byte[] PaddingRow { get; private set; } = Array.Empty<byte>();
 
     private PackedGemm(int outputs, int depth)
     {
@@ -89,7 +91,10 @@ public sealed class PackedGemm
             packed.InputSumFactors[o] = f;
             if (f != 0) needsSums = true;
         }
-        return new PackedGemm(packed, minus128, needsSums, (byte)(sx == 128 ? 0x80 : 0), zx);
+        var result = new PackedGemm(packed, minus128, needsSums, (byte)(sx == 128 ? 0x80 : 0), zx);
+        result.PaddingRow = new byte[input.Shape[input.Rank - 1]];
+        Array.Fill(result.PaddingRow, (byte)zx);
+        return result;
     }
 
     private PackedGemm(PackedGemm p, bool minus128, bool needsSums, byte inputXor, int inputZeroPoint)

@@ -21,6 +21,8 @@ public sealed class PackedGemm16
     public int Blocks { get; }
     public short[] Weights { get; }
     public int[] Constants { get; }
+    /// <summary>One input pixel of zero points (per channel): what im2col writes for cells outside the image.</summary>
+    public short[] PaddingRow { get; private set; } = Array.Empty<short>();
 
     private PackedGemm16(int outputs, int depth)
     {
@@ -41,6 +43,8 @@ public sealed class PackedGemm16
         if ((long)outputs * depth != weightBytes.Length) return null;
         var packed = new PackedGemm16(outputs, depth);
         var zx = input.Quantization.ZeroPoints;
+        packed.PaddingRow = new short[inChannels];
+        for (int c = 0; c < inChannels; c++) packed.PaddingRow[c] = (short)zx[zx.Length == 1 ? 0 : c];
         var wq = weights.Quantization;
         for (int o = 0; o < outputs; o++)
         {

@@ -254,7 +254,7 @@ public sealed class FastPathTests
             {
                 var actual = (byte[])a.Clone();   // in place: the output overwrites the activation it scales
                 bool swapped = r.Next(2) == 0;
-                var gate = new int[(channels + 7) / 8 * 8];
+                var gate = new int[2 * ((channels + 7) / 8 * 8)];
                 bool ran = swapped
                     ? Mul.TryFast(path, new QuantizedInput(b, bType, bShape, bZps), new QuantizedInput(actual, aType, aShape, aZps), new QuantizedOutput(actual, outType, aShape, outZps), stage, gate)
                     : Mul.TryFast(path, new QuantizedInput(actual, aType, aShape, aZps), new QuantizedInput(b, bType, bShape, bZps), new QuantizedOutput(actual, outType, aShape, outZps), stage, gate);
@@ -327,6 +327,34 @@ public sealed class FastPathTests
                     ran &= Quantize.TryFast(path, new QuantizedInput(input, inType, shape, inQuant.ZeroPoints), new QuantizedOutput(actual, outType, shape, outQuant.ZeroPoints), p, prepared, part, parts);
                 if (!ran) continue;
                 CollectionAssert.AreEqual(expected, actual, $"case {i} path {path} parts {parts}: {pixels}x{channels} {inType}→{outType}");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void GlobalAveragePool_EveryPath_EqualsReference()
+    {
+        var r = new Random(508);
+        for (int i = 0; i < 200; i++)
+        {
+            int channels = Channels(r), h = r.Next(1, 12), w = r.Next(1, 12), batches = r.Next(1, 3);
+            var type = EightBit[r.Next(2)];
+            bool perChannel = r.Next(2) == 0;
+            var inZps = TestKit.RandomZeroPoints(r, perChannel ? channels : 1, type);
+            var outZps = TestKit.RandomZeroPoints(r, 1, type);
+            var multipliers = Enumerable.Range(0, perChannel ? channels : 1).Select(_ => QuantizedMultiplier.FromDouble((0.5 + r.NextDouble()) / (h * w))).ToArray();
+            var p = new GlobalAveragePoolParams { Rounding = RoundingMode.DoubleRounding, Multipliers = multipliers };
+            var inShape = new[] { batches, h, w, channels };
+            var outShape = new[] { batches, 1, 1, channels };
+            byte[] input = TestKit.RandomValues(r, batches * h * w * channels, type);
+            var expected = new byte[batches * channels];
+            GlobalAveragePool.Reference(new QuantizedInput(input, type, inShape, inZps), new QuantizedOutput(expected, type, outShape, outZps), p);
+            var stage = VectorOutputStage.TryCreate(multipliers, p.Rounding, new[] { type.MinValue() }, new[] { type.MaxValue() }, channels, outZps)!;
+            foreach (var path in FastPaths)
+            {
+                var actual = new byte[expected.Length];
+                if (!GlobalAveragePool.TryFast(path, new QuantizedInput(input, type, inShape, inZps), new QuantizedOutput(actual, type, outShape, outZps), p, stage, new int[2 * ((channels + 7) / 8 * 8)])) continue;
+                CollectionAssert.AreEqual(expected, actual, $"case {i} path {path}: {batches}x{h}x{w}x{channels} {type}");
             }
         }
     }

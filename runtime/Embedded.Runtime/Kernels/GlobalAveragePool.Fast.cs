@@ -1,0 +1,59 @@
+using System;
+using Embedded.Runtime.Model;
+#if NET
+using System.Buffers.Binary;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+#endif
+
+namespace Embedded.Runtime.Kernels;
+
+public static partial class GlobalAveragePool
+{
+    /// <summary>
+    /// The mean over H·W of an 8-bit NHWC tensor (<see cref="MeanAlgorithm.Requantize"/>), eight channels at a time:
+    /// int32 sums, minus H·W·z_in, then the shared vector requantization with the output zero point and the type's
+    /// clamp. <paramref name="stage"/> holds the per-channel multipliers; false when not on AVX2.
+    /// </summary>
+    public static bool TryFast(KernelPath path, QuantizedInput input, QuantizedOutput output, GlobalAveragePoolParams p, VectorOutputStage stage, Span<int> sums)
+    {
+#if NET
+        if (path != KernelPath.Avx2 || !Avx2.IsSupported || input.IsWide || p.Algorithm != MeanAlgorithm.Requantize) return false;
+        int batches = input.Shape[0], cells = input.Shape[1] * input.Shape[2], channels = input.Shape[3];
+        int padded = (channels + 7) / 8 * 8;
+        if (sums.Length < 2 * padded) return false;
+        bool signed = input.Type == ElementType.Int8;
+        var offsets = sums.Slice(padded, padded);
+        for (int c = 0; c < channels; c++) offsets[c] = cells * input.ZeroPoint(c);
+        Span<int> values = stackalloc int[8];
+        for (int n = 0; n < batches; n++)
+        {
+            var rows = input.Bytes.Slice(n * cells * channels, cells * channels);
+            int c = 0;
+            for (; c + 8 <= channels; c += 8)
+            {
+                var acc = Vector256<int>.Zero;
+                for (int i = 0; i < cells; i++)
+                {
+                    var raw = Vector128.CreateScalar(BinaryPrimitives.ReadUInt64LittleEndian(rows.Slice(i * channels + c)));
+                    acc += signed ? Avx2.ConvertToVector256Int32(raw.AsSByte()) : Avx2.ConvertToVector256Int32(raw.AsByte());
+                }
+                acc -= Vector256.Create((ReadOnlySpan<int>)offsets.Slice(c, 8));
+                OutputStageX86.Apply8(acc, stage, c).CopyTo(values);
+                Gemm.Narrow(values, output, n * channels + c);
+            }
+            for (; c < channels; c++)
+            {
+                int sum = 0;
+                for (int i = 0; i < cells; i++) sum += input[(n * cells + i) * channels + c];
+                var m = p.Multipliers[p.Multipliers.Length == 1 ? 0 : c];
+                long q = output.ZeroPoint(c) + (long)OutputStageMath.Requantize(sum - (long)cells * input.ZeroPoint(c), m, p.Rounding, false);
+                output.Store(n * channels + c, (int)Math.Max(output.Type.MinValue(), Math.Min(output.Type.MaxValue(), q)));
+            }
+        }
+        return true;
+#else
+        return false;
+#endif
+    }
+}

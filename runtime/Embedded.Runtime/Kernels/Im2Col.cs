@@ -1,0 +1,37 @@
+using System;
+using Embedded.Runtime.Model;
+
+namespace Embedded.Runtime.Kernels;
+
+/// <summary>
+/// im2col for the GEMM convolution paths: output pixels [first, first + rows) become rows holding their (ky, kx, c)
+/// input patch; cells outside the image get the padding pixel (each channel's zero point, a real 0), and the
+/// row's tail up to the row length is cleared (the packed weights are zero there).
+/// </summary>
+internal static class Im2Col
+{
+    public static void Unroll<T>(ReadOnlySpan<T> input, ReadOnlySpan<int> inShape, ReadOnlySpan<T> padding, Conv2DParams p, int kH, int kW,
+        int outH, int outW, int first, int rows, int rowLength, Span<T> target) where T : unmanaged
+    {
+        int inH = inShape[1], inW = inShape[2], inC = inShape[3];
+        for (int r = 0; r < rows; r++)
+        {
+            int pixel = first + r;
+            int n = pixel / (outH * outW), oy = pixel / outW % outH, ox = pixel % outW;
+            var row = target.Slice(r * rowLength, rowLength);
+            int at = 0;
+            for (int ky = 0; ky < kH; ky++)
+            {
+                int iy = oy * p.StrideH - p.Padding.Top + ky * p.DilationH;
+                for (int kx = 0; kx < kW; kx++)
+                {
+                    int ix = ox * p.StrideW - p.Padding.Left + kx * p.DilationW;
+                    var source = iy < 0 || iy >= inH || ix < 0 || ix >= inW ? padding : input.Slice(((n * inH + iy) * inW + ix) * inC, inC);
+                    source.CopyTo(row.Slice(at));
+                    at += inC;
+                }
+            }
+            row.Slice(at).Clear();
+        }
+    }
+}
