@@ -5,7 +5,7 @@ public static class ModelFormat
 {
     /// <summary>"EMBD" as the first four bytes of the file.</summary>
     public static readonly byte[] Magic = { (byte)'E', (byte)'M', (byte)'B', (byte)'D' };
-    public const ushort VersionMajor = 1;
+    public const ushort VersionMajor = 2;
     public const ushort VersionMinor = 0;
 
     public const int HeaderBytes = 16;
