@@ -49,8 +49,7 @@ public static partial class Add
             var sa = OutputStageX86.MultiplyByQuantizedMultiplier(Avx2.ShiftLeftLogicalVariable(xa - za, shift), m1.M, m1.Left, m1.Right, m1.Mask, m1.Half);
             var sb = OutputStageX86.MultiplyByQuantizedMultiplier(Avx2.ShiftLeftLogicalVariable(xb - zb, shift), m2.M, m2.Left, m2.Right, m2.Mask, m2.Half);
             var y = OutputStageX86.MultiplyByQuantizedMultiplier(sa + sb, mo.M, mo.Left, mo.Right, mo.Mask, mo.Half);
-            (Avx2.Min(Avx2.Max(y, lo), hi) + zOut).CopyTo(values);
-            Gemm.Narrow(values, output, i);
+            OutputStageX86.Store(Avx2.Min(Avx2.Max(y, lo), hi) + zOut, output, i, 8, values);
         }
         for (; i < end; i++)
         {

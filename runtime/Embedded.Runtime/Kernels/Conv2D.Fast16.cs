@@ -36,8 +36,7 @@ public static partial class Conv2D
                 {
                     var acc = System.Runtime.Intrinsics.Vector256.Create((ReadOnlySpan<int>)w.Constants.AsSpan(o, 8))
                         + System.Runtime.Intrinsics.Vector256.Create((ReadOnlySpan<int>)scratch.Dots.AsSpan(r * width + o, 8));
-                    System.Runtime.Intrinsics.Vector256.CopyTo(OutputStageX86.Apply8(acc, vectorStage, o), values);
-                    Gemm.Narrow(values.Slice(0, Math.Min(8, w.Outputs - o)), output, (first + r) * w.Outputs + o);
+                    OutputStageX86.Store(OutputStageX86.Apply8(acc, vectorStage, o), output, (first + r) * w.Outputs + o, Math.Min(8, w.Outputs - o), values);
                 }
                 continue;
             }

@@ -60,8 +60,7 @@ public static partial class DepthwiseConv2D
                     acc += (x - zero) * Vector256.LoadUnsafe(ref weights, (nuint)((ky * w.KernelW + kx) * channels + c));
                 }
             }
-            OutputStageX86.Apply8(acc, stage, c).CopyTo(values);
-            Gemm.Narrow(values, output, outBase + c);
+            OutputStageX86.Store(OutputStageX86.Apply8(acc, stage, c), output, outBase + c, 8, values);
         }
         for (; c < channels; c++)
         {

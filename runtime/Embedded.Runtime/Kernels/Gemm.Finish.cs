@@ -53,8 +53,7 @@ public static partial class Gemm
                 var acc = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, (nuint)o)
                     + System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d0, (nuint)(r * width + o))
                     + System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref f0, (nuint)o) * sum;
-                OutputStageX86.Apply8(acc, s, o).CopyTo(values);
-                Narrow(values.Slice(0, Math.Min(PackedGemm.BlockChannels, w.Outputs - o)), output, outBase + o);
+                OutputStageX86.Store(OutputStageX86.Apply8(acc, s, o), output, outBase + o, Math.Min(PackedGemm.BlockChannels, w.Outputs - o), values);
             }
         }
     }

@@ -39,8 +39,7 @@ public static partial class GlobalAveragePool
                     acc += signed ? Avx2.ConvertToVector256Int32(raw.AsSByte()) : Avx2.ConvertToVector256Int32(raw.AsByte());
                 }
                 acc -= Vector256.Create((ReadOnlySpan<int>)offsets.Slice(c, 8));
-                OutputStageX86.Apply8(acc, stage, c).CopyTo(values);
-                Gemm.Narrow(values, output, n * channels + c);
+                OutputStageX86.Store(OutputStageX86.Apply8(acc, stage, c), output, n * channels + c, 8, values);
             }
             for (; c < channels; c++)
             {

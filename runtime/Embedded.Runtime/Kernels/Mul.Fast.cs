@@ -43,8 +43,7 @@ public static partial class Mul
                     var raw = Vector128.CreateScalar(BinaryPrimitives.ReadUInt64LittleEndian(a.Bytes.Slice(at + c)));
                     var x = signedA ? Avx2.ConvertToVector256Int32(raw.AsSByte()) : Avx2.ConvertToVector256Int32(raw.AsByte());
                     var product = (x - Vector256.Create((ReadOnlySpan<int>)zeroA.Slice(c, 8))) * Vector256.Create((ReadOnlySpan<int>)gate.Slice(c, 8));
-                    OutputStageX86.Apply8(product, stage, c).CopyTo(values);
-                    Gemm.Narrow(values, output, at + c);
+                    OutputStageX86.Store(OutputStageX86.Apply8(product, stage, c), output, at + c, 8, values);
                 }
                 for (; c < channels; c++)
                 {

@@ -112,5 +112,23 @@ public static class OutputStageX86
         int mask = (int)((1L << right) - 1);
         return (Vector256.Create(m.Multiplier), Vector256.Create(left), Vector256.Create(right), Vector256.Create(mask), Vector256.Create(mask >> 1));
     }
+
+    /// <summary>
+    /// Stores eight already clamped values in the output's element type: 8-bit outputs with two saturating packs
+    /// and one 8-byte write (saturation cannot change clamped values); a partial block or int16 goes element-wise.
+    /// </summary>
+    public static void Store(Vector256<int> v, Embedded.Runtime.Kernels.QuantizedOutput output, int at, int count, Span<int> values)
+    {
+        if (count == 8 && output.Type is Embedded.Runtime.Model.ElementType.Int8 or Embedded.Runtime.Model.ElementType.UInt8)
+        {
+            var words = Avx2.PackSignedSaturate(v, v);
+            var bytes = output.Type == Embedded.Runtime.Model.ElementType.Int8 ? Avx2.PackSignedSaturate(words, words).AsByte() : Avx2.PackUnsignedSaturate(words, words);
+            ulong packed = bytes.AsUInt32().ToScalar() | (ulong)bytes.AsUInt32().GetElement(4) << 32;
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(output.Bytes.Slice(at, 8), packed);
+            return;
+        }
+        v.CopyTo(values);
+        Gemm.Narrow(values.Slice(0, count), output, at);
+    }
 }
 #endif

@@ -70,8 +70,7 @@ public static partial class Quantize
                 var raw = Vector128.CreateScalar(BinaryPrimitives.ReadUInt64LittleEndian(input.Bytes.Slice(i + lane)));
                 var x = signed ? Avx2.ConvertToVector256Int32(raw.AsSByte()) : Avx2.ConvertToVector256Int32(raw.AsByte());
                 x -= Vector256.Create((ReadOnlySpan<int>)r.InputZeroPoints.AsSpan(lane, 8));
-                OutputStageX86.Apply8(x, r.Stage, lane).CopyTo(values);
-                Gemm.Narrow(values, output, i + lane);
+                OutputStageX86.Store(OutputStageX86.Apply8(x, r.Stage, lane), output, i + lane, 8, values);
             }
         for (; i < end; i++)
         {
