@@ -19,15 +19,28 @@ public static partial class DepthwiseConv2D
         Span<int> values = stackalloc int[8];
         for (int n = 0; n < batches; n++)
         for (int oy = outH * part / parts; oy < outH * (part + 1) / parts; oy++)
-        for (int ox = 0; ox < outW; ox++)
         {
 #if NET
             if (vectorStage is not null && path == KernelPath.Avx2 && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
             {
-                PixelAvx2(input, signed, w, p, n, oy, ox, vectorStage, output, ((n * outH + oy) * outW + ox) * channels, values);
+                // 3×3: the interior of the row with weights in registers, then the border pixels one by one.
+                int oxBegin = 0, oxEnd = 0;
+                int y0 = oy * p.StrideH - p.Padding.Top;
+                if (w.KernelH == 3 && w.KernelW == 3 && p.DilationH == 1 && p.DilationW == 1 && y0 >= 0 && y0 + 2 < inH)
+                {
+                    oxBegin = Math.Min(outW, (p.Padding.Left + p.StrideW - 1) / p.StrideW);
+                    int last = inW - 3 + p.Padding.Left;   // the largest x0·stride whose 3 taps fit
+                    oxEnd = last < 0 ? oxBegin : Math.Max(oxBegin, Math.Min(outW, last / p.StrideW + 1));
+                    Interior3x3Avx2(input, signed, w, p, n, oy, oxBegin, oxEnd, vectorStage, output, outW, outH, values);
+                }
+                for (int ox = 0; ox < outW; ox++)
+                    if (ox < oxBegin || ox >= oxEnd)
+                        PixelAvx2(input, signed, w, p, n, oy, ox, vectorStage, output, ((n * outH + oy) * outW + ox) * channels, values);
                 continue;
             }
 #endif
+        for (int ox = 0; ox < outW; ox++)
+        {
             w.Bias.CopyTo(acc);
             for (int ky = 0; ky < w.KernelH; ky++)
             {
@@ -44,6 +57,7 @@ public static partial class DepthwiseConv2D
             int outBase = ((n * outH + oy) * outW + ox) * channels;
             for (int c = 0; c < channels; c++)
                 output.Store(outBase + c, OutputStageMath.Apply(p.Output, c, acc[c], false, output.ZeroPoint(c)));
+        }
         }
     }
 
