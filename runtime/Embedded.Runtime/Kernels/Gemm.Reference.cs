@@ -22,6 +22,11 @@ public static partial class Gemm
             if (KernelPaths.HasVnni) { DotAvxVnni(x, rowStride, rows, w, dot); return true; }
             if (!w.HasMinus128) { DotAvx2(x, rowStride, rows, w, dot); return false; }
         }
+        if (path == KernelPath.Arm && System.Runtime.Intrinsics.Arm.Dp.IsSupported)
+        {
+            DotArmDp(x, rowStride, rows, w, dot);
+            return false;
+        }
         if (path != KernelPath.Reference && System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
         {
             DotVector128(x, rowStride, rows, w, dot);

@@ -14,6 +14,11 @@ public enum KernelPath
     Vector128,
     /// <summary>x86 AVX2 (256-bit), with AVX-VNNI dot products when the CPU has them.</summary>
     Avx2,
+    /// <summary>
+    /// ARM64 with the ARMv8.2 dot product (SDOT: Raspberry Pi 5, Apple M, Graviton 2+) for the GEMM core; the other
+    /// kernels use the portable 128-bit forms (NEON).
+    /// </summary>
+    Arm,
 }
 
 /// <summary>Which kernel paths this process can run, and the fastest of them.</summary>
@@ -25,6 +30,7 @@ public static class KernelPaths
 #if NET
         KernelPath.Vector128 => System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated,
         KernelPath.Avx2 => System.Runtime.Intrinsics.X86.Avx2.IsSupported,
+        KernelPath.Arm => System.Runtime.Intrinsics.Arm.Dp.IsSupported,
 #endif
         _ => false,
     };
@@ -42,12 +48,13 @@ public static class KernelPaths
         get
         {
             var list = new List<KernelPath>();
-            foreach (KernelPath p in new[] { KernelPath.Reference, KernelPath.Vector128, KernelPath.Avx2 })
+            foreach (KernelPath p in new[] { KernelPath.Reference, KernelPath.Vector128, KernelPath.Avx2, KernelPath.Arm })
                 if (IsSupported(p)) list.Add(p);
             return list;
         }
     }
 
     /// <summary>The fastest supported path (what interpreters use unless told otherwise).</summary>
-    public static KernelPath Best => IsSupported(KernelPath.Avx2) ? KernelPath.Avx2 : IsSupported(KernelPath.Vector128) ? KernelPath.Vector128 : KernelPath.Reference;
+    public static KernelPath Best =>
+        IsSupported(KernelPath.Avx2) ? KernelPath.Avx2 : IsSupported(KernelPath.Arm) ? KernelPath.Arm : IsSupported(KernelPath.Vector128) ? KernelPath.Vector128 : KernelPath.Reference;
 }
