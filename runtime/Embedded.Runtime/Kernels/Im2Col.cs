@@ -20,9 +20,18 @@ internal static class Im2Col
             int n = pixel / (outH * outW), oy = pixel / outW % outH, ox = pixel % outW;
             var row = target.Slice(r * rowLength, rowLength);
             int at = 0;
+            int x0 = ox * p.StrideW - p.Padding.Left;
+            // With dilation 1 a kernel row inside the image is one contiguous run of kW·C input values.
+            bool rowInside = p.DilationW == 1 && x0 >= 0 && x0 + kW <= inW;
             for (int ky = 0; ky < kH; ky++)
             {
                 int iy = oy * p.StrideH - p.Padding.Top + ky * p.DilationH;
+                if (rowInside && iy >= 0 && iy < inH)
+                {
+                    input.Slice(((n * inH + iy) * inW + x0) * inC, kW * inC).CopyTo(row.Slice(at));
+                    at += kW * inC;
+                    continue;
+                }
                 for (int kx = 0; kx < kW; kx++)
                 {
                     int ix = ox * p.StrideW - p.Padding.Left + kx * p.DilationW;

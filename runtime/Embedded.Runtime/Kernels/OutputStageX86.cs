@@ -114,8 +114,8 @@ public static class OutputStageX86
     }
 
     /// <summary>
-    /// Stores eight already clamped values in the output's element type: 8-bit outputs with two saturating packs
-    /// and one 8-byte write (saturation cannot change clamped values); a partial block or int16 goes element-wise.
+    /// Stores eight already clamped values in the output's element type with saturating packs (which cannot change
+    /// clamped values): 8-bit outputs as one 8-byte write, int16 as two; a partial block goes element-wise.
     /// </summary>
     public static void Store(Vector256<int> v, Embedded.Runtime.Kernels.QuantizedOutput output, int at, int count, Span<int> values)
     {
@@ -125,6 +125,14 @@ public static class OutputStageX86
             var bytes = output.Type == Embedded.Runtime.Model.ElementType.Int8 ? Avx2.PackSignedSaturate(words, words).AsByte() : Avx2.PackUnsignedSaturate(words, words);
             ulong packed = bytes.AsUInt32().ToScalar() | (ulong)bytes.AsUInt32().GetElement(4) << 32;
             System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(output.Bytes.Slice(at, 8), packed);
+            return;
+        }
+        if (count == 8 && output.Type == Embedded.Runtime.Model.ElementType.Int16)
+        {
+            var words = Avx2.PackSignedSaturate(v, v).AsUInt64();   // [v0..v3 v0..v3 | v4..v7 v4..v7]
+            var bytes = output.Bytes.Slice(2 * at, 16);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes, words.ToScalar());
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(bytes.Slice(8), words.GetElement(2));
             return;
         }
         v.CopyTo(values);
