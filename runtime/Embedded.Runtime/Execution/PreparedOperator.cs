@@ -92,11 +92,14 @@ internal sealed class PreparedOperator
     /// their output pixels (or rows) into disjoint parts, so any number of parts gives the same bytes.
     /// </summary>
     public bool CanSplit(KernelPath path) =>
-        path != KernelPath.Reference && _output.Tensor.ElementCount >= MinSplitElements
-        && (_gemm16 is not null || _depthwise is not null || (_gemm is not null && _op.Params is Conv2DParams) || ((_squeezeExcite || _residualAdd || _requantize is not null) && path == KernelPath.Avx2));
+        path != KernelPath.Reference
+        && (((_gemm16 is not null || _depthwise is not null || (_gemm is not null && _op.Params is Conv2DParams)) && _output.Tensor.ElementCount >= MinSplitOutputs)
+            || ((_squeezeExcite || _residualAdd || _requantize is not null) && path == KernelPath.Avx2 && _output.Tensor.ElementCount >= MinSplitElementwise));
 
-    // Below this many outputs, waking the workers costs more than the work saved.
-    private const int MinSplitElements = 4096;
+    // Below these sizes waking the workers costs more than the work saved (measured on V3-Small: element-wise
+    // operators do a few instructions per output, convolutions tens to hundreds).
+    private const int MinSplitOutputs = 4096;
+    private const int MinSplitElementwise = 65536;
 
     /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> of a splittable operator (see <see cref="CanSplit"/>).</summary>
     public void InvokePart(Span<byte> arena, KernelPath path, KernelScratch scratch, int part, int parts)
