@@ -120,7 +120,7 @@ internal sealed class PreparedOperator
         if (_gemm16 is not null)
         {
             var w = Input(1).Tensor.Shape;
-            Conv2D.Fast16(path, Input(0).In(arena), w[1], w[2], _output.Out(arena), (Conv2DParams)_op.Params, _gemm16, scratch, part, parts, _vectorStage);
+            Conv2D.Fast16(path, Input(0).In(arena), w[1], w[2], _output.Out(arena), (Conv2DParams)_op.Params, _gemm16, scratch, _vectorStage, part, parts);
             return true;
         }
         if (_gemm is not null && _op.Params is FullyConnectedParams fc && parts == 1)

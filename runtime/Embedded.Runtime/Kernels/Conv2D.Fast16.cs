@@ -11,7 +11,7 @@ public static partial class Conv2D
     /// output pixels are unrolled a chunk at a time (padding = each channel's zero point), summed exactly in int32 and
     /// finished with the reference's 64-bit output stage.
     /// </summary>
-    public static void Fast16(KernelPath path, QuantizedInput input, int kH, int kW, QuantizedOutput output, Conv2DParams p, PackedGemm16 w, KernelScratch scratch, int part = 0, int parts = 1, VectorOutputStage? vectorStage = null)
+    public static void Fast16(KernelPath path, QuantizedInput input, int kH, int kW, QuantizedOutput output, Conv2DParams p, PackedGemm16 w, KernelScratch scratch, VectorOutputStage? vectorStage = null, int part = 0, int parts = 1)
     {
         int batches = input.Shape[0];
         int outH = output.Shape[1], outW = output.Shape[2];

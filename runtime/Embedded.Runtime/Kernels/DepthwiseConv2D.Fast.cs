@@ -39,25 +39,25 @@ public static partial class DepthwiseConv2D
                 continue;
             }
 #endif
-        for (int ox = 0; ox < outW; ox++)
-        {
-            w.Bias.CopyTo(acc);
-            for (int ky = 0; ky < w.KernelH; ky++)
+            for (int ox = 0; ox < outW; ox++)
             {
-                int iy = oy * p.StrideH - p.Padding.Top + ky * p.DilationH;
-                if (iy < 0 || iy >= inH) continue;
-                for (int kx = 0; kx < w.KernelW; kx++)
+                w.Bias.CopyTo(acc);
+                for (int ky = 0; ky < w.KernelH; ky++)
                 {
-                    int ix = ox * p.StrideW - p.Padding.Left + kx * p.DilationW;
-                    if (ix < 0 || ix >= inW) continue;
-                    var x = input.Bytes.Slice(((n * inH + iy) * inW + ix) * channels, channels);
-                    AccumulateTap(path, x, signed, w.InputZeroPoints, w.Weights.AsSpan((ky * w.KernelW + kx) * channels, channels), acc);
+                    int iy = oy * p.StrideH - p.Padding.Top + ky * p.DilationH;
+                    if (iy < 0 || iy >= inH) continue;
+                    for (int kx = 0; kx < w.KernelW; kx++)
+                    {
+                        int ix = ox * p.StrideW - p.Padding.Left + kx * p.DilationW;
+                        if (ix < 0 || ix >= inW) continue;
+                        var x = input.Bytes.Slice(((n * inH + iy) * inW + ix) * channels, channels);
+                        AccumulateTap(path, x, signed, w.InputZeroPoints, w.Weights.AsSpan((ky * w.KernelW + kx) * channels, channels), acc);
+                    }
                 }
+                int outBase = ((n * outH + oy) * outW + ox) * channels;
+                for (int c = 0; c < channels; c++)
+                    output.Store(outBase + c, OutputStageMath.Apply(p.Output, c, acc[c], false, output.ZeroPoint(c)));
             }
-            int outBase = ((n * outH + oy) * outW + ox) * channels;
-            for (int c = 0; c < channels; c++)
-                output.Store(outBase + c, OutputStageMath.Apply(p.Output, c, acc[c], false, output.ZeroPoint(c)));
-        }
         }
     }
 

@@ -45,9 +45,7 @@ public static partial class GlobalAveragePool
             {
                 int sum = 0;
                 for (int i = 0; i < cells; i++) sum += input[(n * cells + i) * channels + c];
-                var m = p.Multipliers[p.Multipliers.Length == 1 ? 0 : c];
-                long q = output.ZeroPoint(c) + (long)OutputStageMath.Requantize(sum - (long)cells * input.ZeroPoint(c), m, p.Rounding, false);
-                output.Store(n * channels + c, (int)Math.Max(output.Type.MinValue(), Math.Min(output.Type.MaxValue(), q)));
+                output.Store(n * channels + c, stage.ApplyScalar(unchecked(sum - offsets[c]), c));
             }
         }
         return true;

@@ -46,13 +46,7 @@ public static partial class Mul
                     OutputStageX86.Store(OutputStageX86.Apply8(product, stage, c), output, at + c, 8, values);
                 }
                 for (; c < channels; c++)
-                {
-                    int product = (a[at + c] - a.ZeroPoint(c)) * gate[c];
-                    var m = stage;
-                    long q = (long)Embedded.Runtime.Quantization.FixedPoint.MultiplyByQuantizedMultiplier(product, m.Multipliers[c], m.LeftShifts[c] - m.RightShifts[c], Embedded.Runtime.Quantization.RoundingMode.DoubleRounding);
-                    q = Math.Max(m.Min[c], Math.Min(m.Max[c], q)) + m.ZeroPoints[c];
-                    output.Store(at + c, (int)q);
-                }
+                    output.Store(at + c, stage.ApplyScalar((a[at + c] - a.ZeroPoint(c)) * gate[c], c));
             }
         }
         return true;

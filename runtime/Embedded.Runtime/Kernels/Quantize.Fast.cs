@@ -73,12 +73,7 @@ public static partial class Quantize
                 OutputStageX86.Store(OutputStageX86.Apply8(x, r.Stage, lane), output, i + lane, 8, values);
             }
         for (; i < end; i++)
-        {
-            int c = i % r.Period;
-            var m = p.Multipliers[p.Multipliers.Length == 1 ? 0 : i % output.Channels];
-            long q = r.Stage.ZeroPoints[c] + (long)Quantization.FixedPoint.MultiplyByQuantizedMultiplier(input[i] - r.InputZeroPoints[c], m.Multiplier, m.Shift, p.Rounding);
-            output.Store(i, (int)Math.Max(output.Type.MinValue(), Math.Min(output.Type.MaxValue(), q)));
-        }
+            output.Store(i, r.Stage.ApplyScalar(input[i] - r.InputZeroPoints[i % r.Period], i % r.Period));
         return true;
 #else
         return false;

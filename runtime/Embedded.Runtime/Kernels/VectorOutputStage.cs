@@ -46,6 +46,16 @@ public sealed class VectorOutputStage
         Min = new int[padded]; Max = new int[padded];
     }
 
+    /// <summary>
+    /// The same steps for one value of lane <paramref name="lane"/> (gate-free stages): what the vector kernels use
+    /// for the elements past their last full block of eight.
+    /// </summary>
+    public int ApplyScalar(int value, int lane)
+    {
+        long y = FixedPoint.MultiplyByQuantizedMultiplier(value, Multipliers[lane], LeftShifts[lane] - RightShifts[lane], RoundingMode.DoubleRounding);
+        return (int)(Math.Max(Min[lane], Math.Min(Max[lane], y)) + ZeroPoints[lane]);
+    }
+
     /// <summary>Null when the stage needs the scalar path (gated activations, single rounding).</summary>
     public static VectorOutputStage? TryCreate(OutputStage stage, int channels, int[] outputZeroPoints, bool wide = false)
     {
