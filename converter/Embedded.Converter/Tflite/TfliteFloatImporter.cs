@@ -46,8 +46,11 @@ public static class TfliteFloatImporter
 
         private TfliteTensor T(int i) => _g.Tensors[i];
 
-        private TfliteFormatException Error(TfliteOperator op, string problem) =>
-            new($"operator {Array.IndexOf(_g.Operators, op)} (builtin {op.BuiltinCode}, '{T(op.Outputs[0]).Name}'): {problem}");
+        private TfliteFormatException Error(TfliteOperator op, string problem)
+        {
+            string output = op.Outputs.Length > 0 && op.Outputs[0] >= 0 ? $", '{T(op.Outputs[0]).Name}'" : "";
+            return new($"operator {Array.IndexOf(_g.Operators, op)} (builtin {op.BuiltinCode}{output}): {problem}");
+        }
 
         public ModelGraph Run()
         {
@@ -152,6 +155,7 @@ public static class TfliteFloatImporter
 
         private void Lower(TfliteOperator op)
         {
+            if (!op.HasOperands(op.RequiredInputs)) throw Error(op, $"needs {op.RequiredInputs} input(s) and an output");
             var o = op.Options;
             string outName = T(op.Outputs[0]).Name;
             switch (op.BuiltinCode)
@@ -243,6 +247,7 @@ public static class TfliteFloatImporter
                 case Concatenation:
                 {
                     if (o is null) throw Error(op, "missing ConcatenationOptions");
+                    if (op.Inputs.Any(i => i < 0)) throw Error(op, "CONCATENATION with an absent input");
                     var inputs = op.Inputs.Select(i => Operand(i, op)).ToArray();
                     int rank = T(op.Outputs[0]).Shape.Length, axis = o.Int(0);
                     if (axis < 0) axis += rank;

@@ -42,8 +42,12 @@ public static class TfliteImporter
             _kernels = kernels;
         }
 
-        private TfliteFormatException Error(int op, string problem) =>
-            new($"operator {op} ({Name(_graph.Operators[op].BuiltinCode)} '{_graph.Tensors[_graph.Operators[op].Outputs[0]].Name}'): {problem}");
+        private TfliteFormatException Error(int op, string problem)
+        {
+            var o = _graph.Operators[op];
+            string output = o.Outputs.Length > 0 && o.Outputs[0] >= 0 ? $" '{_graph.Tensors[o.Outputs[0]].Name}'" : "";
+            return new($"operator {op} ({Name(o.BuiltinCode)}{output}): {problem}");
+        }
 
         private static string Name(int code) => code switch
         {
@@ -119,6 +123,7 @@ public static class TfliteImporter
 
         private void Lower(int index, TfliteOperator op)
         {
+            if (!op.HasOperands(op.RequiredInputs)) throw Error(index, $"needs {op.RequiredInputs} input(s) and an output");
             var o = op.Options;
             int output = op.Outputs[0];
             // TFLite Micro converts uint8 only at the edges (QUANTIZE/DEQUANTIZE); its kernels are int8/int16.
@@ -185,21 +190,21 @@ public static class TfliteImporter
                 case Squeeze:
                     _builder.AddOperator(OperatorCode.Reshape, T(output).Name, new[] { Tensor(op.Inputs[0]) }, new[] { Tensor(output) }, NoParams.Instance);
                     break;
-                case Softmax when _kernels == TfliteKernels.Micro:
-                    _builder.AddOperator(OperatorCode.Softmax, T(output).Name, new[] { Tensor(op.Inputs[0]) }, new[] { Tensor(output) }, new SoftmaxParams
-                    {
-                        Beta = o?.Float(0, 1f) ?? 1f, ExpTable = SoftmaxParams.BuildExpTable(Scale(op.Inputs[0]), o?.Float(0, 1f) ?? 1f),
-                        FixedPointExp = SoftmaxParams.BuildFixedPointExp(Scale(op.Inputs[0]), o?.Float(0, 1f) ?? 1f),
-                    });
-                    break;
                 case Softmax:
                 {
-                    float beta = o?.Float(0, 1f) ?? 1f;
-                    float scale = -Scale(op.Inputs[0]) * beta;
-                    var table = new float[256];
-                    for (int v = 0; v <= 255; v++) table[255 - v] = MathF.Exp(scale * v);
-                    _builder.AddOperator(OperatorCode.Softmax, T(output).Name, new[] { Tensor(op.Inputs[0]) }, new[] { Tensor(output) },
-                        new SoftmaxParams { Beta = beta, ExpTable = SoftmaxParams.BuildExpTable(Scale(op.Inputs[0]), beta), FloatTable = table });
+                    // The builtin kernel uses a float table of exp(−β·s·d); TFLite Micro gemmlowp fixed point.
+                    float beta = o?.Float(0, 1f) ?? 1f, inputScale = Scale(op.Inputs[0]);
+                    var table = Array.Empty<float>();
+                    if (_kernels == TfliteKernels.Builtin)
+                    {
+                        table = new float[256];
+                        for (int v = 0; v <= 255; v++) table[255 - v] = MathF.Exp(-inputScale * beta * v);
+                    }
+                    _builder.AddOperator(OperatorCode.Softmax, T(output).Name, new[] { Tensor(op.Inputs[0]) }, new[] { Tensor(output) }, new SoftmaxParams
+                    {
+                        Beta = beta, ExpTable = SoftmaxParams.BuildExpTable(inputScale, beta), FloatTable = table,
+                        FixedPointExp = _kernels == TfliteKernels.Micro ? SoftmaxParams.BuildFixedPointExp(inputScale, beta) : Array.Empty<int>(),
+                    });
                     break;
                 }
                 case HardSwish:
@@ -290,6 +295,7 @@ public static class TfliteImporter
             if (axis < 0) axis += rank;
             if (axis < 0 || axis >= rank) throw Error(index, $"axis {o.Int(0)} outside rank {rank}");
             if (o.Byte(1) != 0) throw Error(index, "a fused activation on a quantized CONCATENATION is refused by TFLite too");
+            if (op.Inputs.Any(i => i < 0)) throw Error(index, "CONCATENATION with an absent input");
             var inputs = new int[op.Inputs.Length];
             for (int k = 0; k < inputs.Length; k++)
             {

@@ -16,7 +16,23 @@ public sealed record TfliteQuantization(float[] Scales, long[] ZeroPoints, int Q
 public sealed record TfliteTensor(string Name, int[] Shape, TfliteType Type, int Buffer, TfliteQuantization? Quantization);
 
 /// <summary>One operator; <see cref="Options"/> is read per builtin code by the importer.</summary>
-public sealed record TfliteOperator(int BuiltinCode, string CustomCode, int Version, int[] Inputs, int[] Outputs, byte OptionsType, TfliteOptions? Options);
+public sealed record TfliteOperator(int BuiltinCode, string CustomCode, int Version, int[] Inputs, int[] Outputs, byte OptionsType, TfliteOptions? Options)
+{
+    /// <summary>Whether the first <paramref name="inputs"/> inputs and one output are present (−1 marks an absent input).</summary>
+    public bool HasOperands(int inputs)
+    {
+        if (Inputs.Length < inputs || Outputs.Length < 1 || Outputs[0] < 0) return false;
+        for (int i = 0; i < inputs; i++) if (Inputs[i] < 0) return false;
+        return true;
+    }
+
+    /// <summary>Inputs an operator cannot do without: the weights of convolutions, the second operand, the axes, the paddings.</summary>
+    public int RequiredInputs => BuiltinCode switch
+    {
+        0 or 3 or 4 or 9 or 18 or 34 or 40 or 41 => 2,   // ADD, CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, MUL, PAD, MEAN, SUB
+        _ => 1,
+    };
+}
 
 public sealed record TfliteSubGraph(string Name, TfliteTensor[] Tensors, int[] Inputs, int[] Outputs, TfliteOperator[] Operators);
 

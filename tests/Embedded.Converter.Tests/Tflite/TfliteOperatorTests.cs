@@ -41,4 +41,26 @@ public sealed class TfliteOperatorTests
         var error = Assert.ThrowsExactly<TfliteFormatException>(() => TfliteImporter.Import(TfliteModel.Parse(logistic.Model, "logistic.tflite"), new ModelMetadata(), TfliteKernels.Micro));
         StringAssert.Contains(error.Message, "LOGISTIC");
     }
+
+    [TestMethod]
+    public void AbsentRequiredInputs_AreRefusedClearly_ByBothImporters()
+    {
+        foreach (byte type in new[] { Support.TfliteBuilder.Int8, Support.TfliteBuilder.Float32 })
+        foreach (int code in new[] { 0, 3, 2 })   // ADD, CONV_2D, CONCATENATION
+        {
+            var b = new Support.TfliteBuilder();
+            float? scale = type == Support.TfliteBuilder.Float32 ? null : 0.1f;
+            int x = b.Tensor("x", type, new[] { 1, 4, 4, 3 }, scale);
+            int y = b.Tensor("y", type, new[] { 1, 4, 4, 3 }, scale);
+            b.Operator(code, new[] { x, -1 }, new[] { y });
+            b.Io(new[] { x }, new[] { y });
+            var model = TfliteModel.Parse(b.Build(), "absent.tflite");
+            var error = Assert.ThrowsExactly<TfliteFormatException>(() =>
+            {
+                if (type == Support.TfliteBuilder.Float32) TfliteFloatImporter.Load(model, "absent");
+                else TfliteImporter.Import(model, new ModelMetadata());
+            }, $"builtin {code} on {type}");
+            StringAssert.Contains(error.Message, "operator 0");
+        }
+    }
 }
