@@ -37,8 +37,7 @@ public static partial class Conv2D
             }
             if (w.NeedsInputSums)
                 for (int r = 0; r < rows; r++) scratch.InputSums[r] = Gemm.InputSum(x.Slice(r * stride), w.Depth, w.InputXor);
-            bool vnni = Gemm.Dot(path, x, stride, rows, w, scratch.Dots);
-            Gemm.Finish(path, scratch.Dots, vnni, scratch.InputSums, rows, first, w, p.Output, vectorStage, output);
+            Gemm.DotFinish(path, x, stride, rows, first, w, scratch, p.Output, vectorStage, output);
         }
     }
 }

@@ -23,7 +23,7 @@ public static partial class DepthwiseConv2D
 #if NET
             if (vectorStage is not null && path == KernelPath.Avx2 && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
             {
-                // 3×3: the interior of the row with weights in registers, then the border pixels one by one.
+                // 3×3: the interior of the row with weights in registers; every other pixel (and kernel size) row-wise.
                 int oxBegin = 0, oxEnd = 0;
                 int y0 = oy * p.StrideH - p.Padding.Top;
                 if (w.KernelH == 3 && w.KernelW == 3 && p.DilationH == 1 && p.DilationW == 1 && y0 >= 0 && y0 + 2 < inH)
@@ -33,9 +33,8 @@ public static partial class DepthwiseConv2D
                     oxEnd = last < 0 ? oxBegin : Math.Max(oxBegin, Math.Min(outW, last / p.StrideW + 1));
                     Interior3x3Avx2(input, signed, w, p, n, oy, oxBegin, oxEnd, vectorStage, output, outW, outH, values);
                 }
-                for (int ox = 0; ox < outW; ox++)
-                    if (ox < oxBegin || ox >= oxEnd)
-                        PixelAvx2(input, signed, w, p, n, oy, ox, vectorStage, output, ((n * outH + oy) * outW + ox) * channels, values);
+                RowAvx2(input, signed, w, p, n, oy, 0, oxBegin, vectorStage, output, outW, outH, values);
+                RowAvx2(input, signed, w, p, n, oy, oxEnd, outW, vectorStage, output, outW, outH, values);
                 continue;
             }
 #endif

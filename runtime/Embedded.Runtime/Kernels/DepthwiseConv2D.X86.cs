@@ -1,6 +1,7 @@
 #if NET
 using System;
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -27,67 +28,108 @@ public static partial class DepthwiseConv2D
         return c + AccumulateTapVector128(x.Slice(c), signed, zeroPoints.Slice(c), weights.Slice(c), acc.Slice(c));
     }
 
+    /// <summary>Largest kernel (taps) the row kernel lists on the stack; larger ones take the per-tap path.</summary>
+    internal const int MaxRowTaps = 64;
+
     /// <summary>
-    /// One output pixel with everything in registers: per block of 8 channels, bias + Σ taps (x − z)·w, then the
-    /// vector output stage straight to the output; channels past the last full block go through the scalar stage.
+    /// Output pixels [oxBegin, oxEnd) of row <paramref name="oy"/>, any kernel size up to <see cref="MaxRowTaps"/>,
+    /// dilation and padding: per pixel the valid taps are listed once (input and weight offsets; padded taps are
+    /// left out, which is the reference's real 0), then per block of 8 channels they multiply-add (x − z)·w in
+    /// registers and requantize straight to the output. Channels past the last full block go through the scalar stage.
     /// </summary>
-    internal static void PixelAvx2(QuantizedInput input, bool signed, PackedDepthwise w, DepthwiseConv2DParams p, int n, int oy, int ox,
-        VectorOutputStage stage, QuantizedOutput output, int outBase, Span<int> values)
+    internal static void RowAvx2(QuantizedInput input, bool signed, PackedDepthwise w, DepthwiseConv2DParams p, int n, int oy, int oxBegin, int oxEnd,
+        VectorOutputStage stage, QuantizedOutput output, int outW, int outH, Span<int> values)
     {
-        int inH = input.Shape[1], inW = input.Shape[2], channels = w.Channels;
-        int kyFirst = 0, kyLast = w.KernelH - 1, kxFirst = 0, kxLast = w.KernelW - 1;
-        int y0 = oy * p.StrideH - p.Padding.Top, x0 = ox * p.StrideW - p.Padding.Left;
-        while (kyFirst <= kyLast && y0 + kyFirst * p.DilationH < 0) kyFirst++;
-        while (kyLast >= kyFirst && y0 + kyLast * p.DilationH >= inH) kyLast--;
-        while (kxFirst <= kxLast && x0 + kxFirst * p.DilationW < 0) kxFirst++;
-        while (kxLast >= kxFirst && x0 + kxLast * p.DilationW >= inW) kxLast--;
-        ref int bias = ref MemoryMarshal.GetArrayDataReference(w.Bias);
-        ref int zeros = ref MemoryMarshal.GetArrayDataReference(w.InputZeroPoints);
-        ref int weights = ref MemoryMarshal.GetArrayDataReference(w.Weights);
-        var bytes = input.Bytes;
-        int c = 0;
-        for (; c + 8 <= channels; c += 8)
-        {
-            var acc = Vector256.LoadUnsafe(ref bias, (nuint)c);
-            var zero = Vector256.LoadUnsafe(ref zeros, (nuint)c);
-            for (int ky = kyFirst; ky <= kyLast; ky++)
-            {
-                int rowBase = ((n * inH + y0 + ky * p.DilationH) * inW) * channels + c;
-                for (int kx = kxFirst; kx <= kxLast; kx++)
-                {
-                    var raw = Vector128.CreateScalar(BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice(rowBase + (x0 + kx * p.DilationW) * channels)));
-                    var x = signed ? Avx2.ConvertToVector256Int32(raw.AsSByte()) : Avx2.ConvertToVector256Int32(raw.AsByte());
-                    acc += (x - zero) * Vector256.LoadUnsafe(ref weights, (nuint)((ky * w.KernelW + kx) * channels + c));
-                }
-            }
-            OutputStageX86.Store(OutputStageX86.Apply8(acc, stage, c), output, outBase + c, 8, values);
-        }
-        TailScalar(input, signed, w, p, n, y0, x0, kyFirst, kyLast, kxFirst, kxLast, c, output, outBase);
+        if (signed) RowAvx2<SignedBytes>(input, w, p, n, oy, oxBegin, oxEnd, stage, output, outW, outH, values);
+        else RowAvx2<UnsignedBytes>(input, w, p, n, oy, oxBegin, oxEnd, stage, output, outW, outH, values);
     }
 
-    /// <summary>Channels [from, C) of one pixel (those past the last full block of 8), with the scalar output stage.</summary>
-    private static void TailScalar(QuantizedInput input, bool signed, PackedDepthwise w, DepthwiseConv2DParams p, int n, int y0, int x0,
-        int kyFirst, int kyLast, int kxFirst, int kxLast, int from, QuantizedOutput output, int outBase)
+    private static void RowAvx2<TBytes>(QuantizedInput input, PackedDepthwise w, DepthwiseConv2DParams p, int n, int oy, int oxBegin, int oxEnd,
+        VectorOutputStage stage, QuantizedOutput output, int outW, int outH, Span<int> values) where TBytes : struct, IWidenBytes
     {
+        if (oxBegin >= oxEnd) return;
         int inH = input.Shape[1], inW = input.Shape[2], channels = w.Channels;
-        var bytes = input.Bytes;
-        for (int c = from; c < channels; c++)
+        // Every tap listed below is inside the image and every 8-byte read ends at or before its pixel's last channel.
+        if (input.Bytes.Length < (long)(n + 1) * inH * inW * channels) throw new ArgumentException("Depthwise input is shorter than its shape.", nameof(input));
+        if (w.KernelH * w.KernelW > MaxRowTaps) throw new ArgumentException("Depthwise kernel too large for the row kernel.", nameof(w));
+        Span<int> inputOffsets = stackalloc int[MaxRowTaps];
+        Span<int> weightOffsets = stackalloc int[MaxRowTaps];
+        ref byte b0 = ref MemoryMarshal.GetReference(input.Bytes);
+        ref int weights = ref MemoryMarshal.GetArrayDataReference(w.Weights);
+        ref int bias = ref MemoryMarshal.GetArrayDataReference(w.Bias);
+        ref int zeros = ref MemoryMarshal.GetArrayDataReference(w.InputZeroPoints);
+        ref int inOff = ref MemoryMarshal.GetReference(inputOffsets);
+        ref int wOff = ref MemoryMarshal.GetReference(weightOffsets);
+        bool plain = stage.Activation is not (FusedActivation.HardSigmoid or FusedActivation.HardSwish) && !stage.Wide;
+        int full = channels / 8 * 8;
+        int y0 = oy * p.StrideH - p.Padding.Top;
+        for (int ox = oxBegin; ox < oxEnd; ox++)
+        {
+            int x0 = ox * p.StrideW - p.Padding.Left, taps = 0;
+            for (int ky = 0; ky < w.KernelH; ky++)
+            {
+                int iy = y0 + ky * p.DilationH;
+                if ((uint)iy >= (uint)inH) continue;
+                for (int kx = 0; kx < w.KernelW; kx++)
+                {
+                    int ix = x0 + kx * p.DilationW;
+                    if ((uint)ix >= (uint)inW) continue;
+                    inputOffsets[taps] = ((n * inH + iy) * inW + ix) * channels;
+                    weightOffsets[taps++] = (ky * w.KernelW + kx) * channels;
+                }
+            }
+            int outBase = ((n * outH + oy) * outW + ox) * channels;
+            for (int c = 0; c < full; c += 8)
+            {
+                var acc = Vector256.LoadUnsafe(ref bias, (nuint)c);
+                var zero = Vector256.LoadUnsafe(ref zeros, (nuint)c);
+                for (int t = 0; t < taps; t++)
+                    acc += (TBytes.Widen(ref Unsafe.Add(ref b0, Unsafe.Add(ref inOff, t) + c)) - zero) * Vector256.LoadUnsafe(ref weights, (nuint)(Unsafe.Add(ref wOff, t) + c));
+                OutputStageX86.Store(plain ? OutputStageX86.Lanes.Load(stage, c).Apply(acc) : OutputStageX86.Apply8(acc, stage, c), output, outBase + c, 8, values);
+            }
+            if (full < channels)
+                TailScalar(input.Bytes, typeof(TBytes) == typeof(SignedBytes), w, p.Output, inputOffsets.Slice(0, taps), weightOffsets.Slice(0, taps), full, output, outBase);
+        }
+    }
+
+    /// <summary>Eight input bytes widened to int32 lanes, as int8 or uint8 (a type parameter, so each form compiles to one instruction).</summary>
+    internal interface IWidenBytes
+    {
+        static abstract Vector256<int> Widen(ref byte at);
+    }
+
+    internal readonly struct SignedBytes : IWidenBytes
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Widen(ref byte at) => Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref at)).AsSByte());
+    }
+
+    internal readonly struct UnsignedBytes : IWidenBytes
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Widen(ref byte at) => Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref at)).AsByte());
+    }
+
+    /// <summary>Channels [from, C) of one pixel (those past the last full block of 8) over its listed taps, with the scalar output stage.</summary>
+    private static void TailScalar(ReadOnlySpan<byte> bytes, bool signed, PackedDepthwise w, OutputStage stage, ReadOnlySpan<int> inputOffsets, ReadOnlySpan<int> weightOffsets,
+        int from, QuantizedOutput output, int outBase)
+    {
+        for (int c = from; c < w.Channels; c++)
         {
             int acc = w.Bias[c];
-            for (int ky = kyFirst; ky <= kyLast; ky++)
-            for (int kx = kxFirst; kx <= kxLast; kx++)
+            for (int t = 0; t < inputOffsets.Length; t++)
             {
-                int at = ((n * inH + y0 + ky * p.DilationH) * inW + x0 + kx * p.DilationW) * channels + c;
-                acc = unchecked(acc + ((signed ? (sbyte)bytes[at] : bytes[at]) - w.InputZeroPoints[c]) * w.Weights[(ky * w.KernelW + kx) * channels + c]);
+                int at = inputOffsets[t] + c;
+                acc = unchecked(acc + ((signed ? (sbyte)bytes[at] : bytes[at]) - w.InputZeroPoints[c]) * w.Weights[weightOffsets[t] + c]);
             }
-            output.Store(outBase + c, OutputStageMath.Apply(p.Output, c, acc, false, output.ZeroPoint(c)));
+            output.Store(outBase + c, OutputStageMath.Apply(stage, c, acc, false, output.ZeroPoint(c)));
         }
     }
 
     /// <summary>
     /// The interior of one output row of a 3×3, dilation-1 depthwise convolution (pixels whose 9 taps are all inside
     /// the image): per block of 8 channels the nine weight vectors stay in registers across the row.
-    /// Returns nothing; the caller runs <see cref="PixelAvx2"/> for the border pixels.
+    /// Returns nothing; the caller runs <see cref="RowAvx2"/> for the border pixels.
     /// </summary>
     internal static void Interior3x3Avx2(QuantizedInput input, bool signed, PackedDepthwise w, DepthwiseConv2DParams p, int n, int oy, int oxBegin, int oxEnd,
         VectorOutputStage stage, QuantizedOutput output, int outW, int outH, Span<int> values)
@@ -118,9 +160,17 @@ public static partial class DepthwiseConv2D
                 OutputStageX86.Store(OutputStageX86.Apply8(acc, stage, c), output, ((n * outH + oy) * outW + ox) * channels + c, 8, values);
             }
         }
-        if (full < channels)
-            for (int ox = oxBegin; ox < oxEnd; ox++)
-                TailScalar(input, signed, w, p, n, y0, ox * p.StrideW - p.Padding.Left, 0, 2, 0, 2, full, output, ((n * outH + oy) * outW + ox) * channels);
+        if (full == channels) return;
+        Span<int> inputOffsets = stackalloc int[9], weightOffsets = stackalloc int[9];
+        for (int ox = oxBegin; ox < oxEnd; ox++)
+        {
+            for (int t = 0; t < 9; t++)
+            {
+                inputOffsets[t] = ((n * inH + y0 + t / 3) * inW + ox * p.StrideW - p.Padding.Left + t % 3) * channels;
+                weightOffsets[t] = t * channels;
+            }
+            TailScalar(input.Bytes, signed, w, p.Output, inputOffsets, weightOffsets, full, output, ((n * outH + oy) * outW + ox) * channels);
+        }
     }
 
     // Eight bytes at an index the caller has bounds-checked (interior pixels, full channel blocks), widened to int32.

@@ -34,8 +34,7 @@ public static partial class FullyConnected
             }
             if (w.NeedsInputSums)
                 for (int r = 0; r < count; r++) scratch.InputSums[r] = Gemm.InputSum(x.Slice(r * stride), depth, w.InputXor);
-            bool vnni = Gemm.Dot(path, x, stride, count, w, scratch.Dots);
-            Gemm.Finish(path, scratch.Dots, vnni, scratch.InputSums, count, first, w, p.Output, vectorStage, output);
+            Gemm.DotFinish(path, x, stride, count, first, w, scratch, p.Output, vectorStage, output);
         }
     }
 }

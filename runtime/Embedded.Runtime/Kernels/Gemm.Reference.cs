@@ -1,4 +1,5 @@
 using System;
+using Embedded.Runtime.Model;
 
 namespace Embedded.Runtime.Kernels;
 
@@ -35,6 +36,23 @@ public static partial class Gemm
 #endif
         DotScalar(x, rowStride, rows, w, dot);
         return false;
+    }
+
+    /// <summary>
+    /// <see cref="Dot"/> then <see cref="Finish"/> for rows [firstRow, firstRow + rows): on x86 with VNNI and a vector
+    /// stage the two run fused in registers, elsewhere through the scratch dot products.
+    /// </summary>
+    public static void DotFinish(KernelPath path, ReadOnlySpan<byte> x, int rowStride, int rows, int firstRow, PackedGemm w, KernelScratch scratch, OutputStage stage, VectorOutputStage? vectorStage, QuantizedOutput output)
+    {
+#if NET
+        if (vectorStage is not null && path == KernelPath.Avx2 && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+        {
+            Span<int> values = stackalloc int[PackedGemm.BlockChannels];
+            if (TryDotFinishAvxVnni(x, rowStride, rows, firstRow, w, scratch.InputSums, vectorStage, output, values)) return;
+        }
+#endif
+        bool vnni = Dot(path, x, rowStride, rows, w, scratch.Dots);
+        Finish(path, scratch.Dots, vnni, scratch.InputSums, rows, firstRow, w, stage, vectorStage, output);
     }
 
     /// <summary>The plain loop over the packed layout (used where no SIMD is available, e.g. netstandard).</summary>

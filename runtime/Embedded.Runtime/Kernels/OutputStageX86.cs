@@ -31,6 +31,38 @@ public static class OutputStageX86
     }
 
     /// <summary>
+    /// The constants of a plain (gate-free, not wide) stage for one block of eight channels, loaded once so a kernel
+    /// that requantizes many rows of the same channels keeps them in registers.
+    /// </summary>
+    public readonly struct Lanes
+    {
+        private readonly Vector256<int> _multiplier, _left, _right, _mask, _half, _min, _max, _zeroPoint;
+
+        private Lanes(VectorOutputStage s, nuint at)
+        {
+            _multiplier = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.Multipliers), at);
+            _left = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.LeftShifts), at);
+            _right = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.RightShifts), at);
+            _mask = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.Masks), at);
+            _half = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.HalfMasks), at);
+            _min = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.Min), at);
+            _max = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.Max), at);
+            _zeroPoint = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.ZeroPoints), at);
+        }
+
+        /// <summary>Channels [first, first + 8) of <paramref name="s"/> (its arrays are padded to whole blocks).</summary>
+        public static Lanes Load(VectorOutputStage s, int first) => new(s, (nuint)first);
+
+        /// <summary>What <see cref="Apply8"/> computes for a plain stage.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        public Vector256<int> Apply(Vector256<int> acc)
+        {
+            var y = MultiplyByQuantizedMultiplier(acc, _multiplier, _left, _right, _mask, _half);
+            return Avx2.Add(Avx2.Min(Avx2.Max(y, _min), _max), _zeroPoint);
+        }
+    }
+
+    /// <summary>
     /// The h-sigmoid / h-swish stage of <see cref="OutputStageMath"/> on eight lanes: the Q22 gate
     /// clamp((acc·G + round) >> (31 − g) + 2^21, 0, 2^22) in 64-bit lanes; h-sigmoid requantizes the gate,
     /// h-swish takes acc·M when the gate is 1, 0 when it is 0, else acc·((gate·M + 2^21) >> 22) rounded once and
@@ -92,6 +124,7 @@ public static class OutputStageX86
     /// TFLite's double-rounding MultiplyByQuantizedMultiplier on eight int32 lanes: x·2^left, rounding doubling high
     /// multiply by M, rounding divide by 2^right (mask = 2^right − 1, half = mask / 2).
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static Vector256<int> MultiplyByQuantizedMultiplier(Vector256<int> x, Vector256<int> multiplier, Vector256<int> left, Vector256<int> right, Vector256<int> mask, Vector256<int> half)
     {
         x = Avx2.ShiftLeftLogicalVariable(x, left.AsUInt32());
