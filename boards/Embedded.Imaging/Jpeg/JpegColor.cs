@@ -5,27 +5,10 @@ namespace Embedded.Imaging.Jpeg;
 /// <summary>
 /// Upsampling and colour conversion as libjpeg does them by default: "fancy" (triangle-filter) upsampling for
 /// 2×1 and 2×2 subsampled chroma, with the first/last sample row repeated at the image edges; plain replication
-/// for other factors; fixed-point YCbCr → RGB with 16-bit tables.
+/// for other factors; fixed-point YCbCr → RGB (<see cref="YCbCr"/>).
 /// </summary>
 internal static class JpegColor
 {
-    private const int ScaleBits = 16;
-    private const int OneHalf = 1 << (ScaleBits - 1);
-    private static readonly int[] CrR = new int[256], CbB = new int[256], CrG = new int[256], CbG = new int[256];
-
-    static JpegColor()
-    {
-        static int Fix(double x) => (int)(x * (1 << ScaleBits) + 0.5);
-        for (int i = 0; i < 256; i++)
-        {
-            int x = i - 128;
-            CrR[i] = (Fix(1.40200) * x + OneHalf) >> ScaleBits;
-            CbB[i] = (Fix(1.77200) * x + OneHalf) >> ScaleBits;
-            CrG[i] = -Fix(0.71414) * x;
-            CbG[i] = -Fix(0.34414) * x + OneHalf;
-        }
-    }
-
     public static RgbImage ToRgb(JpegComponent[] components, byte[][] planes, int width, int height, int hMax, int vMax, bool ycc)
     {
         var full = new byte[components.Length][];
@@ -40,10 +23,7 @@ internal static class JpegColor
         {
             for (int p = 0; p < n; p++)
             {
-                int y = full[0][p], cb = full[1][p], cr = full[2][p];
-                rgb[3 * p] = Clamp(y + CrR[cr]);
-                rgb[3 * p + 1] = Clamp(y + ((CbG[cb] + CrG[cr]) >> ScaleBits));
-                rgb[3 * p + 2] = Clamp(y + CbB[cb]);
+                YCbCr.ToRgb(full[0][p], full[1][p], full[2][p], rgb.AsSpan(3 * p, 3));
             }
         }
         else
@@ -52,8 +32,6 @@ internal static class JpegColor
         }
         return new RgbImage(width, height, rgb);
     }
-
-    private static byte Clamp(int v) => (byte)(v < 0 ? 0 : v > 255 ? 255 : v);
 
     /// <summary>The component at full resolution, cropped to width × height.</summary>
     private static byte[] Upsample(JpegComponent c, byte[] plane, int width, int height, int hMax, int vMax)

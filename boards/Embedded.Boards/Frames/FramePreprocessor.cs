@@ -1,0 +1,54 @@
+using System;
+using Embedded.Imaging;
+
+namespace Embedded.Boards.Frames;
+
+/// <summary>
+/// Frame → a classifier's input pixels (uint8 HWC RGB, Width × Height): convert the pixel format, resize the
+/// shorter side and center crop exactly as <see cref="ClassifierInput"/> does for image files, so a camera frame
+/// and the same picture from disk give the same input. Raw frames are prepared without allocating (the RGB
+/// buffer and the resize plan are kept while the frame size stays the same); JPEG frames are decoded by
+/// Embedded.Imaging, which allocates its decoding buffers per frame.
+/// </summary>
+public sealed class FramePreprocessor
+{
+    private byte[] _rgb = Array.Empty<byte>();
+    private ResizePlan? _plan;
+
+    public int Width { get; }
+    public int Height { get; }
+    /// <summary>The shorter side before the crop (ImageNet's 256 for 224).</summary>
+    public int ResizeShorter { get; }
+
+    public FramePreprocessor(int width, int height, int resizeShorter = 0)
+    {
+        if (width < 1 || height < 1) throw new ArgumentOutOfRangeException(nameof(width), $"input size {width}×{height}");
+        Width = width;
+        Height = height;
+        ResizeShorter = resizeShorter > 0 ? resizeShorter : (int)Math.Round(Math.Min(width, height) * 256.0 / 224.0);
+    }
+
+    /// <summary>Writes the frame's input pixels into <paramref name="pixels"/> (Width·Height·3 bytes).</summary>
+    public void Prepare(Frame frame, Span<byte> pixels)
+    {
+        if (frame.Format == PixelFormat.Jpeg)
+        {
+            var image = ImageLoader.Decode(frame.Data.ToArray());
+            frame.SetSize(image.Width, image.Height);
+            PlanFor(image.Width, image.Height).Run(image.Pixels, pixels);
+            return;
+        }
+        ImageLimits.Check("camera frame", frame.Width, frame.Height);
+        int bytes = frame.Width * frame.Height * 3;
+        if (_rgb.Length != bytes) _rgb = new byte[bytes];
+        PixelConversion.ToRgb24(frame.Format, frame.Data, frame.Width, frame.Height, _rgb);
+        PlanFor(frame.Width, frame.Height).Run(_rgb, pixels);
+    }
+
+    private ResizePlan PlanFor(int width, int height)
+    {
+        if (_plan is null || _plan.SourceWidth != width || _plan.SourceHeight != height)
+            _plan = ResizePlan.ShorterSideAndCenterCrop(width, height, ResizeShorter, Width, Height);
+        return _plan;
+    }
+}

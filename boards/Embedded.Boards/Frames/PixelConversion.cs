@@ -1,0 +1,66 @@
+using System;
+using Embedded.Imaging;
+
+namespace Embedded.Boards.Frames;
+
+/// <summary>Raw frame formats to RGB24, pixel by pixel, into a caller's buffer (no allocation).</summary>
+public static class PixelConversion
+{
+    /// <summary>
+    /// Converts a raw (not JPEG) frame of <paramref name="width"/> × <paramref name="height"/> to RGB24.
+    /// RGB565 expands each field by bit replication (r5 → r5·8 + r5/4), as display controllers and libcamera do;
+    /// YUYV uses the JFIF full-range conversion (<see cref="YCbCr"/>), each chroma pair shared by its two pixels.
+    /// </summary>
+    public static void ToRgb24(PixelFormat format, ReadOnlySpan<byte> source, int width, int height, Span<byte> rgb)
+    {
+        long pixels = (long)width * height;
+        long expected = PixelFormats.FrameBytes(format, width, height);
+        if (expected < 0) throw new ArgumentException($"{format} frames are not raw pixels", nameof(format));
+        if (source.Length < expected) throw new ArgumentException($"a {width}×{height} {format} frame needs {expected} bytes, got {source.Length}", nameof(source));
+        if (rgb.Length < 3 * pixels) throw new ArgumentException($"{rgb.Length} bytes for {pixels} RGB pixels", nameof(rgb));
+        switch (format)
+        {
+            case PixelFormat.Rgb24:
+                source.Slice(0, (int)(3 * pixels)).CopyTo(rgb);
+                break;
+            case PixelFormat.Gray8:
+                for (int p = 0; p < pixels; p++) rgb[3 * p] = rgb[3 * p + 1] = rgb[3 * p + 2] = source[p];
+                break;
+            case PixelFormat.Rgb565:
+                for (int p = 0; p < pixels; p++)
+                {
+                    int v = source[2 * p] << 8 | source[2 * p + 1];
+                    int r = v >> 11, g = (v >> 5) & 0x3F, b = v & 0x1F;
+                    rgb[3 * p] = (byte)(r << 3 | r >> 2);
+                    rgb[3 * p + 1] = (byte)(g << 2 | g >> 4);
+                    rgb[3 * p + 2] = (byte)(b << 3 | b >> 2);
+                }
+                break;
+            case PixelFormat.Yuyv:
+                for (int p = 0; p < pixels; p++)
+                {
+                    int pair = p & ~1;
+                    byte y = source[2 * p], u = source[2 * pair + 1];
+                    // An odd width leaves the last pixel of a row without its own pair: it reuses the previous chroma.
+                    byte v = 2 * pair + 3 < expected ? source[2 * pair + 3] : source[Math.Max(0, 2 * pair - 1)];
+                    YCbCr.ToRgb(y, u, v, rgb.Slice(3 * p, 3));
+                }
+                break;
+            default:
+                throw new ArgumentException($"unsupported raw format {format}", nameof(format));
+        }
+    }
+
+    /// <summary>RGB24 to RGB565 (high byte first), by truncation — what a sensor's RGB565 output keeps of a colour.</summary>
+    public static void FromRgb24ToRgb565(ReadOnlySpan<byte> rgb, Span<byte> rgb565)
+    {
+        int pixels = rgb.Length / 3;
+        if (rgb565.Length < 2 * pixels) throw new ArgumentException($"{rgb565.Length} bytes for {pixels} RGB565 pixels", nameof(rgb565));
+        for (int p = 0; p < pixels; p++)
+        {
+            int v = (rgb[3 * p] >> 3) << 11 | (rgb[3 * p + 1] >> 2) << 5 | rgb[3 * p + 2] >> 3;
+            rgb565[2 * p] = (byte)(v >> 8);
+            rgb565[2 * p + 1] = (byte)v;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+namespace Embedded.Boards.Frames;
+
+/// <summary>How a frame's bytes encode its pixels.</summary>
+public enum PixelFormat
+{
+    /// <summary>R, G, B bytes per pixel, rows top to bottom.</summary>
+    Rgb24,
+    /// <summary>16 bits per pixel RRRRRGGG GGGBBBBB, high byte first (the order OV2640 and OV7670 send by default).</summary>
+    Rgb565,
+    /// <summary>YUV 4:2:2 as Y0 U Y1 V per pixel pair (V4L2_PIX_FMT_YUYV; OV7670/OV2640 YUV422 output).</summary>
+    Yuyv,
+    /// <summary>One luma byte per pixel.</summary>
+    Gray8,
+    /// <summary>A complete JPEG (baseline or progressive) stream; width and height come from its header.</summary>
+    Jpeg,
+}
+
+public static class PixelFormats
+{
+    /// <summary>Bytes of one frame of <paramref name="width"/> × <paramref name="height"/>; −1 for JPEG (variable).</summary>
+    public static long FrameBytes(PixelFormat format, int width, int height) => format switch
+    {
+        PixelFormat.Rgb24 => 3L * width * height,
+        PixelFormat.Rgb565 => 2L * width * height,
+        PixelFormat.Yuyv => 2L * width * height,
+        PixelFormat.Gray8 => (long)width * height,
+        _ => -1,
+    };
+}

@@ -1,0 +1,107 @@
+using System;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using System.Threading;
+using Embedded.Boards.Cameras;
+using Embedded.Firmware.Cameras;
+using Embedded.Firmware.Classification;
+using Embedded.Runtime.Execution;
+
+namespace Embedded.Firmware.Commands;
+
+/// <summary>
+/// `emb-board run --model M.emb --camera SPEC [--frames N] [--top K] [--threads T] [--json]`: classify camera frames
+/// until N frames (default: one pass over a folder's images; endless for live cameras) or Ctrl+C / SIGTERM.
+/// </summary>
+internal static class RunCommand
+{
+    public static readonly TimeSpan CaptureTimeout = TimeSpan.FromSeconds(5);
+
+    public static Command Create(TextWriter output, TextWriter error, CancellationToken stop)
+    {
+        var model = new Option<FileInfo>("--model") { Description = "The .emb model", Required = true };
+        var camera = new Option<string>("--camera") { Description = "files:DIR, sim-arducam:DIR[,realtime], sim-ov7670:DIR[,realtime], v4l2:/dev/videoN", Required = true };
+        var frames = new Option<long?>("--frames") { Description = "Frames to classify (default: each image once for folder cameras, endless otherwise)" };
+        var top = new Option<int>("--top") { Description = "Classes to print per frame", DefaultValueFactory = _ => 3 };
+        var threads = new Option<int>("--threads") { Description = "Inference threads", DefaultValueFactory = _ => 1 };
+        var json = new Option<bool>("--json") { Description = "One JSON object per frame" };
+        var command = new Command("run", "Classify camera frames") { model, camera, frames, top, threads, json };
+        command.SetAction(parse => BoardErrors.Guard(error, () =>
+        {
+            var m = EmbeddedModel.Load(parse.GetValue(model)!.FullName);
+            using var classifier = new FrameClassifier(m, Math.Max(1, parse.GetValue(threads)));
+            using var source = CameraSpec.Open(parse.GetValue(camera)!, out int scenes);
+            long limit = parse.GetValue(frames) ?? scenes;
+            return Run(classifier, source, limit, Math.Clamp(parse.GetValue(top), 1, m.Outputs[0].ElementCount), parse.GetValue(json), output, stop);
+        }));
+        return command;
+    }
+
+    internal static int Run(FrameClassifier classifier, Boards.Frames.IFrameSource source, long limit, int k, bool json, TextWriter output, CancellationToken stop)
+    {
+        Span<int> best = stackalloc int[Math.Min(k, 64)];
+        var line = new StringBuilder(256);
+        source.Start();
+        if (!json) output.WriteLine($"camera {source.Name}; model {classifier.Model.Metadata.Name}, {classifier.Interpreter.Path} kernels, {classifier.Interpreter.Threads} thread(s)");
+        var total = Stopwatch.StartNew();
+        long frame = 0;
+        try
+        {
+            for (; frame < limit && !stop.IsCancellationRequested; frame++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                var captured = source.Capture(CaptureTimeout, stop);
+                double captureMs = (Stopwatch.GetTimestamp() - start) * 1000.0 / Stopwatch.Frequency;
+                int n = classifier.Classify(captured, best);
+                line.Clear();
+                if (json) WriteJson(line, frame, captured.Source, best.Slice(0, n), classifier, captureMs);
+                else WriteText(line, frame, captured.Source, best.Slice(0, n), classifier, captureMs, (frame + 1) / total.Elapsed.TotalSeconds);
+                output.Write(line);
+                output.Flush();
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+        finally
+        {
+            source.Stop();
+        }
+        if (!json)
+        {
+            var inv = CultureInfo.InvariantCulture;
+            long managed = GC.GetTotalMemory(forceFullCollection: true);
+            using var process = Process.GetCurrentProcess();
+            output.WriteLine($"{frame} frames in {total.Elapsed.TotalSeconds.ToString("F1", inv)} s; managed heap {(managed / 1048576.0).ToString("F1", inv)} MB, peak working set {(process.PeakWorkingSet64 / 1048576.0).ToString("F0", inv)} MB");
+        }
+        return BoardErrors.Ok;
+    }
+
+    private static void WriteText(StringBuilder s, long frame, string source, ReadOnlySpan<int> best, FrameClassifier c, double captureMs, double fps)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        s.Append("frame ").Append(frame.ToString(inv)).Append("  ").Append(source.Length > 0 ? source : "-")
+         .Append("  capture ").Append(captureMs.ToString("F1", inv)).Append(" ms  preprocess ").Append(c.PreprocessMs.ToString("F1", inv))
+         .Append(" ms  infer ").Append(c.InferMs.ToString("F1", inv)).Append(" ms  ").Append(fps.ToString("F1", inv)).Append(" fps\n");
+        foreach (int i in best)
+            s.Append("  ").Append(c.Scores[i].ToString("F3", inv)).Append(' ').Append(i.ToString(inv).PadLeft(5)).Append("  ").Append(c.Label(i)).Append('\n');
+    }
+
+    private static void WriteJson(StringBuilder s, long frame, string source, ReadOnlySpan<int> best, FrameClassifier c, double captureMs)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        s.Append("{\"frame\":").Append(frame.ToString(inv)).Append(",\"source\":");
+        JsonText.AppendString(s, source);
+        s.Append(",\"top\":[");
+        for (int j = 0; j < best.Length; j++)
+        {
+            if (j > 0) s.Append(',');
+            s.Append("{\"index\":").Append(best[j].ToString(inv)).Append(",\"label\":");
+            JsonText.AppendString(s, c.Label(best[j]));
+            s.Append(",\"score\":").Append(c.Scores[best[j]].ToString("R", inv)).Append('}');
+        }
+        s.Append("],\"ms\":{\"capture\":").Append(captureMs.ToString("F3", inv)).Append(",\"preprocess\":").Append(c.PreprocessMs.ToString("F3", inv))
+         .Append(",\"infer\":").Append(c.InferMs.ToString("F3", inv)).Append("}}\n");
+    }
+}
