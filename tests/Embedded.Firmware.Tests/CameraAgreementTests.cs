@@ -29,7 +29,9 @@ public sealed class CameraAgreementTests
         return dir?.FullName ?? throw new DirectoryNotFoundException("Embedded.sln not found above the test assembly");
     }
 
-    /// <summary>Top-1 per image file, computed as `emb run` does.</summary>
+    /// <summary>Top-1 per image file, computed as `emb run` does (once for both tests: 200 inferences).</summary>
+    private static readonly Lazy<(string file, int top)[]> FilesTop1 = new(() => FileTop1(EmbeddedModel.Load(BundledModel)));
+
     private static (string file, int top)[] FileTop1(EmbeddedModel model)
     {
         using var interpreter = model.CreateInterpreter();
@@ -69,7 +71,7 @@ public sealed class CameraAgreementTests
     [TestMethod]
     public void SimArduCam_Jpeg_GivesTheSameTop1AsTheFiles()
     {
-        var expected = FileTop1(EmbeddedModel.Load(BundledModel));
+        var expected = FilesTop1.Value;
         var board = BoardTop1("sim-arducam:" + Images);
         Assert.AreEqual(200, expected.Length);
         CollectionAssert.AreEqual(expected, board, "JPEG frames carry the files' bytes: every image must agree");
@@ -78,7 +80,7 @@ public sealed class CameraAgreementTests
     [TestMethod]
     public void SimOv7670_Rgb565_AgreementRate()
     {
-        var expected = FileTop1(EmbeddedModel.Load(BundledModel));
+        var expected = FilesTop1.Value;
         var board = BoardTop1("sim-ov7670:" + Images);
         CollectionAssert.AreEqual(expected.Select(e => e.file).ToArray(), board.Select(b => b.source).ToArray());
         int agree = expected.Zip(board).Count(p => p.First.top == p.Second.top);

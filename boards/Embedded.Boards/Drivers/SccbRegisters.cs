@@ -65,9 +65,8 @@ public sealed class SccbRegisters
                 access();
                 return;
             }
-            catch (IOException e) when (attempt < Attempts)
+            catch (IOException) when (attempt < Attempts)
             {
-                _ = e;
                 _clock.Delay(RetryDelay, cancellation);
             }
             catch (IOException e)

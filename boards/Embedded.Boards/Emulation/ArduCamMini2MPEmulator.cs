@@ -24,8 +24,7 @@ public sealed class ArduCamMini2MPEmulator : ISpiDevice, II2cDevice
     private int _fifoLength, _readPointer;
     private byte _pointer;
     private TimeSpan _doneAt = TimeSpan.MaxValue;
-    private ArduCamFault _fault;
-    private int _faultsLeft;
+    private readonly FaultSchedule<ArduCamFault> _faults = new();
 
     public ArduCamMini2MPEmulator(SceneSet scenes, IClock clock)
     {
@@ -43,18 +42,9 @@ public sealed class ArduCamMini2MPEmulator : ISpiDevice, II2cDevice
     public int Captures { get; private set; }
 
     /// <summary>Makes the next <paramref name="count"/> occurrences of <paramref name="fault"/> happen (−1: always).</summary>
-    public void Inject(ArduCamFault fault, int count = -1)
-    {
-        _fault = fault;
-        _faultsLeft = count;
-    }
+    public void Inject(ArduCamFault fault, int count = -1) => _faults.Inject(fault, count);
 
-    private bool Faulty(ArduCamFault fault, bool consume = true)
-    {
-        if (_fault != fault || _faultsLeft == 0) return false;
-        if (consume && _faultsLeft > 0) _faultsLeft--;
-        return true;
-    }
+    private bool Faulty(ArduCamFault fault, bool consume = true) => _faults.Happens(fault, consume);
 
     // ---- SPI: the ArduChip ----
 
@@ -151,9 +141,10 @@ public sealed class ArduCamMini2MPEmulator : ISpiDevice, II2cDevice
         if (w == 0 || h == 0) return;
         var image = scene.Image;
         var scaled = image.Width == w && image.Height == h ? image : Resampler.ResizeBilinear(image, w, h);
-        var rgb565 = new byte[2 * w * h];
-        PixelConversion.FromRgb24ToRgb565(scaled.Pixels, rgb565);
-        Store(rgb565, padding: 0);
+        int length = Math.Min(2 * w * h, FifoCapacity);
+        if (_fifo.Length < 2 * w * h) _fifo = new byte[2 * w * h];
+        PixelConversion.FromRgb24ToRgb565(scaled.Pixels, _fifo);
+        _fifoLength = length;
     }
 
     private void Store(byte[] data, int padding)

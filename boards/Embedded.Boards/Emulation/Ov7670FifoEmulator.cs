@@ -27,8 +27,7 @@ public sealed class Ov7670FifoEmulator : IGpioPins, II2cDevice
     private byte _pointer;
     private bool _writeReset;
     private TimeSpan _writeEnabledAt = TimeSpan.MaxValue;
-    private Ov7670Fault _fault;
-    private int _faultsLeft;
+    private readonly FaultSchedule<Ov7670Fault> _faults = new();
 
     public Ov7670FifoEmulator(SceneSet scenes, IClock clock, Ov7670Pins? pins = null)
     {
@@ -45,18 +44,9 @@ public sealed class Ov7670FifoEmulator : IGpioPins, II2cDevice
     public string CurrentScene { get; private set; } = "";
     public int FramesWritten { get; private set; }
 
-    public void Inject(Ov7670Fault fault, int count = -1)
-    {
-        _fault = fault;
-        _faultsLeft = count;
-    }
+    public void Inject(Ov7670Fault fault, int count = -1) => _faults.Inject(fault, count);
 
-    private bool Faulty(Ov7670Fault fault, bool consume = true)
-    {
-        if (_fault != fault || _faultsLeft == 0) return false;
-        if (consume && _faultsLeft > 0) _faultsLeft--;
-        return true;
-    }
+    private bool Faulty(Ov7670Fault fault, bool consume = true) => _faults.Happens(fault, consume);
 
     // ---- GPIO ----
 
