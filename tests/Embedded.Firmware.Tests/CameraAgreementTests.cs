@@ -78,19 +78,23 @@ public sealed class CameraAgreementTests
     }
 
     [TestMethod]
-    public void SimOv7670_Rgb565_AgreementRate()
+    [DataRow("rgb565", 92.0)]
+    [DataRow("yuyv", 93.0)]
+    public void SimOv7670_AgreementRate(string format, double floor)
     {
         var expected = FilesTop1.Value;
-        var board = BoardTop1("sim-ov7670:" + Images);
+        var pixelFormat = format == "yuyv" ? Boards.Frames.PixelFormat.Yuyv : Boards.Frames.PixelFormat.Rgb565;
+        var board = BoardTop1("sim-ov7670:" + Images + "," + format);
         CollectionAssert.AreEqual(expected.Select(e => e.file).ToArray(), board.Select(b => b.source).ToArray());
         int agree = expected.Zip(board).Count(p => p.First.top == p.Second.top);
         double rate = 100.0 * agree / expected.Length;
         // Images larger than the sensor (640×480) or the FIFO are framed smaller: they differ by more than the format.
-        var framed = expected.Select(e => ImageLoader.Load(Path.Combine(Images, e.file))).Select(i => SimulatedOv7670.FitSize(i.Width, i.Height) != (i.Width, i.Height)).ToArray();
+        var framed = expected.Select(e => ImageLoader.Load(Path.Combine(Images, e.file))).Select(i => SimulatedOv7670.FitSize(i.Width, i.Height, pixelFormat) != (i.Width, i.Height)).ToArray();
         int framedCount = framed.Count(f => f), framedAgree = expected.Zip(board).Where((p, i) => framed[i] && p.First.top == p.Second.top).Count();
-        Console.WriteLine($"RGB565 through the emulated OV7670: top-1 agrees on {agree}/{expected.Length} = {rate:F1} % " +
+        Console.WriteLine($"{format} through the emulated OV7670: top-1 agrees on {agree}/{expected.Length} = {rate:F1} % " +
             $"({agree - framedAgree}/{expected.Length - framedCount} at the image's own size, {framedAgree}/{framedCount} framed smaller)");
-        // The issue asks for ≥ 97 %; measured 92 % (RGB565 keeps 5/6/5 bits): this guards against regressions until that is met.
-        Assert.IsTrue(rate >= 90.0, $"agreement {rate:F1} % < 90 %");
+        // The issue asks ≥ 97 % for RGB565; measured 94 % (YUYV 95 %). The model's own noise floor is close: ±1 LSB of random
+        // noise on the files alone changes 7/200 top-1 answers (docs/boards.md). The RGB565 floor guards against regressions.
+        Assert.IsTrue(rate >= floor, $"agreement {rate:F1} % < {floor} %");
     }
 }

@@ -51,14 +51,19 @@ public static class PixelConversion
         }
     }
 
-    /// <summary>RGB24 to RGB565 (high byte first), by truncation — what a sensor's RGB565 output keeps of a colour.</summary>
+    /// <summary>
+    /// RGB24 to RGB565 (high byte first), each field rounded to the nearest level that <see cref="ToRgb24"/> expands
+    /// back (round(v·31/255), round(v·63/255)): the error is symmetric, so a frame is not darkened the way truncation
+    /// (v &gt;&gt; 3) darkens it — a sensor rounds its 10-bit samples the same way.
+    /// </summary>
     public static void FromRgb24ToRgb565(ReadOnlySpan<byte> rgb, Span<byte> rgb565)
     {
         int pixels = rgb.Length / 3;
         if (rgb565.Length < 2 * pixels) throw new ArgumentException($"{rgb565.Length} bytes for {pixels} RGB565 pixels", nameof(rgb565));
         for (int p = 0; p < pixels; p++)
         {
-            int v = (rgb[3 * p] >> 3) << 11 | (rgb[3 * p + 1] >> 2) << 5 | rgb[3 * p + 2] >> 3;
+            int r = (rgb[3 * p] * 31 + 127) / 255, g = (rgb[3 * p + 1] * 63 + 127) / 255, b = (rgb[3 * p + 2] * 31 + 127) / 255;
+            int v = r << 11 | g << 5 | b;
             rgb565[2 * p] = (byte)(v >> 8);
             rgb565[2 * p + 1] = (byte)v;
         }
