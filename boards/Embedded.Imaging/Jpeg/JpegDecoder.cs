@@ -205,8 +205,9 @@ public static class JpegDecoder
             {
                 int id = ReadU8(), tables = ReadU8();
                 var c = Array.Find(_components, x => x.Id == id) ?? throw Error($"scan names unknown component {id}");
-                c.DcTable = _dc[tables >> 4];
-                c.AcTable = _ac[tables & 15];
+                // A baseline scan without DHT is a Motion-JPEG frame: its tables are the standard ones (annex K.3).
+                c.DcTable = _dc[tables >> 4] ?? (_progressive ? null : StandardHuffmanTables.Dc(tables >> 4));
+                c.AcTable = _ac[tables & 15] ?? (_progressive ? null : StandardHuffmanTables.Ac(tables & 15));
                 scan[i] = c;
             }
             int ss = ReadU8(), se = ReadU8(), a = ReadU8();
