@@ -55,7 +55,7 @@ public sealed class CameraAgreementTests
     {
         var model = EmbeddedModel.Load(BundledModel);
         using var classifier = new FrameClassifier(model, threads: 1);
-        using var source = CameraSpec.Open(camera, out int count);
+        using var source = CameraSpec.Open(camera, out long count);
         var output = new StringWriter();
         Commands.RunCommand.Run(classifier, source, count, 2, json: true, output, CancellationToken.None);
         return output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line =>

@@ -81,5 +81,18 @@ public sealed class LongRunTests
         error.GetStringBuilder().Clear();
         Assert.AreNotEqual(0, Program.Run(new[] { "run", "--model", model, "--camera", "webcam" }, TextWriter.Null, error, CancellationToken.None));
         StringAssert.Contains(error.ToString(), "expected KIND:ARGUMENT");
+        foreach (var (spec, message) in new[]
+        {
+            ("sim-ov7670:" + model + ",rgb565,yuyv", "'rgb565' and 'yuyv' exclude each other"),
+            ("sim-arducam:/tmp,fast", "unknown option 'fast' (this camera takes: realtime)"),
+            ("v4l2:/dev/video-does-not-exist,320x240,buffers=99", "buffers=99 is not a whole number in 1..32"),
+            ("v4l2:/dev/video-does-not-exist,640x0", "size '640x0' is not WIDTHxHEIGHT"),
+            ("v4l2:/dev/video-does-not-exist,mjpeg", "/dev/video-does-not-exist: cannot open"),
+        })
+        {
+            error.GetStringBuilder().Clear();
+            Assert.AreNotEqual(0, Program.Run(new[] { "run", "--model", model, "--camera", spec }, TextWriter.Null, error, CancellationToken.None), spec);
+            StringAssert.Contains(error.ToString(), message, spec);
+        }
     }
 }

@@ -1,15 +1,19 @@
 using System;
 using Embedded.Boards.Frames;
+using Embedded.Boards.Hardware;
+using Embedded.Boards.V4L2;
 
 namespace Embedded.Firmware.Cameras;
 
 /// <summary>
-/// Parses `--camera SPEC`: `files:DIR`, `sim-arducam:DIR[,realtime]`, `sim-ov7670:DIR[,realtime]`; `v4l2:` and the
-/// wired `arducam:` / `ov7670:` cameras are named with a clear reason when this build cannot open them.
+/// Parses `--camera SPEC`: `files:DIR`, `sim-arducam:DIR[,realtime]`, `sim-ov7670:DIR[,realtime][,rgb565|yuyv]`,
+/// `v4l2:/dev/videoN[,WxH][,yuyv|mjpeg][,buffers=N]`; the wired `arducam:` / `ov7670:` cameras are named with a clear
+/// reason when this build cannot open them.
 /// </summary>
 internal static class CameraSpec
 {
-    public static IFrameSource Open(string spec, out int sceneCount)
+    /// <summary>Opens the camera <paramref name="spec"/> names; <paramref name="sceneCount"/> is one pass over a folder, or long.MaxValue for a live camera.</summary>
+    public static IFrameSource Open(string spec, out long sceneCount)
     {
         int colon = spec.IndexOf(':');
         if (colon <= 0) throw new ArgumentException($"camera '{spec}': expected KIND:ARGUMENT (files:DIR, sim-arducam:DIR, sim-ov7670:DIR, v4l2:/dev/video0)");
@@ -42,7 +46,16 @@ internal static class CameraSpec
                 return ov7670;
             }
             case "v4l2":
-                throw new NotSupportedException($"camera '{spec}': V4L2 capture is not in this build yet (planned: boards/Embedded.Boards.V4L2)");
+            {
+                var size = options.Size(16384) ?? (640, 480);
+                var format = options.Choice("auto", "yuyv", "mjpeg") switch { "yuyv" => PixelFormat.Yuyv, "mjpeg" => PixelFormat.Jpeg, _ => (PixelFormat?)null };
+                int buffers = options.Integer("buffers", 4, 1, 32);
+                options.RejectUnused("WIDTHxHEIGHT, yuyv, mjpeg, buffers=N");
+                if (!OperatingSystem.IsLinux()) throw new NotSupportedException($"camera '{spec}': V4L2 cameras need Linux");
+                sceneCount = long.MaxValue;
+                return new V4L2Camera(new V4L2Device(argument), SystemClock.Instance,
+                    new V4L2CameraOptions { Width = size.width, Height = size.height, Format = format, Buffers = buffers });
+            }
             case "arducam":
             case "ov7670":
                 throw new NotSupportedException($"camera '{spec}': wired sensors need the board adapters, built with -p:BoardPackages=true on the board");

@@ -33,7 +33,7 @@ internal static class RunCommand
         {
             var m = EmbeddedModel.Load(parse.GetValue(model)!.FullName);
             using var classifier = new FrameClassifier(m, Math.Max(1, parse.GetValue(threads)));
-            using var source = CameraSpec.Open(parse.GetValue(camera)!, out int scenes);
+            using var source = CameraSpec.Open(parse.GetValue(camera)!, out long scenes);
             long limit = parse.GetValue(frames) ?? scenes;
             return Run(classifier, source, limit, Math.Clamp(parse.GetValue(top), 1, m.Outputs[0].ElementCount), parse.GetValue(json), output, stop);
         }));
