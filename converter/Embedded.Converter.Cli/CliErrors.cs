@@ -20,7 +20,8 @@ internal static class CliErrors
             return action();
         }
         catch (Exception e) when (e is ModelFormatException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
-                                   or ArgumentException or FormatException or Embedded.Converter.Graph.GraphException or Embedded.Imaging.ImageFormatException)
+                                   or ArgumentException or FormatException or Embedded.Converter.Graph.GraphException or Embedded.Imaging.ImageFormatException
+                                   or Deploy.DeployException)
         {
             error.WriteLine($"error: {e.Message}");
             if (verbose) error.WriteLine(e);

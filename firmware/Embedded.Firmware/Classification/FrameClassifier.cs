@@ -19,7 +19,8 @@ internal sealed class FrameClassifier : IDisposable
     private readonly byte[] _pixels;
     private readonly (float mean, float std)[] _normalization;
 
-    public FrameClassifier(EmbeddedModel model, int threads)
+    /// <param name="labels">Class names overriding the model's own (one per output class), or null.</param>
+    public FrameClassifier(EmbeddedModel model, int threads, string[]? labels = null)
     {
         var input = model.Inputs[0];
         if (input.Type is not (ElementType.UInt8 or ElementType.Float32) || input.Rank != 4 || input.Shape[3] != 3)
@@ -32,7 +33,9 @@ internal sealed class FrameClassifier : IDisposable
         var p = model.Metadata.Preprocessing;
         _normalization = new (float, float)[3];
         for (int c = 0; c < 3; c++) _normalization[c] = p.Mean.Length == 3 ? (p.Mean[c], p.Std[c]) : (0f, 1f);
-        Labels = model.Metadata.Labels;
+        int classes = model.Outputs[0].ElementCount;
+        if (labels is not null && labels.Length != classes) throw new ArgumentException($"{labels.Length} labels for a model with {classes} classes");
+        Labels = labels ?? model.Metadata.Labels;
     }
 
     public EmbeddedModel Model { get; }

@@ -23,21 +23,34 @@ internal static class RunCommand
     public static Command Create(TextWriter output, TextWriter error, CancellationToken stop)
     {
         var model = new Option<FileInfo>("--model") { Description = "The .emb model", Required = true };
-        var camera = new Option<string>("--camera") { Description = "files:DIR, sim-arducam:DIR[,realtime], sim-ov7670:DIR[,realtime], v4l2:/dev/videoN", Required = true };
+        var camera = new Option<string>("--camera") { Description = "files:DIR, sim-arducam:DIR[,realtime], sim-ov7670:DIR[,realtime][,rgb565|yuyv], v4l2:/dev/videoN[,WxH][,yuyv|mjpeg]", Required = true };
         var frames = new Option<long?>("--frames") { Description = "Frames to classify (default: each image once for folder cameras, endless otherwise)" };
         var top = new Option<int>("--top") { Description = "Classes to print per frame", DefaultValueFactory = _ => 3 };
         var threads = new Option<int>("--threads") { Description = "Inference threads", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "One JSON object per frame" };
-        var command = new Command("run", "Classify camera frames") { model, camera, frames, top, threads, json };
+        var labels = new Option<FileInfo?>("--labels") { Description = "Class names, one per line (default: the model's own)" };
+        var command = new Command("run", "Classify camera frames") { model, camera, frames, top, threads, json, labels };
         command.SetAction(parse => BoardErrors.Guard(error, () =>
         {
             var m = EmbeddedModel.Load(parse.GetValue(model)!.FullName);
-            using var classifier = new FrameClassifier(m, Math.Max(1, parse.GetValue(threads)));
+            var labelFile = parse.GetValue(labels);
+            using var classifier = new FrameClassifier(m, Math.Max(1, parse.GetValue(threads)), labelFile is null ? null : ReadLabels(labelFile));
             using var source = CameraSpec.Open(parse.GetValue(camera)!, out long scenes);
             long limit = parse.GetValue(frames) ?? scenes;
             return Run(classifier, source, limit, Math.Clamp(parse.GetValue(top), 1, m.Outputs[0].ElementCount), parse.GetValue(json), output, stop);
         }));
         return command;
+    }
+
+    /// <summary>One label per line; a trailing empty line is not a label. Bounded: a label file is never megabytes.</summary>
+    private static string[] ReadLabels(FileInfo file)
+    {
+        if (!file.Exists) throw new FileNotFoundException($"label file {file.FullName} does not exist");
+        if (file.Length > 4 << 20) throw new ArgumentException($"label file {file.FullName} is {file.Length} bytes; expected one short line per class");
+        var lines = File.ReadAllLines(file.FullName);
+        int count = lines.Length;
+        while (count > 0 && lines[count - 1].Length == 0) count--;
+        return lines.AsSpan(0, count).ToArray();
     }
 
     internal static int Run(FrameClassifier classifier, Boards.Frames.IFrameSource source, long limit, int k, bool json, TextWriter output, CancellationToken stop)
