@@ -7,13 +7,13 @@ namespace Embedded.Firmware.Cameras;
 
 /// <summary>
 /// Parses `--camera SPEC`: `files:DIR`, `sim-arducam:DIR[,realtime]`, `sim-ov7670:DIR[,realtime][,rgb565|yuyv]`,
-/// `v4l2:/dev/videoN[,WxH][,yuyv|mjpeg][,buffers=N]`; the wired `arducam:` / `ov7670:` cameras are named with a clear
-/// reason when this build cannot open them.
+/// `v4l2:/dev/videoN[,WxH][,yuyv|mjpeg][,buffers=N]`, and the wired `arducam:…` / `ov7670:…` (<see cref="WiredCameras"/>),
+/// which need a board adapter (-p:BoardPackages=true) or, in tests, emulated buses.
 /// </summary>
 internal static class CameraSpec
 {
     /// <summary>Opens the camera <paramref name="spec"/> names; <paramref name="sceneCount"/> is one pass over a folder, or long.MaxValue for a live camera.</summary>
-    public static IFrameSource Open(string spec, out long sceneCount)
+    public static IFrameSource Open(string spec, out long sceneCount, IBoardBuses? buses = null)
     {
         int colon = spec.IndexOf(':');
         if (colon <= 0) throw new ArgumentException($"camera '{spec}': expected KIND:ARGUMENT (files:DIR, sim-arducam:DIR, sim-ov7670:DIR, v4l2:/dev/video0)");
@@ -58,7 +58,12 @@ internal static class CameraSpec
             }
             case "arducam":
             case "ov7670":
-                throw new NotSupportedException($"camera '{spec}': wired sensors need the board adapters, built with -p:BoardPackages=true on the board");
+            {
+                // Wired cameras take only options: the first part is one too (arducam:spi=0.0,i2c=1).
+                var all = new SpecOptions(spec, argument.Length == 0 ? parts.AsSpan(1).ToArray() : parts);
+                sceneCount = long.MaxValue;
+                return kind == "arducam" ? WiredCameras.OpenArduCam(spec, all, buses) : WiredCameras.OpenOv7670(spec, all, buses);
+            }
             default:
                 throw new ArgumentException($"camera '{spec}': unknown kind '{kind}' (files, sim-arducam, sim-ov7670, v4l2, arducam, ov7670)");
         }
