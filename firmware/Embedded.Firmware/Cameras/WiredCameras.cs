@@ -12,19 +12,19 @@ namespace Embedded.Firmware.Cameras;
 /// <summary>
 /// Cameras wired to the board's own buses:
 /// `arducam:[spi=BUS.CS][,i2c=BUS][,WxH][,jpeg|rgb565][,clock=HZ][,fifo=8m|384k]` and
-/// `ov7670:[i2c=BUS][,WxH][,rgb565|yuyv][,vsync=N][,wrst=N][,wen=N][,rrst=N][,oe=N][,rclk=N][,data=N/N/N/N/N/N/N/N]`.
+/// `ov7670:[i2c=BUS][,WxH][,rgb565|yuyv][,vsync=N][,wrst=N][,wen=N][,rrst=N][,oe=N][,rclk=N][,data=N/N/N/N/N/N/N/N][,gpio=fast]`.
 /// The buses come from <see cref="BusProvider"/>, which the board-package build sets (Raspberry Pi); the default
 /// build has none and says how to get one.
 /// </summary>
 internal static class WiredCameras
 {
-    /// <summary>Opens the board's buses; null when this build has no board adapter.</summary>
-    public static Func<IBoardBuses>? BusProvider { get; set; }
+    /// <summary>Opens the board's buses (the argument asks for fast GPIO, `gpio=fast`); null when this build has no board adapter.</summary>
+    public static Func<bool, IBoardBuses>? BusProvider { get; set; }
 
     public const string ArduCamOptions = "spi=BUS.CS, i2c=BUS, WIDTHxHEIGHT, jpeg|rgb565, clock=HZ, fifo=8m|384k";
-    public const string Ov7670Options = "i2c=BUS, WIDTHxHEIGHT, rgb565|yuyv, vsync=, wrst=, wen=, rrst=, oe=, rclk=, data=D0/…/D7";
+    public const string Ov7670Options = "i2c=BUS, WIDTHxHEIGHT, rgb565|yuyv, vsync=, wrst=, wen=, rrst=, oe=, rclk=, data=D0/…/D7, gpio=fast";
 
-    private static IBoardBuses Buses(string spec, IBoardBuses? given) => given ?? BusProvider?.Invoke()
+    private static IBoardBuses Buses(string spec, IBoardBuses? given, bool fastGpio = false) => given ?? BusProvider?.Invoke(fastGpio)
         ?? throw new NotSupportedException($"camera '{spec}': wired sensors need a board adapter — build emb-board on the board with -p:BoardPackages=true (docs/boards.md)");
 
     public static IFrameSource OpenArduCam(string spec, SpecOptions options, IBoardBuses? given)
@@ -71,10 +71,16 @@ internal static class WiredCameras
             ReadClock = options.Integer("rclk", defaults.ReadClock, 0, 1023),
             Data = options.Value("data") is { } data ? DataPins(spec, data) : defaults.Data,
         };
+        bool fastGpio = (options.Value("gpio") ?? "default") switch
+        {
+            "fast" => true,
+            "default" => false,
+            var other => throw new ArgumentException($"camera '{spec}': gpio={other} — fast (memory-mapped, Pi 3/4) or default"),
+        };
         options.RejectUnused(Ov7670Options);
         pins.Validate();
         var driverOptions = new Ov7670Options { Pins = pins, Format = format, Width = size.width, Height = size.height };
-        var buses = Buses(spec, given);
+        var buses = Buses(spec, given, fastGpio);
         try
         {
             var driver = new Ov7670Fifo(buses.OpenGpio(), buses.OpenI2c(i2cBus, Ov7670.Address), buses.Clock, driverOptions);
