@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Threading;
 using Embedded.Runtime.Kernels;
 
@@ -7,21 +8,34 @@ namespace Embedded.Runtime.Execution;
 /// <summary>
 /// A fixed set of worker threads owned by one interpreter: for each splittable operator the calling thread and the
 /// workers each run one part (<see cref="PreparedOperator.InvokePart"/>), then the caller waits for all of them.
-/// One lock, a job generation counter and a pending count: the job travels in fields, waiting is Monitor.Wait, so an
-/// inference allocates nothing (the BCL's slim events allocate their lock object on the first blocking wait).
+/// <para>
+/// Operators follow each other within microseconds, so both sides spin first (the spin budget) and only then
+/// sleep on the lock: during an inference a worker sees the next job while still spinning, and nobody pays a
+/// futex wake-up per operator. Sleeping is announced in a counter with a full fence on both sides (the job's
+/// generation and the sleeper count are each changed with Interlocked and then the other is read), so a job
+/// published while a worker is going to sleep is never missed. Nothing here allocates per job.
+/// </para>
 /// </summary>
 internal sealed class WorkerPool : IDisposable
 {
+    /// <summary>
+    /// How long a thread spins for the next job or the last part before sleeping: 200 µs, or none when there are more
+    /// threads than cores (a spinning worker would then take the core the caller needs).
+    /// </summary>
+    private readonly long _spinBudget;
+
     private readonly Thread[] _threads;
     private readonly KernelScratch[] _scratch;
     private readonly object _gate = new();
     private int _generation;
     private int _pending;
-    private bool _stopping;
+    private int _sleepingWorkers;
+    private int _callerSleeping;
+    private volatile bool _stopping;
     private Exception? _failure;
     private long _allocated;
 
-    // The current job, written under the lock before the generation advances.
+    // The current job, written before the generation advances (Interlocked.Increment publishes them).
     private PreparedOperator? _op;
     private byte[] _arena = Array.Empty<byte>();
     private KernelPath _path;
@@ -34,6 +48,7 @@ internal sealed class WorkerPool : IDisposable
     public WorkerPool(int parts, Func<KernelScratch> scratch)
     {
         Parts = parts;
+        _spinBudget = parts <= Environment.ProcessorCount ? Stopwatch.Frequency / 5000 : 0;
         _threads = new Thread[parts - 1];
         _scratch = new KernelScratch[parts - 1];
         for (int i = 0; i < _threads.Length; i++)
@@ -48,22 +63,52 @@ internal sealed class WorkerPool : IDisposable
     /// <summary>Runs <paramref name="op"/> split into <see cref="Parts"/> parts; part 0 on the calling thread.</summary>
     public void Run(PreparedOperator op, byte[] arena, KernelPath path, KernelScratch callerScratch)
     {
-        lock (_gate)
-        {
-            _op = op; _arena = arena; _path = path; _failure = null;
-            _pending = _threads.Length;
-            _generation++;
-            Monitor.PulseAll(_gate);
-        }
+        _op = op; _arena = arena; _path = path; _failure = null;
+        Volatile.Write(ref _pending, _threads.Length);
+        Interlocked.Increment(ref _generation);
+        if (Volatile.Read(ref _sleepingWorkers) > 0)
+            lock (_gate) Monitor.PulseAll(_gate);
+
         op.InvokePart(arena, path, callerScratch, 0, Parts);
-        // Parts are short (tens to hundreds of microseconds): spin a little before sleeping on the lock.
-        var spin = new SpinWait();
-        while (Volatile.Read(ref _pending) > 0 && !spin.NextSpinWillYield) spin.SpinOnce();
-        lock (_gate)
+
+        if (!SpinUntilAllDone())
         {
-            while (_pending > 0) Monitor.Wait(_gate);
+            lock (_gate)
+            {
+                Interlocked.Exchange(ref _callerSleeping, 1);
+                while (Volatile.Read(ref _pending) > 0) Monitor.Wait(_gate);
+                Interlocked.Exchange(ref _callerSleeping, 0);
+            }
         }
         if (_failure is { } failure) throw new InvalidOperationException($"a worker thread failed in {op.Definition}", failure);
+    }
+
+    // The two spin loops are written out (no delegate): a closure would allocate on every operator.
+
+    /// <summary>Spins up to the spin budget for every worker's part; false when one is still running.</summary>
+    private bool SpinUntilAllDone()
+    {
+        long deadline = 0;
+        while (Volatile.Read(ref _pending) != 0)
+        {
+            if (deadline == 0) deadline = Stopwatch.GetTimestamp() + _spinBudget;
+            else if (Stopwatch.GetTimestamp() > deadline) return false;
+            Thread.SpinWait(8);
+        }
+        return true;
+    }
+
+    /// <summary>Spins up to the spin budget for a job newer than <paramref name="seen"/> (or stop); false when none came.</summary>
+    private bool SpinUntilNextJob(int seen)
+    {
+        long deadline = 0;
+        while (Volatile.Read(ref _generation) == seen && !_stopping)
+        {
+            if (deadline == 0) deadline = Stopwatch.GetTimestamp() + _spinBudget;
+            else if (Stopwatch.GetTimestamp() > deadline) return false;
+            Thread.SpinWait(8);
+        }
+        return true;
     }
 
     private void Work(int worker)
@@ -71,38 +116,31 @@ internal sealed class WorkerPool : IDisposable
         int seen = 0;
         while (true)
         {
-            PreparedOperator op;
-            byte[] arena;
-            KernelPath path;
-            var spin = new SpinWait();
-            while (Volatile.Read(ref _generation) == seen && !Volatile.Read(ref _stopping) && !spin.NextSpinWillYield) spin.SpinOnce();
-            lock (_gate)
+            if (!SpinUntilNextJob(seen))
             {
-                while (_generation == seen && !_stopping) Monitor.Wait(_gate);
-                if (_stopping) return;
-                seen = _generation;
-                op = _op!; arena = _arena; path = _path;
+                lock (_gate)
+                {
+                    Interlocked.Increment(ref _sleepingWorkers);
+                    while (Volatile.Read(ref _generation) == seen && !_stopping) Monitor.Wait(_gate);
+                    Interlocked.Decrement(ref _sleepingWorkers);
+                }
             }
+            if (_stopping) return;
+            seen = Volatile.Read(ref _generation);
+            var op = _op!;
             long before = GC.GetAllocatedBytesForCurrentThread();
-            Exception? error = null;
-            try { op.InvokePart(arena, path, _scratch[worker], worker + 1, Parts); }
-            catch (Exception e) { error = e; }
+            try { op.InvokePart(_arena, _path, _scratch[worker], worker + 1, Parts); }
+            catch (Exception e) { _failure = e; }
             Interlocked.Add(ref _allocated, GC.GetAllocatedBytesForCurrentThread() - before);
-            lock (_gate)
-            {
-                if (error is not null) _failure = error;
-                if (--_pending == 0) Monitor.PulseAll(_gate);
-            }
+            if (Interlocked.Decrement(ref _pending) == 0 && Volatile.Read(ref _callerSleeping) != 0)
+                lock (_gate) Monitor.PulseAll(_gate);
         }
     }
 
     public void Dispose()
     {
-        lock (_gate)
-        {
-            _stopping = true;
-            Monitor.PulseAll(_gate);
-        }
+        _stopping = true;
+        lock (_gate) Monitor.PulseAll(_gate);
         foreach (var thread in _threads) thread.Join();
     }
 }
