@@ -99,7 +99,7 @@ internal sealed class PreparedOperator
     // Below these sizes waking the workers costs more than the work saved (measured on V3-Small: element-wise
     // operators do a few instructions per output, convolutions tens to hundreds).
     private const int MinSplitOutputs = 4096;
-    private const int MinSplitElementwise = 65536;
+    private const int MinSplitElementwise = 8192;
 
     /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> of a splittable operator (see <see cref="CanSplit"/>).</summary>
     public void InvokePart(Span<byte> arena, KernelPath path, KernelScratch scratch, int part, int parts)

@@ -256,11 +256,14 @@ public sealed class FastPathTests
                 var actual = (byte[])a.Clone();   // in place: the output overwrites the activation it scales
                 bool swapped = r.Next(2) == 0;
                 var gate = new int[2 * ((channels + 7) / 8 * 8)];
-                bool ran = swapped
-                    ? Mul.TryFast(path, new QuantizedInput(b, bType, bShape, bZps), new QuantizedInput(actual, aType, aShape, aZps), new QuantizedOutput(actual, outType, aShape, outZps), stage, gate)
-                    : Mul.TryFast(path, new QuantizedInput(actual, aType, aShape, aZps), new QuantizedInput(b, bType, bShape, bZps), new QuantizedOutput(actual, outType, aShape, outZps), stage, gate);
+                int parts = r.Next(1, 4);   // the thread split: parts over pixels, each on its own
+                bool ran = true;
+                for (int part = 0; part < parts; part++)
+                    ran &= swapped
+                        ? Mul.TryFast(path, new QuantizedInput(b, bType, bShape, bZps), new QuantizedInput(actual, aType, aShape, aZps), new QuantizedOutput(actual, outType, aShape, outZps), stage, gate, part, parts)
+                        : Mul.TryFast(path, new QuantizedInput(actual, aType, aShape, aZps), new QuantizedInput(b, bType, bShape, bZps), new QuantizedOutput(actual, outType, aShape, outZps), stage, gate, part, parts);
                 if (!ran) { Assert.AreNotEqual(KernelPath.Avx2, KernelPaths.IsSupported(path) ? path : KernelPath.Reference); continue; }
-                CollectionAssert.AreEqual(expected, actual, $"case {i} path {path}: {h}x{w}x{channels} {aType}·{bType}");
+                CollectionAssert.AreEqual(expected, actual, $"case {i} path {path}: {h}x{w}x{channels} {aType}·{bType}, {parts} parts");
             }
         }
     }
