@@ -81,15 +81,34 @@ public static partial class DepthwiseConv2D
             int outBase = ((n * outH + oy) * outW + ox) * channels;
             for (int c = 0; c < full; c += 8)
             {
-                var acc = Vector256.LoadUnsafe(ref bias, (nuint)c);
-                var zero = Vector256.LoadUnsafe(ref zeros, (nuint)c);
-                for (int t = 0; t < taps; t++)
-                    acc += (TBytes.Widen(ref Unsafe.Add(ref b0, Unsafe.Add(ref inOff, t) + c)) - zero) * Vector256.LoadUnsafe(ref weights, (nuint)(Unsafe.Add(ref wOff, t) + c));
+                var acc = SumTaps<TBytes>(ref Unsafe.Add(ref b0, c), ref Unsafe.Add(ref weights, c), ref inOff, ref wOff, taps,
+                    Vector256.LoadUnsafe(ref bias, (nuint)c), Vector256.LoadUnsafe(ref zeros, (nuint)c));
                 OutputStageX86.Store(plain ? OutputStageX86.Lanes.Load(stage, c).Apply(acc) : OutputStageX86.Apply8(acc, stage, c), output, outBase + c, 8, values);
             }
             if (full < channels)
                 TailScalar(input.Bytes, typeof(TBytes) == typeof(SignedBytes), w, p.Output, inputOffsets.Slice(0, taps), weightOffsets.Slice(0, taps), full, output, outBase);
         }
+    }
+
+    /// <summary>
+    /// acc + Σ_t (x[inOff[t]] − zero)·w[wOff[t]] over eight channels. A method of its own (not inlined) so the
+    /// accumulator and pointers live in registers: inside the large row method the JIT kept them on the stack and
+    /// reloaded five of them on every tap.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector256<int> SumTaps<TBytes>(ref byte input, ref int weights, ref int inOff, ref int wOff, int taps, Vector256<int> acc, Vector256<int> zero)
+        where TBytes : struct, IWidenBytes
+    {
+        var other = Vector256<int>.Zero;   // two accumulators: two taps in flight per iteration
+        int t = 0;
+        for (; t + 2 <= taps; t += 2)
+        {
+            acc += (TBytes.Widen(ref Unsafe.Add(ref input, (nint)(uint)Unsafe.Add(ref inOff, t))) - zero) * Vector256.LoadUnsafe(ref weights, (nuint)(uint)Unsafe.Add(ref wOff, t));
+            other += (TBytes.Widen(ref Unsafe.Add(ref input, (nint)(uint)Unsafe.Add(ref inOff, t + 1))) - zero) * Vector256.LoadUnsafe(ref weights, (nuint)(uint)Unsafe.Add(ref wOff, t + 1));
+        }
+        if (t < taps)
+            acc += (TBytes.Widen(ref Unsafe.Add(ref input, (nint)(uint)Unsafe.Add(ref inOff, t))) - zero) * Vector256.LoadUnsafe(ref weights, (nuint)(uint)Unsafe.Add(ref wOff, t));
+        return acc + other;
     }
 
     /// <summary>Eight input bytes widened to int32 lanes, as int8 or uint8 (a type parameter, so each form compiles to one instruction).</summary>
