@@ -37,19 +37,8 @@ public static partial class Gemm
             int r = 0;
             for (; r + RowsPerStep <= rows; r += RowsPerStep)
             {
-                ref byte x0 = ref Unsafe.Add(ref xBase, r * rowStride);
-                ref byte x1 = ref Unsafe.Add(ref x0, rowStride);
-                ref byte x2 = ref Unsafe.Add(ref x1, rowStride);
-                ref byte x3 = ref Unsafe.Add(ref x2, rowStride);
                 Vector256<int> a0 = constant, a1 = constant, a2 = constant, a3 = constant;
-                for (int g = 0; g < w.Groups; g++)
-                {
-                    var wv = Vector256.LoadUnsafe(ref wb, (nuint)(g * 32));
-                    a0 = AvxVnni.MultiplyWideningAndAdd(a0, BroadcastGroup(ref x0, g, xor), wv);
-                    a1 = AvxVnni.MultiplyWideningAndAdd(a1, BroadcastGroup(ref x1, g, xor), wv);
-                    a2 = AvxVnni.MultiplyWideningAndAdd(a2, BroadcastGroup(ref x2, g, xor), wv);
-                    a3 = AvxVnni.MultiplyWideningAndAdd(a3, BroadcastGroup(ref x3, g, xor), wv);
-                }
+                Dot4(ref Unsafe.Add(ref xBase, r * rowStride), rowStride, ref wb, w.Groups, xor, ref a0, ref a1, ref a2, ref a3);
                 if (w.NeedsInputSums)
                 {
                     a0 += factor * Vector256.Create(inputSums[r]);
@@ -74,6 +63,30 @@ public static partial class Gemm
             }
         }
         return true;
+    }
+
+    /// <summary>
+    /// Four rows' dot products with one weight block, added to a0..a3. Its own small method (not inlined) so the
+    /// pointers, the XOR constant and the accumulators stay in registers: inside the large kernel the JIT reloaded two
+    /// of them from the stack on every group.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Dot4(ref byte x0, int rowStride, ref sbyte wb, int groups, Vector256<byte> xor,
+        ref Vector256<int> sum0, ref Vector256<int> sum1, ref Vector256<int> sum2, ref Vector256<int> sum3)
+    {
+        ref byte x1 = ref Unsafe.Add(ref x0, rowStride);
+        ref byte x2 = ref Unsafe.Add(ref x1, rowStride);
+        ref byte x3 = ref Unsafe.Add(ref x2, rowStride);
+        Vector256<int> a0 = sum0, a1 = sum1, a2 = sum2, a3 = sum3;
+        for (int g = 0; g < groups; g++)
+        {
+            var wv = Vector256.LoadUnsafe(ref wb, (nuint)(g * 32));
+            a0 = AvxVnni.MultiplyWideningAndAdd(a0, BroadcastGroup(ref x0, g, xor), wv);
+            a1 = AvxVnni.MultiplyWideningAndAdd(a1, BroadcastGroup(ref x1, g, xor), wv);
+            a2 = AvxVnni.MultiplyWideningAndAdd(a2, BroadcastGroup(ref x2, g, xor), wv);
+            a3 = AvxVnni.MultiplyWideningAndAdd(a3, BroadcastGroup(ref x3, g, xor), wv);
+        }
+        sum0 = a0; sum1 = a1; sum2 = a2; sum3 = a3;
     }
 
     /// <summary>Four input bytes of group <paramref name="group"/> in every lane, made unsigned (x_s + 128).</summary>
