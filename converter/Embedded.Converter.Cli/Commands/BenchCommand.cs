@@ -62,7 +62,7 @@ internal static class BenchCommand
         string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
 
         o.WriteLine($"model    {model.Metadata.Name} ({ops.Count} operators, {ops.Sum(op => ModelStatistics.MultiplyAccumulates(op, model.Definition.Tensors)) / 1e6:F1} M MACs)");
-        o.WriteLine($"machine  {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}; path {interpreter.Path}{(interpreter.Path == KernelPath.Avx2 && KernelPaths.HasVnni ? " (AVX-VNNI)" : "")}, threads {threads}");
+        o.WriteLine($"machine  {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}; path {interpreter.Path}{(interpreter.Path.UsesAvx2() && KernelPaths.HasVnni ? " (AVX-VNNI)" : "")}, threads {threads}");
         o.WriteLine($"latency  median {F(median)} ms   p90 {F(p90)} ms   min {F(min)} ms   ({iterations} runs after {warmup} warm-up)");
         o.WriteLine();
         o.WriteLine($"{"operator",-20} {"count",5} {"ms/inference",12} {"share",7}");

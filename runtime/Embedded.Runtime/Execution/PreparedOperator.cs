@@ -94,7 +94,7 @@ internal sealed class PreparedOperator
     public bool CanSplit(KernelPath path) =>
         path != KernelPath.Reference
         && (((_gemm16 is not null || _depthwise is not null || (_gemm is not null && _op.Params is Conv2DParams)) && _output.Tensor.ElementCount >= MinSplitOutputs)
-            || ((_squeezeExcite || _residualAdd || _requantize is not null) && path == KernelPath.Avx2 && _output.Tensor.ElementCount >= MinSplitElementwise));
+            || ((_squeezeExcite || _residualAdd || _requantize is not null) && path.UsesAvx2() && _output.Tensor.ElementCount >= MinSplitElementwise));
 
     // Below these sizes waking the workers costs more than the work saved (measured on V3-Small: element-wise
     // operators do a few instructions per output, convolutions tens to hundreds).

@@ -29,7 +29,7 @@ public static partial class Add
     public static bool TryFast(KernelPath path, QuantizedInput a, QuantizedInput b, QuantizedOutput output, AddParams p, int part = 0, int parts = 1)
     {
 #if NET
-        if (path != KernelPath.Avx2 || !Avx2.IsSupported) return false;
+        if (!path.UsesAvx2()) return false;
         int count = output.Bytes.Length;
         int begin = (int)((long)count * part / parts), end = (int)((long)count * (part + 1) / parts);
         bool signed = a.Type == ElementType.Int8;

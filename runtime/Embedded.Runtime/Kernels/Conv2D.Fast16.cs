@@ -28,7 +28,7 @@ public static partial class Conv2D
             Im2Col.Unroll(x, input.Shape, w.PaddingRow, p, kH, kW, outH, outW, first, rows, rowShorts, rowsBuffer);
             Gemm16.Dot(path, rowsBuffer, rowShorts, rows, w, scratch.Dots);
 #if NET
-            if (vectorStage is not null && path == KernelPath.Avx2 && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+            if (vectorStage is not null && path.UsesAvx2())
             {
                 // Sums fit in int32 (checked at packing), so the wide stage sees the same accumulator as the reference.
                 for (int r = 0; r < rows; r++)
@@ -36,7 +36,7 @@ public static partial class Conv2D
                 {
                     var acc = System.Runtime.Intrinsics.Vector256.Create((ReadOnlySpan<int>)w.Constants.AsSpan(o, 8))
                         + System.Runtime.Intrinsics.Vector256.Create((ReadOnlySpan<int>)scratch.Dots.AsSpan(r * width + o, 8));
-                    OutputStageX86.Store(OutputStageX86.Apply8(acc, vectorStage, o), output, (first + r) * w.Outputs + o, Math.Min(8, w.Outputs - o), values);
+                    OutputStageX86.Store(OutputStageX86.Apply8(acc, vectorStage, o, path.UsesAvx512()), output, (first + r) * w.Outputs + o, Math.Min(8, w.Outputs - o), values);
                 }
                 continue;
             }

@@ -21,7 +21,7 @@ public static partial class DepthwiseConv2D
         for (int oy = outH * part / parts; oy < outH * (part + 1) / parts; oy++)
         {
 #if NET
-            if (vectorStage is not null && path == KernelPath.Avx2 && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+            if (vectorStage is not null && path.UsesAvx2())
             {
                 // 3×3: the interior of the row with weights in registers; every other pixel (and kernel size) row-wise.
                 int oxBegin = 0, oxEnd = 0;
@@ -31,10 +31,10 @@ public static partial class DepthwiseConv2D
                     oxBegin = Math.Min(outW, (p.Padding.Left + p.StrideW - 1) / p.StrideW);
                     int last = inW - 3 + p.Padding.Left;   // the largest x0·stride whose 3 taps fit
                     oxEnd = last < 0 ? oxBegin : Math.Max(oxBegin, Math.Min(outW, last / p.StrideW + 1));
-                    Interior3x3Avx2(input, signed, w, p, n, oy, oxBegin, oxEnd, vectorStage, output, outW, outH, values);
+                    Interior3x3Avx2(input, signed, w, p, n, oy, oxBegin, oxEnd, vectorStage, output, outW, outH, values, path.UsesAvx512());
                 }
-                RowAvx2(input, signed, w, p, n, oy, 0, oxBegin, vectorStage, output, outW, outH, values);
-                RowAvx2(input, signed, w, p, n, oy, oxEnd, outW, vectorStage, output, outW, outH, values);
+                RowAvx2(input, signed, w, p, n, oy, 0, oxBegin, vectorStage, output, outW, outH, values, path.UsesAvx512());
+                RowAvx2(input, signed, w, p, n, oy, oxEnd, outW, vectorStage, output, outW, outH, values, path.UsesAvx512());
                 continue;
             }
 #endif
@@ -65,7 +65,7 @@ public static partial class DepthwiseConv2D
     {
         int c = 0;
 #if NET
-        if (path == KernelPath.Avx2 && System.Runtime.Intrinsics.X86.Avx2.IsSupported) c = AccumulateTapAvx2(x, signed, zeroPoints, weights, acc);
+        if (path.UsesAvx2()) c = AccumulateTapAvx2(x, signed, zeroPoints, weights, acc);
         else if (path != KernelPath.Reference && System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated) c = AccumulateTapVector128(x, signed, zeroPoints, weights, acc);
 #endif
         for (; c < acc.Length; c++)

@@ -17,9 +17,9 @@ public static partial class Gemm
         int width = w.Blocks * PackedGemm.BlockChannels;
         var constants = vnni ? w.VnniConstants : w.Constants;
 #if NET
-        if (vectorStage is not null && path == KernelPath.Avx2 && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+        if (vectorStage is not null && path.UsesAvx2())
         {
-            FinishAvx2(dot, constants, inputSums, rows, firstRow, w, vectorStage, output);
+            FinishAvx2(dot, constants, inputSums, rows, firstRow, w, vectorStage, output, path.UsesAvx512());
             return;
         }
 #endif
@@ -37,7 +37,7 @@ public static partial class Gemm
 
 #if NET
     /// <summary>Eight channels at a time: acc = C + dot + f·Σx, vector requantization, then narrowing stores.</summary>
-    private static void FinishAvx2(ReadOnlySpan<int> dot, int[] constants, ReadOnlySpan<int> inputSums, int rows, int firstRow, PackedGemm w, VectorOutputStage s, QuantizedOutput output)
+    private static void FinishAvx2(ReadOnlySpan<int> dot, int[] constants, ReadOnlySpan<int> inputSums, int rows, int firstRow, PackedGemm w, VectorOutputStage s, QuantizedOutput output, bool avx512)
     {
         int width = w.Blocks * PackedGemm.BlockChannels;
         Span<int> values = stackalloc int[PackedGemm.BlockChannels];
@@ -53,7 +53,7 @@ public static partial class Gemm
                 var acc = System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref c0, (nuint)o)
                     + System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d0, (nuint)(r * width + o))
                     + System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref f0, (nuint)o) * sum;
-                OutputStageX86.Store(OutputStageX86.Apply8(acc, s, o), output, outBase + o, Math.Min(PackedGemm.BlockChannels, w.Outputs - o), values);
+                OutputStageX86.Store(OutputStageX86.Apply8(acc, s, o, avx512), output, outBase + o, Math.Min(PackedGemm.BlockChannels, w.Outputs - o), values);
             }
         }
     }

@@ -16,7 +16,7 @@ public static partial class Gemm
     /// requantize and store eight bytes per row — the int32 products never go through memory. The same arithmetic
     /// as <see cref="DotAvxVnni"/> followed by <see cref="Finish"/>.
     /// </summary>
-    internal static bool TryDotFinishAvxVnni(ReadOnlySpan<byte> x, int rowStride, int rows, int firstRow, PackedGemm w, ReadOnlySpan<int> inputSums, VectorOutputStage s, QuantizedOutput output, Span<int> values)
+    internal static bool TryDotFinishAvxVnni(ReadOnlySpan<byte> x, int rowStride, int rows, int firstRow, PackedGemm w, ReadOnlySpan<int> inputSums, VectorOutputStage s, QuantizedOutput output, Span<int> values, bool avx512)
     {
         if (!KernelPaths.HasVnni || output.Type is not (ElementType.Int8 or ElementType.UInt8)) return false;
         if (rows > 0 && (long)(rows - 1) * rowStride + w.Groups * 4 > x.Length) throw new ArgumentException("GEMM rows exceed the input.", nameof(x));
@@ -47,10 +47,10 @@ public static partial class Gemm
                     a3 += factor * Vector256.Create(inputSums[r + 3]);
                 }
                 int at = (firstRow + r) * w.Outputs + o;
-                OutputStageX86.Store(plain ? stage.Apply(a0) : OutputStageX86.Apply8(a0, s, o), output, at, count, values);
-                OutputStageX86.Store(plain ? stage.Apply(a1) : OutputStageX86.Apply8(a1, s, o), output, at + w.Outputs, count, values);
-                OutputStageX86.Store(plain ? stage.Apply(a2) : OutputStageX86.Apply8(a2, s, o), output, at + 2 * w.Outputs, count, values);
-                OutputStageX86.Store(plain ? stage.Apply(a3) : OutputStageX86.Apply8(a3, s, o), output, at + 3 * w.Outputs, count, values);
+                OutputStageX86.Store(plain ? stage.Apply(a0) : OutputStageX86.Apply8(a0, s, o, avx512), output, at, count, values);
+                OutputStageX86.Store(plain ? stage.Apply(a1) : OutputStageX86.Apply8(a1, s, o, avx512), output, at + w.Outputs, count, values);
+                OutputStageX86.Store(plain ? stage.Apply(a2) : OutputStageX86.Apply8(a2, s, o, avx512), output, at + 2 * w.Outputs, count, values);
+                OutputStageX86.Store(plain ? stage.Apply(a3) : OutputStageX86.Apply8(a3, s, o, avx512), output, at + 3 * w.Outputs, count, values);
             }
             for (; r < rows; r++)
             {
@@ -59,7 +59,7 @@ public static partial class Gemm
                 for (int g = 0; g < w.Groups; g++)
                     a = AvxVnni.MultiplyWideningAndAdd(a, BroadcastGroup(ref x0, g, xor), Vector256.LoadUnsafe(ref wb, (nuint)(g * 32)));
                 if (w.NeedsInputSums) a += factor * Vector256.Create(inputSums[r]);
-                OutputStageX86.Store(plain ? stage.Apply(a) : OutputStageX86.Apply8(a, s, o), output, (firstRow + r) * w.Outputs + o, count, values);
+                OutputStageX86.Store(plain ? stage.Apply(a) : OutputStageX86.Apply8(a, s, o, avx512), output, (firstRow + r) * w.Outputs + o, count, values);
             }
         }
         return true;

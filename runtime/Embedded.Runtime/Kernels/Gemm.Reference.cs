@@ -18,7 +18,7 @@ public static partial class Gemm
     public static bool Dot(KernelPath path, ReadOnlySpan<byte> x, int rowStride, int rows, PackedGemm w, Span<int> dot)
     {
 #if NET
-        if (path == KernelPath.Avx2 && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+        if (path.UsesAvx2())
         {
             if (KernelPaths.HasVnni) { DotAvxVnni(x, rowStride, rows, w, dot); return true; }
             if (!w.HasMinus128) { DotAvx2(x, rowStride, rows, w, dot); return false; }
@@ -45,10 +45,10 @@ public static partial class Gemm
     public static void DotFinish(KernelPath path, ReadOnlySpan<byte> x, int rowStride, int rows, int firstRow, PackedGemm w, KernelScratch scratch, OutputStage stage, VectorOutputStage? vectorStage, QuantizedOutput output)
     {
 #if NET
-        if (vectorStage is not null && path == KernelPath.Avx2 && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+        if (vectorStage is not null && path.UsesAvx2())
         {
             Span<int> values = stackalloc int[PackedGemm.BlockChannels];
-            if (TryDotFinishAvxVnni(x, rowStride, rows, firstRow, w, scratch.InputSums, vectorStage, output, values)) return;
+            if (TryDotFinishAvxVnni(x, rowStride, rows, firstRow, w, scratch.InputSums, vectorStage, output, values, path.UsesAvx512())) return;
         }
 #endif
         bool vnni = Dot(path, x, rowStride, rows, w, scratch.Dots);

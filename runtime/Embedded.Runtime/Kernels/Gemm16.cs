@@ -17,7 +17,7 @@ public static class Gemm16
     public static void Dot(KernelPath path, ReadOnlySpan<short> x, int rowStride, int rows, PackedGemm16 w, Span<int> dot)
     {
 #if NET
-        if (path == KernelPath.Avx2 && Avx2.IsSupported) { DotAvx2(x, rowStride, rows, w, dot); return; }
+        if (path.UsesAvx2()) { DotAvx2(x, rowStride, rows, w, dot); return; }
         if (path != KernelPath.Reference && Vector128.IsHardwareAccelerated) { DotVector128(x, rowStride, rows, w, dot); return; }
 #endif
         int width = w.Blocks * PackedGemm16.BlockChannels;

@@ -18,7 +18,7 @@ public static partial class GlobalAveragePool
     public static bool TryFast(KernelPath path, QuantizedInput input, QuantizedOutput output, GlobalAveragePoolParams p, VectorOutputStage stage, Span<int> sums)
     {
 #if NET
-        if (path != KernelPath.Avx2 || !Avx2.IsSupported || input.IsWide || p.Algorithm != MeanAlgorithm.Requantize) return false;
+        if (!path.UsesAvx2() || input.IsWide || p.Algorithm != MeanAlgorithm.Requantize) return false;
         int batches = input.Shape[0], cells = input.Shape[1] * input.Shape[2], channels = input.Shape[3];
         int padded = (channels + 7) / 8 * 8;
         if (sums.Length < 2 * padded) return false;
@@ -39,7 +39,7 @@ public static partial class GlobalAveragePool
                     acc += signed ? Avx2.ConvertToVector256Int32(raw.AsSByte()) : Avx2.ConvertToVector256Int32(raw.AsByte());
                 }
                 acc -= Vector256.Create((ReadOnlySpan<int>)offsets.Slice(c, 8));
-                OutputStageX86.Store(OutputStageX86.Apply8(acc, stage, c), output, n * channels + c, 8, values);
+                OutputStageX86.Store(OutputStageX86.Apply8(acc, stage, c, path.UsesAvx512()), output, n * channels + c, 8, values);
             }
             for (; c < channels; c++)
             {

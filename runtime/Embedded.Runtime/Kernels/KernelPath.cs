@@ -19,6 +19,12 @@ public enum KernelPath
     /// kernels use the portable 128-bit forms (NEON).
     /// </summary>
     Arm,
+    /// <summary>
+    /// x86 with AVX-512 (F, VL, DQ, BW) besides AVX2: the AVX2 kernels, with the output stage's 64-bit steps
+    /// (h-swish gate, wide requantization) on native 64-bit lanes (VPMULDQ, VPSRAVQ, VPMINSQ, VPMOVQD) instead of
+    /// AVX2's even/odd emulation.
+    /// </summary>
+    Avx512,
 }
 
 /// <summary>Which kernel paths this process can run, and the fastest of them.</summary>
@@ -31,9 +37,22 @@ public static class KernelPaths
         KernelPath.Vector128 => System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated,
         KernelPath.Avx2 => System.Runtime.Intrinsics.X86.Avx2.IsSupported,
         KernelPath.Arm => System.Runtime.Intrinsics.Arm.Dp.IsSupported,
+        KernelPath.Avx512 => System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Avx512F.IsSupported
+            && System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported && System.Runtime.Intrinsics.X86.Avx512DQ.IsSupported && System.Runtime.Intrinsics.X86.Avx512BW.IsSupported,
 #endif
         _ => false,
     };
+
+    /// <summary>True for the paths that run the AVX2 kernels (AVX2 and AVX-512) on a CPU that has AVX2.</summary>
+    public static bool UsesAvx2(this KernelPath path) =>
+#if NET
+        (path == KernelPath.Avx2 || path == KernelPath.Avx512) && System.Runtime.Intrinsics.X86.Avx2.IsSupported;
+#else
+        false;
+#endif
+
+    /// <summary>True when the AVX-512 output stage may run (the path asks for it and the CPU has it).</summary>
+    public static bool UsesAvx512(this KernelPath path) => path == KernelPath.Avx512 && IsSupported(KernelPath.Avx512);
 
     /// <summary>True when the AVX2 path uses AVX-VNNI dot products (u8·s8 → int32 without intermediate saturation).</summary>
     public static bool HasVnni =>
@@ -48,7 +67,7 @@ public static class KernelPaths
         get
         {
             var list = new List<KernelPath>();
-            foreach (KernelPath p in new[] { KernelPath.Reference, KernelPath.Vector128, KernelPath.Avx2, KernelPath.Arm })
+            foreach (KernelPath p in new[] { KernelPath.Reference, KernelPath.Vector128, KernelPath.Avx2, KernelPath.Avx512, KernelPath.Arm })
                 if (IsSupported(p)) list.Add(p);
             return list;
         }
@@ -56,5 +75,5 @@ public static class KernelPaths
 
     /// <summary>The fastest supported path (what interpreters use unless told otherwise).</summary>
     public static KernelPath Best =>
-        IsSupported(KernelPath.Avx2) ? KernelPath.Avx2 : IsSupported(KernelPath.Arm) ? KernelPath.Arm : IsSupported(KernelPath.Vector128) ? KernelPath.Vector128 : KernelPath.Reference;
+        IsSupported(KernelPath.Avx512) ? KernelPath.Avx512 : IsSupported(KernelPath.Avx2) ? KernelPath.Avx2 : IsSupported(KernelPath.Arm) ? KernelPath.Arm : IsSupported(KernelPath.Vector128) ? KernelPath.Vector128 : KernelPath.Reference;
 }

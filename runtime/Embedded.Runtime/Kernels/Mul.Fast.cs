@@ -18,7 +18,7 @@ public static partial class Mul
     public static bool TryFast(KernelPath path, QuantizedInput a, QuantizedInput b, QuantizedOutput output, VectorOutputStage stage, Span<int> gate, int part = 0, int parts = 1)
     {
 #if NET
-        if (path != KernelPath.Avx2 || !Avx2.IsSupported || a.IsWide || b.IsWide || output.Type == ElementType.Int16) return false;
+        if (!path.UsesAvx2() || a.IsWide || b.IsWide || output.Type == ElementType.Int16) return false;
         int channels = output.Channels;
         var outShape = output.Shape;
         if (a.Bytes.Length != output.Bytes.Length) { var t = a; a = b; b = t; }
@@ -70,7 +70,7 @@ public static partial class Mul
                     var raw = Vector128.CreateScalar(BinaryPrimitives.ReadUInt64LittleEndian(a.Bytes.Slice(at + c)));
                     var x = signedA ? Avx2.ConvertToVector256Int32(raw.AsSByte()) : Avx2.ConvertToVector256Int32(raw.AsByte());
                     var product = (x - Vector256.Create((ReadOnlySpan<int>)zeroA.Slice(c, 8))) * Vector256.Create((ReadOnlySpan<int>)gate.Slice(c, 8));
-                    OutputStageX86.Store(OutputStageX86.Apply8(product, stage, c), output, at + c, 8, values);
+                    OutputStageX86.Store(OutputStageX86.Apply8(product, stage, c, path.UsesAvx512()), output, at + c, 8, values);
                 }
                 for (; c < channels; c++)
                     output.Store(at + c, stage.ApplyScalar((a[at + c] - a.ZeroPoint(c)) * gate[c], c));

@@ -13,13 +13,16 @@ namespace Embedded.Runtime.Kernels;
 /// </summary>
 public static class OutputStageX86
 {
-    /// <summary>Requantizes acc[c] for channels [first, first + 8) into values with zero point added and clamped.</summary>
-    public static Vector256<int> Apply8(Vector256<int> acc, VectorOutputStage s, int first)
+    /// <summary>
+    /// Requantizes acc[c] for channels [first, first + 8) into values with zero point added and clamped;
+    /// <paramref name="avx512"/> does the 64-bit steps on AVX-512's 64-bit lanes (same results).
+    /// </summary>
+    public static Vector256<int> Apply8(Vector256<int> acc, VectorOutputStage s, int first, bool avx512)
     {
         nuint at = (nuint)first;
         var y = s.Activation is Embedded.Runtime.Model.FusedActivation.HardSigmoid or Embedded.Runtime.Model.FusedActivation.HardSwish
-            ? Gated(acc, s, at)
-            : s.Wide ? Wide(acc, s, at)
+            ? Gated(acc, s, at, avx512)
+            : s.Wide ? Wide(acc, s, at, avx512)
             : MultiplyByQuantizedMultiplier(acc,
             Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.Multipliers), at),
             Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.LeftShifts), at),
@@ -68,12 +71,12 @@ public static class OutputStageX86
     /// h-swish takes acc·M when the gate is 1, 0 when it is 0, else acc·((gate·M + 2^21) >> 22) rounded once and
     /// saturated — the same integer steps, chosen per lane.
     /// </summary>
-    private static Vector256<int> Gated(Vector256<int> acc, VectorOutputStage s, nuint at)
+    private static Vector256<int> Gated(Vector256<int> acc, VectorOutputStage s, nuint at, bool avx512)
     {
         const int gateHalf = OutputStageMath.GateHalf, gateOne = OutputStageMath.GateOne;
         var gateMultiplier = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.GateMultipliers), at);
         var gateShift = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.GateTotalShifts), at);
-        var gate = MultiplyRoundShift(acc, gateMultiplier, gateShift, -gateHalf, gateOne - gateHalf) + Vector256.Create(gateHalf);
+        var gate = MultiplyRoundShift(acc, gateMultiplier, gateShift, -gateHalf, gateOne - gateHalf, avx512) + Vector256.Create(gateHalf);
         var multiplier = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.Multipliers), at);
         var left = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.LeftShifts), at);
         var right = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.RightShifts), at);
@@ -81,31 +84,46 @@ public static class OutputStageX86
         var half = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.HalfMasks), at);
         if (s.Activation == Embedded.Runtime.Model.FusedActivation.HardSigmoid)
             return MultiplyByQuantizedMultiplier(gate, multiplier, left, right, mask, half);
-        var full = s.Wide ? Wide(acc, s, at) : MultiplyByQuantizedMultiplier(acc, multiplier, left, right, mask, half);
-        var gated = MultiplyRoundShift(gate, multiplier, Vector256.Create(OutputStageMath.GateBits), int.MinValue, int.MaxValue);
-        var partial = MultiplyRoundShift(acc, gated, Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.TotalShifts), at), int.MinValue, int.MaxValue);
+        var full = s.Wide ? Wide(acc, s, at, avx512) : MultiplyByQuantizedMultiplier(acc, multiplier, left, right, mask, half);
+        var gated = MultiplyRoundShift(gate, multiplier, Vector256.Create(OutputStageMath.GateBits), int.MinValue, int.MaxValue, avx512);
+        var partial = MultiplyRoundShift(acc, gated, Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.TotalShifts), at), int.MinValue, int.MaxValue, avx512);
         var isOne = Avx2.CompareEqual(gate, Vector256.Create(gateOne));
         var isZero = Avx2.CompareEqual(gate, Vector256<int>.Zero);
         return Avx2.AndNot(isZero, Avx2.BlendVariable(partial, full, isOne));
     }
 
     /// <summary>TFLite's 64-bit requantization of an int32 accumulator: (acc·reduced + round) >> (15 − shift), saturated.</summary>
-    private static Vector256<int> Wide(Vector256<int> acc, VectorOutputStage s, nuint at) =>
+    private static Vector256<int> Wide(Vector256<int> acc, VectorOutputStage s, nuint at, bool avx512) =>
         MultiplyRoundShift(acc, Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.ReducedMultipliers), at),
-            Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.ReducedShifts), at), int.MinValue, int.MaxValue);
+            Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.ReducedShifts), at), int.MinValue, int.MaxValue, avx512);
 
     /// <summary>
     /// clamp((x·m + 2^(shift−1)) >> shift, lo, hi) per lane with 64-bit products (x, m signed 32-bit; shift 1..62):
     /// products of even and odd lanes separately, arithmetic shift emulated as sign ^ logical(x ^ sign).
     /// </summary>
-    private static Vector256<int> MultiplyRoundShift(Vector256<int> x, Vector256<int> m, Vector256<int> shift, long lo, long hi)
+    private static Vector256<int> MultiplyRoundShift(Vector256<int> x, Vector256<int> m, Vector256<int> shift, long lo, long hi, bool avx512)
     {
+        if (avx512 && Avx512F.IsSupported && Avx512F.VL.IsSupported) return MultiplyRoundShift512(x, m, shift, lo, hi);
         var order = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
         var shifts = Avx2.PermuteVar8x32(shift, order);
         var even = Round64(Avx2.Multiply(x, m), Avx2.ConvertToVector256Int64(shifts.GetLower()), lo, hi);
         var odd = Round64(Avx2.Multiply(Avx2.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), Avx2.ShiftRightLogical(m.AsInt64(), 32).AsInt32()),
             Avx2.ConvertToVector256Int64(shifts.GetUpper()), lo, hi);
         return Avx2.Blend(even.AsInt32(), Avx2.ShiftLeftLogical(odd, 32).AsInt32(), 0b1010_1010);
+    }
+
+    /// <summary>
+    /// <see cref="MultiplyRoundShift"/> on eight 64-bit lanes of one ZMM register: sign-extend, VPMULDQ, add the
+    /// rounding bit, VPSRAVQ (a true arithmetic shift), clamp with VPMINSQ/VPMAXSQ, narrow with VPMOVQD.
+    /// </summary>
+    private static Vector256<int> MultiplyRoundShift512(Vector256<int> x, Vector256<int> m, Vector256<int> shift, long lo, long hi)
+    {
+        var product = Avx512F.Multiply(Avx512F.ConvertToVector512Int64(x).AsInt32(), Avx512F.ConvertToVector512Int64(m).AsInt32());
+        var s = Avx512F.ConvertToVector512Int64(shift).AsUInt64();
+        var rounded = product + Avx512F.ShiftLeftLogicalVariable(Vector512.Create(1L), s - Vector512.Create(1UL));
+        var shifted = Avx512F.ShiftRightArithmeticVariable(rounded, s);
+        shifted = Avx512F.Min(Avx512F.Max(shifted, Vector512.Create(lo)), Vector512.Create(hi));
+        return Avx512F.ConvertToVector256Int32(shifted);
     }
 
     private static Vector256<long> Round64(Vector256<long> product, Vector256<long> shift, long lo, long hi)

@@ -56,7 +56,7 @@ public static partial class Quantize
     public static bool TryFast(KernelPath path, QuantizedInput input, QuantizedOutput output, QuantizeParams p, PeriodicRequantize r, int part = 0, int parts = 1)
     {
 #if NET
-        if (path != KernelPath.Avx2 || !Avx2.IsSupported) return false;
+        if (!path.UsesAvx2()) return false;
         int count = output.Bytes.Length / output.Type.SizeInBytes();
         int periods = count / r.Period;
         int begin = (int)((long)periods * part / parts) * r.Period;
@@ -70,7 +70,7 @@ public static partial class Quantize
                 var raw = Vector128.CreateScalar(BinaryPrimitives.ReadUInt64LittleEndian(input.Bytes.Slice(i + lane)));
                 var x = signed ? Avx2.ConvertToVector256Int32(raw.AsSByte()) : Avx2.ConvertToVector256Int32(raw.AsByte());
                 x -= Vector256.Create((ReadOnlySpan<int>)r.InputZeroPoints.AsSpan(lane, 8));
-                OutputStageX86.Store(OutputStageX86.Apply8(x, r.Stage, lane), output, i + lane, 8, values);
+                OutputStageX86.Store(OutputStageX86.Apply8(x, r.Stage, lane, path.UsesAvx512()), output, i + lane, 8, values);
             }
         for (; i < end; i++)
             output.Store(i, r.Stage.ApplyScalar(input[i] - r.InputZeroPoints[i % r.Period], i % r.Period));
