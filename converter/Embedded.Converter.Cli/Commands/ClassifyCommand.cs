@@ -21,7 +21,7 @@ internal static class ClassifyCommand
         command.SetAction(parse => CliErrors.Guard(error, parse.GetValue(verbose), () =>
         {
             var classifier = Classifier.Open(parse.GetValue(model)!.FullName);
-            var names = parse.GetValue(labels) is { } l ? Manifest.ReadLabels(l.FullName) : classifier.Labels;
+            var names = parse.GetValue(labels) is { } l ? Embedded.Runtime.Execution.LabelFile.Read(l.FullName, classifier.Classes) : classifier.Labels;
             var files = parse.GetValue(image) is { } one ? new[] { one.FullName }
                 : CommandHelpers.InputFiles((parse.GetValue(images) ?? throw new ArgumentOutOfRangeException("--images", "give --images DIR or --image FILE")).FullName);
             int k = Math.Clamp(parse.GetValue(top), 1, classifier.Classes);

@@ -61,7 +61,7 @@ internal static class ConvertCommand
         {
             Name = Path.GetFileNameWithoutExtension(modelFile.Name), Producer = ModelConverter.Producer,
             SourceHash = "sha256:" + Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant(),
-            Labels = labelsFile is null ? Array.Empty<string>() : Models.Manifest.ReadLabels(labelsFile.FullName),
+            Labels = labelsFile is null ? Array.Empty<string>() : Embedded.Runtime.Execution.LabelFile.Read(labelsFile.FullName),
             // A float input takes pixel / 255 (TFLite image models with a float interface use [0, 1]).
             Preprocessing = new Preprocessing
             {
@@ -112,7 +112,7 @@ internal static class ConvertCommand
         Parallel.For(0, files.Length, i => pixels[i] = ClassifierInput.Prepare(ImageLoader.Load(files[i]), shape[3], shape[2]));
         console.WriteLine($"calibration: {files.Length} images from {calibDir.FullName}");
 
-        var labels = labelsFile is null ? Array.Empty<string>() : Models.Manifest.ReadLabels(labelsFile.FullName);
+        var labels = labelsFile is null ? Array.Empty<string>() : Embedded.Runtime.Execution.LabelFile.Read(labelsFile.FullName);
         ConversionOptions Options(Action<int, int>? progress) => new()
         {
             Method = method, Mean = mean, Std = std, Labels = labels, Name = Path.GetFileNameWithoutExtension(modelFile.Name),

@@ -82,12 +82,7 @@ internal static class BoardBundle
     {
         int classes = model.Outputs[0].ElementCount;
         if (file is null) return model.Metadata.Labels.Length == classes ? model.Metadata.Labels : null;
-        if (!file.Exists) throw new FileNotFoundException($"--labels {file.FullName} does not exist");
-        if (file.Length > 4 << 20) throw new ArgumentException($"--labels {file.FullName} is {file.Length} bytes; expected one short line per class");
-        var lines = File.ReadAllLines(file.FullName).ToList();
-        while (lines.Count > 0 && lines[^1].Length == 0) lines.RemoveAt(lines.Count - 1);
-        if (lines.Count != classes) throw new ArgumentException($"--labels {file.Name} has {lines.Count} lines; the model has {classes} classes");
-        return lines.ToArray();
+        return LabelFile.Read(file.FullName, classes);
     }
 
     /// <summary>The model's name in the bundle: its own when plain (it goes into a shell script), else model.emb.</summary>

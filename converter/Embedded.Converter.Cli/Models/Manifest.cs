@@ -28,10 +28,4 @@ internal static class Manifest
         return result;
     }
 
-    public static string[] ReadLabels(string path)
-    {
-        var labels = File.ReadAllLines(path);
-        if (labels.Length == 0) throw new FormatException($"{path}: empty labels file");
-        return labels;
-    }
 }

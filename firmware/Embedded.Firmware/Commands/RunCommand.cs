@@ -34,23 +34,12 @@ internal static class RunCommand
         {
             var m = EmbeddedModel.Load(parse.GetValue(model)!.FullName);
             var labelFile = parse.GetValue(labels);
-            using var classifier = new FrameClassifier(m, Math.Max(1, parse.GetValue(threads)), labelFile is null ? null : ReadLabels(labelFile));
+            using var classifier = new FrameClassifier(m, Math.Max(1, parse.GetValue(threads)), labelFile is null ? null : LabelFile.Read(labelFile.FullName, m.Outputs[0].ElementCount));
             using var source = CameraSpec.Open(parse.GetValue(camera)!, out long scenes);
             long limit = parse.GetValue(frames) ?? scenes;
             return Run(classifier, source, limit, Math.Clamp(parse.GetValue(top), 1, m.Outputs[0].ElementCount), parse.GetValue(json), output, stop);
         }));
         return command;
-    }
-
-    /// <summary>One label per line; a trailing empty line is not a label. Bounded: a label file is never megabytes.</summary>
-    private static string[] ReadLabels(FileInfo file)
-    {
-        if (!file.Exists) throw new FileNotFoundException($"label file {file.FullName} does not exist");
-        if (file.Length > 4 << 20) throw new ArgumentException($"label file {file.FullName} is {file.Length} bytes; expected one short line per class");
-        var lines = File.ReadAllLines(file.FullName);
-        int count = lines.Length;
-        while (count > 0 && lines[count - 1].Length == 0) count--;
-        return lines.AsSpan(0, count).ToArray();
     }
 
     internal static int Run(FrameClassifier classifier, Boards.Frames.IFrameSource source, long limit, int k, bool json, TextWriter output, CancellationToken stop)
