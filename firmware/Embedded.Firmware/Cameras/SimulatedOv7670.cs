@@ -57,6 +57,6 @@ internal sealed class SimulatedOv7670 : IFrameSource
         double scale = Math.Min(1.0, Math.Min((double)Ov7670.ArrayWidth / width, (double)Ov7670.ArrayHeight / height));
         scale = Math.Min(scale, Math.Sqrt(393_216.0 / (2.0 * width * height)));
         var (w, h) = scale >= 1.0 ? (width, height) : (Math.Max(2, (int)(width * scale)), Math.Max(2, (int)(height * scale)));
-        return format == PixelFormat.Yuyv ? (w & ~1, h) : (w, h);
+        return format == PixelFormat.Yuyv ? (Math.Max(2, w & ~1), h) : (w, h);
     }
 }

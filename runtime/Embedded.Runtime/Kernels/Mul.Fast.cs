@@ -27,6 +27,7 @@ public static partial class Mul
         if (gate.Length < 2 * padded) return false;
         bool signedA = a.Type == ElementType.Int8;
         bool plain = stage.Activation is not (FusedActivation.HardSigmoid or FusedActivation.HardSwish) && !stage.Wide;
+        bool avx512 = path.UsesAvx512();
         // gate[0..C): b − z_b per channel for the current batch; gate[padded..): a's zero points per channel.
         var zeroA = gate.Slice(padded, padded);
         for (int c = 0; c < channels; c++) zeroA[c] = a.ZeroPoint(c);
@@ -36,44 +37,27 @@ public static partial class Mul
         {
             for (int c = 0; c < channels; c++) gate[c] = b[n * channels + c] - b.ZeroPoint(c);
             int first = (int)((long)pixels * part / parts), end = (int)((long)pixels * (part + 1) / parts);
-            if (plain)
+            // Block-outer: a block's gate, zero points and (plain) requantization constants stay in registers over every pixel.
+            int full = channels / 8 * 8;
+            for (int c = 0; c < full; c += 8)
             {
-                // Block-outer: a block's gate, zero points and requantization constants stay in registers over every pixel.
-                int full = channels / 8 * 8;
-                for (int c = 0; c < full; c += 8)
-                {
-                    var lanes = OutputStageX86.Lanes.Load(stage, c);
-                    var zero = Vector256.Create((ReadOnlySpan<int>)zeroA.Slice(c, 8));
-                    var g = Vector256.Create((ReadOnlySpan<int>)gate.Slice(c, 8));
-                    for (int px = first; px < end; px++)
-                    {
-                        int at = (n * pixels + px) * channels + c;
-                        var raw = Vector128.CreateScalar(BinaryPrimitives.ReadUInt64LittleEndian(a.Bytes.Slice(at)));
-                        var x = signedA ? Avx2.ConvertToVector256Int32(raw.AsSByte()) : Avx2.ConvertToVector256Int32(raw.AsByte());
-                        OutputStageX86.Store(lanes.Apply((x - zero) * g), output, at, 8, values);
-                    }
-                }
+                var lanes = OutputStageX86.Lanes.Load(stage, c);
+                var zero = Vector256.Create((ReadOnlySpan<int>)zeroA.Slice(c, 8));
+                var g = Vector256.Create((ReadOnlySpan<int>)gate.Slice(c, 8));
                 for (int px = first; px < end; px++)
-                for (int c = full; c < channels; c++)
                 {
                     int at = (n * pixels + px) * channels + c;
-                    output.Store(at, stage.ApplyScalar((a[at] - a.ZeroPoint(c)) * gate[c], c));
+                    var raw = Vector128.CreateScalar(BinaryPrimitives.ReadUInt64LittleEndian(a.Bytes.Slice(at)));
+                    var x = signedA ? Avx2.ConvertToVector256Int32(raw.AsSByte()) : Avx2.ConvertToVector256Int32(raw.AsByte());
+                    var product = (x - zero) * g;
+                    OutputStageX86.Store(plain ? lanes.Apply(product) : OutputStageX86.Apply8(product, stage, c, avx512), output, at, 8, values);
                 }
-                continue;
             }
             for (int px = first; px < end; px++)
+            for (int c = full; c < channels; c++)
             {
-                int at = (n * pixels + px) * channels;
-                int c = 0;
-                for (; c + 8 <= channels; c += 8)
-                {
-                    var raw = Vector128.CreateScalar(BinaryPrimitives.ReadUInt64LittleEndian(a.Bytes.Slice(at + c)));
-                    var x = signedA ? Avx2.ConvertToVector256Int32(raw.AsSByte()) : Avx2.ConvertToVector256Int32(raw.AsByte());
-                    var product = (x - Vector256.Create((ReadOnlySpan<int>)zeroA.Slice(c, 8))) * Vector256.Create((ReadOnlySpan<int>)gate.Slice(c, 8));
-                    OutputStageX86.Store(OutputStageX86.Apply8(product, stage, c, path.UsesAvx512()), output, at + c, 8, values);
-                }
-                for (; c < channels; c++)
-                    output.Store(at + c, stage.ApplyScalar((a[at + c] - a.ZeroPoint(c)) * gate[c], c));
+                int at = (n * pixels + px) * channels + c;
+                output.Store(at, stage.ApplyScalar((a[at] - a.ZeroPoint(c)) * gate[c], c));
             }
         }
         return true;
