@@ -23,14 +23,16 @@ internal static class BenchCommand
         var iterations = new Option<int>("--iterations") { Description = "Timed inferences", DefaultValueFactory = _ => 200 };
         var path = new Option<string?>("--path") { Description = $"Kernel path: {string.Join(", ", Enum.GetNames(typeof(KernelPath)).Select(n => n.ToLowerInvariant()))} (default: fastest supported)" };
         var json = new Option<bool>("--json") { Description = "End with one JSON line {\"median_ms\",\"p90_ms\",\"min_ms\",\"threads\",\"path\"}" };
-        var command = new Command("bench", "Measure inference latency and the time per operator") { model, threads, iterations, path, json };
+        var top = new Option<int>("--top") { Description = "How many of the slowest operators to list (0 = all)", DefaultValueFactory = _ => 5 };
+        var command = new Command("bench", "Measure inference latency and the time per operator") { model, threads, iterations, path, top, json };
         command.SetAction(parse => CliErrors.Guard(error, parse.GetValue(verbose), () =>
-            Run(output, parse.GetValue(model)!, parse.GetValue(threads), parse.GetValue(iterations), parse.GetValue(path), parse.GetValue(json))));
+            Run(output, parse.GetValue(model)!, parse.GetValue(threads), parse.GetValue(iterations), parse.GetValue(path), parse.GetValue(top), parse.GetValue(json))));
         return command;
     }
 
-    private static int Run(TextWriter o, FileInfo file, int threads, int iterations, string? pathText, bool json)
+    private static int Run(TextWriter o, FileInfo file, int threads, int iterations, string? pathText, int top, bool json)
     {
+        if (top < 0) throw new ArgumentOutOfRangeException("--top", top, "--top must be 0 (all) or more");
         if (threads < 1 || threads > 64) throw new ArgumentOutOfRangeException("--threads", threads, "--threads must be 1..64");
         if (iterations < 1 || iterations > 1_000_000) throw new ArgumentOutOfRangeException("--iterations", iterations, "--iterations must be 1..1000000");
         KernelPath? path = pathText is null ? null
@@ -75,10 +77,13 @@ internal static class BenchCommand
         o.WriteLine($"{"total",-20} {ops.Count,5} {F(total),12}");
         o.WriteLine();
         o.WriteLine("slowest operators:");
-        foreach (int i in Enumerable.Range(0, ops.Count).OrderByDescending(i => ticks[i]).Take(5))
+        foreach (int i in Enumerable.Range(0, ops.Count).OrderByDescending(i => ticks[i]).Take(top == 0 ? ops.Count : top))
         {
             var outTensor = model.Definition.Tensors[ops[i].Outputs[0]];
-            o.WriteLine($"  #{i,-3} {ops[i].Code,-16} {F(ticks[i] * 1000.0 / Stopwatch.Frequency / profiled),8} ms  {outTensor.Type}[{string.Join("×", outTensor.Shape)}] {ops[i].Name}");
+            double ms = ticks[i] * 1000.0 / Stopwatch.Frequency / profiled;
+            long macs = ModelStatistics.MultiplyAccumulates(ops[i], model.Definition.Tensors);
+            string rate = macs > 0 && ms > 0 ? $"{macs / ms / 1e6,6:F1} GMAC/s" : new string(' ', 13);
+            o.WriteLine($"  #{i,-3} {ops[i].Code,-16} {F(ms),8} ms {rate}  {outTensor.Type}[{string.Join("×", outTensor.Shape)}] {ops[i].Name}");
         }
         if (json)
             o.WriteLine($"{{\"median_ms\":{F(median)},\"p90_ms\":{F(p90)},\"min_ms\":{F(min)},\"threads\":{threads},\"path\":\"{interpreter.Path.ToString().ToLowerInvariant()}\"}}");
