@@ -21,6 +21,11 @@ public static partial class DepthwiseConv2D
         for (int oy = outH * part / parts; oy < outH * (part + 1) / parts; oy++)
         {
 #if NET
+            if (vectorStage is not null && path.UsesAvx512())
+            {
+                RowAvx512(input, signed, w, p, n, oy, 0, outW, vectorStage, output, outW, outH, values);
+                continue;
+            }
             if (vectorStage is not null && path.UsesAvx2())
             {
                 // 3×3: the interior of the row with weights in registers; every other pixel (and kernel size) row-wise.

@@ -115,18 +115,26 @@ public static partial class DepthwiseConv2D
     internal interface IWidenBytes
     {
         static abstract Vector256<int> Widen(ref byte at);
+        /// <summary>Sixteen bytes to ZMM int32 lanes (AVX-512 callers only).</summary>
+        static abstract Vector512<int> Widen16(ref byte at);
     }
 
     internal readonly struct SignedBytes : IWidenBytes
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<int> Widen(ref byte at) => Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref at)).AsSByte());
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<int> Widen16(ref byte at) => Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref at).AsSByte());
     }
 
     internal readonly struct UnsignedBytes : IWidenBytes
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector256<int> Widen(ref byte at) => Avx2.ConvertToVector256Int32(Vector128.CreateScalarUnsafe(Unsafe.ReadUnaligned<long>(ref at)).AsByte());
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<int> Widen16(ref byte at) => Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref at));
     }
 
     /// <summary>Channels [from, C) of one pixel (those past the last full block of 8) over its listed taps, with the scalar output stage.</summary>

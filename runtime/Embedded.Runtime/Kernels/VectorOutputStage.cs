@@ -37,10 +37,28 @@ public sealed class VectorOutputStage
     public int[] Min { get; }
     public int[] Max { get; }
 
+    /// <summary>
+    /// The 64-bit steps' constants as 64-bit lanes (multiplier, rounding bit 2^(shift−1), shift), so the 16-lane
+    /// AVX-512 stage (<c>OutputStage512</c>) reads them as memory operands instead of widening per call.
+    /// Gate: acc·G; gated multiplier: gate·M (shift 22); partial: acc·gm (shift 31 − shift); wide: acc·reduced.
+    /// </summary>
+    public long[] GateMultipliers64 { get; private set; } = Array.Empty<long>();
+    public long[] GateRounds64 { get; private set; } = Array.Empty<long>();
+    public ulong[] GateShifts64 { get; private set; } = Array.Empty<ulong>();
+    public long[] Multipliers64 { get; private set; } = Array.Empty<long>();
+    public long[] TotalRounds64 { get; private set; } = Array.Empty<long>();
+    public ulong[] TotalShifts64 { get; private set; } = Array.Empty<ulong>();
+    public long[] ReducedMultipliers64 { get; private set; } = Array.Empty<long>();
+    public long[] ReducedRounds64 { get; private set; } = Array.Empty<long>();
+    public ulong[] ReducedShifts64 { get; private set; } = Array.Empty<ulong>();
+
+    /// <summary>Lanes per block the arrays are padded to: whole 16-lane (AVX-512) blocks, so also whole 8-lane ones.</summary>
+    public const int PaddedLanes = 16;
+
     private VectorOutputStage(int channels)
     {
         Channels = channels;
-        int padded = (channels + 7) / 8 * 8;
+        int padded = (channels + PaddedLanes - 1) / PaddedLanes * PaddedLanes;
         Multipliers = new int[padded]; LeftShifts = new int[padded]; RightShifts = new int[padded];
         Masks = new int[padded]; HalfMasks = new int[padded]; ZeroPoints = new int[padded];
         Min = new int[padded]; Max = new int[padded];
@@ -74,6 +92,7 @@ public sealed class VectorOutputStage
                 v.ReducedShifts[c] = 15 - m.Shift;
                 if (v.ReducedShifts[c] < 1) return null;   // a left shift: the scalar path handles it
             }
+            (v.ReducedMultipliers64, v.ReducedRounds64, v.ReducedShifts64) = Widen(v.ReducedMultipliers, v.ReducedShifts);
         }
         if (!stage.HasGate) return v;
         int padded = v.Multipliers.Length;
@@ -89,7 +108,25 @@ public sealed class VectorOutputStage
             v.GateTotalShifts[c] = 31 - g.Shift;
             v.TotalShifts[c] = 31 - m.Shift;
         }
+        (v.GateMultipliers64, v.GateRounds64, v.GateShifts64) = Widen(v.GateMultipliers, v.GateTotalShifts);
+        (v.Multipliers64, _, _) = Widen(v.Multipliers, v.TotalShifts);
+        (_, v.TotalRounds64, v.TotalShifts64) = Widen(v.Multipliers, v.TotalShifts);
         return v;
+    }
+
+    /// <summary>Multipliers and shifts as 64-bit lanes with the rounding bit of each shift (0 for a shift of 0).</summary>
+    private static (long[] Multipliers, long[] Rounds, ulong[] Shifts) Widen(int[] multipliers, int[] shifts)
+    {
+        var m = new long[multipliers.Length];
+        var r = new long[multipliers.Length];
+        var s = new ulong[multipliers.Length];
+        for (int c = 0; c < m.Length; c++)
+        {
+            m[c] = multipliers[c];
+            s[c] = (ulong)Math.Max(0, shifts[c]);
+            r[c] = s[c] == 0 ? 0 : 1L << (int)(s[c] - 1);
+        }
+        return (m, r, s);
     }
 
     /// <summary>The same for any requantize-and-clamp (e.g. Mul's output multipliers).</summary>
