@@ -1,0 +1,103 @@
+using System;
+using System.Collections.Generic;
+using Embedded.Runtime.Kernels;
+using Embedded.Runtime.Model;
+using Embedded.Runtime.Quantization;
+using Embedded.Runtime.Tests.Support;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Embedded.Runtime.Tests.Kernels;
+
+/// <summary>
+/// The vector output stages (8 lanes AVX2, 8 lanes with AVX-512 64-bit steps, 16 lanes AVX-512) against the scalar
+/// <see cref="OutputStageMath.Apply"/> on many accumulators: extremes, values around every gate transition and
+/// random ones, for every activation, narrow and wide (int16-input) stages, per-tensor and per-channel.
+/// </summary>
+[TestClass]
+public sealed class VectorOutputStageTests
+{
+    [TestMethod]
+    public void EveryVectorStage_EqualsScalarStage()
+    {
+#if NET
+        if (!KernelPaths.IsSupported(KernelPath.Avx2)) Assert.Inconclusive("no AVX2 on this CPU: the x86 stages cannot run");
+        var r = new Random(71);
+        int cases = 0;
+        for (int i = 0; i < 400; i++)
+        {
+            int channels = r.Next(1, 40);
+            var outType = new[] { ElementType.Int8, ElementType.UInt8, ElementType.Int16 }[r.Next(3)];
+            var activation = (FusedActivation)r.Next(Enum.GetValues(typeof(FusedActivation)).Length);
+            bool wide = r.Next(3) == 0;
+            int[] zeroPoints = TestKit.RandomZeroPoints(r, channels, outType);
+            var stage = TestKit.RandomStage(r, channels, outType, zeroPoints, activation, RoundingMode.DoubleRounding, r.Next(100, 200_000), perChannel: r.Next(3) != 0);
+            var vector = VectorOutputStage.TryCreate(stage, channels, zeroPoints, wide);
+            if (vector is null) continue;
+            var accumulators = Accumulators(r, stage, channels);
+            int padded = (channels + 15) / 16 * 16;
+            var acc = new int[padded];
+            foreach (int[] sample in accumulators)
+            {
+                Array.Copy(sample, acc, channels);
+                var expected = new int[channels];
+                for (int c = 0; c < channels; c++) expected[c] = OutputStageMath.Apply(stage, c, acc[c], wide, zeroPoints[c]);
+                for (int c = 0; c < channels; c += 8)
+                    foreach (bool avx512 in KernelPaths.IsSupported(KernelPath.Avx512) ? new[] { false, true } : new[] { false })
+                    {
+                        var got = OutputStageX86.Apply8(System.Runtime.Intrinsics.Vector256.Create((ReadOnlySpan<int>)acc.AsSpan(c, 8)), vector, c, avx512);
+                        for (int j = 0; j < 8 && c + j < channels; j++)
+                            Assert.AreEqual(expected[c + j], got[j], $"case {i} Apply8 avx512={avx512} {activation} wide={wide} channel {c + j} acc {acc[c + j]}");
+                    }
+                if (KernelPaths.IsSupported(KernelPath.Avx512))
+                    for (int c = 0; c < channels; c += 16)
+                    {
+                        var got = OutputStage512.Apply16(System.Runtime.Intrinsics.Vector512.Create((ReadOnlySpan<int>)acc.AsSpan(c, 16)), vector, c);
+                        for (int j = 0; j < 16 && c + j < channels; j++)
+                            Assert.AreEqual(expected[c + j], got[j], $"case {i} Apply16 {activation} wide={wide} channel {c + j} acc {acc[c + j]}");
+                    }
+                cases++;
+            }
+        }
+        Assert.IsTrue(cases > 10_000, $"only {cases} accumulator vectors checked");
+#else
+        Assert.Inconclusive("vector stages need .NET intrinsics");
+#endif
+    }
+
+    /// <summary>
+    /// Per channel: the int32 extremes, zero, ±1, the accumulators where the h-sigmoid gate reaches 0 and 1 (±2 around
+    /// them) and uniformly random values over a few magnitudes, each as one vector of all channels.
+    /// </summary>
+    private static List<int[]> Accumulators(Random r, OutputStage stage, int channels)
+    {
+        var list = new List<int[]>();
+        int[] Fixed(Func<int, long> value)
+        {
+            var a = new int[channels];
+            for (int c = 0; c < channels; c++) a[c] = (int)Math.Max(int.MinValue, Math.Min(int.MaxValue, value(c)));
+            return a;
+        }
+        foreach (long v in new long[] { int.MinValue, int.MinValue + 1, -1, 0, 1, int.MaxValue - 1, int.MaxValue })
+            list.Add(Fixed(_ => v));
+        if (stage.HasGate)
+            for (int d = -2; d <= 2; d++)
+            {
+                int delta = d;
+                // gate = acc·G·2^(shift−31) + 1/2 in units of 2^22 reaches 0 at acc = −2^21·2^(31−shift)/G and 1 at +.
+                list.Add(Fixed(c => GateEdge(stage, c, -1) + delta));
+                list.Add(Fixed(c => GateEdge(stage, c, +1) + delta));
+            }
+        for (int k = 0; k < 60; k++)
+        {
+            int bits = r.Next(4, 32);
+            list.Add(Fixed(_ => (long)((r.NextDouble() * 2 - 1) * Math.Pow(2, bits))));
+        }
+        return list;
+    }
+
+    private static long GateEdge(OutputStage stage, int channel, int sign)
+    {
+        var g = stage.GateMultipliers[stage.GateMultipliers.Length == 1 ? 0 : channel];
+        return (long)Math.Round(sign * (double)OutputStageMath.GateHalf * Math.Pow(2, 31 - g.Shift) / g.Multiplier);
+    }
+}
