@@ -50,8 +50,8 @@ public static class OutputStage512
         var partialLo = Avx512F.ShiftRightArithmeticVariable(Avx512F.Multiply(lo.AsInt32(), gatedLo.AsInt32()) + Load(s.TotalRounds64, at), Load(s.TotalShifts64, at));
         var partialHi = Avx512F.ShiftRightArithmeticVariable(Avx512F.Multiply(hi.AsInt32(), gatedHi.AsInt32()) + Load(s.TotalRounds64, at + 8), Load(s.TotalShifts64, at + 8));
         var partial = Vector512.Create(Avx512F.ConvertToVector256Int32WithSaturation(partialLo), Avx512F.ConvertToVector256Int32WithSaturation(partialHi));
-        var chosen = Vector512.ConditionalSelect(Vector512.Equals(gate, Vector512.Create(OutputStageMath.GateOne)), full, partial);
-        return Vector512.AndNot(chosen, Vector512.Equals(gate, Vector512<int>.Zero));
+        // A zero gate needs no case of its own: gm = 0 makes the partial product round to 0.
+        return Vector512.ConditionalSelect(Vector512.Equals(gate, Vector512.Create(OutputStageMath.GateOne)), full, partial);
     }
 
     private static Vector512<int> Wide(Vector512<int> acc, VectorOutputStage s, nuint at) =>
