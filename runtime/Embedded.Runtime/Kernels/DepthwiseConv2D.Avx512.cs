@@ -42,8 +42,29 @@ public static partial class DepthwiseConv2D
         ref int wOff = ref MemoryMarshal.GetReference(weightOffsets);
         int full16 = channels / 16 * 16, full8 = channels / 8 * 8;
         int y0 = oy * p.StrideH - p.Padding.Top;
+        // Pixels whose whole window lies inside the image, for 3- and 5-wide kernels: channel block by channel block,
+        // the run of them goes through one method that sums, requantizes and stores (InteriorRun512).
+        int runBegin = oxEnd, runEnd = oxEnd;
+        if (w.KernelW is 3 or 5 && y0 >= 0 && y0 + (w.KernelH - 1) * p.DilationH < inH)
+        {
+            int extent = (w.KernelW - 1) * p.DilationW;
+            runBegin = Math.Max(oxBegin, Math.Min(oxEnd, (p.Padding.Left + p.StrideW - 1) / p.StrideW));
+            int last = inW - 1 - extent + p.Padding.Left;   // the largest ox·stride whose window fits
+            runEnd = last < 0 ? runBegin : Math.Max(runBegin, Math.Min(oxEnd, last / p.StrideW + 1));
+        }
+        if (runBegin < runEnd)
+        {
+            nint rowStep = (nint)inW * channels * p.DilationH, tapStep = (nint)channels * p.DilationW, pixelStep = (nint)channels * p.StrideW;
+            int firstTap = ((n * inH + y0) * inW + runBegin * p.StrideW - p.Padding.Left) * channels;
+            int firstOut = ((n * outH + oy) * outW + runBegin) * channels;
+            for (int c = 0; c < full16; c += 16)
+                InteriorRun512<TBytes>(ref Unsafe.Add(ref b0, firstTap + c), pixelStep, runEnd - runBegin, rowStep, tapStep, ref Unsafe.Add(ref weights, c), channels,
+                    w.KernelH, w.KernelW, Vector512.LoadUnsafe(ref interiorBias, (nuint)c), stage, c, output, firstOut + c);
+        }
         for (int ox = oxBegin; ox < oxEnd; ox++)
         {
+            bool inRun = ox >= runBegin && ox < runEnd;
+            if (inRun && full16 == channels) { ox = runEnd - 1; continue; }
             int x0 = ox * p.StrideW - p.Padding.Left, taps = 0;
             for (int ky = 0; ky < w.KernelH; ky++)
             {
@@ -59,7 +80,7 @@ public static partial class DepthwiseConv2D
             }
             int outBase = ((n * outH + oy) * outW + ox) * channels;
             bool interior = taps == kernelTaps;
-            for (int c = 0; c < full16; c += 16)
+            for (int c = inRun ? full16 : 0; c < full16; c += 16)
             {
                 var acc = interior
                     ? SumTaps512<TBytes>(ref Unsafe.Add(ref b0, c), ref Unsafe.Add(ref weights, c), ref inOff, ref wOff, taps, Vector512.LoadUnsafe(ref interiorBias, (nuint)c))
@@ -76,6 +97,51 @@ public static partial class DepthwiseConv2D
             if (full8 < channels)
                 TailScalar(input.Bytes, typeof(TBytes) == typeof(SignedBytes), w, p.Output, inputOffsets.Slice(0, taps), weightOffsets.Slice(0, taps), full8, output, outBase);
         }
+    }
+
+    /// <summary>
+    /// One block of sixteen channels for <paramref name="count"/> interior pixels of a row (their windows
+    /// <paramref name="pixelStep"/> bytes apart): sum x·w from the interior bias, requantize, store. One method for the
+    /// whole run, so the pointers and constants stay in registers from pixel to pixel.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void InteriorRun512<TBytes>(ref byte firstTap, nint pixelStep, int count, nint rowStep, nint tapStep, ref int weights, nint channels,
+        int kernelH, int kernelW, Vector512<int> bias, VectorOutputStage stage, int c, QuantizedOutput output, int firstOut)
+        where TBytes : struct, IWidenBytes
+    {
+        // Every window of the run is inside the input (the caller's geometry) and every store inside the output.
+        if ((long)firstOut + (long)(count - 1) * channels + 16 > output.Bytes.Length / Model.ElementTypeExtensions.SizeInBytes(output.Type))
+            throw new ArgumentException("Depthwise output is shorter than its shape.", nameof(output));
+        for (int i = 0; i < count; i++)
+        {
+            var acc = SumWindow512<TBytes>(ref Unsafe.Add(ref firstTap, i * pixelStep), rowStep, tapStep, ref weights, channels, kernelH, kernelW, bias);
+            OutputStage512.Store(OutputStage512.Apply16(acc, stage, c), output, firstOut + (int)(i * channels), 16);
+        }
+    }
+
+    /// <summary>
+    /// acc + Σ x·w over a whole kH × kW window (kW 3 or 5) whose first tap is at <paramref name="input"/>: taps are
+    /// <paramref name="tapStep"/> bytes apart in a row and rows <paramref name="rowStep"/> apart; weights [tap, channel].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> SumWindow512<TBytes>(ref byte input, nint rowStep, nint tapStep, ref int weights, nint channels, int kernelH, int kernelW, Vector512<int> acc)
+        where TBytes : struct, IWidenBytes
+    {
+        var other = Vector512<int>.Zero;
+        for (int ky = 0; ky < kernelH; ky++)
+        {
+            ref byte x = ref Unsafe.Add(ref input, ky * rowStep);
+            ref int wr = ref Unsafe.Add(ref weights, ky * kernelW * channels);
+            acc += TBytes.Widen16(ref x) * Vector512.LoadUnsafe(ref wr);
+            other += TBytes.Widen16(ref Unsafe.Add(ref x, tapStep)) * Vector512.LoadUnsafe(ref Unsafe.Add(ref wr, channels));
+            acc += TBytes.Widen16(ref Unsafe.Add(ref x, 2 * tapStep)) * Vector512.LoadUnsafe(ref Unsafe.Add(ref wr, 2 * channels));
+            if (kernelW == 5)
+            {
+                other += TBytes.Widen16(ref Unsafe.Add(ref x, 3 * tapStep)) * Vector512.LoadUnsafe(ref Unsafe.Add(ref wr, 3 * channels));
+                acc += TBytes.Widen16(ref Unsafe.Add(ref x, 4 * tapStep)) * Vector512.LoadUnsafe(ref Unsafe.Add(ref wr, 4 * channels));
+            }
+        }
+        return acc + other;
     }
 
     /// <summary>acc + Σ_t x[inOff[t]]·w[wOff[t]] over sixteen channels (interior pixels: the zero point is in acc).</summary>
