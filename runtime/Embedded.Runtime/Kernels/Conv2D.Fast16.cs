@@ -22,6 +22,13 @@ public static partial class Conv2D
         int width = w.Blocks * PackedGemm16.BlockChannels;
         Span<int> values = stackalloc int[8];
         int begin = (int)((long)pixels * part / parts), end = (int)((long)pixels * (part + 1) / parts);
+#if NET
+        if (vectorStage is not null && path.UsesAvx512() && w.RowWeights.Length > 0 && kH == w.KernelRows && kH * w.RowPairs * 2 <= MaxDirectWindow)
+        {
+            Direct16Avx512(input, kH, kW, output, p, w, vectorStage, begin, end);
+            return;
+        }
+#endif
         for (int first = begin; first < end; first += KernelScratch.ChunkRows)
         {
             int rows = Math.Min(KernelScratch.ChunkRows, end - first);

@@ -21,6 +21,15 @@ public sealed class PackedGemm16
     public int Blocks { get; }
     public short[] Weights { get; }
     public int[] Constants { get; }
+    /// <summary>Kernel rows and the pairs each one is padded to (⌈kW·C / 2⌉), for <see cref="RowWeights"/>.</summary>
+    public int KernelRows { get; private set; }
+    public int RowPairs { get; private set; }
+    /// <summary>
+    /// The same weights with every kernel row padded to whole pairs (zeros after its kW·C values), so a window row
+    /// that is contiguous in the NHWC input is read in place, pairs and all (the direct AVX-512 stem kernel).
+    /// Layout: block b, kernel row ky, pair q: ((b·kH + ky)·RowPairs + q)·16 + 2j + i.
+    /// </summary>
+    public short[] RowWeights { get; private set; } = Array.Empty<short>();
     /// <summary>One input pixel of zero points (per channel): what im2col writes for cells outside the image.</summary>
     public short[] PaddingRow { get; private set; } = Array.Empty<short>();
 
@@ -64,6 +73,21 @@ public sealed class PackedGemm16
             // |Σ x·w_s| ≤ 32768·Σ|w_s|; the partial sums and the constant must stay inside int32.
             if (Math.Abs(constant) + 32768L * magnitude > int.MaxValue) return null;
             packed.Constants[o] = (int)constant;
+        }
+        if (weights.Rank == 4 && weights.Shape[3] == inChannels && (long)weights.Shape[1] * weights.Shape[2] * inChannels == depth)
+        {
+            int kH = weights.Shape[1], rowLength = weights.Shape[2] * inChannels;
+            packed.KernelRows = kH;
+            packed.RowPairs = (rowLength + 1) / 2;
+            packed.RowWeights = new short[packed.Blocks * kH * packed.RowPairs * BlockChannels * 2];
+            for (int o = 0; o < outputs; o++)
+            for (int k = 0; k < depth; k++)
+            {
+                int ky = k / rowLength, inRow = k % rowLength;
+                int block = o / BlockChannels, lane = o % BlockChannels;
+                packed.RowWeights[(((block * kH + ky) * packed.RowPairs + inRow / 2) * BlockChannels + lane) * 2 + inRow % 2] =
+                    packed.Weights[((block * packed.Pairs + k / 2) * BlockChannels + lane) * 2 + k % 2];
+            }
         }
         return packed;
     }
