@@ -33,9 +33,15 @@ public static partial class Conv2D
         ref int constants = ref MemoryMarshal.GetArrayDataReference(w.Constants);
         int blockShorts = kH * w.RowPairs * 16;
         bool dense = p.DilationH == 1 && p.DilationW == 1;
+        // Position of the first pixel; later ones step (ox, oy, n) without dividing.
+        int n = begin / (outH * outW), oy = begin / outW % outH, ox = begin % outW - 1;
         for (int pixel = begin; pixel < end; pixel++)
         {
-            int n = pixel / (outH * outW), oy = pixel / outW % outH, ox = pixel % outW;
+            if (++ox == outW)
+            {
+                ox = 0;
+                if (++oy == outH) { oy = 0; n++; }
+            }
             int iy0 = oy * p.StrideH - p.Padding.Top, ix0 = ox * p.StrideW - p.Padding.Left;
             int first = ((n * inH + iy0) * inW + ix0) * inC;
             ref short start = ref MemoryMarshal.GetReference(window);

@@ -14,9 +14,9 @@ public static partial class Gemm
     /// AVX-VNNI dot products finished in registers, for 8-bit outputs: block by block of eight channels (the block's
     /// weights and stage constants stay in L1 and registers), four rows accumulate together, then add the constants,
     /// requantize and store eight bytes per row — the int32 products never go through memory. The same arithmetic
-    /// as <see cref="DotAvxVnni"/> followed by <see cref="Finish"/>.
+    /// as <see cref="DotAvxVnni"/> followed by <see cref="Finish"/>. Blocks before <paramref name="firstBlock"/> are left alone.
     /// </summary>
-    internal static bool TryDotFinishAvxVnni(ReadOnlySpan<byte> x, int rowStride, int rows, int firstRow, PackedGemm w, ReadOnlySpan<int> inputSums, VectorOutputStage s, QuantizedOutput output, Span<int> values, bool avx512)
+    internal static bool TryDotFinishAvxVnni(ReadOnlySpan<byte> x, int rowStride, int rows, int firstRow, PackedGemm w, ReadOnlySpan<int> inputSums, VectorOutputStage s, QuantizedOutput output, Span<int> values, bool avx512, int firstBlock = 0)
     {
         if (!KernelPaths.HasVnni || output.Type is not (ElementType.Int8 or ElementType.UInt8)) return false;
         if (rows > 0 && (long)(rows - 1) * rowStride + w.Groups * 4 > x.Length) throw new ArgumentException("GEMM rows exceed the input.", nameof(x));
@@ -26,7 +26,7 @@ public static partial class Gemm
         ref int cBase = ref MemoryMarshal.GetArrayDataReference(w.VnniConstants);
         ref int fBase = ref MemoryMarshal.GetArrayDataReference(w.InputSumFactors);
         bool plain = s.Activation is not (FusedActivation.HardSigmoid or FusedActivation.HardSwish) && !s.Wide;
-        for (int b = 0; b < w.Blocks; b++)
+        for (int b = firstBlock; b < w.Blocks; b++)
         {
             int o = b * PackedGemm.BlockChannels;
             int count = Math.Min(PackedGemm.BlockChannels, w.Outputs - o);

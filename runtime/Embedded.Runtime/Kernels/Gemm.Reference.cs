@@ -48,7 +48,8 @@ public static partial class Gemm
         if (vectorStage is not null && path.UsesAvx2())
         {
             Span<int> values = stackalloc int[PackedGemm.BlockChannels];
-            if (TryDotFinishAvxVnni(x, rowStride, rows, firstRow, w, scratch.InputSums, vectorStage, output, values, path.UsesAvx512())) return;
+            if (path.UsesAvx512() ? TryDotFinishAvx512(x, rowStride, rows, firstRow, w, scratch.InputSums, vectorStage, output, values)
+                : TryDotFinishAvxVnni(x, rowStride, rows, firstRow, w, scratch.InputSums, vectorStage, output, values, avx512: false)) return;
         }
 #endif
         bool vnni = Dot(path, x, rowStride, rows, w, scratch.Dots);

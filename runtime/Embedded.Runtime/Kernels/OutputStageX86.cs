@@ -168,6 +168,7 @@ public static class OutputStageX86
     /// Stores eight already clamped values in the output's element type with saturating packs (which cannot change
     /// clamped values): 8-bit outputs as one 8-byte write, int16 as two; a partial block goes element-wise.
     /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static void Store(Vector256<int> v, Embedded.Runtime.Kernels.QuantizedOutput output, int at, int count, Span<int> values)
     {
         if (count == 8 && output.Type is Embedded.Runtime.Model.ElementType.Int8 or Embedded.Runtime.Model.ElementType.UInt8)

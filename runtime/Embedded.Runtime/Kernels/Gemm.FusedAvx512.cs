@@ -1,0 +1,96 @@
+#if NET
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using Embedded.Runtime.Model;
+
+namespace Embedded.Runtime.Kernels;
+
+public static partial class Gemm
+{
+    /// <summary>
+    /// The AVX-512 form of <see cref="TryDotFinishAvxVnni"/>: two blocks of eight channels and four rows per pass (eight
+    /// VPDPBUSD per weight pair and four broadcasts), the two blocks joined into one ZMM per row for the 16-lane output
+    /// stage (<see cref="OutputStage512"/>). An odd last block and the last rows (fewer than four) take the AVX-VNNI form.
+    /// </summary>
+    internal static bool TryDotFinishAvx512(ReadOnlySpan<byte> x, int rowStride, int rows, int firstRow, PackedGemm w, ReadOnlySpan<int> inputSums, VectorOutputStage s, QuantizedOutput output, Span<int> values)
+    {
+        if (!KernelPaths.HasVnni || output.Type is not (ElementType.Int8 or ElementType.UInt8)) return false;
+        if (rows > 0 && (long)(rows - 1) * rowStride + w.Groups * 4 > x.Length) throw new ArgumentException("GEMM rows exceed the input.", nameof(x));
+        if ((long)(firstRow + rows) * w.Outputs > output.Bytes.Length) throw new ArgumentException("GEMM rows exceed the output.", nameof(output));
+        var xor = Vector256.Create((uint)(byte)(w.InputXor ^ 0x80) * 0x01010101u).AsByte();
+        ref byte xBase = ref MemoryMarshal.GetReference(x);
+        ref sbyte wBase = ref MemoryMarshal.GetArrayDataReference(w.Weights);
+        ref int cBase = ref MemoryMarshal.GetArrayDataReference(w.VnniConstants);
+        ref int fBase = ref MemoryMarshal.GetArrayDataReference(w.InputSumFactors);
+        int pairs = w.Blocks / 2, fullRows = rows / RowsPerStep * RowsPerStep;
+        for (int bp = 0; bp < pairs; bp++)
+        {
+            int o = bp * 2 * PackedGemm.BlockChannels;
+            int count = Math.Min(16, w.Outputs - o);
+            ref sbyte w0 = ref Unsafe.Add(ref wBase, 2 * bp * w.Groups * 32);
+            var constant = Vector512.LoadUnsafe(ref cBase, (nuint)o);
+            var factor = Vector512.LoadUnsafe(ref fBase, (nuint)o);
+            for (int r = 0; r < fullRows; r += RowsPerStep)
+            {
+                Dot4x2(ref Unsafe.Add(ref xBase, r * rowStride), rowStride, ref w0, w.Groups, xor, out var a0, out var a1, out var a2, out var a3);
+                a0 += constant; a1 += constant; a2 += constant; a3 += constant;
+                if (w.NeedsInputSums)
+                {
+                    a0 += factor * Vector512.Create(inputSums[r]);
+                    a1 += factor * Vector512.Create(inputSums[r + 1]);
+                    a2 += factor * Vector512.Create(inputSums[r + 2]);
+                    a3 += factor * Vector512.Create(inputSums[r + 3]);
+                }
+                int at = (firstRow + r) * w.Outputs + o;
+                OutputStage512.Store(OutputStage512.Apply16(a0, s, o), output, at, count);
+                OutputStage512.Store(OutputStage512.Apply16(a1, s, o), output, at + w.Outputs, count);
+                OutputStage512.Store(OutputStage512.Apply16(a2, s, o), output, at + 2 * w.Outputs, count);
+                OutputStage512.Store(OutputStage512.Apply16(a3, s, o), output, at + 3 * w.Outputs, count);
+            }
+        }
+        // What is left (an odd last block; rows past the last group of four) through the eight-lane form.
+        if (fullRows < rows)
+            TryDotFinishAvxVnni(x.Slice(fullRows * rowStride), rowStride, rows - fullRows, firstRow + fullRows, w, inputSums.Slice(fullRows), s, output, values, avx512: true);
+        if (w.Blocks % 2 == 1 && fullRows > 0)
+            TryDotFinishAvxVnni(x, rowStride, fullRows, firstRow, w, inputSums, s, output, values, avx512: true, firstBlock: w.Blocks - 1);
+        return true;
+    }
+
+    /// <summary>
+    /// Four rows' dot products with two consecutive weight blocks (sixteen channels); each row's pair of eight-lane
+    /// sums is returned as one ZMM. Its own method so the eight accumulators stay in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Dot4x2(ref byte x0, int rowStride, ref sbyte wb, int groups, Vector256<byte> xor,
+        out Vector512<int> sum0, out Vector512<int> sum1, out Vector512<int> sum2, out Vector512<int> sum3)
+    {
+        ref byte x1 = ref Unsafe.Add(ref x0, rowStride);
+        ref byte x2 = ref Unsafe.Add(ref x1, rowStride);
+        ref byte x3 = ref Unsafe.Add(ref x2, rowStride);
+        ref sbyte wc = ref Unsafe.Add(ref wb, groups * 32);
+        Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+        for (int g = 0; g < groups; g++)
+        {
+            var wv = Vector256.LoadUnsafe(ref wb, (nuint)(g * 32));
+            var wu = Vector256.LoadUnsafe(ref wc, (nuint)(g * 32));
+            var v0 = BroadcastGroup(ref x0, g, xor);
+            a0 = AvxVnni.MultiplyWideningAndAdd(a0, v0, wv);
+            b0 = AvxVnni.MultiplyWideningAndAdd(b0, v0, wu);
+            var v1 = BroadcastGroup(ref x1, g, xor);
+            a1 = AvxVnni.MultiplyWideningAndAdd(a1, v1, wv);
+            b1 = AvxVnni.MultiplyWideningAndAdd(b1, v1, wu);
+            var v2 = BroadcastGroup(ref x2, g, xor);
+            a2 = AvxVnni.MultiplyWideningAndAdd(a2, v2, wv);
+            b2 = AvxVnni.MultiplyWideningAndAdd(b2, v2, wu);
+            var v3 = BroadcastGroup(ref x3, g, xor);
+            a3 = AvxVnni.MultiplyWideningAndAdd(a3, v3, wv);
+            b3 = AvxVnni.MultiplyWideningAndAdd(b3, v3, wu);
+        }
+        sum0 = Vector512.Create(a0, b0); sum1 = Vector512.Create(a1, b1);
+        sum2 = Vector512.Create(a2, b2); sum3 = Vector512.Create(a3, b3);
+    }
+}
+#endif
