@@ -23,7 +23,7 @@ internal sealed class PreparedOperator
     // Mul of an 8-bit [N,H,W,C] tensor by an 8-bit per-channel gate: the pattern Mul.TryFast accepts.
     private readonly bool _squeezeExcite;
     private readonly bool _residualAdd;
-    private readonly PeriodicRequantize? _requantize;
+    private readonly RequantizeTable? _requantize;
 
     private static bool IsSqueezeExcite(TensorDefinition a, TensorDefinition b, TensorDefinition output)
     {
@@ -46,7 +46,7 @@ internal sealed class PreparedOperator
             _squeezeExcite = IsSqueezeExcite(Input(0).Tensor, Input(1).Tensor, _output.Tensor);
         }
         if (op.Params is QuantizeParams quantize && Input(0).Tensor.Type != ElementType.Float32)
-            _requantize = PeriodicRequantize.TryCreate(Input(0).Tensor, _output.Tensor, quantize);
+            _requantize = RequantizeTable.TryCreate(Input(0).Tensor, _output.Tensor, quantize);
         if (op.Params is GlobalAveragePoolParams gap && Input(0).Tensor.Type != ElementType.Int16 && _output.Tensor.Type != ElementType.Int16)
             _vectorStage = VectorOutputStage.TryCreate(gap.Multipliers, gap.Rounding, new[] { _output.Tensor.Type.MinValue() }, new[] { _output.Tensor.Type.MaxValue() },
                 _output.Tensor.Shape[3], _output.ZeroPoints);
@@ -94,7 +94,7 @@ internal sealed class PreparedOperator
     public bool CanSplit(KernelPath path) =>
         path != KernelPath.Reference
         && (((_gemm16 is not null || _depthwise is not null || (_gemm is not null && _op.Params is Conv2DParams)) && _output.Tensor.ElementCount >= MinSplitOutputs)
-            || ((_squeezeExcite || _residualAdd || _requantize is not null) && path.UsesAvx2() && _output.Tensor.ElementCount >= MinSplitElementwise));
+            || (((_squeezeExcite || _residualAdd) && path.UsesAvx2() || _requantize is not null) && _output.Tensor.ElementCount >= MinSplitElementwise));
 
     // Below these sizes waking the workers costs more than the work saved (measured on V3-Small: element-wise
     // operators do a few instructions per output, convolutions tens to hundreds).
@@ -132,7 +132,7 @@ internal sealed class PreparedOperator
             && GlobalAveragePool.TryFast(path, Input(0).In(arena), _output.Out(arena), gap, _vectorStage, scratch.Dots))
             return true;
         if (_requantize is not null)
-            return Quantize.TryFast(path, Input(0).In(arena), _output.Out(arena), (QuantizeParams)_op.Params, _requantize, part, parts);
+            return Quantize.TryFast(path, Input(0).In(arena), _output.Out(arena), _requantize, part, parts);
         if (_residualAdd)
             return Add.TryFast(path, Input(0).In(arena), Input(1).In(arena), _output.Out(arena), (AddParams)_op.Params, part, parts);
         if (_squeezeExcite && _vectorStage is not null)
