@@ -94,7 +94,13 @@ internal sealed class PreparedOperator
     public bool CanSplit(KernelPath path) =>
         path != KernelPath.Reference
         && (((_gemm16 is not null || _depthwise is not null || (_gemm is not null && _op.Params is Conv2DParams)) && _output.Tensor.ElementCount >= MinSplitOutputs)
-            || (((_squeezeExcite || _residualAdd) && path.UsesAvx2() || _requantize is not null) && _output.Tensor.ElementCount >= MinSplitElementwise));
+            || (((_squeezeExcite || _residualAdd) && path.UsesAvx2() || _requantize is not null) && _output.Tensor.ElementCount >= MinSplitElementwise)
+            || (IsFastGlobalAveragePool(path) && Input(0).Tensor.ElementCount >= MinSplitElementwise));
+
+    // The pooled sums run eight channels at a time on AVX2 and split by channel blocks (GlobalAveragePool.TryFast).
+    private bool IsFastGlobalAveragePool(KernelPath path) =>
+        _vectorStage is not null && _op.Params is GlobalAveragePoolParams { Algorithm: MeanAlgorithm.Requantize } && path.UsesAvx2()
+        && Input(0).Tensor.Type != ElementType.Int16 && _output.Tensor.Shape[3] >= 16;
 
     // Below these sizes waking the workers costs more than the work saved (measured on V3-Small: element-wise
     // operators do a few instructions per output, convolutions tens to hundreds).
@@ -128,8 +134,8 @@ internal sealed class PreparedOperator
             FullyConnected.Fast(path, Input(0).In(arena), _output.Out(arena), fc, _gemm, scratch, _vectorStage);
             return true;
         }
-        if (_vectorStage is not null && _op.Params is GlobalAveragePoolParams gap && parts == 1
-            && GlobalAveragePool.TryFast(path, Input(0).In(arena), _output.Out(arena), gap, _vectorStage, scratch.Dots))
+        if (_vectorStage is not null && _op.Params is GlobalAveragePoolParams gap
+            && GlobalAveragePool.TryFast(path, Input(0).In(arena), _output.Out(arena), gap, _vectorStage, scratch.Dots, part, parts))
             return true;
         if (_requantize is not null)
             return Quantize.TryFast(path, Input(0).In(arena), _output.Out(arena), _requantize, part, parts);

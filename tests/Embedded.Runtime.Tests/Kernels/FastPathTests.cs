@@ -355,10 +355,14 @@ public sealed class FastPathTests
             GlobalAveragePool.Reference(new QuantizedInput(input, type, inShape, inZps), new QuantizedOutput(expected, type, outShape, outZps), p);
             var stage = VectorOutputStage.TryCreate(multipliers, p.Rounding, new[] { type.MinValue() }, new[] { type.MaxValue() }, channels, outZps)!;
             foreach (var path in FastPaths)
+            foreach (int parts in new[] { 1, 2, 3 })
             {
                 var actual = new byte[expected.Length];
-                if (!GlobalAveragePool.TryFast(path, new QuantizedInput(input, type, inShape, inZps), new QuantizedOutput(actual, type, outShape, outZps), p, stage, new int[2 * ((channels + 7) / 8 * 8)])) continue;
-                CollectionAssert.AreEqual(expected, actual, $"case {i} path {path}: {batches}x{h}x{w}x{channels} {type}");
+                bool ran = true;
+                for (int part = 0; part < parts; part++)
+                    ran &= GlobalAveragePool.TryFast(path, new QuantizedInput(input, type, inShape, inZps), new QuantizedOutput(actual, type, outShape, outZps), p, stage, new int[2 * ((channels + 7) / 8 * 8)], part, parts);
+                if (!ran) continue;
+                CollectionAssert.AreEqual(expected, actual, $"case {i} path {path} parts {parts}: {batches}x{h}x{w}x{channels} {type}");
             }
         }
     }
