@@ -31,7 +31,7 @@ public static class OutputStage512
     }
 
     /// <summary>The h-sigmoid / h-swish stage (see <see cref="OutputStageMath.HardSwish"/>), choosing per lane.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<int> Gated(Vector512<int> acc, VectorOutputStage s, nuint at)
     {
         var lo = Avx512F.ConvertToVector512Int64(acc.GetLower());
