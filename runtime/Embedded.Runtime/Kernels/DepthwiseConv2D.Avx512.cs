@@ -11,10 +11,11 @@ public static partial class DepthwiseConv2D
 {
     /// <summary>
     /// The AVX-512 form of <see cref="RowAvx2"/>: output pixels [oxBegin, oxEnd) of row <paramref name="oy"/>, any
-    /// kernel size up to <see cref="MaxRowTaps"/>, sixteen channels per ZMM block with the 16-lane output stage
-    /// (<see cref="OutputStage512"/>). A pixel whose taps all lie inside the image sums x·w and starts from
-    /// <see cref="PackedDepthwise.InteriorBias"/>; a border pixel sums (x − z)·w over its valid taps. A last block
-    /// of eight channels takes the AVX2 form, fewer than eight the scalar one.
+    /// kernel size, dilation and padding, sixteen channels per ZMM block with the 16-lane output stage
+    /// (<see cref="OutputStage512"/>). A pixel's valid taps form a rectangle of the kernel (rows [kyA, kyB) are the
+    /// same along the row; columns change only near the left and right edges), so consecutive pixels with the same
+    /// rectangle form a run that <see cref="Run512"/> computes block by block. A last block of eight channels takes
+    /// the AVX2 form, fewer than eight the scalar one.
     /// </summary>
     internal static void RowAvx512(QuantizedInput input, bool signed, PackedDepthwise w, Model.DepthwiseConv2DParams p, int n, int oy, int oxBegin, int oxEnd,
         VectorOutputStage stage, QuantizedOutput output, int outW, int outH, Span<int> values)
@@ -27,148 +28,156 @@ public static partial class DepthwiseConv2D
         VectorOutputStage stage, QuantizedOutput output, int outW, int outH, Span<int> values) where TBytes : struct, IWidenBytes
     {
         if (oxBegin >= oxEnd) return;
-        int inH = input.Shape[1], inW = input.Shape[2], channels = w.Channels, kernelTaps = w.KernelH * w.KernelW;
-        // Every tap listed below is inside the image and every 16-byte read ends at or before its pixel's last channel.
+        int inH = input.Shape[1], inW = input.Shape[2], channels = w.Channels;
+        // Every tap read below is inside the image and every 16-byte read ends at or before its pixel's last channel;
+        // every store is inside the output.
         if (input.Bytes.Length < (long)(n + 1) * inH * inW * channels) throw new ArgumentException("Depthwise input is shorter than its shape.", nameof(input));
-        if (kernelTaps > MaxRowTaps) throw new ArgumentException("Depthwise kernel too large for the row kernel.", nameof(w));
-        Span<int> inputOffsets = stackalloc int[MaxRowTaps];
-        Span<int> weightOffsets = stackalloc int[MaxRowTaps];
+        if (output.Bytes.Length / Model.ElementTypeExtensions.SizeInBytes(output.Type) < (long)(n * outH + oy + 1) * outW * channels)
+            throw new ArgumentException("Depthwise output is shorter than its shape.", nameof(output));
         ref byte b0 = ref MemoryMarshal.GetReference(input.Bytes);
         ref int weights = ref MemoryMarshal.GetArrayDataReference(w.Weights);
-        ref int bias = ref MemoryMarshal.GetArrayDataReference(w.Bias);
-        ref int interiorBias = ref MemoryMarshal.GetArrayDataReference(w.InteriorBias);
-        ref int zeros = ref MemoryMarshal.GetArrayDataReference(w.InputZeroPoints);
-        ref int inOff = ref MemoryMarshal.GetReference(inputOffsets);
-        ref int wOff = ref MemoryMarshal.GetReference(weightOffsets);
         int full16 = channels / 16 * 16, full8 = channels / 8 * 8;
         int y0 = oy * p.StrideH - p.Padding.Top;
-        // Pixels whose whole window lies inside the image, for 3- and 5-wide kernels: channel block by channel block,
-        // the run of them goes through one method that sums, requantizes and stores (InteriorRun512).
-        int runBegin = oxEnd, runEnd = oxEnd;
-        if (w.KernelW is 3 or 5 && y0 >= 0 && y0 + (w.KernelH - 1) * p.DilationH < inH)
+        var (kyA, kyB) = ValidTaps(y0, p.DilationH, w.KernelH, inH);
+        nint rowStep = (nint)inW * channels * p.DilationH, tapStep = (nint)channels * p.DilationW, pixelStep = (nint)channels * p.StrideW;
+        int outRow = (n * outH + oy) * outW;
+        for (int ox = oxBegin; ox < oxEnd;)
         {
-            int extent = (w.KernelW - 1) * p.DilationW;
-            runBegin = Math.Max(oxBegin, Math.Min(oxEnd, (p.Padding.Left + p.StrideW - 1) / p.StrideW));
-            int last = inW - 1 - extent + p.Padding.Left;   // the largest ox·stride whose window fits
-            runEnd = last < 0 ? runBegin : Math.Max(runBegin, Math.Min(oxEnd, last / p.StrideW + 1));
-        }
-        if (runBegin < runEnd)
-        {
-            nint rowStep = (nint)inW * channels * p.DilationH, tapStep = (nint)channels * p.DilationW, pixelStep = (nint)channels * p.StrideW;
-            int firstTap = ((n * inH + y0) * inW + runBegin * p.StrideW - p.Padding.Left) * channels;
-            int firstOut = ((n * outH + oy) * outW + runBegin) * channels;
+            int x0 = ox * p.StrideW - p.Padding.Left;
+            var (kxA, kxB) = ValidTaps(x0, p.DilationW, w.KernelW, inW);
+            int count = 1;
+            while (ox + count < oxEnd && ValidTaps(x0 + count * p.StrideW, p.DilationW, w.KernelW, inW) == (kxA, kxB)) count++;
+            int rows = kyB - kyA, cols = kxB - kxA;
+            int firstTap = rows > 0 && cols > 0 ? ((n * inH + y0 + kyA * p.DilationH) * inW + x0 + kxA * p.DilationW) * channels : 0;
+            int firstWeight = (kyA * w.KernelW + kxA) * channels;
             for (int c = 0; c < full16; c += 16)
-                InteriorRun512<TBytes>(ref Unsafe.Add(ref b0, firstTap + c), pixelStep, runEnd - runBegin, rowStep, tapStep, ref Unsafe.Add(ref weights, c), channels,
-                    w.KernelH, w.KernelW, Vector512.LoadUnsafe(ref interiorBias, (nuint)c), stage, c, output, firstOut + c);
-        }
-        for (int ox = oxBegin; ox < oxEnd; ox++)
-        {
-            bool inRun = ox >= runBegin && ox < runEnd;
-            if (inRun && full16 == channels) { ox = runEnd - 1; continue; }
-            int x0 = ox * p.StrideW - p.Padding.Left, taps = 0;
-            for (int ky = 0; ky < w.KernelH; ky++)
-            {
-                int iy = y0 + ky * p.DilationH;
-                if ((uint)iy >= (uint)inH) continue;
-                for (int kx = 0; kx < w.KernelW; kx++)
-                {
-                    int ix = x0 + kx * p.DilationW;
-                    if ((uint)ix >= (uint)inW) continue;
-                    inputOffsets[taps] = ((n * inH + iy) * inW + ix) * channels;
-                    weightOffsets[taps++] = (ky * w.KernelW + kx) * channels;
-                }
-            }
-            int outBase = ((n * outH + oy) * outW + ox) * channels;
-            bool interior = taps == kernelTaps;
-            for (int c = inRun ? full16 : 0; c < full16; c += 16)
-            {
-                var acc = interior
-                    ? SumTaps512<TBytes>(ref Unsafe.Add(ref b0, c), ref Unsafe.Add(ref weights, c), ref inOff, ref wOff, taps, Vector512.LoadUnsafe(ref interiorBias, (nuint)c))
-                    : SumTapsMinusZero512<TBytes>(ref Unsafe.Add(ref b0, c), ref Unsafe.Add(ref weights, c), ref inOff, ref wOff, taps,
-                        Vector512.LoadUnsafe(ref bias, (nuint)c), Vector512.LoadUnsafe(ref zeros, (nuint)c));
-                OutputStage512.Store(OutputStage512.Apply16(acc, stage, c), output, outBase + c, 16);
-            }
-            if (full16 < full8)
-            {
-                var acc = SumTaps<TBytes>(ref Unsafe.Add(ref b0, full16), ref Unsafe.Add(ref weights, full16), ref inOff, ref wOff, taps,
-                    Vector256.LoadUnsafe(ref bias, (nuint)full16), Vector256.LoadUnsafe(ref zeros, (nuint)full16));
-                OutputStageX86.Store(OutputStageX86.Apply8(acc, stage, full16, avx512: true), output, outBase + full16, 8, values);
-            }
-            if (full8 < channels)
-                TailScalar(input.Bytes, typeof(TBytes) == typeof(SignedBytes), w, p.Output, inputOffsets.Slice(0, taps), weightOffsets.Slice(0, taps), full8, output, outBase);
+                Run512<TBytes>(ref Unsafe.Add(ref b0, firstTap + c), pixelStep, count, rowStep, tapStep, ref Unsafe.Add(ref weights, firstWeight + c),
+                    (nint)w.KernelW * channels, channels, rows, cols, w, c, stage, output, (outRow + ox) * channels + c);
+            if (full16 < channels)
+                for (int i = 0; i < count; i++)
+                    TailPixel<TBytes>(input, w, p, n, y0, x0 + i * p.StrideW, full16, full8, stage, output, (outRow + ox + i) * channels, values);
+            ox += count;
         }
     }
 
+    /// <summary>The kernel taps [a, b) along one axis whose input index start + k·dilation lies in [0, size).</summary>
+    private static (int A, int B) ValidTaps(int start, int dilation, int kernel, int size)
+    {
+        int a = start >= 0 ? 0 : (-start + dilation - 1) / dilation;
+        int b = start >= size ? 0 : Math.Min(kernel, (size - 1 - start) / dilation + 1);
+        return a < b ? (a, b) : (0, 0);
+    }
+
     /// <summary>
-    /// One block of sixteen channels for <paramref name="count"/> interior pixels of a row (their windows
-    /// <paramref name="pixelStep"/> bytes apart): sum x·w from the interior bias, requantize, store. One method for the
-    /// whole run, so the pointers and constants stay in registers from pixel to pixel.
+    /// One block of sixteen channels for <paramref name="count"/> pixels of a row that share the valid rectangle
+    /// rows × cols of the kernel (first valid tap of the first pixel at <paramref name="firstTap"/>, windows
+    /// <paramref name="pixelStep"/> bytes apart). Σ (x − z)·w = Σ x·w − z·Σ w over the rectangle, so the bias is
+    /// corrected once per run and the taps are plain multiply-adds; two pixels go together so their sums and stages
+    /// overlap. One method for the whole run keeps pointers and constants in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void InteriorRun512<TBytes>(ref byte firstTap, nint pixelStep, int count, nint rowStep, nint tapStep, ref int weights, nint channels,
-        int kernelH, int kernelW, Vector512<int> bias, VectorOutputStage stage, int c, QuantizedOutput output, int firstOut)
+    private static void Run512<TBytes>(ref byte firstTap, nint pixelStep, int count, nint rowStep, nint tapStep, ref int weights, nint weightRowStep, nint channels,
+        int rows, int cols, PackedDepthwise w, int c, VectorOutputStage stage, QuantizedOutput output, int firstOut)
         where TBytes : struct, IWidenBytes
     {
-        // Every window of the run is inside the input (the caller's geometry) and every store inside the output.
-        if ((long)firstOut + (long)(count - 1) * channels + 16 > output.Bytes.Length / Model.ElementTypeExtensions.SizeInBytes(output.Type))
-            throw new ArgumentException("Depthwise output is shorter than its shape.", nameof(output));
-        for (int i = 0; i < count; i++)
+        var weightSum = Vector512<int>.Zero;
+        for (int r = 0; r < rows; r++)
+            for (int k = 0; k < cols; k++)
+                weightSum += Vector512.LoadUnsafe(ref Unsafe.Add(ref weights, r * weightRowStep + k * channels));
+        var bias = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(w.Bias), (nuint)c)
+            - Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(w.InputZeroPoints), (nuint)c) * weightSum;
+        int i = 0;
+        for (; i + 2 <= count; i += 2)
         {
-            var acc = SumWindow512<TBytes>(ref Unsafe.Add(ref firstTap, i * pixelStep), rowStep, tapStep, ref weights, channels, kernelH, kernelW, bias);
-            OutputStage512.Store(OutputStage512.Apply16(acc, stage, c), output, firstOut + (int)(i * channels), 16);
+            SumRect2<TBytes>(ref Unsafe.Add(ref firstTap, i * pixelStep), pixelStep, rowStep, tapStep, ref weights, weightRowStep, channels, rows, cols, bias, out var acc0, out var acc1);
+            OutputStage512.Store(OutputStage512.Apply16(acc0, stage, c), output, firstOut + (int)(i * channels), 16);
+            OutputStage512.Store(OutputStage512.Apply16(acc1, stage, c), output, firstOut + (int)((i + 1) * channels), 16);
+        }
+        if (i < count)
+        {
+            // The last odd pixel pairs with itself (the second sum is discarded).
+            SumRect2<TBytes>(ref Unsafe.Add(ref firstTap, i * pixelStep), 0, rowStep, tapStep, ref weights, weightRowStep, channels, rows, cols, bias, out var acc0, out _);
+            OutputStage512.Store(OutputStage512.Apply16(acc0, stage, c), output, firstOut + (int)(i * channels), 16);
         }
     }
 
     /// <summary>
-    /// acc + Σ x·w over a whole kH × kW window (kW 3 or 5) whose first tap is at <paramref name="input"/>: taps are
-    /// <paramref name="tapStep"/> bytes apart in a row and rows <paramref name="rowStep"/> apart; weights [tap, channel].
+    /// bias + Σ x·w over a rows × cols rectangle for two pixels <paramref name="pixelStep"/> bytes apart: taps are
+    /// <paramref name="tapStep"/> bytes apart in a row, rows <paramref name="rowStep"/>; weights share each load.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<int> SumWindow512<TBytes>(ref byte input, nint rowStep, nint tapStep, ref int weights, nint channels, int kernelH, int kernelW, Vector512<int> acc)
+    private static void SumRect2<TBytes>(ref byte input, nint pixelStep, nint rowStep, nint tapStep, ref int weights, nint weightRowStep, nint channels, int rows, int cols,
+        Vector512<int> bias, out Vector512<int> sum0, out Vector512<int> sum1)
         where TBytes : struct, IWidenBytes
     {
-        var other = Vector512<int>.Zero;
-        for (int ky = 0; ky < kernelH; ky++)
+        Vector512<int> a0 = bias, a1 = bias;
+        for (int r = 0; r < rows; r++)
         {
-            ref byte x = ref Unsafe.Add(ref input, ky * rowStep);
-            ref int wr = ref Unsafe.Add(ref weights, ky * kernelW * channels);
-            acc += TBytes.Widen16(ref x) * Vector512.LoadUnsafe(ref wr);
-            other += TBytes.Widen16(ref Unsafe.Add(ref x, tapStep)) * Vector512.LoadUnsafe(ref Unsafe.Add(ref wr, channels));
-            acc += TBytes.Widen16(ref Unsafe.Add(ref x, 2 * tapStep)) * Vector512.LoadUnsafe(ref Unsafe.Add(ref wr, 2 * channels));
-            if (kernelW == 5)
+            ref byte x = ref Unsafe.Add(ref input, r * rowStep);
+            ref int wr = ref Unsafe.Add(ref weights, r * weightRowStep);
+            // Whole 3- and 5-wide rows (the interior of 3×3 and 5×5 kernels) unrolled; any other width tap by tap.
+            if (cols == 5 || cols == 3)
             {
-                other += TBytes.Widen16(ref Unsafe.Add(ref x, 3 * tapStep)) * Vector512.LoadUnsafe(ref Unsafe.Add(ref wr, 3 * channels));
-                acc += TBytes.Widen16(ref Unsafe.Add(ref x, 4 * tapStep)) * Vector512.LoadUnsafe(ref Unsafe.Add(ref wr, 4 * channels));
+                Tap2<TBytes>(ref x, 0, pixelStep, ref wr, ref a0, ref a1);
+                Tap2<TBytes>(ref x, tapStep, pixelStep, ref Unsafe.Add(ref wr, channels), ref a0, ref a1);
+                Tap2<TBytes>(ref x, 2 * tapStep, pixelStep, ref Unsafe.Add(ref wr, 2 * channels), ref a0, ref a1);
+                if (cols == 5)
+                {
+                    Tap2<TBytes>(ref x, 3 * tapStep, pixelStep, ref Unsafe.Add(ref wr, 3 * channels), ref a0, ref a1);
+                    Tap2<TBytes>(ref x, 4 * tapStep, pixelStep, ref Unsafe.Add(ref wr, 4 * channels), ref a0, ref a1);
+                }
+                continue;
+            }
+            for (int k = 0; k < cols; k++)
+            {
+                Tap2<TBytes>(ref x, 0, pixelStep, ref wr, ref a0, ref a1);
+                x = ref Unsafe.Add(ref x, tapStep);
+                wr = ref Unsafe.Add(ref wr, channels);
             }
         }
-        return acc + other;
+        sum0 = a0; sum1 = a1;
     }
 
-    /// <summary>acc + Σ_t x[inOff[t]]·w[wOff[t]] over sixteen channels (interior pixels: the zero point is in acc).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector512<int> SumTaps512<TBytes>(ref byte input, ref int weights, ref int inOff, ref int wOff, int taps, Vector512<int> acc)
-        where TBytes : struct, IWidenBytes
+    /// <summary>One tap of two pixels: a0 += x[at]·w, a1 += x[at + pixelStep]·w.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tap2<TBytes>(ref byte x, nint at, nint pixelStep, ref int w, ref Vector512<int> a0, ref Vector512<int> a1) where TBytes : struct, IWidenBytes
     {
-        var other = Vector512<int>.Zero;   // two accumulators: two taps in flight per iteration
-        int t = 0;
-        for (; t + 2 <= taps; t += 2)
+        var wv = Vector512.LoadUnsafe(ref w);
+        a0 += TBytes.Widen16(ref Unsafe.Add(ref x, at)) * wv;
+        a1 += TBytes.Widen16(ref Unsafe.Add(ref x, at + pixelStep)) * wv;
+    }
+
+    /// <summary>Channels [full16, C) of one pixel: a block of eight with the AVX2 form, the rest scalar, over its listed valid taps.</summary>
+    private static void TailPixel<TBytes>(QuantizedInput input, PackedDepthwise w, Model.DepthwiseConv2DParams p, int n, int y0, int x0, int full16, int full8,
+        VectorOutputStage stage, QuantizedOutput output, int outBase, Span<int> values) where TBytes : struct, IWidenBytes
+    {
+        int inH = input.Shape[1], inW = input.Shape[2], channels = w.Channels, taps = 0;
+        Span<int> inputOffsets = stackalloc int[MaxRowTaps];
+        Span<int> weightOffsets = stackalloc int[MaxRowTaps];
+        if (w.KernelH * w.KernelW > MaxRowTaps) throw new ArgumentException("Depthwise kernel too large for the row kernel.", nameof(w));
+        for (int ky = 0; ky < w.KernelH; ky++)
         {
-            acc += TBytes.Widen16(ref Unsafe.Add(ref input, (nint)(uint)Unsafe.Add(ref inOff, t))) * Vector512.LoadUnsafe(ref weights, (nuint)(uint)Unsafe.Add(ref wOff, t));
-            other += TBytes.Widen16(ref Unsafe.Add(ref input, (nint)(uint)Unsafe.Add(ref inOff, t + 1))) * Vector512.LoadUnsafe(ref weights, (nuint)(uint)Unsafe.Add(ref wOff, t + 1));
+            int iy = y0 + ky * p.DilationH;
+            if ((uint)iy >= (uint)inH) continue;
+            for (int kx = 0; kx < w.KernelW; kx++)
+            {
+                int ix = x0 + kx * p.DilationW;
+                if ((uint)ix >= (uint)inW) continue;
+                inputOffsets[taps] = ((n * inH + iy) * inW + ix) * channels;
+                weightOffsets[taps++] = (ky * w.KernelW + kx) * channels;
+            }
         }
-        if (t < taps)
-            acc += TBytes.Widen16(ref Unsafe.Add(ref input, (nint)(uint)Unsafe.Add(ref inOff, t))) * Vector512.LoadUnsafe(ref weights, (nuint)(uint)Unsafe.Add(ref wOff, t));
-        return acc + other;
-    }
-
-    /// <summary>acc + Σ_t (x[inOff[t]] − zero)·w[wOff[t]] over sixteen channels (border pixels: only the valid taps).</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static Vector512<int> SumTapsMinusZero512<TBytes>(ref byte input, ref int weights, ref int inOff, ref int wOff, int taps, Vector512<int> acc, Vector512<int> zero)
-        where TBytes : struct, IWidenBytes
-    {
-        for (int t = 0; t < taps; t++)
-            acc += (TBytes.Widen16(ref Unsafe.Add(ref input, (nint)(uint)Unsafe.Add(ref inOff, t))) - zero) * Vector512.LoadUnsafe(ref weights, (nuint)(uint)Unsafe.Add(ref wOff, t));
-        return acc;
+        if (full16 < full8)
+        {
+            ref int bias = ref MemoryMarshal.GetArrayDataReference(w.Bias);
+            ref int zeros = ref MemoryMarshal.GetArrayDataReference(w.InputZeroPoints);
+            var acc = SumTaps<TBytes>(ref Unsafe.Add(ref MemoryMarshal.GetReference(input.Bytes), full16), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(w.Weights), full16),
+                ref MemoryMarshal.GetReference(inputOffsets), ref MemoryMarshal.GetReference(weightOffsets), taps,
+                Vector256.LoadUnsafe(ref bias, (nuint)full16), Vector256.LoadUnsafe(ref zeros, (nuint)full16));
+            OutputStageX86.Store(OutputStageX86.Apply8(acc, stage, full16, avx512: true), output, outBase + full16, 8, values);
+        }
+        if (full8 < channels)
+            TailScalar(input.Bytes, typeof(TBytes) == typeof(SignedBytes), w, p.Output, inputOffsets.Slice(0, taps), weightOffsets.Slice(0, taps), full8, output, outBase);
     }
 }
 #endif

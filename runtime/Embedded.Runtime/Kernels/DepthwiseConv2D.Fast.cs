@@ -21,12 +21,12 @@ public static partial class DepthwiseConv2D
         for (int oy = outH * part / parts; oy < outH * (part + 1) / parts; oy++)
         {
 #if NET
-            if (vectorStage is not null && path.UsesAvx512())
+            if (vectorStage is not null && path.UsesAvx512() && w.KernelH * w.KernelW <= MaxRowTaps)
             {
                 RowAvx512(input, signed, w, p, n, oy, 0, outW, vectorStage, output, outW, outH, values);
                 continue;
             }
-            if (vectorStage is not null && path.UsesAvx2())
+            if (vectorStage is not null && path.UsesAvx2() && w.KernelH * w.KernelW <= MaxRowTaps)
             {
                 // 3×3: the interior of the row with weights in registers; every other pixel (and kernel size) row-wise.
                 int oxBegin = 0, oxEnd = 0;

@@ -16,11 +16,6 @@ public sealed class PackedDepthwise
     public int[] Weights { get; }
     public int[] Bias { get; }
     public int[] InputZeroPoints { get; }
-    /// <summary>
-    /// bias − z_x[c]·Σ_t w[t, c]: with every tap inside the image, Σ (x − z)·w = Σ x·w − z·Σ w (exact in wrapping
-    /// int32), so interior pixels skip the per-tap subtraction.
-    /// </summary>
-    public int[] InteriorBias { get; }
 
     private PackedDepthwise(int channels, int kH, int kW)
     {
@@ -28,7 +23,6 @@ public sealed class PackedDepthwise
         Weights = new int[kH * kW * channels];
         Bias = new int[channels];
         InputZeroPoints = new int[channels];
-        InteriorBias = new int[channels];
     }
 
     public static PackedDepthwise? TryCreate(TensorDefinition input, TensorDefinition weights, ReadOnlySpan<byte> weightBytes, ReadOnlySpan<int> bias, DepthwiseConv2DParams p)
@@ -50,9 +44,6 @@ public sealed class PackedDepthwise
             }
             packed.Bias[c] = bias.IsEmpty ? 0 : bias[c];
             packed.InputZeroPoints[c] = xq.ZeroPoints[xq.Count == 1 ? 0 : c];
-            int weightSum = 0;
-            for (int t = 0; t < kH * kW; t++) weightSum += packed.Weights[t * channels + c];
-            packed.InteriorBias[c] = unchecked(packed.Bias[c] - packed.InputZeroPoints[c] * weightSum);
         }
         return packed;
     }
