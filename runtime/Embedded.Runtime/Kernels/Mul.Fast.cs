@@ -38,8 +38,23 @@ public static partial class Mul
             for (int c = 0; c < channels; c++) gate[c] = b[n * channels + c] - b.ZeroPoint(c);
             int first = (int)((long)pixels * part / parts), end = (int)((long)pixels * (part + 1) / parts);
             // Block-outer: a block's gate, zero points and (plain) requantization constants stay in registers over every pixel.
+            // AVX-512 takes sixteen channels a step with the 16-lane stage; what is left goes eight at a time.
+            int c0 = 0;
+            if (avx512)
+                for (; c0 + 16 <= channels; c0 += 16)
+                {
+                    var zero = Vector512.Create((ReadOnlySpan<int>)zeroA.Slice(c0, 16));
+                    var g = Vector512.Create((ReadOnlySpan<int>)gate.Slice(c0, 16));
+                    for (int px = first; px < end; px++)
+                    {
+                        int at = (n * pixels + px) * channels + c0;
+                        var raw = Vector128.Create((ReadOnlySpan<byte>)a.Bytes.Slice(at, 16));
+                        var x = signedA ? Avx512F.ConvertToVector512Int32(raw.AsSByte()) : Avx512F.ConvertToVector512Int32(raw);
+                        OutputStage512.Store(OutputStage512.Apply16((x - zero) * g, stage, c0), output, at, 16);
+                    }
+                }
             int full = channels / 8 * 8;
-            for (int c = 0; c < full; c += 8)
+            for (int c = c0; c < full; c += 8)
             {
                 var lanes = OutputStageX86.Lanes.Load(stage, c);
                 var zero = Vector256.Create((ReadOnlySpan<int>)zeroA.Slice(c, 8));
