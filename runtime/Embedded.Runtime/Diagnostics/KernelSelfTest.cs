@@ -61,6 +61,8 @@ public static class KernelSelfTest
         yield return ("DepthwiseConv2D 5x5 stride 2", r => Depthwise(r, 5, 2));
         yield return ("FullyConnected", r => Dense(r));
         yield return ("Mul squeeze-excite", r => SqueezeExcite(r));
+        yield return ("GlobalAveragePool", r => Pool(r));
+        yield return ("Requantize uint8 to int16", r => Requantize(r));
     }
 
     private static byte[] Random8(Random r, int count, ElementType type)
@@ -117,10 +119,11 @@ public static class KernelSelfTest
         {
             var packed16 = PackedGemm16.TryCreate(inDef, wDef, weights, bias, cout, k * k * cin)!;
             var scratch16 = new KernelScratch(packed16.Blocks * 8, packed16.Pairs * 4);
+            var wide = VectorOutputStage.TryCreate(p.Output, cout, outZp, wide: true);
             return new Case { Expected = expected, Run = (path, o) =>
             {
                 if (path == KernelPath.Reference) Conv2D.Reference(new QuantizedInput(input, inType, inShape, inZp), new QuantizedInput(weights, ElementType.Int8, wShape, wQuant.ZeroPoints), bias, new QuantizedOutput(o, outType, outShape, outZp), p);
-                else Conv2D.Fast16(path, new QuantizedInput(input, inType, inShape, inZp), k, k, new QuantizedOutput(o, outType, outShape, outZp), p, packed16, scratch16);
+                else Conv2D.Fast16(path, new QuantizedInput(input, inType, inShape, inZp), k, k, new QuantizedOutput(o, outType, outShape, outZp), p, packed16, scratch16, wide);
             } };
         }
         var packed = PackedGemm.TryCreate(inDef, wDef, weights, bias, cout, k * k * cin)!;
@@ -207,6 +210,52 @@ public static class KernelSelfTest
         {
             if (!Mul.TryFast(path, new QuantizedInput(a, type, aShape, za), new QuantizedInput(b, type, bShape, zb), new QuantizedOutput(o, type, aShape, zo), stage, gate))
                 Mul.Reference(new QuantizedInput(a, type, aShape, za), new QuantizedInput(b, type, bShape, zb), new QuantizedOutput(o, type, aShape, zo), p);
+        } };
+    }
+
+    private static Case Pool(Random r)
+    {
+        int channels = r.Next(1, 70), h = r.Next(1, 15), w = r.Next(1, 15);
+        var type = r.Next(2) == 0 ? ElementType.Int8 : ElementType.UInt8;
+        var input = Random8(r, h * w * channels, type);
+        int[] zi = { ZeroPoint(r, type) }, zo = { ZeroPoint(r, type) };
+        var multipliers = new[] { QuantizedMultiplier.FromDouble(0.9 / (h * w)) };
+        var p = new GlobalAveragePoolParams { Rounding = RoundingMode.DoubleRounding, Multipliers = multipliers, Algorithm = MeanAlgorithm.Requantize };
+        var inShape = new[] { 1, h, w, channels };
+        var outShape = new[] { 1, 1, 1, channels };
+        var expected = new byte[channels];
+        GlobalAveragePool.Reference(new QuantizedInput(input, type, inShape, zi), new QuantizedOutput(expected, type, outShape, zo), p);
+        var stage = VectorOutputStage.TryCreate(multipliers, p.Rounding, new[] { type.MinValue() }, new[] { type.MaxValue() }, channels, zo)!;
+        var sums = new int[2 * ((channels + 7) / 8 * 8)];
+        return new Case { Expected = expected, Run = (path, o) =>
+        {
+            if (!GlobalAveragePool.TryFast(path, new QuantizedInput(input, type, inShape, zi), new QuantizedOutput(o, type, outShape, zo), p, stage, sums))
+                GlobalAveragePool.Reference(new QuantizedInput(input, type, inShape, zi), new QuantizedOutput(o, type, outShape, zo), p);
+        } };
+    }
+
+    private static Case Requantize(Random r)
+    {
+        int channels = r.Next(1, 5), pixels = r.Next(0, 300);
+        var shape = new[] { 1, 1, pixels, channels };
+        var input = Random8(r, pixels * channels, ElementType.UInt8);
+        var zi = new int[channels];
+        var zo = new int[channels];
+        for (int c = 0; c < channels; c++) { zi[c] = ZeroPoint(r, ElementType.UInt8); zo[c] = r.Next(-3000, 3001); }
+        var p = new QuantizeParams
+        {
+            Rounding = (RoundingMode)r.Next(2),
+            Multipliers = new[] { QuantizedMultiplier.FromDouble(Math.Pow(2, r.Next(0, 8)) * (0.5 + r.NextDouble())) },
+        };
+        var inDef = new TensorDefinition("x", ElementType.UInt8, shape, QuantizationParams.PerAxis(3, new float[channels], zi));
+        var outDef = new TensorDefinition("y", ElementType.Int16, shape, QuantizationParams.PerAxis(3, new float[channels], zo));
+        var expected = new byte[pixels * channels * 2];
+        Quantize.RequantizeReference(new QuantizedInput(input, ElementType.UInt8, shape, zi), new QuantizedOutput(expected, ElementType.Int16, shape, zo), p);
+        var table = RequantizeTable.TryCreate(inDef, outDef, p)!;
+        return new Case { Expected = expected, Run = (path, o) =>
+        {
+            if (!Quantize.TryFast(path, new QuantizedInput(input, ElementType.UInt8, shape, zi), new QuantizedOutput(o, ElementType.Int16, shape, zo), table))
+                Quantize.RequantizeReference(new QuantizedInput(input, ElementType.UInt8, shape, zi), new QuantizedOutput(o, ElementType.Int16, shape, zo), p);
         } };
     }
 }
