@@ -67,6 +67,20 @@ public static partial class Quantize
             case ElementType.Int16:
             {
                 var y = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(output.Bytes);
+                if (channels == 3 && begin % 3 == 0)
+                {
+                    // The RGB image: whole pixels without the per-element channel counter.
+                    int i = begin;
+                    for (; i + 3 <= end; i += 3)
+                    {
+                        var px = x.Slice(i, 3);
+                        var o = y.Slice(i, 3);
+                        o[0] = (short)values[px[0]];
+                        o[1] = (short)values[256 + px[1]];
+                        o[2] = (short)values[512 + px[2]];
+                    }
+                    begin = i;
+                }
                 for (int i = begin; i < end; i++)
                 {
                     y[i] = (short)values[c * 256 + x[i]];
