@@ -53,9 +53,12 @@ public static partial class DepthwiseConv2D
             for (int c = 0; c < full16; c += 16)
                 Run512<TBytes>(ref Unsafe.Add(ref b0, firstTap + c), pixelStep, count, rowStep, tapStep, ref Unsafe.Add(ref weights, firstWeight + c),
                     (nint)w.KernelW * channels, channels, rows, cols, w, c, stage, output, (outRow + ox) * channels + c);
-            if (full16 < channels)
+            if (full16 < full8)
+                Run256<TBytes>(ref Unsafe.Add(ref b0, firstTap + full16), pixelStep, count, rowStep, tapStep, ref Unsafe.Add(ref weights, firstWeight + full16),
+                    (nint)w.KernelW * channels, channels, rows, cols, w, full16, stage, output, (outRow + ox) * channels + full16, values);
+            if (full8 < channels)
                 for (int i = 0; i < count; i++)
-                    TailPixel<TBytes>(input, w, p, n, y0, x0 + i * p.StrideW, full16, full8, stage, output, (outRow + ox + i) * channels, values);
+                    TailPixel(input, w, p, n, y0, x0 + i * p.StrideW, full8, output, (outRow + ox + i) * channels);
             ox += count;
         }
     }
@@ -98,6 +101,36 @@ public static partial class DepthwiseConv2D
             // The last odd pixel pairs with itself (the second sum is discarded).
             SumRect2<TBytes>(ref Unsafe.Add(ref firstTap, i * pixelStep), 0, rowStep, tapStep, ref weights, weightRowStep, channels, rows, cols, bias, out var acc0, out _);
             OutputStage512.Store(OutputStage512.Apply16(acc0, stage, c), output, firstOut + (int)(i * channels), 16);
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Run512"/> for a last block of eight channels (AVX2 registers, the eight-lane stage with its AVX-512
+    /// 64-bit steps), one pixel at a time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Run256<TBytes>(ref byte firstTap, nint pixelStep, int count, nint rowStep, nint tapStep, ref int weights, nint weightRowStep, nint channels,
+        int rows, int cols, PackedDepthwise w, int c, VectorOutputStage stage, QuantizedOutput output, int firstOut, Span<int> values)
+        where TBytes : struct, IWidenBytes
+    {
+        var weightSum = Vector256<int>.Zero;
+        for (int r = 0; r < rows; r++)
+            for (int k = 0; k < cols; k++)
+                weightSum += Vector256.LoadUnsafe(ref Unsafe.Add(ref weights, r * weightRowStep + k * channels));
+        var bias = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(w.Bias), (nuint)c)
+            - Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(w.InputZeroPoints), (nuint)c) * weightSum;
+        for (int i = 0; i < count; i++)
+        {
+            var acc = bias;
+            ref byte pixel = ref Unsafe.Add(ref firstTap, i * pixelStep);
+            for (int r = 0; r < rows; r++)
+            {
+                ref byte x = ref Unsafe.Add(ref pixel, r * rowStep);
+                ref int wr = ref Unsafe.Add(ref weights, r * weightRowStep);
+                for (int k = 0; k < cols; k++)
+                    acc += TBytes.Widen(ref Unsafe.Add(ref x, k * tapStep)) * Vector256.LoadUnsafe(ref Unsafe.Add(ref wr, k * channels));
+            }
+            OutputStageX86.Store(OutputStageX86.Apply8(acc, stage, c, avx512: true), output, firstOut + (int)(i * channels), 8, values);
         }
     }
 
@@ -147,14 +180,13 @@ public static partial class DepthwiseConv2D
         a1 += TBytes.Widen16(ref Unsafe.Add(ref x, at + pixelStep)) * wv;
     }
 
-    /// <summary>Channels [full16, C) of one pixel: a block of eight with the AVX2 form, the rest scalar, over its listed valid taps.</summary>
-    private static void TailPixel<TBytes>(QuantizedInput input, PackedDepthwise w, Model.DepthwiseConv2DParams p, int n, int y0, int x0, int full16, int full8,
-        VectorOutputStage stage, QuantizedOutput output, int outBase, Span<int> values) where TBytes : struct, IWidenBytes
+    /// <summary>Channels [from, C) of one pixel (fewer than eight) with the scalar stage over its listed valid taps.</summary>
+    private static void TailPixel(QuantizedInput input, PackedDepthwise w, Model.DepthwiseConv2DParams p, int n, int y0, int x0, int from, QuantizedOutput output, int outBase)
     {
         int inH = input.Shape[1], inW = input.Shape[2], channels = w.Channels, taps = 0;
+        if (w.KernelH * w.KernelW > MaxRowTaps) throw new ArgumentException("Depthwise kernel too large for the row kernel.", nameof(w));
         Span<int> inputOffsets = stackalloc int[MaxRowTaps];
         Span<int> weightOffsets = stackalloc int[MaxRowTaps];
-        if (w.KernelH * w.KernelW > MaxRowTaps) throw new ArgumentException("Depthwise kernel too large for the row kernel.", nameof(w));
         for (int ky = 0; ky < w.KernelH; ky++)
         {
             int iy = y0 + ky * p.DilationH;
@@ -167,17 +199,7 @@ public static partial class DepthwiseConv2D
                 weightOffsets[taps++] = (ky * w.KernelW + kx) * channels;
             }
         }
-        if (full16 < full8)
-        {
-            ref int bias = ref MemoryMarshal.GetArrayDataReference(w.Bias);
-            ref int zeros = ref MemoryMarshal.GetArrayDataReference(w.InputZeroPoints);
-            var acc = SumTaps<TBytes>(ref Unsafe.Add(ref MemoryMarshal.GetReference(input.Bytes), full16), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(w.Weights), full16),
-                ref MemoryMarshal.GetReference(inputOffsets), ref MemoryMarshal.GetReference(weightOffsets), taps,
-                Vector256.LoadUnsafe(ref bias, (nuint)full16), Vector256.LoadUnsafe(ref zeros, (nuint)full16));
-            OutputStageX86.Store(OutputStageX86.Apply8(acc, stage, full16, avx512: true), output, outBase + full16, 8, values);
-        }
-        if (full8 < channels)
-            TailScalar(input.Bytes, typeof(TBytes) == typeof(SignedBytes), w, p.Output, inputOffsets.Slice(0, taps), weightOffsets.Slice(0, taps), full8, output, outBase);
+        TailScalar(input.Bytes, input.Type == Model.ElementType.Int8, w, p.Output, inputOffsets.Slice(0, taps), weightOffsets.Slice(0, taps), from, output, outBase);
     }
 }
 #endif
