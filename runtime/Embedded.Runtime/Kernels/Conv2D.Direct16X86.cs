@@ -51,6 +51,14 @@ public static partial class Conv2D
             {
                 start = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), first);
                 rowStep = (nint)inW * inC;
+                // The next pixel of the row in place too: both go together (their sums and stages overlap).
+                int pixelStep = p.StrideW * inC;
+                if (pixel + 1 < end && ox + 1 < outW && ix0 + p.StrideW + kW <= inW && first + pixelStep + (long)(kH - 1) * inW * inC + rowShorts <= x.Length)
+                {
+                    PixelPair(ref start, pixelStep, rowStep, kH, w, ref weights, ref constants, blockShorts, stage, output, pixel * w.Outputs);
+                    pixel++; ox++;
+                    continue;
+                }
             }
             else
                 GatherWindow(x, input.Shape, w.PaddingRow, p, kH, kW, n, iy0, ix0, rowShorts, window);
@@ -64,6 +72,59 @@ public static partial class Conv2D
                 OutputStage512.Store(OutputStage512.Apply16(Vector512.Create(a0, a1), stage, o), output, outBase + o, Math.Min(16, w.Outputs - o));
             }
         }
+    }
+
+    /// <summary>Two neighbouring in-place pixels (windows <paramref name="pixelStep"/> shorts apart), block pair by block pair.</summary>
+    private static void PixelPair(ref short start, nint pixelStep, nint rowStep, int kH, PackedGemm16 w, ref short weights, ref int constants, int blockShorts,
+        VectorOutputStage stage, QuantizedOutput output, int outBase)
+    {
+        for (int b = 0; b < w.Blocks; b += 2)
+        {
+            int second = b + 1 < w.Blocks ? b + 1 : b;
+            Vector256<int> c0 = Vector256.LoadUnsafe(ref constants, (nuint)(b * 8)), c1 = Vector256.LoadUnsafe(ref constants, (nuint)(second * 8));
+            Vector256<int> a0 = c0, a1 = c1, b0 = c0, b1 = c1;
+            DotWindow16x2(ref start, pixelStep, rowStep, kH, w.RowPairs, ref Unsafe.Add(ref weights, b * blockShorts), ref Unsafe.Add(ref weights, second * blockShorts), ref a0, ref a1, ref b0, ref b1);
+            int o = b * 8, count = Math.Min(16, w.Outputs - o);
+            OutputStage512.Store(OutputStage512.Apply16(Vector512.Create(a0, a1), stage, o), output, outBase + o, count);
+            OutputStage512.Store(OutputStage512.Apply16(Vector512.Create(b0, b1), stage, o), output, outBase + w.Outputs + o, count);
+        }
+    }
+
+    /// <summary><see cref="DotWindow16"/> for two windows <paramref name="pixelStep"/> shorts apart, sharing each weight load.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void DotWindow16x2(ref short start, nint pixelStep, nint rowStep, int kH, int rowPairs, ref short w0, ref short w1,
+        ref Vector256<int> sum00, ref Vector256<int> sum01, ref Vector256<int> sum10, ref Vector256<int> sum11)
+    {
+        Vector256<int> a0 = sum00, a1 = sum01, b0 = sum10, b1 = sum11;
+        for (int ky = 0; ky < kH; ky++)
+        {
+            ref byte row = ref Unsafe.As<short, byte>(ref Unsafe.Add(ref start, ky * rowStep));
+            ref byte next = ref Unsafe.Add(ref row, 2 * pixelStep);
+            ref short r0 = ref Unsafe.Add(ref w0, ky * rowPairs * 16);
+            ref short r1 = ref Unsafe.Add(ref w1, ky * rowPairs * 16);
+            for (int q = 0; q < rowPairs; q++)
+            {
+                var x0 = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref row, 4 * q))).AsInt16();
+                var x1 = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref next, 4 * q))).AsInt16();
+                var v0 = Vector256.LoadUnsafe(ref r0, (nuint)(q * 16));
+                var v1 = Vector256.LoadUnsafe(ref r1, (nuint)(q * 16));
+                if (AvxVnni.IsSupported)
+                {
+                    a0 = AvxVnni.MultiplyWideningAndAdd(a0, x0, v0);
+                    a1 = AvxVnni.MultiplyWideningAndAdd(a1, x0, v1);
+                    b0 = AvxVnni.MultiplyWideningAndAdd(b0, x1, v0);
+                    b1 = AvxVnni.MultiplyWideningAndAdd(b1, x1, v1);
+                }
+                else
+                {
+                    a0 += Avx2.MultiplyAddAdjacent(x0, v0);
+                    a1 += Avx2.MultiplyAddAdjacent(x0, v1);
+                    b0 += Avx2.MultiplyAddAdjacent(x1, v0);
+                    b1 += Avx2.MultiplyAddAdjacent(x1, v1);
+                }
+            }
+        }
+        sum00 = a0; sum01 = a1; sum10 = b0; sum11 = b1;
     }
 
     /// <summary>A border pixel's window, kernel row by kernel row padded to whole pairs, cells outside the image = zero points.</summary>
