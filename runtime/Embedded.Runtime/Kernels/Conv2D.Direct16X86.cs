@@ -17,8 +17,9 @@ public static partial class Conv2D
     /// The AVX-512 form of <see cref="Fast16"/> for output pixels [begin, end): no im2col for pixels whose window lies
     /// inside the image (each window row is kW·C contiguous int16 values, read in place as pairs against
     /// <see cref="PackedGemm16.RowWeights"/>; a row's padding pair meets zero weights); a border pixel's window is
-    /// gathered on the stack with the zero-point padding. Two blocks of eight channels accumulate together
-    /// (VPDPWSSD, or VPMADDWD + VPADDD without AVX-VNNI) and go through the 16-lane output stage.
+    /// gathered on the stack with the zero-point padding. Sixteen output channels accumulate in one ZMM register
+    /// (VPMADDWD + VPADDD, exact: the sums fit int32, checked at packing), two neighbouring pixels at a time, and go
+    /// through the 16-lane output stage.
     /// </summary>
     internal static void Direct16Avx512(QuantizedInput input, int kH, int kW, QuantizedOutput output, Conv2DParams p, PackedGemm16 w, VectorOutputStage stage, int begin, int end)
     {
@@ -30,8 +31,8 @@ public static partial class Conv2D
             throw new ArgumentException("Direct int16 convolution: weights, window or input do not match the shapes.", nameof(w));
         Span<short> window = stackalloc short[kH * rowShorts];
         ref short weights = ref MemoryMarshal.GetArrayDataReference(w.RowWeights);
-        ref int constants = ref MemoryMarshal.GetArrayDataReference(w.Constants);
-        int blockShorts = kH * w.RowPairs * 16;
+        ref int constants = ref MemoryMarshal.GetArrayDataReference(w.RowConstants);
+        int groupShorts = kH * w.RowPairs * 32;
         bool dense = p.DilationH == 1 && p.DilationW == 1;
         // Position of the first pixel; later ones step (ox, oy, n) without dividing.
         int n = begin / (outH * outW), oy = begin / outW % outH, ox = begin % outW - 1;
@@ -51,80 +52,76 @@ public static partial class Conv2D
             {
                 start = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), first);
                 rowStep = (nint)inW * inC;
-                // The next pixel of the row in place too: both go together (their sums and stages overlap).
-                int pixelStep = p.StrideW * inC;
-                if (pixel + 1 < end && ox + 1 < outW && ix0 + p.StrideW + kW <= inW && first + pixelStep + (long)(kH - 1) * inW * inC + rowShorts <= x.Length)
-                {
-                    PixelPair(ref start, pixelStep, rowStep, kH, w, ref weights, ref constants, blockShorts, stage, output, pixel * w.Outputs);
-                    pixel++; ox++;
-                    continue;
-                }
+                // The following pixels of the row that are in place too go as one run (in pairs: sums and stages overlap).
+                int pixelStep = p.StrideW * inC, count = 1;
+                while (pixel + count < end && ox + count < outW && ix0 + count * p.StrideW + kW <= inW
+                    && first + (long)count * pixelStep + (long)(kH - 1) * inW * inC + rowShorts <= x.Length)
+                    count++;
+                InPlaceRun(ref start, pixelStep, count, rowStep, kH, w, ref weights, ref constants, groupShorts, stage, output, pixel * w.Outputs);
+                pixel += count - 1; ox += count - 1;
+                continue;
             }
             else
                 GatherWindow(x, input.Shape, w.PaddingRow, p, kH, kW, n, iy0, ix0, rowShorts, window);
             int outBase = pixel * w.Outputs;
-            for (int b = 0; b < w.Blocks; b += 2)
+            for (int g = 0; g < w.RowGroups; g++)
             {
-                int second = b + 1 < w.Blocks ? b + 1 : b;   // an odd last block pairs with itself; its copy is not stored
-                Vector256<int> a0 = Vector256.LoadUnsafe(ref constants, (nuint)(b * 8)), a1 = Vector256.LoadUnsafe(ref constants, (nuint)(second * 8));
-                DotWindow16(ref start, rowStep, kH, w.RowPairs, ref Unsafe.Add(ref weights, b * blockShorts), ref Unsafe.Add(ref weights, second * blockShorts), ref a0, ref a1);
-                int o = b * 8;
-                OutputStage512.Store(OutputStage512.Apply16(Vector512.Create(a0, a1), stage, o), output, outBase + o, Math.Min(16, w.Outputs - o));
+                int o = g * 16;
+                var acc = Vector512.LoadUnsafe(ref constants, (nuint)o);
+                DotWindow16(ref start, 0, rowStep, kH, w.RowPairs, ref Unsafe.Add(ref weights, g * groupShorts), ref acc, ref acc);
+                OutputStage512.Store(OutputStage512.Apply16(acc, stage, o), output, outBase + o, Math.Min(16, w.Outputs - o));
             }
         }
     }
 
-    /// <summary>Two neighbouring in-place pixels (windows <paramref name="pixelStep"/> shorts apart), block pair by block pair.</summary>
-    private static void PixelPair(ref short start, nint pixelStep, nint rowStep, int kH, PackedGemm16 w, ref short weights, ref int constants, int blockShorts,
+    /// <summary>
+    /// <paramref name="count"/> neighbouring in-place pixels of a row (windows <paramref name="pixelStep"/> shorts
+    /// apart) two at a time, sixteen channels per step. One call per run keeps its set-up out of the pixel loop.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void InPlaceRun(ref short start, nint pixelStep, int count, nint rowStep, int kH, PackedGemm16 w, ref short weights, ref int constants, int groupShorts,
         VectorOutputStage stage, QuantizedOutput output, int outBase)
     {
-        for (int b = 0; b < w.Blocks; b += 2)
+        for (int i = 0; i < count; i += 2)
         {
-            int second = b + 1 < w.Blocks ? b + 1 : b;
-            Vector256<int> c0 = Vector256.LoadUnsafe(ref constants, (nuint)(b * 8)), c1 = Vector256.LoadUnsafe(ref constants, (nuint)(second * 8));
-            Vector256<int> a0 = c0, a1 = c1, b0 = c0, b1 = c1;
-            DotWindow16x2(ref start, pixelStep, rowStep, kH, w.RowPairs, ref Unsafe.Add(ref weights, b * blockShorts), ref Unsafe.Add(ref weights, second * blockShorts), ref a0, ref a1, ref b0, ref b1);
-            int o = b * 8, count = Math.Min(16, w.Outputs - o);
-            OutputStage512.Store(OutputStage512.Apply16(Vector512.Create(a0, a1), stage, o), output, outBase + o, count);
-            OutputStage512.Store(OutputStage512.Apply16(Vector512.Create(b0, b1), stage, o), output, outBase + w.Outputs + o, count);
+            bool pair = i + 1 < count;
+            ref short window = ref Unsafe.Add(ref start, i * pixelStep);
+            int at = outBase + i * w.Outputs;
+            for (int g = 0; g < w.RowGroups; g++)
+            {
+                int o = g * 16, lanes = Math.Min(16, w.Outputs - o);
+                Vector512<int> a = Vector512.LoadUnsafe(ref constants, (nuint)o), b = a;
+                // A last single pixel reads its own window twice (step 0) and stores one result.
+                DotWindow16(ref window, pair ? pixelStep : 0, rowStep, kH, w.RowPairs, ref Unsafe.Add(ref weights, g * groupShorts), ref a, ref b);
+                OutputStage512.Store(OutputStage512.Apply16(a, stage, o), output, at + o, lanes);
+                if (pair) OutputStage512.Store(OutputStage512.Apply16(b, stage, o), output, at + w.Outputs + o, lanes);
+            }
         }
     }
 
-    /// <summary><see cref="DotWindow16"/> for two windows <paramref name="pixelStep"/> shorts apart, sharing each weight load.</summary>
+    /// <summary>
+    /// sum0 += Σ window·W, sum1 += Σ window'·W for the window at <paramref name="start"/> and the one
+    /// <paramref name="pixelStep"/> shorts further (0: the same), over kH rows of <paramref name="rowPairs"/> int16
+    /// pairs (rows <paramref name="rowStep"/> shorts apart): VPMADDWD on ZMM, sixteen channels per register, each
+    /// weight load shared by both windows. Its own method so the accumulators stay in registers.
+    /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void DotWindow16x2(ref short start, nint pixelStep, nint rowStep, int kH, int rowPairs, ref short w0, ref short w1,
-        ref Vector256<int> sum00, ref Vector256<int> sum01, ref Vector256<int> sum10, ref Vector256<int> sum11)
+    private static void DotWindow16(ref short start, nint pixelStep, nint rowStep, int kH, int rowPairs, ref short weights, ref Vector512<int> sum0, ref Vector512<int> sum1)
     {
-        Vector256<int> a0 = sum00, a1 = sum01, b0 = sum10, b1 = sum11;
+        Vector512<int> a = sum0, b = sum1;
         for (int ky = 0; ky < kH; ky++)
         {
             ref byte row = ref Unsafe.As<short, byte>(ref Unsafe.Add(ref start, ky * rowStep));
             ref byte next = ref Unsafe.Add(ref row, 2 * pixelStep);
-            ref short r0 = ref Unsafe.Add(ref w0, ky * rowPairs * 16);
-            ref short r1 = ref Unsafe.Add(ref w1, ky * rowPairs * 16);
+            ref short wr = ref Unsafe.Add(ref weights, ky * rowPairs * 32);
             for (int q = 0; q < rowPairs; q++)
             {
-                var x0 = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref row, 4 * q))).AsInt16();
-                var x1 = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref next, 4 * q))).AsInt16();
-                var v0 = Vector256.LoadUnsafe(ref r0, (nuint)(q * 16));
-                var v1 = Vector256.LoadUnsafe(ref r1, (nuint)(q * 16));
-                if (AvxVnni.IsSupported)
-                {
-                    a0 = AvxVnni.MultiplyWideningAndAdd(a0, x0, v0);
-                    a1 = AvxVnni.MultiplyWideningAndAdd(a1, x0, v1);
-                    b0 = AvxVnni.MultiplyWideningAndAdd(b0, x1, v0);
-                    b1 = AvxVnni.MultiplyWideningAndAdd(b1, x1, v1);
-                }
-                else
-                {
-                    a0 += Avx2.MultiplyAddAdjacent(x0, v0);
-                    a1 += Avx2.MultiplyAddAdjacent(x0, v1);
-                    b0 += Avx2.MultiplyAddAdjacent(x1, v0);
-                    b1 += Avx2.MultiplyAddAdjacent(x1, v1);
-                }
+                var wv = Vector512.LoadUnsafe(ref wr, (nuint)(q * 32));
+                a += Avx512BW.MultiplyAddAdjacent(Vector512.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref row, 4 * q))).AsInt16(), wv);
+                b += Avx512BW.MultiplyAddAdjacent(Vector512.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref next, 4 * q))).AsInt16(), wv);
             }
         }
-        sum00 = a0; sum01 = a1; sum10 = b0; sum11 = b1;
+        sum0 = a; sum1 = b;
     }
 
     /// <summary>A border pixel's window, kernel row by kernel row padded to whole pairs, cells outside the image = zero points.</summary>
@@ -144,35 +141,5 @@ public static partial class Conv2D
         }
     }
 
-    /// <summary>
-    /// a0 += Σ window·W_block0, a1 += Σ window·W_block1 over kH rows of <paramref name="rowPairs"/> int16 pairs
-    /// (rows <paramref name="rowStep"/> shorts apart). Its own method so the accumulators stay in registers.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void DotWindow16(ref short start, nint rowStep, int kH, int rowPairs, ref short w0, ref short w1, ref Vector256<int> sum0, ref Vector256<int> sum1)
-    {
-        Vector256<int> a0 = sum0, a1 = sum1;
-        for (int ky = 0; ky < kH; ky++)
-        {
-            ref int row = ref Unsafe.As<short, int>(ref Unsafe.Add(ref start, ky * rowStep));
-            ref short r0 = ref Unsafe.Add(ref w0, ky * rowPairs * 16);
-            ref short r1 = ref Unsafe.Add(ref w1, ky * rowPairs * 16);
-            for (int q = 0; q < rowPairs; q++)
-            {
-                var pair = Vector256.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.As<int, byte>(ref Unsafe.Add(ref row, q)))).AsInt16();
-                if (AvxVnni.IsSupported)
-                {
-                    a0 = AvxVnni.MultiplyWideningAndAdd(a0, pair, Vector256.LoadUnsafe(ref r0, (nuint)(q * 16)));
-                    a1 = AvxVnni.MultiplyWideningAndAdd(a1, pair, Vector256.LoadUnsafe(ref r1, (nuint)(q * 16)));
-                }
-                else
-                {
-                    a0 += Avx2.MultiplyAddAdjacent(pair, Vector256.LoadUnsafe(ref r0, (nuint)(q * 16)));
-                    a1 += Avx2.MultiplyAddAdjacent(pair, Vector256.LoadUnsafe(ref r1, (nuint)(q * 16)));
-                }
-            }
-        }
-        sum0 = a0; sum1 = a1;
-    }
 }
 #endif

@@ -50,9 +50,9 @@ public static partial class DepthwiseConv2D
             int rows = kyB - kyA, cols = kxB - kxA;
             int firstTap = rows > 0 && cols > 0 ? ((n * inH + y0 + kyA * p.DilationH) * inW + x0 + kxA * p.DilationW) * channels : 0;
             int firstWeight = (kyA * w.KernelW + kxA) * channels;
-            for (int c = 0; c < full16; c += 16)
-                Run512<TBytes>(ref Unsafe.Add(ref b0, firstTap + c), pixelStep, count, rowStep, tapStep, ref Unsafe.Add(ref weights, firstWeight + c),
-                    (nint)w.KernelW * channels, channels, rows, cols, w, c, stage, output, (outRow + ox) * channels + c);
+            if (full16 > 0)
+                Run512<TBytes>(ref Unsafe.Add(ref b0, firstTap), pixelStep, count, rowStep, tapStep, ref Unsafe.Add(ref weights, firstWeight),
+                    (nint)w.KernelW * channels, channels, rows, cols, w, full16, stage, output, (outRow + ox) * channels);
             if (full16 < full8)
                 Run256<TBytes>(ref Unsafe.Add(ref b0, firstTap + full16), pixelStep, count, rowStep, tapStep, ref Unsafe.Add(ref weights, firstWeight + full16),
                     (nint)w.KernelW * channels, channels, rows, cols, w, full16, stage, output, (outRow + ox) * channels + full16, values);
@@ -72,14 +72,29 @@ public static partial class DepthwiseConv2D
     }
 
     /// <summary>
-    /// One block of sixteen channels for <paramref name="count"/> pixels of a row that share the valid rectangle
-    /// rows × cols of the kernel (first valid tap of the first pixel at <paramref name="firstTap"/>, windows
-    /// <paramref name="pixelStep"/> bytes apart). Σ (x − z)·w = Σ x·w − z·Σ w over the rectangle, so the bias is
-    /// corrected once per run and the taps are plain multiply-adds; two pixels go together so their sums and stages
-    /// overlap. One method for the whole run keeps pointers and constants in registers.
+    /// Channels [0, <paramref name="blocksEnd"/>) in blocks of sixteen for <paramref name="count"/> pixels of a row
+    /// that share the valid rectangle rows × cols of the kernel (first valid tap of the first pixel at
+    /// <paramref name="firstTaps"/>, windows <paramref name="pixelStep"/> bytes apart). Σ (x − z)·w = Σ x·w − z·Σ w
+    /// over the rectangle, so the bias is corrected once per block and the taps are plain multiply-adds; two pixels go
+    /// together so their sums and stages overlap. One call per run: its set-up (the JIT clears a large frame) stays
+    /// out of the block and pixel loops.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Run512<TBytes>(ref byte firstTap, nint pixelStep, int count, nint rowStep, nint tapStep, ref int weights, nint weightRowStep, nint channels,
+    private static void Run512<TBytes>(ref byte firstTaps, nint pixelStep, int count, nint rowStep, nint tapStep, ref int blockWeights, nint weightRowStep, nint channels,
+        int rows, int cols, PackedDepthwise w, int blocksEnd, VectorOutputStage stage, QuantizedOutput output, int firstOuts)
+        where TBytes : struct, IWidenBytes
+    {
+        for (int c = 0; c < blocksEnd; c += 16)
+        {
+            ref byte firstTap = ref Unsafe.Add(ref firstTaps, c);
+            ref int weights = ref Unsafe.Add(ref blockWeights, c);
+            int firstOut = firstOuts + c;
+            RunBlock512<TBytes>(ref firstTap, pixelStep, count, rowStep, tapStep, ref weights, weightRowStep, channels, rows, cols, w, c, stage, output, firstOut);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RunBlock512<TBytes>(ref byte firstTap, nint pixelStep, int count, nint rowStep, nint tapStep, ref int weights, nint weightRowStep, nint channels,
         int rows, int cols, PackedDepthwise w, int c, VectorOutputStage stage, QuantizedOutput output, int firstOut)
         where TBytes : struct, IWidenBytes
     {

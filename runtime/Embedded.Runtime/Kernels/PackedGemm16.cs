@@ -26,10 +26,15 @@ public sealed class PackedGemm16
     public int RowPairs { get; private set; }
     /// <summary>
     /// The same weights with every kernel row padded to whole pairs (zeros after its kW·C values), so a window row
-    /// that is contiguous in the NHWC input is read in place, pairs and all (the direct AVX-512 stem kernel).
-    /// Layout: block b, kernel row ky, pair q: ((b·kH + ky)·RowPairs + q)·16 + 2j + i.
+    /// that is contiguous in the NHWC input is read in place, pairs and all (the direct AVX-512 stem kernel), and
+    /// sixteen output channels (two blocks) side by side, one ZMM register per pair.
+    /// Layout: channel group g of 16, kernel row ky, pair q, lane j (0..15): ((g·kH + ky)·RowPairs + q)·32 + 2j + i.
     /// </summary>
     public short[] RowWeights { get; private set; } = Array.Empty<short>();
+    /// <summary><see cref="Constants"/> padded to whole groups of sixteen channels (zeros past the last output).</summary>
+    public int[] RowConstants { get; private set; } = Array.Empty<int>();
+    /// <summary>Groups of sixteen output channels in <see cref="RowWeights"/>.</summary>
+    public int RowGroups => (Outputs + 15) / 16;
     /// <summary>One input pixel of zero points (per channel): what im2col writes for cells outside the image.</summary>
     public short[] PaddingRow { get; private set; } = Array.Empty<short>();
 
@@ -79,13 +84,15 @@ public sealed class PackedGemm16
             int kH = weights.Shape[1], rowLength = weights.Shape[2] * inChannels;
             packed.KernelRows = kH;
             packed.RowPairs = (rowLength + 1) / 2;
-            packed.RowWeights = new short[packed.Blocks * kH * packed.RowPairs * BlockChannels * 2];
+            packed.RowWeights = new short[packed.RowGroups * kH * packed.RowPairs * 32];
+            packed.RowConstants = new int[packed.RowGroups * 16];
+            packed.Constants.AsSpan(0, outputs).CopyTo(packed.RowConstants);
             for (int o = 0; o < outputs; o++)
             for (int k = 0; k < depth; k++)
             {
                 int ky = k / rowLength, inRow = k % rowLength;
                 int block = o / BlockChannels, lane = o % BlockChannels;
-                packed.RowWeights[(((block * kH + ky) * packed.RowPairs + inRow / 2) * BlockChannels + lane) * 2 + inRow % 2] =
+                packed.RowWeights[(((o / 16) * kH + ky) * packed.RowPairs + inRow / 2) * 32 + (o % 16) * 2 + inRow % 2] =
                     packed.Weights[((block * packed.Pairs + k / 2) * BlockChannels + lane) * 2 + k % 2];
             }
         }
