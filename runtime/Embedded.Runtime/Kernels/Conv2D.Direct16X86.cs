@@ -93,10 +93,18 @@ public static partial class Conv2D
                 Vector512<int> a = Vector512.LoadUnsafe(ref constants, (nuint)o), b = a;
                 // A last single pixel reads its own window twice (step 0) and stores one result.
                 DotWindow16(ref window, pair ? pixelStep : 0, rowStep, kH, w.RowPairs, ref Unsafe.Add(ref weights, g * groupShorts), ref a, ref b);
-                OutputStage512.Store(OutputStage512.Apply16(a, stage, o), output, at + o, lanes);
-                if (pair) OutputStage512.Store(OutputStage512.Apply16(b, stage, o), output, at + w.Outputs + o, lanes);
+                if (OutputStage512.IsGated(stage)) StorePair(OutputStage512.Gate.For(stage, o), a, b, pair, output, at + o, w.Outputs, lanes);
+                else StorePair(new OutputStage512.Any(stage, o), a, b, pair, output, at + o, w.Outputs, lanes);
             }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePair<TStage>(TStage stage, Vector512<int> a, Vector512<int> b, bool pair, QuantizedOutput output, int at, int outputs, int lanes)
+        where TStage : struct, OutputStage512.IBlock
+    {
+        OutputStage512.Store(stage.Apply(a), output, at, lanes);
+        if (pair) OutputStage512.Store(stage.Apply(b), output, at + outputs, lanes);
     }
 
     /// <summary>

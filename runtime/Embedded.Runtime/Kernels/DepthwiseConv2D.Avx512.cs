@@ -89,14 +89,19 @@ public static partial class DepthwiseConv2D
             ref byte firstTap = ref Unsafe.Add(ref firstTaps, c);
             ref int weights = ref Unsafe.Add(ref blockWeights, c);
             int firstOut = firstOuts + c;
-            RunBlock512<TBytes>(ref firstTap, pixelStep, count, rowStep, tapStep, ref weights, weightRowStep, channels, rows, cols, w, c, stage, output, firstOut);
+            if (OutputStage512.IsPlain(stage))
+                RunBlock512<TBytes, OutputStage512.Plain>(ref firstTap, pixelStep, count, rowStep, tapStep, ref weights, weightRowStep, channels, rows, cols, w, c, OutputStage512.Plain.For(stage, c), output, firstOut);
+            else if (OutputStage512.IsGated(stage))
+                RunBlock512<TBytes, OutputStage512.Gate>(ref firstTap, pixelStep, count, rowStep, tapStep, ref weights, weightRowStep, channels, rows, cols, w, c, OutputStage512.Gate.For(stage, c), output, firstOut);
+            else
+                RunBlock512<TBytes, OutputStage512.Any>(ref firstTap, pixelStep, count, rowStep, tapStep, ref weights, weightRowStep, channels, rows, cols, w, c, new OutputStage512.Any(stage, c), output, firstOut);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RunBlock512<TBytes>(ref byte firstTap, nint pixelStep, int count, nint rowStep, nint tapStep, ref int weights, nint weightRowStep, nint channels,
-        int rows, int cols, PackedDepthwise w, int c, VectorOutputStage stage, QuantizedOutput output, int firstOut)
-        where TBytes : struct, IWidenBytes
+    private static void RunBlock512<TBytes, TStage>(ref byte firstTap, nint pixelStep, int count, nint rowStep, nint tapStep, ref int weights, nint weightRowStep, nint channels,
+        int rows, int cols, PackedDepthwise w, int c, TStage stage, QuantizedOutput output, int firstOut)
+        where TBytes : struct, IWidenBytes where TStage : struct, OutputStage512.IBlock
     {
         var weightSum = Vector512<int>.Zero;
         for (int r = 0; r < rows; r++)
@@ -108,14 +113,14 @@ public static partial class DepthwiseConv2D
         for (; i + 2 <= count; i += 2)
         {
             SumRect2<TBytes>(ref Unsafe.Add(ref firstTap, i * pixelStep), pixelStep, rowStep, tapStep, ref weights, weightRowStep, channels, rows, cols, bias, out var acc0, out var acc1);
-            OutputStage512.Store(OutputStage512.Apply16(acc0, stage, c), output, firstOut + (int)(i * channels), 16);
-            OutputStage512.Store(OutputStage512.Apply16(acc1, stage, c), output, firstOut + (int)((i + 1) * channels), 16);
+            OutputStage512.Store(stage.Apply(acc0), output, firstOut + (int)(i * channels), 16);
+            OutputStage512.Store(stage.Apply(acc1), output, firstOut + (int)((i + 1) * channels), 16);
         }
         if (i < count)
         {
             // The last odd pixel pairs with itself (the second sum is discarded).
             SumRect2<TBytes>(ref Unsafe.Add(ref firstTap, i * pixelStep), 0, rowStep, tapStep, ref weights, weightRowStep, channels, rows, cols, bias, out var acc0, out _);
-            OutputStage512.Store(OutputStage512.Apply16(acc0, stage, c), output, firstOut + (int)(i * channels), 16);
+            OutputStage512.Store(stage.Apply(acc0), output, firstOut + (int)(i * channels), 16);
         }
     }
 

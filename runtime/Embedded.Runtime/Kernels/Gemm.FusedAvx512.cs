@@ -26,6 +26,7 @@ public static partial class Gemm
         ref int cBase = ref MemoryMarshal.GetArrayDataReference(w.VnniConstants);
         ref int fBase = ref MemoryMarshal.GetArrayDataReference(w.InputSumFactors);
         int pairs = w.Blocks / 2, fullRows = rows / RowsPerStep * RowsPerStep;
+        bool plain = OutputStage512.IsPlain(s), gated = s.Activation is FusedActivation.HardSigmoid or FusedActivation.HardSwish;
         for (int bp = 0; bp < pairs; bp++)
         {
             int o = bp * 2 * PackedGemm.BlockChannels;
@@ -33,6 +34,16 @@ public static partial class Gemm
             ref sbyte w0 = ref Unsafe.Add(ref wBase, 2 * bp * w.Groups * 32);
             var constant = Vector512.LoadUnsafe(ref cBase, (nuint)o);
             var factor = Vector512.LoadUnsafe(ref fBase, (nuint)o);
+            if (plain)
+            {
+                BlockRows(ref xBase, rowStride, fullRows, firstRow, ref w0, w, inputSums, constant, factor, OutputStage512.Plain.For(s, o), output, o, count, xor);
+                continue;
+            }
+            if (gated)
+            {
+                BlockRows(ref xBase, rowStride, fullRows, firstRow, ref w0, w, inputSums, constant, factor, OutputStage512.Gate.For(s, o), output, o, count, xor);
+                continue;
+            }
             for (int r = 0; r < fullRows; r += RowsPerStep)
             {
                 Dot4x2(ref Unsafe.Add(ref xBase, r * rowStride), rowStride, ref w0, w.Groups, xor, out var a0, out var a1, out var a2, out var a3);
@@ -57,6 +68,34 @@ public static partial class Gemm
         if (w.Blocks % 2 == 1 && fullRows > 0)
             TryDotFinishAvxVnni(x, rowStride, fullRows, firstRow, w, inputSums, s, output, values, avx512: true, firstBlock: w.Blocks - 1);
         return true;
+    }
+
+    /// <summary>
+    /// The rows of one block pair, the stage's sixteen lanes of constants loaded once (<typeparamref name="TStage"/>:
+    /// plain or gated) and kept in registers or on the stack across the rows; one call per block pair, so the set-up is
+    /// out of the row loop.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void BlockRows<TStage>(ref byte xBase, int rowStride, int fullRows, int firstRow, ref sbyte w0, PackedGemm w, ReadOnlySpan<int> inputSums,
+        Vector512<int> constant, Vector512<int> factor, TStage stage, QuantizedOutput output, int o, int count, Vector256<byte> xor) where TStage : struct, OutputStage512.IBlock
+    {
+        for (int r = 0; r < fullRows; r += RowsPerStep)
+        {
+            Dot4x2(ref Unsafe.Add(ref xBase, r * rowStride), rowStride, ref w0, w.Groups, xor, out var a0, out var a1, out var a2, out var a3);
+            a0 += constant; a1 += constant; a2 += constant; a3 += constant;
+            if (w.NeedsInputSums)
+            {
+                a0 += factor * Vector512.Create(inputSums[r]);
+                a1 += factor * Vector512.Create(inputSums[r + 1]);
+                a2 += factor * Vector512.Create(inputSums[r + 2]);
+                a3 += factor * Vector512.Create(inputSums[r + 3]);
+            }
+            int at = (firstRow + r) * w.Outputs + o;
+            OutputStage512.Store(stage.Apply(a0), output, at, count);
+            OutputStage512.Store(stage.Apply(a1), output, at + w.Outputs, count);
+            OutputStage512.Store(stage.Apply(a2), output, at + 2 * w.Outputs, count);
+            OutputStage512.Store(stage.Apply(a3), output, at + 3 * w.Outputs, count);
+        }
     }
 
     /// <summary>

@@ -23,35 +23,122 @@ public static class OutputStage512
     {
         nuint at = (nuint)first;
         Vector512<int> y;
-        if (s.Activation is FusedActivation.HardSigmoid or FusedActivation.HardSwish) y = Gated(acc, s, at);
+        if (s.Activation is FusedActivation.HardSigmoid or FusedActivation.HardSwish) return Gate.For(s, first).Apply(acc);
         else if (s.Wide) y = Wide(acc, s, at);
         else y = MultiplyByQuantizedMultiplier(acc, s, at);
         y = Vector512.Min(Vector512.Max(y, Load(s.Min, at)), Load(s.Max, at));
         return y + Load(s.ZeroPoints, at);
     }
 
-    /// <summary>The h-sigmoid / h-swish stage (see <see cref="OutputStageMath.HardSwish"/>), choosing per lane.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<int> Gated(Vector512<int> acc, VectorOutputStage s, nuint at)
+    /// <summary>A stage's constants for one block of sixteen channels, held in registers by the kernels' row loops.</summary>
+    public interface IBlock
     {
-        var lo = Avx512F.ConvertToVector512Int64(acc.GetLower());
-        var hi = Avx512F.ConvertToVector512Int64(acc.GetUpper());
-        var gate = MultiplyRoundShift(lo, hi, s.GateMultipliers64, s.GateRounds64, s.GateShifts64, at);
-        gate = Vector512.Min(Vector512.Max(gate, Vector512.Create(-OutputStageMath.GateHalf)), Vector512.Create(OutputStageMath.GateOne - OutputStageMath.GateHalf))
-            + Vector512.Create(OutputStageMath.GateHalf);
-        if (s.Activation == FusedActivation.HardSigmoid) return MultiplyByQuantizedMultiplier(gate, s, at);
-        var full = s.Wide ? Wide(lo, hi, s, at) : MultiplyByQuantizedMultiplier(acc, s, at);
-        // gm = (gate·M + 2^21) >> 22 lies in [0, M], so plain narrowing keeps it.
-        var gateLo = Avx512F.ConvertToVector512Int64(gate.GetLower());
-        var gateHi = Avx512F.ConvertToVector512Int64(gate.GetUpper());
-        var round = Vector512.Create(1L << (OutputStageMath.GateBits - 1));
-        var gatedLo = Avx512F.ShiftRightArithmetic(Avx512F.Multiply(gateLo.AsInt32(), Load(s.Multipliers64, at).AsInt32()) + round, OutputStageMath.GateBits);
-        var gatedHi = Avx512F.ShiftRightArithmetic(Avx512F.Multiply(gateHi.AsInt32(), Load(s.Multipliers64, at + 8).AsInt32()) + round, OutputStageMath.GateBits);
-        var partialLo = Avx512F.ShiftRightArithmeticVariable(Avx512F.Multiply(lo.AsInt32(), gatedLo.AsInt32()) + Load(s.TotalRounds64, at), Load(s.TotalShifts64, at));
-        var partialHi = Avx512F.ShiftRightArithmeticVariable(Avx512F.Multiply(hi.AsInt32(), gatedHi.AsInt32()) + Load(s.TotalRounds64, at + 8), Load(s.TotalShifts64, at + 8));
-        var partial = Vector512.Create(Avx512F.ConvertToVector256Int32WithSaturation(partialLo), Avx512F.ConvertToVector256Int32WithSaturation(partialHi));
-        // A zero gate needs no case of its own: gm = 0 makes the partial product round to 0.
-        return Vector512.ConditionalSelect(Vector512.Equals(gate, Vector512.Create(OutputStageMath.GateOne)), full, partial);
+        /// <summary>Requantized values, clamped, zero point added: what <see cref="Apply16"/> gives.</summary>
+        Vector512<int> Apply(Vector512<int> acc);
+    }
+
+    /// <summary>Any stage through <see cref="Apply16"/> (constants loaded per call): for stages neither plain nor gated.</summary>
+    public readonly struct Any : IBlock
+    {
+        private readonly VectorOutputStage _stage;
+        private readonly int _first;
+
+        public Any(VectorOutputStage stage, int first) { _stage = stage; _first = first; }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<int> Apply(Vector512<int> acc) => Apply16(acc, _stage, _first);
+    }
+
+    /// <summary>True for a stage <see cref="Gate"/> holds: h-sigmoid or h-swish.</summary>
+    public static bool IsGated(VectorOutputStage s) => s.Activation is FusedActivation.HardSigmoid or FusedActivation.HardSwish;
+
+    /// <summary>True for a stage <see cref="Plain"/> can hold: no gate, not wide.</summary>
+    public static bool IsPlain(VectorOutputStage s) => s.Activation is not (FusedActivation.HardSigmoid or FusedActivation.HardSwish) && !s.Wide;
+
+    /// <summary>
+    /// The constants of a plain stage for one block of sixteen channels, loaded once so a kernel that requantizes many
+    /// rows of the same channels keeps them in registers (the per-call form reloads every array and checks it).
+    /// </summary>
+    public readonly struct Plain : IBlock
+    {
+        private readonly Vector512<int> _multiplier, _left, _right, _mask, _half, _min, _max, _zeroPoint;
+
+        internal Plain(VectorOutputStage s, nuint at)
+        {
+            _multiplier = OutputStage512.Load(s.Multipliers, at); _left = OutputStage512.Load(s.LeftShifts, at); _right = OutputStage512.Load(s.RightShifts, at);
+            _mask = OutputStage512.Load(s.Masks, at); _half = OutputStage512.Load(s.HalfMasks, at);
+            _min = OutputStage512.Load(s.Min, at); _max = OutputStage512.Load(s.Max, at); _zeroPoint = OutputStage512.Load(s.ZeroPoints, at);
+        }
+
+        /// <summary>Channels [first, first + 16) of a plain stage (<see cref="IsPlain"/>).</summary>
+        public static Plain For(VectorOutputStage s, int first) => new(s, (nuint)first);
+
+        /// <summary>What <see cref="Apply16"/> computes for a plain stage.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<int> Apply(Vector512<int> acc) => Finish(MultiplyByQuantizedMultiplier(acc, _multiplier, _left, _right, _mask, _half));
+
+        /// <summary>The clamp and the zero point alone, for an already requantized value.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        internal Vector512<int> Finish(Vector512<int> y) => Vector512.Min(Vector512.Max(y, _min), _max) + _zeroPoint;
+    }
+
+    /// <summary>
+    /// The h-sigmoid / h-swish stage (see <see cref="OutputStageMath.HardSwish"/>) for one block of sixteen channels,
+    /// choosing per lane; its constants (64-bit ones as two halves) are loaded once by <see cref="For"/>.
+    /// </summary>
+    public readonly struct Gate : IBlock
+    {
+        private readonly Vector512<long> _gateMultiplierLo, _gateMultiplierHi, _gateRoundLo, _gateRoundHi;
+        private readonly Vector512<ulong> _gateShiftLo, _gateShiftHi;
+        private readonly Vector512<long> _multiplierLo, _multiplierHi, _roundLo, _roundHi;
+        private readonly Vector512<ulong> _shiftLo, _shiftHi;
+        private readonly Vector512<long> _reducedLo, _reducedHi, _reducedRoundLo, _reducedRoundHi;
+        private readonly Vector512<ulong> _reducedShiftLo, _reducedShiftHi;
+        private readonly Plain _full;
+        private readonly bool _sigmoid, _wide;
+
+        private Gate(VectorOutputStage s, nuint at)
+        {
+            _gateMultiplierLo = Load(s.GateMultipliers64, at); _gateMultiplierHi = Load(s.GateMultipliers64, at + 8);
+            _gateRoundLo = Load(s.GateRounds64, at); _gateRoundHi = Load(s.GateRounds64, at + 8);
+            _gateShiftLo = Load(s.GateShifts64, at); _gateShiftHi = Load(s.GateShifts64, at + 8);
+            _multiplierLo = Load(s.Multipliers64, at); _multiplierHi = Load(s.Multipliers64, at + 8);
+            _roundLo = Load(s.TotalRounds64, at); _roundHi = Load(s.TotalRounds64, at + 8);
+            _shiftLo = Load(s.TotalShifts64, at); _shiftHi = Load(s.TotalShifts64, at + 8);
+            _wide = s.Wide;
+            if (_wide)
+            {
+                _reducedLo = Load(s.ReducedMultipliers64, at); _reducedHi = Load(s.ReducedMultipliers64, at + 8);
+                _reducedRoundLo = Load(s.ReducedRounds64, at); _reducedRoundHi = Load(s.ReducedRounds64, at + 8);
+                _reducedShiftLo = Load(s.ReducedShifts64, at); _reducedShiftHi = Load(s.ReducedShifts64, at + 8);
+            }
+            _full = new Plain(s, at);
+            _sigmoid = s.Activation == FusedActivation.HardSigmoid;
+        }
+
+        /// <summary>Channels [first, first + 16) of a gated stage (h-sigmoid or h-swish).</summary>
+        public static Gate For(VectorOutputStage s, int first) => new(s, (nuint)first);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<int> Apply(Vector512<int> acc)
+        {
+            var lo = Avx512F.ConvertToVector512Int64(acc.GetLower());
+            var hi = Avx512F.ConvertToVector512Int64(acc.GetUpper());
+            var gate = MultiplyRoundShift(lo, hi, _gateMultiplierLo, _gateMultiplierHi, _gateRoundLo, _gateRoundHi, _gateShiftLo, _gateShiftHi);
+            gate = Vector512.Min(Vector512.Max(gate, Vector512.Create(-OutputStageMath.GateHalf)), Vector512.Create(OutputStageMath.GateOne - OutputStageMath.GateHalf))
+                + Vector512.Create(OutputStageMath.GateHalf);
+            if (_sigmoid) return _full.Apply(gate);
+            var full = _wide
+                ? _full.Finish(MultiplyRoundShift(lo, hi, _reducedLo, _reducedHi, _reducedRoundLo, _reducedRoundHi, _reducedShiftLo, _reducedShiftHi))
+                : _full.Apply(acc);
+            // gm = (gate·M + 2^21) >> 22 lies in [0, M], so its low 32 bits are the whole value.
+            var round = Vector512.Create(1L << (OutputStageMath.GateBits - 1));
+            var gatedLo = Avx512F.ShiftRightArithmetic(Avx512F.Multiply(Avx512F.ConvertToVector512Int64(gate.GetLower()).AsInt32(), _multiplierLo.AsInt32()) + round, OutputStageMath.GateBits);
+            var gatedHi = Avx512F.ShiftRightArithmetic(Avx512F.Multiply(Avx512F.ConvertToVector512Int64(gate.GetUpper()).AsInt32(), _multiplierHi.AsInt32()) + round, OutputStageMath.GateBits);
+            var partial = MultiplyRoundShift(lo, hi, gatedLo, gatedHi, _roundLo, _roundHi, _shiftLo, _shiftHi);
+            // A zero gate needs no case of its own: gm = 0 makes the partial product round to 0.
+            return Vector512.ConditionalSelect(Vector512.Equals(gate, Vector512.Create(OutputStageMath.GateOne)), full, _full.Finish(partial));
+        }
     }
 
     private static Vector512<int> Wide(Vector512<int> acc, VectorOutputStage s, nuint at) =>
@@ -60,6 +147,16 @@ public static class OutputStage512
     /// <summary>TFLite's 64-bit requantization (int16 inputs): (acc·reduced + round) >> (15 − shift), saturated.</summary>
     private static Vector512<int> Wide(Vector512<long> lo, Vector512<long> hi, VectorOutputStage s, nuint at) =>
         MultiplyRoundShift(lo, hi, s.ReducedMultipliers64, s.ReducedRounds64, s.ReducedShifts64, at);
+
+    /// <summary>sat32((x·m + round) >> shift) on two halves of eight 64-bit lanes, constants in registers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> MultiplyRoundShift(Vector512<long> lo, Vector512<long> hi, Vector512<long> mLo, Vector512<long> mHi,
+        Vector512<long> roundLo, Vector512<long> roundHi, Vector512<ulong> shiftLo, Vector512<ulong> shiftHi)
+    {
+        var a = Avx512F.ShiftRightArithmeticVariable(Avx512F.Multiply(lo.AsInt32(), mLo.AsInt32()) + roundLo, shiftLo);
+        var b = Avx512F.ShiftRightArithmeticVariable(Avx512F.Multiply(hi.AsInt32(), mHi.AsInt32()) + roundHi, shiftHi);
+        return Vector512.Create(Avx512F.ConvertToVector256Int32WithSaturation(a), Avx512F.ConvertToVector256Int32WithSaturation(b));
+    }
 
     /// <summary>sat32((x·m + round) >> shift) for the sixteen lanes held as two halves of 64-bit lanes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -75,10 +172,13 @@ public static class OutputStage512
     /// high multiply as (x·M + 2^30) >> 31 on even and odd 64-bit products, then RoundingDivideByPOT.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<int> MultiplyByQuantizedMultiplier(Vector512<int> x, VectorOutputStage s, nuint at)
+    private static Vector512<int> MultiplyByQuantizedMultiplier(Vector512<int> x, VectorOutputStage s, nuint at) =>
+        MultiplyByQuantizedMultiplier(x, Load(s.Multipliers, at), Load(s.LeftShifts, at), Load(s.RightShifts, at), Load(s.Masks, at), Load(s.HalfMasks, at));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> MultiplyByQuantizedMultiplier(Vector512<int> x, Vector512<int> m, Vector512<int> left, Vector512<int> right, Vector512<int> mask, Vector512<int> half)
     {
-        var m = Load(s.Multipliers, at);
-        x = Avx512F.ShiftLeftLogicalVariable(x, Load(s.LeftShifts, at).AsUInt32());
+        x = Avx512F.ShiftLeftLogicalVariable(x, left.AsUInt32());
         var nudge = Vector512.Create(1L << 30);
         // Even lanes: the result is bits 31..62 of the product, i.e. the low half after >> 31; odd lanes: the high
         // half after << 1. One blend puts both in place.
@@ -86,9 +186,9 @@ public static class OutputStage512
         var odd = Avx512F.ShiftLeftLogical(Avx512F.Multiply(Avx512F.ShiftRightLogical(x.AsInt64(), 32).AsInt32(), Avx512F.ShiftRightLogical(m.AsInt64(), 32).AsInt32()) + nudge, 1).AsInt32();
         var high = Vector512.ConditionalSelect(Vector512.Create(unchecked((long)0xFFFF_FFFF_0000_0000UL)), odd.AsInt64(), even.AsInt64()).AsInt32();
         // RoundingDivideByPOT: (x >> e) + (remainder > (mask >> 1) + (x < 0)).
-        var threshold = Load(s.HalfMasks, at) - Avx512F.ShiftRightArithmetic(high, 31);
-        var shifted = Avx512F.ShiftRightArithmeticVariable(high, Load(s.RightShifts, at).AsUInt32());
-        return shifted - Vector512.GreaterThan(high & Load(s.Masks, at), threshold);
+        var threshold = half - Avx512F.ShiftRightArithmetic(high, 31);
+        var shifted = Avx512F.ShiftRightArithmeticVariable(high, right.AsUInt32());
+        return shifted - Vector512.GreaterThan(high & mask, threshold);
     }
 
     /// <summary>

@@ -9,7 +9,8 @@ using Microsoft.VisualStudio.TestTools.UnitTesting;
 namespace Embedded.Runtime.Tests.Kernels;
 
 /// <summary>
-/// The vector output stages (8 lanes AVX2, 8 lanes with AVX-512 64-bit steps, 16 lanes AVX-512) against the scalar
+/// The vector output stages (8 lanes AVX2, 8 lanes with AVX-512 64-bit steps, 16 lanes AVX-512 per call and in the
+/// kernels' block forms <see cref="OutputStage512.Plain"/> / <see cref="OutputStage512.Gate"/>) against the scalar
 /// <see cref="OutputStageMath.Apply"/> on many accumulators: extremes, values around every gate transition and
 /// random ones, for every activation, narrow and wide (int16-input) stages, per-tensor and per-channel.
 /// </summary>
@@ -51,9 +52,16 @@ public sealed class VectorOutputStageTests
                 if (KernelPaths.IsSupported(KernelPath.Avx512))
                     for (int c = 0; c < channels; c += 16)
                     {
-                        var got = OutputStage512.Apply16(System.Runtime.Intrinsics.Vector512.Create((ReadOnlySpan<int>)acc.AsSpan(c, 16)), vector, c);
+                        var lanes = System.Runtime.Intrinsics.Vector512.Create((ReadOnlySpan<int>)acc.AsSpan(c, 16));
+                        var got = OutputStage512.Apply16(lanes, vector, c);
+                        // The kernels' block forms (constants loaded once) must give the same lanes.
+                        var block = OutputStage512.IsPlain(vector) ? OutputStage512.Plain.For(vector, c).Apply(lanes)
+                            : OutputStage512.IsGated(vector) ? OutputStage512.Gate.For(vector, c).Apply(lanes) : got;
                         for (int j = 0; j < 16 && c + j < channels; j++)
+                        {
                             Assert.AreEqual(expected[c + j], got[j], $"case {i} Apply16 {activation} wide={wide} channel {c + j} acc {acc[c + j]}");
+                            Assert.AreEqual(expected[c + j], block[j], $"case {i} block form {activation} wide={wide} channel {c + j} acc {acc[c + j]}");
+                        }
                     }
                 cases++;
             }
