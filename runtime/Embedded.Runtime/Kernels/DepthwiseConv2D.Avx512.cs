@@ -203,22 +203,10 @@ public static partial class DepthwiseConv2D
     /// <summary>Channels [from, C) of one pixel (fewer than eight) with the scalar stage over its listed valid taps.</summary>
     private static void TailPixel(QuantizedInput input, PackedDepthwise w, Model.DepthwiseConv2DParams p, int n, int y0, int x0, int from, QuantizedOutput output, int outBase)
     {
-        int inH = input.Shape[1], inW = input.Shape[2], channels = w.Channels, taps = 0;
         if (w.KernelH * w.KernelW > MaxRowTaps) throw new ArgumentException("Depthwise kernel too large for the row kernel.", nameof(w));
         Span<int> inputOffsets = stackalloc int[MaxRowTaps];
         Span<int> weightOffsets = stackalloc int[MaxRowTaps];
-        for (int ky = 0; ky < w.KernelH; ky++)
-        {
-            int iy = y0 + ky * p.DilationH;
-            if ((uint)iy >= (uint)inH) continue;
-            for (int kx = 0; kx < w.KernelW; kx++)
-            {
-                int ix = x0 + kx * p.DilationW;
-                if ((uint)ix >= (uint)inW) continue;
-                inputOffsets[taps] = ((n * inH + iy) * inW + ix) * channels;
-                weightOffsets[taps++] = (ky * w.KernelW + kx) * channels;
-            }
-        }
+        int taps = ListValidTaps(w, p, n, input.Shape[1], input.Shape[2], y0, x0, inputOffsets, weightOffsets);
         TailScalar(input.Bytes, input.Type == Model.ElementType.Int8, w, p.Output, inputOffsets.Slice(0, taps), weightOffsets.Slice(0, taps), from, output, outBase);
     }
 }

@@ -65,19 +65,7 @@ public static partial class DepthwiseConv2D
         int y0 = oy * p.StrideH - p.Padding.Top;
         for (int ox = oxBegin; ox < oxEnd; ox++)
         {
-            int x0 = ox * p.StrideW - p.Padding.Left, taps = 0;
-            for (int ky = 0; ky < w.KernelH; ky++)
-            {
-                int iy = y0 + ky * p.DilationH;
-                if ((uint)iy >= (uint)inH) continue;
-                for (int kx = 0; kx < w.KernelW; kx++)
-                {
-                    int ix = x0 + kx * p.DilationW;
-                    if ((uint)ix >= (uint)inW) continue;
-                    inputOffsets[taps] = ((n * inH + iy) * inW + ix) * channels;
-                    weightOffsets[taps++] = (ky * w.KernelW + kx) * channels;
-                }
-            }
+            int taps = ListValidTaps(w, p, n, inH, inW, y0, ox * p.StrideW - p.Padding.Left, inputOffsets, weightOffsets);
             int outBase = ((n * outH + oy) * outW + ox) * channels;
             for (int c = 0; c < full; c += 8)
             {
@@ -88,6 +76,28 @@ public static partial class DepthwiseConv2D
             if (full < channels)
                 TailScalar(input.Bytes, typeof(TBytes) == typeof(SignedBytes), w, p.Output, inputOffsets.Slice(0, taps), weightOffsets.Slice(0, taps), full, output, outBase);
         }
+    }
+
+    /// <summary>
+    /// Lists the taps of the window at (y0, x0) that lie inside the image: each one's input offset (pixel start) and
+    /// weight offset (tap start). Padded taps are left out — the reference's real 0. Returns how many.
+    /// </summary>
+    internal static int ListValidTaps(PackedDepthwise w, DepthwiseConv2DParams p, int n, int inH, int inW, int y0, int x0, Span<int> inputOffsets, Span<int> weightOffsets)
+    {
+        int taps = 0, channels = w.Channels;
+        for (int ky = 0; ky < w.KernelH; ky++)
+        {
+            int iy = y0 + ky * p.DilationH;
+            if ((uint)iy >= (uint)inH) continue;
+            for (int kx = 0; kx < w.KernelW; kx++)
+            {
+                int ix = x0 + kx * p.DilationW;
+                if ((uint)ix >= (uint)inW) continue;
+                inputOffsets[taps] = ((n * inH + iy) * inW + ix) * channels;
+                weightOffsets[taps++] = (ky * w.KernelW + kx) * channels;
+            }
+        }
+        return taps;
     }
 
     /// <summary>

@@ -26,7 +26,6 @@ public static partial class Gemm
         ref int cBase = ref MemoryMarshal.GetArrayDataReference(w.VnniConstants);
         ref int fBase = ref MemoryMarshal.GetArrayDataReference(w.InputSumFactors);
         int pairs = w.Blocks / 2, fullRows = rows / RowsPerStep * RowsPerStep;
-        bool plain = OutputStage512.IsPlain(s), gated = s.Activation is FusedActivation.HardSigmoid or FusedActivation.HardSwish;
         for (int bp = 0; bp < pairs; bp++)
         {
             int o = bp * 2 * PackedGemm.BlockChannels;
@@ -34,33 +33,12 @@ public static partial class Gemm
             ref sbyte w0 = ref Unsafe.Add(ref wBase, 2 * bp * w.Groups * 32);
             var constant = Vector512.LoadUnsafe(ref cBase, (nuint)o);
             var factor = Vector512.LoadUnsafe(ref fBase, (nuint)o);
-            if (plain)
-            {
+            if (OutputStage512.IsPlain(s))
                 BlockRows(ref xBase, rowStride, fullRows, firstRow, ref w0, w, inputSums, constant, factor, OutputStage512.Plain.For(s, o), output, o, count, xor);
-                continue;
-            }
-            if (gated)
-            {
+            else if (OutputStage512.IsGated(s))
                 BlockRows(ref xBase, rowStride, fullRows, firstRow, ref w0, w, inputSums, constant, factor, OutputStage512.Gate.For(s, o), output, o, count, xor);
-                continue;
-            }
-            for (int r = 0; r < fullRows; r += RowsPerStep)
-            {
-                Dot4x2(ref Unsafe.Add(ref xBase, r * rowStride), rowStride, ref w0, w.Groups, xor, out var a0, out var a1, out var a2, out var a3);
-                a0 += constant; a1 += constant; a2 += constant; a3 += constant;
-                if (w.NeedsInputSums)
-                {
-                    a0 += factor * Vector512.Create(inputSums[r]);
-                    a1 += factor * Vector512.Create(inputSums[r + 1]);
-                    a2 += factor * Vector512.Create(inputSums[r + 2]);
-                    a3 += factor * Vector512.Create(inputSums[r + 3]);
-                }
-                int at = (firstRow + r) * w.Outputs + o;
-                OutputStage512.Store(OutputStage512.Apply16(a0, s, o), output, at, count);
-                OutputStage512.Store(OutputStage512.Apply16(a1, s, o), output, at + w.Outputs, count);
-                OutputStage512.Store(OutputStage512.Apply16(a2, s, o), output, at + 2 * w.Outputs, count);
-                OutputStage512.Store(OutputStage512.Apply16(a3, s, o), output, at + 3 * w.Outputs, count);
-            }
+            else
+                BlockRows(ref xBase, rowStride, fullRows, firstRow, ref w0, w, inputSums, constant, factor, new OutputStage512.Any(s, o), output, o, count, xor);
         }
         // What is left (an odd last block; rows past the last group of four) through the eight-lane form.
         if (fullRows < rows)
