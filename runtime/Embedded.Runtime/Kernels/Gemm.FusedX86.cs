@@ -54,10 +54,7 @@ public static partial class Gemm
             }
             for (; r < rows; r++)
             {
-                ref byte x0 = ref Unsafe.Add(ref xBase, r * rowStride);
-                var a = constant;
-                for (int g = 0; g < w.Groups; g++)
-                    a = AvxVnni.MultiplyWideningAndAdd(a, BroadcastGroup(ref x0, g, xor), Vector256.LoadUnsafe(ref wb, (nuint)(g * 32)));
+                var a = constant + DotRow(ref Unsafe.Add(ref xBase, r * rowStride), ref wb, w.Groups, xor);
                 if (w.NeedsInputSums) a += factor * Vector256.Create(inputSums[r]);
                 OutputStageX86.Store(plain ? stage.Apply(a) : OutputStageX86.Apply8(a, s, o, avx512), output, (firstRow + r) * w.Outputs + o, count, values);
             }
@@ -87,6 +84,27 @@ public static partial class Gemm
             a3 = AvxVnni.MultiplyWideningAndAdd(a3, BroadcastGroup(ref x3, g, xor), wv);
         }
         sum0 = a0; sum1 = a1; sum2 = a2; sum3 = a3;
+    }
+
+    /// <summary>
+    /// One row's dot products with one weight block in four independent chains (groups g mod 4), summed at the end:
+    /// a single row (the fully connected layers, a chunk's last rows) would otherwise wait on one VPDPBUSD after another.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static Vector256<int> DotRow(ref byte x0, ref sbyte wb, int groups, Vector256<byte> xor)
+    {
+        Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default;
+        int g = 0;
+        for (; g + 4 <= groups; g += 4)
+        {
+            a0 = AvxVnni.MultiplyWideningAndAdd(a0, BroadcastGroup(ref x0, g, xor), Vector256.LoadUnsafe(ref wb, (nuint)(g * 32)));
+            a1 = AvxVnni.MultiplyWideningAndAdd(a1, BroadcastGroup(ref x0, g + 1, xor), Vector256.LoadUnsafe(ref wb, (nuint)((g + 1) * 32)));
+            a2 = AvxVnni.MultiplyWideningAndAdd(a2, BroadcastGroup(ref x0, g + 2, xor), Vector256.LoadUnsafe(ref wb, (nuint)((g + 2) * 32)));
+            a3 = AvxVnni.MultiplyWideningAndAdd(a3, BroadcastGroup(ref x0, g + 3, xor), Vector256.LoadUnsafe(ref wb, (nuint)((g + 3) * 32)));
+        }
+        for (; g < groups; g++)
+            a0 = AvxVnni.MultiplyWideningAndAdd(a0, BroadcastGroup(ref x0, g, xor), Vector256.LoadUnsafe(ref wb, (nuint)(g * 32)));
+        return (a0 + a1) + (a2 + a3);
     }
 
     /// <summary>Four input bytes of group <paramref name="group"/> in every lane, made unsigned (x_s + 128).</summary>

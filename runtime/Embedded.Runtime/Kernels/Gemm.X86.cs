@@ -46,17 +46,12 @@ public static partial class Gemm
                 a3.StoreUnsafe(ref dBase, (nuint)(at + 3 * width));
             }
         }
+        var xorBytes = Vector256.Create(xor).AsByte();
         for (; r < rows; r++)
         {
-            var row = x.Slice(r * rowStride);
+            ref byte row = ref MemoryMarshal.GetReference(x.Slice(r * rowStride, w.Groups * 4));
             for (int b = 0; b < w.Blocks; b++)
-            {
-                Vector256<int> a = default;
-                ref sbyte wb = ref Unsafe.Add(ref wBase, b * w.Groups * 32);
-                for (int g = 0; g < w.Groups; g++)
-                    a = AvxVnni.MultiplyWideningAndAdd(a, Broadcast(row, g, xor), Vector256.LoadUnsafe(ref wb, (nuint)(g * 32)));
-                a.StoreUnsafe(ref dBase, (nuint)(r * width + b * PackedGemm.BlockChannels));
-            }
+                DotRow(ref row, ref Unsafe.Add(ref wBase, b * w.Groups * 32), w.Groups, xorBytes).StoreUnsafe(ref dBase, (nuint)(r * width + b * PackedGemm.BlockChannels));
         }
     }
 
