@@ -18,14 +18,39 @@ public static partial class DepthwiseConv2D
     /// the AVX2 form, fewer than eight the scalar one.
     /// </summary>
     internal static void RowAvx512(QuantizedInput input, bool signed, PackedDepthwise w, Model.DepthwiseConv2DParams p, int n, int oy, int oxBegin, int oxEnd,
-        VectorOutputStage stage, QuantizedOutput output, int outW, int outH, Span<int> values)
+        VectorOutputStage stage, QuantizedOutput output, int outW, int outH, Span<int> values, Span<int> runBias)
     {
-        if (signed) RowAvx512<SignedBytes>(input, w, p, n, oy, oxBegin, oxEnd, stage, output, outW, outH, values);
-        else RowAvx512<UnsignedBytes>(input, w, p, n, oy, oxBegin, oxEnd, stage, output, outW, outH, values);
+        if (signed) RowAvx512<SignedBytes>(input, w, p, n, oy, oxBegin, oxEnd, stage, output, outW, outH, values, runBias);
+        else RowAvx512<UnsignedBytes>(input, w, p, n, oy, oxBegin, oxEnd, stage, output, outW, outH, values, runBias);
+    }
+
+    /// <summary>
+    /// bias − z·Σw over the kernel rectangle [kyA, kyB) × [kxA, kxB) for channels [0, count) from the prefix sums
+    /// (wrapping int32, as the sums themselves): what a run of pixels with that rectangle starts from.
+    /// </summary>
+    private static void RectangleBias(PackedDepthwise w, int kyA, int kyB, int kxA, int kxB, int count, Span<int> runBias)
+    {
+        int c = w.Channels, stride = w.KernelW + 1;
+        if (runBias.Length < count) throw new ArgumentException("Depthwise scratch is shorter than its channels.", nameof(runBias));
+        ref int prefix = ref MemoryMarshal.GetArrayDataReference(w.WeightPrefix);
+        ref int bias = ref MemoryMarshal.GetArrayDataReference(w.Bias);
+        ref int zeros = ref MemoryMarshal.GetArrayDataReference(w.InputZeroPoints);
+        ref int target = ref MemoryMarshal.GetReference(runBias);
+        nint bb = (nint)(kyB * stride + kxB) * c, ab = (nint)(kyA * stride + kxB) * c, ba = (nint)(kyB * stride + kxA) * c, aa = (nint)(kyA * stride + kxA) * c;
+        int i = 0;
+        for (; i + 16 <= count; i += 16)
+        {
+            var sum = Vector512.LoadUnsafe(ref prefix, (nuint)(bb + i)) - Vector512.LoadUnsafe(ref prefix, (nuint)(ab + i))
+                - Vector512.LoadUnsafe(ref prefix, (nuint)(ba + i)) + Vector512.LoadUnsafe(ref prefix, (nuint)(aa + i));
+            (Vector512.LoadUnsafe(ref bias, (nuint)i) - Vector512.LoadUnsafe(ref zeros, (nuint)i) * sum).StoreUnsafe(ref target, (nuint)i);
+        }
+        for (; i < count; i++)
+            Unsafe.Add(ref target, i) = unchecked(w.Bias[i] - w.InputZeroPoints[i]
+                * (w.WeightPrefix[bb + i] - w.WeightPrefix[ab + i] - w.WeightPrefix[ba + i] + w.WeightPrefix[aa + i]));
     }
 
     private static void RowAvx512<TBytes>(QuantizedInput input, PackedDepthwise w, Model.DepthwiseConv2DParams p, int n, int oy, int oxBegin, int oxEnd,
-        VectorOutputStage stage, QuantizedOutput output, int outW, int outH, Span<int> values) where TBytes : struct, IWidenBytes
+        VectorOutputStage stage, QuantizedOutput output, int outW, int outH, Span<int> values, Span<int> runBias) where TBytes : struct, IWidenBytes
     {
         if (oxBegin >= oxEnd) return;
         int inH = input.Shape[1], inW = input.Shape[2], channels = w.Channels;
@@ -50,12 +75,14 @@ public static partial class DepthwiseConv2D
             int rows = kyB - kyA, cols = kxB - kxA;
             int firstTap = rows > 0 && cols > 0 ? ((n * inH + y0 + kyA * p.DilationH) * inW + x0 + kxA * p.DilationW) * channels : 0;
             int firstWeight = (kyA * w.KernelW + kxA) * channels;
+            RectangleBias(w, kyA, kyB, kxA, kxB, full8, runBias);
+            ref int startBias = ref MemoryMarshal.GetReference(runBias);
             if (full16 > 0)
                 Run512<TBytes>(ref Unsafe.Add(ref b0, firstTap), pixelStep, count, rowStep, tapStep, ref Unsafe.Add(ref weights, firstWeight),
-                    (nint)w.KernelW * channels, channels, rows, cols, w, full16, stage, output, (outRow + ox) * channels);
+                    (nint)w.KernelW * channels, channels, rows, cols, ref startBias, full16, stage, output, (outRow + ox) * channels);
             if (full16 < full8)
                 Run256<TBytes>(ref Unsafe.Add(ref b0, firstTap + full16), pixelStep, count, rowStep, tapStep, ref Unsafe.Add(ref weights, firstWeight + full16),
-                    (nint)w.KernelW * channels, channels, rows, cols, w, full16, stage, output, (outRow + ox) * channels + full16, values);
+                    (nint)w.KernelW * channels, channels, rows, cols, Vector256.LoadUnsafe(ref startBias, (nuint)full16), full16, stage, output, (outRow + ox) * channels + full16, values);
             if (full8 < channels)
                 for (int i = 0; i < count; i++)
                     TailPixel(input, w, p, n, y0, x0 + i * p.StrideW, full8, output, (outRow + ox + i) * channels);
@@ -75,13 +102,13 @@ public static partial class DepthwiseConv2D
     /// Channels [0, <paramref name="blocksEnd"/>) in blocks of sixteen for <paramref name="count"/> pixels of a row
     /// that share the valid rectangle rows × cols of the kernel (first valid tap of the first pixel at
     /// <paramref name="firstTaps"/>, windows <paramref name="pixelStep"/> bytes apart). Σ (x − z)·w = Σ x·w − z·Σ w
-    /// over the rectangle, so the bias is corrected once per block and the taps are plain multiply-adds; two pixels go
-    /// together so their sums and stages overlap. One call per run: its set-up (the JIT clears a large frame) stays
+    /// over the rectangle, so the run starts from <paramref name="runBias"/> (<see cref="RectangleBias"/>) and the taps
+    /// are plain multiply-adds; two pixels go together so their sums and stages overlap. One call per run: its set-up (the JIT clears a large frame) stays
     /// out of the block and pixel loops.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Run512<TBytes>(ref byte firstTaps, nint pixelStep, int count, nint rowStep, nint tapStep, ref int blockWeights, nint weightRowStep, nint channels,
-        int rows, int cols, PackedDepthwise w, int blocksEnd, VectorOutputStage stage, QuantizedOutput output, int firstOuts)
+        int rows, int cols, ref int runBias, int blocksEnd, VectorOutputStage stage, QuantizedOutput output, int firstOuts)
         where TBytes : struct, IWidenBytes
     {
         for (int c = 0; c < blocksEnd; c += 16)
@@ -90,25 +117,19 @@ public static partial class DepthwiseConv2D
             ref int weights = ref Unsafe.Add(ref blockWeights, c);
             int firstOut = firstOuts + c;
             if (OutputStage512.IsPlain(stage))
-                RunBlock512<TBytes, OutputStage512.Plain>(ref firstTap, pixelStep, count, rowStep, tapStep, ref weights, weightRowStep, channels, rows, cols, w, c, OutputStage512.Plain.For(stage, c), output, firstOut);
+                RunBlock512<TBytes, OutputStage512.Plain>(ref firstTap, pixelStep, count, rowStep, tapStep, ref weights, weightRowStep, channels, rows, cols, Vector512.LoadUnsafe(ref runBias, (nuint)c), OutputStage512.Plain.For(stage, c), output, firstOut);
             else if (OutputStage512.IsGated(stage))
-                RunBlock512<TBytes, OutputStage512.Gate>(ref firstTap, pixelStep, count, rowStep, tapStep, ref weights, weightRowStep, channels, rows, cols, w, c, OutputStage512.Gate.For(stage, c), output, firstOut);
+                RunBlock512<TBytes, OutputStage512.Gate>(ref firstTap, pixelStep, count, rowStep, tapStep, ref weights, weightRowStep, channels, rows, cols, Vector512.LoadUnsafe(ref runBias, (nuint)c), OutputStage512.Gate.For(stage, c), output, firstOut);
             else
-                RunBlock512<TBytes, OutputStage512.Any>(ref firstTap, pixelStep, count, rowStep, tapStep, ref weights, weightRowStep, channels, rows, cols, w, c, new OutputStage512.Any(stage, c), output, firstOut);
+                RunBlock512<TBytes, OutputStage512.Any>(ref firstTap, pixelStep, count, rowStep, tapStep, ref weights, weightRowStep, channels, rows, cols, Vector512.LoadUnsafe(ref runBias, (nuint)c), new OutputStage512.Any(stage, c), output, firstOut);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void RunBlock512<TBytes, TStage>(ref byte firstTap, nint pixelStep, int count, nint rowStep, nint tapStep, ref int weights, nint weightRowStep, nint channels,
-        int rows, int cols, PackedDepthwise w, int c, TStage stage, QuantizedOutput output, int firstOut)
+        int rows, int cols, Vector512<int> bias, TStage stage, QuantizedOutput output, int firstOut)
         where TBytes : struct, IWidenBytes where TStage : struct, OutputStage512.IBlock
     {
-        var weightSum = Vector512<int>.Zero;
-        for (int r = 0; r < rows; r++)
-            for (int k = 0; k < cols; k++)
-                weightSum += Vector512.LoadUnsafe(ref Unsafe.Add(ref weights, r * weightRowStep + k * channels));
-        var bias = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(w.Bias), (nuint)c)
-            - Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(w.InputZeroPoints), (nuint)c) * weightSum;
         int i = 0;
         for (; i + 2 <= count; i += 2)
         {
@@ -130,15 +151,9 @@ public static partial class DepthwiseConv2D
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Run256<TBytes>(ref byte firstTap, nint pixelStep, int count, nint rowStep, nint tapStep, ref int weights, nint weightRowStep, nint channels,
-        int rows, int cols, PackedDepthwise w, int c, VectorOutputStage stage, QuantizedOutput output, int firstOut, Span<int> values)
+        int rows, int cols, Vector256<int> bias, int c, VectorOutputStage stage, QuantizedOutput output, int firstOut, Span<int> values)
         where TBytes : struct, IWidenBytes
     {
-        var weightSum = Vector256<int>.Zero;
-        for (int r = 0; r < rows; r++)
-            for (int k = 0; k < cols; k++)
-                weightSum += Vector256.LoadUnsafe(ref Unsafe.Add(ref weights, r * weightRowStep + k * channels));
-        var bias = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(w.Bias), (nuint)c)
-            - Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(w.InputZeroPoints), (nuint)c) * weightSum;
         for (int i = 0; i < count; i++)
         {
             var acc = bias;

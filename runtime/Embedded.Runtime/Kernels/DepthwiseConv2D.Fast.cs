@@ -23,7 +23,7 @@ public static partial class DepthwiseConv2D
 #if NET
             if (vectorStage is not null && path.UsesAvx512() && w.KernelH * w.KernelW <= MaxRowTaps)
             {
-                RowAvx512(input, signed, w, p, n, oy, 0, outW, vectorStage, output, outW, outH, values);
+                RowAvx512(input, signed, w, p, n, oy, 0, outW, vectorStage, output, outW, outH, values, scratch.Dots);
                 continue;
             }
             if (vectorStage is not null && path.UsesAvx2() && w.KernelH * w.KernelW <= MaxRowTaps)

@@ -16,6 +16,11 @@ public sealed class PackedDepthwise
     public int[] Weights { get; }
     public int[] Bias { get; }
     public int[] InputZeroPoints { get; }
+    /// <summary>
+    /// Σ w[ky', kx', c] over ky' &lt; i, kx' &lt; j at [(i·(kW + 1) + j)·C + c]: any rectangle of the kernel sums in four
+    /// reads, for the zero-point term z·Σw of pixels whose valid taps form that rectangle (the AVX-512 rows).
+    /// </summary>
+    public int[] WeightPrefix { get; }
 
     private PackedDepthwise(int channels, int kH, int kW)
     {
@@ -23,6 +28,7 @@ public sealed class PackedDepthwise
         Weights = new int[kH * kW * channels];
         Bias = new int[channels];
         InputZeroPoints = new int[channels];
+        WeightPrefix = new int[(kH + 1) * (kW + 1) * channels];
     }
 
     public static PackedDepthwise? TryCreate(TensorDefinition input, TensorDefinition weights, ReadOnlySpan<byte> weightBytes, ReadOnlySpan<int> bias, DepthwiseConv2DParams p)
@@ -45,6 +51,12 @@ public sealed class PackedDepthwise
             packed.Bias[c] = bias.IsEmpty ? 0 : bias[c];
             packed.InputZeroPoints[c] = xq.ZeroPoints[xq.Count == 1 ? 0 : c];
         }
+        for (int i = 1; i <= kH; i++)
+        for (int j = 1; j <= kW; j++)
+        for (int c = 0; c < channels; c++)
+            packed.WeightPrefix[(i * (kW + 1) + j) * channels + c] = unchecked(packed.Weights[((i - 1) * kW + j - 1) * channels + c]
+                + packed.WeightPrefix[((i - 1) * (kW + 1) + j) * channels + c] + packed.WeightPrefix[(i * (kW + 1) + j - 1) * channels + c]
+                - packed.WeightPrefix[((i - 1) * (kW + 1) + j - 1) * channels + c]);
         return packed;
     }
 }
