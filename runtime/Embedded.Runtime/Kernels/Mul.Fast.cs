@@ -45,13 +45,11 @@ public static partial class Mul
                 {
                     var zero = Vector512.Create((ReadOnlySpan<int>)zeroA.Slice(c0, 16));
                     var g = Vector512.Create((ReadOnlySpan<int>)gate.Slice(c0, 16));
-                    for (int px = first; px < end; px++)
-                    {
-                        int at = (n * pixels + px) * channels + c0;
-                        var raw = Vector128.Create((ReadOnlySpan<byte>)a.Bytes.Slice(at, 16));
-                        var x = signedA ? Avx512F.ConvertToVector512Int32(raw.AsSByte()) : Avx512F.ConvertToVector512Int32(raw);
-                        OutputStage512.Store(OutputStage512.Apply16((x - zero) * g, stage, c0), output, at, 16);
-                    }
+                    int firstAt = (n * pixels + first) * channels + c0;
+                    if (OutputStage512.IsPlain(stage))
+                        Block512(a.Bytes, signedA, zero, g, OutputStage512.Plain.For(stage, c0), output, firstAt, end - first, channels);
+                    else
+                        Block512(a.Bytes, signedA, zero, g, new OutputStage512.Any(stage, c0), output, firstAt, end - first, channels);
                 }
             int full = channels / 8 * 8;
             for (int c = c0; c < full; c += 8)
@@ -80,4 +78,19 @@ public static partial class Mul
         return false;
 #endif
     }
+
+#if NET
+    /// <summary>One block of sixteen channels over <paramref name="count"/> pixels, the stage's constants loaded once.</summary>
+    private static void Block512<TStage>(ReadOnlySpan<byte> a, bool signed, Vector512<int> zero, Vector512<int> gate, TStage stage, QuantizedOutput output, int firstAt, int count, int channels)
+        where TStage : struct, OutputStage512.IBlock
+    {
+        for (int i = 0; i < count; i++)
+        {
+            int at = firstAt + i * channels;
+            var raw = Vector128.Create(a.Slice(at, 16));
+            var x = signed ? Avx512F.ConvertToVector512Int32(raw.AsSByte()) : Avx512F.ConvertToVector512Int32(raw);
+            OutputStage512.Store(stage.Apply((x - zero) * gate), output, at, 16);
+        }
+    }
+#endif
 }

@@ -382,11 +382,25 @@ public sealed class FastPathTests
             Models.FillInput(fast, 5);
             fast.Invoke();
             CollectionAssert.AreEqual(expected, fast.Output(0).Bytes.ToArray(), $"path {path}");
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 5; i++) fast.Invoke();
-            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            long allocated = SteadyStateAllocatedBytes(fast.Invoke, GC.GetAllocatedBytesForCurrentThread);
             Assert.AreEqual(0L, allocated, $"path {path} allocated {allocated} bytes during inference");
         }
+    }
+
+    /// <summary>
+    /// Bytes allocated by a round of five inferences, the least of three rounds: an allocation on the inference path
+    /// shows in every round, while the runtime's one-off work (tiered JIT promotions seen on a busy test host) does not.
+    /// </summary>
+    private static long SteadyStateAllocatedBytes(Action invoke, Func<long> allocatedBytes)
+    {
+        long least = long.MaxValue;
+        for (int round = 0; round < 3; round++)
+        {
+            long before = allocatedBytes();
+            for (int i = 0; i < 5; i++) invoke();
+            least = Math.Min(least, allocatedBytes() - before);
+        }
+        return least;
     }
 
     [TestMethod]
@@ -406,10 +420,8 @@ public sealed class FastPathTests
             interpreter.Invoke();
             CollectionAssert.AreEqual(expected, interpreter.Output(0).Bytes.ToArray(), $"{path}, {threads} threads");
             for (int i = 0; i < 3; i++) interpreter.Invoke();   // warm-up: events create their wait handles once
-            long before = GC.GetAllocatedBytesForCurrentThread(), workersBefore = interpreter.WorkerAllocatedBytes;
-            for (int i = 0; i < 10; i++) interpreter.Invoke();
-            long caller = GC.GetAllocatedBytesForCurrentThread() - before, workers = interpreter.WorkerAllocatedBytes - workersBefore;
-            Assert.AreEqual(0L, caller + workers, $"{path}, {threads} threads: {caller} bytes allocated by the caller, {workers} by the workers");
+            long allocated = SteadyStateAllocatedBytes(interpreter.Invoke, () => GC.GetAllocatedBytesForCurrentThread() + interpreter.WorkerAllocatedBytes);
+            Assert.AreEqual(0L, allocated, $"{path}, {threads} threads: {allocated} bytes allocated by the caller and the workers per round of inferences");
             // Pauses longer than the pool's spin let the workers fall asleep: each inference must wake them again.
             for (int i = 0; i < 3; i++)
             {
