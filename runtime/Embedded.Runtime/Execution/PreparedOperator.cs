@@ -102,10 +102,12 @@ internal sealed class PreparedOperator
         _vectorStage is not null && _op.Params is GlobalAveragePoolParams { Algorithm: MeanAlgorithm.Requantize } && path.UsesAvx2()
         && Input(0).Tensor.Type != ElementType.Int16 && _output.Tensor.Shape[3] >= 16;
 
-    // Below these sizes waking the workers costs more than the work saved (measured on V3-Small: element-wise
-    // operators do a few instructions per output, convolutions tens to hundreds).
+    // Below these sizes splitting costs more than it saves (measured on V3-Small with 2 threads: the squeeze-excite
+    // Mul, residual Add and pooled sums of 10–50 K elements ran slower split — the second core must first fetch the
+    // lines the first one wrote — so only the 150 K-element input requantization splits; convolutions do tens to
+    // hundreds of instructions per output and split from 4096).
     private const int MinSplitOutputs = 4096;
-    private const int MinSplitElementwise = 8192;
+    private const int MinSplitElementwise = 65536;
 
     /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> of a splittable operator (see <see cref="CanSplit"/>).</summary>
     public void InvokePart(Span<byte> arena, KernelPath path, KernelScratch scratch, int part, int parts)
