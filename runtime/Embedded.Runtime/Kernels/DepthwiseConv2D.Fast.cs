@@ -6,9 +6,11 @@ namespace Embedded.Runtime.Kernels;
 public static partial class DepthwiseConv2D
 {
     /// <summary>
-    /// Depthwise convolution over packed weights: per output pixel, the valid taps are multiply-added over vectors of
-    /// channels (<see cref="AccumulateTap"/>: AVX2 8 lanes, Vector128 4 lanes, a scalar channel tail), then the
-    /// shared output stage. Padded taps are skipped, which is what the reference's real 0 contributes.
+    /// Depthwise convolution over packed weights, output rows [outH·part/parts, outH·(part+1)/parts): on AVX-512 row
+    /// by row in runs of pixels sharing a valid-tap rectangle (<c>RowAvx512</c>), on AVX2 row by row with 3×3
+    /// interiors in registers, elsewhere per output pixel with the valid taps multiply-added over vectors of channels
+    /// (<see cref="AccumulateTap"/>: Vector128 4 lanes, a scalar channel tail) and the shared output stage. Padded taps
+    /// are skipped, which is what the reference's real 0 contributes.
     /// </summary>
     public static void Fast(KernelPath path, QuantizedInput input, QuantizedOutput output, DepthwiseConv2DParams p, PackedDepthwise w, KernelScratch scratch, VectorOutputStage? vectorStage = null, int part = 0, int parts = 1)
     {
