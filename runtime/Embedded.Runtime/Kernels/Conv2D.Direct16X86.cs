@@ -45,41 +45,31 @@ public static partial class Conv2D
             }
             int iy0 = oy * p.StrideH - p.Padding.Top, ix0 = ox * p.StrideW - p.Padding.Left;
             int first = ((n * inH + iy0) * inW + ix0) * inC;
-            ref short start = ref MemoryMarshal.GetReference(window);
-            nint rowStep = rowShorts;
             // In place when the window is inside the image and its last row's padded read stays inside the input.
             if (dense && iy0 >= 0 && iy0 + kH <= inH && ix0 >= 0 && ix0 + kW <= inW && first + (long)(kH - 1) * inW * inC + rowShorts <= x.Length)
             {
-                start = ref Unsafe.Add(ref MemoryMarshal.GetReference(x), first);
-                rowStep = (nint)inW * inC;
                 // The following pixels of the row that are in place too go as one run (in pairs: sums and stages overlap).
                 int pixelStep = p.StrideW * inC, count = 1;
                 while (pixel + count < end && ox + count < outW && ix0 + count * p.StrideW + kW <= inW
                     && first + (long)count * pixelStep + (long)(kH - 1) * inW * inC + rowShorts <= x.Length)
                     count++;
-                InPlaceRun(ref start, pixelStep, count, rowStep, kH, w, ref weights, ref constants, groupShorts, stage, output, pixel * w.Outputs);
+                WindowRun(ref Unsafe.Add(ref MemoryMarshal.GetReference(x), first), pixelStep, count, (nint)inW * inC, kH, w, ref weights, ref constants, groupShorts,
+                    stage, output, pixel * w.Outputs);
                 pixel += count - 1; ox += count - 1;
                 continue;
             }
-            else
-                GatherWindow(x, input.Shape, w.PaddingRow, p, kH, kW, n, iy0, ix0, rowShorts, window);
-            int outBase = pixel * w.Outputs;
-            for (int g = 0; g < w.RowGroups; g++)
-            {
-                int o = g * 16;
-                var acc = Vector512.LoadUnsafe(ref constants, (nuint)o);
-                DotWindow16(ref start, 0, rowStep, kH, w.RowPairs, ref Unsafe.Add(ref weights, g * groupShorts), ref acc, ref acc);
-                OutputStage512.Store(OutputStage512.Apply16(acc, stage, o), output, outBase + o, Math.Min(16, w.Outputs - o));
-            }
+            // A border pixel: its gathered window is a run of one.
+            GatherWindow(x, input.Shape, w.PaddingRow, p, kH, kW, n, iy0, ix0, rowShorts, window);
+            WindowRun(ref MemoryMarshal.GetReference(window), 0, 1, rowShorts, kH, w, ref weights, ref constants, groupShorts, stage, output, pixel * w.Outputs);
         }
     }
 
     /// <summary>
-    /// <paramref name="count"/> neighbouring in-place pixels of a row (windows <paramref name="pixelStep"/> shorts
-    /// apart) two at a time, sixteen channels per step. One call per run keeps its set-up out of the pixel loop.
+    /// <paramref name="count"/> neighbouring windows of a row (<paramref name="pixelStep"/> shorts apart; rows of a
+    /// window <paramref name="rowStep"/> apart) two at a time, sixteen channels per step. One call per run keeps its set-up out of the pixel loop.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void InPlaceRun(ref short start, nint pixelStep, int count, nint rowStep, int kH, PackedGemm16 w, ref short weights, ref int constants, int groupShorts,
+    private static void WindowRun(ref short start, nint pixelStep, int count, nint rowStep, int kH, PackedGemm16 w, ref short weights, ref int constants, int groupShorts,
         VectorOutputStage stage, QuantizedOutput output, int outBase)
     {
         for (int i = 0; i < count; i += 2)

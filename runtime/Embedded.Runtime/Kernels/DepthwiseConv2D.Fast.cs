@@ -38,10 +38,10 @@ public static partial class DepthwiseConv2D
                     oxBegin = Math.Min(outW, (p.Padding.Left + p.StrideW - 1) / p.StrideW);
                     int last = inW - 3 + p.Padding.Left;   // the largest x0·stride whose 3 taps fit
                     oxEnd = last < 0 ? oxBegin : Math.Max(oxBegin, Math.Min(outW, last / p.StrideW + 1));
-                    Interior3x3Avx2(input, signed, w, p, n, oy, oxBegin, oxEnd, vectorStage, output, outW, outH, values, path.UsesAvx512());
+                    Interior3x3Avx2(input, signed, w, p, n, oy, oxBegin, oxEnd, vectorStage, output, outW, outH, values);
                 }
-                RowAvx2(input, signed, w, p, n, oy, 0, oxBegin, vectorStage, output, outW, outH, values, path.UsesAvx512());
-                RowAvx2(input, signed, w, p, n, oy, oxEnd, outW, vectorStage, output, outW, outH, values, path.UsesAvx512());
+                RowAvx2(input, signed, w, p, n, oy, 0, oxBegin, vectorStage, output, outW, outH, values);
+                RowAvx2(input, signed, w, p, n, oy, oxEnd, outW, vectorStage, output, outW, outH, values);
                 continue;
             }
 #endif

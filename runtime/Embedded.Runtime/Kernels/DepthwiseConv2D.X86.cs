@@ -38,14 +38,14 @@ public static partial class DepthwiseConv2D
     /// registers and requantize straight to the output. Channels past the last full block go through the scalar stage.
     /// </summary>
     internal static void RowAvx2(QuantizedInput input, bool signed, PackedDepthwise w, DepthwiseConv2DParams p, int n, int oy, int oxBegin, int oxEnd,
-        VectorOutputStage stage, QuantizedOutput output, int outW, int outH, Span<int> values, bool avx512)
+        VectorOutputStage stage, QuantizedOutput output, int outW, int outH, Span<int> values)
     {
-        if (signed) RowAvx2<SignedBytes>(input, w, p, n, oy, oxBegin, oxEnd, stage, output, outW, outH, values, avx512);
-        else RowAvx2<UnsignedBytes>(input, w, p, n, oy, oxBegin, oxEnd, stage, output, outW, outH, values, avx512);
+        if (signed) RowAvx2<SignedBytes>(input, w, p, n, oy, oxBegin, oxEnd, stage, output, outW, outH, values);
+        else RowAvx2<UnsignedBytes>(input, w, p, n, oy, oxBegin, oxEnd, stage, output, outW, outH, values);
     }
 
     private static void RowAvx2<TBytes>(QuantizedInput input, PackedDepthwise w, DepthwiseConv2DParams p, int n, int oy, int oxBegin, int oxEnd,
-        VectorOutputStage stage, QuantizedOutput output, int outW, int outH, Span<int> values, bool avx512) where TBytes : struct, IWidenBytes
+        VectorOutputStage stage, QuantizedOutput output, int outW, int outH, Span<int> values) where TBytes : struct, IWidenBytes
     {
         if (oxBegin >= oxEnd) return;
         int inH = input.Shape[1], inW = input.Shape[2], channels = w.Channels;
@@ -71,7 +71,7 @@ public static partial class DepthwiseConv2D
             {
                 var acc = SumTaps<TBytes>(ref Unsafe.Add(ref b0, c), ref Unsafe.Add(ref weights, c), ref inOff, ref wOff, taps,
                     Vector256.LoadUnsafe(ref bias, (nuint)c), Vector256.LoadUnsafe(ref zeros, (nuint)c));
-                OutputStageX86.Store(plain ? OutputStageX86.Lanes.Load(stage, c).Apply(acc) : OutputStageX86.Apply8(acc, stage, c, avx512), output, outBase + c, 8, values);
+                OutputStageX86.Store(plain ? OutputStageX86.Lanes.Load(stage, c).Apply(acc) : OutputStageX86.Apply8(acc, stage, c, avx512: false), output, outBase + c, 8, values);
             }
             if (full < channels)
                 TailScalar(input.Bytes, typeof(TBytes) == typeof(SignedBytes), w, p.Output, inputOffsets.Slice(0, taps), weightOffsets.Slice(0, taps), full, output, outBase);
@@ -169,7 +169,7 @@ public static partial class DepthwiseConv2D
     /// Returns nothing; the caller runs <see cref="RowAvx2"/> for the border pixels.
     /// </summary>
     internal static void Interior3x3Avx2(QuantizedInput input, bool signed, PackedDepthwise w, DepthwiseConv2DParams p, int n, int oy, int oxBegin, int oxEnd,
-        VectorOutputStage stage, QuantizedOutput output, int outW, int outH, Span<int> values, bool avx512)
+        VectorOutputStage stage, QuantizedOutput output, int outW, int outH, Span<int> values)
     {
         int inH = input.Shape[1], inW = input.Shape[2], channels = w.Channels;
         int y0 = oy * p.StrideH - p.Padding.Top;
@@ -194,7 +194,7 @@ public static partial class DepthwiseConv2D
                 acc += (Load(ref b0, row0 + x, signed) - zero) * w0 + (Load(ref b0, row0 + x + channels, signed) - zero) * w1 + (Load(ref b0, row0 + x + 2 * channels, signed) - zero) * w2;
                 acc += (Load(ref b0, row1 + x, signed) - zero) * w3 + (Load(ref b0, row1 + x + channels, signed) - zero) * w4 + (Load(ref b0, row1 + x + 2 * channels, signed) - zero) * w5;
                 acc += (Load(ref b0, row2 + x, signed) - zero) * w6 + (Load(ref b0, row2 + x + channels, signed) - zero) * w7 + (Load(ref b0, row2 + x + 2 * channels, signed) - zero) * w8;
-                OutputStageX86.Store(OutputStageX86.Apply8(acc, stage, c, avx512), output, ((n * outH + oy) * outW + ox) * channels + c, 8, values);
+                OutputStageX86.Store(OutputStageX86.Apply8(acc, stage, c, avx512: false), output, ((n * outH + oy) * outW + ox) * channels + c, 8, values);
             }
         }
         if (full == channels) return;

@@ -21,13 +21,9 @@ public static class OutputStage512
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<int> Apply16(Vector512<int> acc, VectorOutputStage s, int first)
     {
-        nuint at = (nuint)first;
-        Vector512<int> y;
-        if (s.Activation is FusedActivation.HardSigmoid or FusedActivation.HardSwish) return Gate.For(s, first).Apply(acc);
-        else if (s.Wide) y = Wide(acc, s, at);
-        else y = MultiplyByQuantizedMultiplier(acc, s, at);
-        y = Vector512.Min(Vector512.Max(y, Load(s.Min, at)), Load(s.Max, at));
-        return y + Load(s.ZeroPoints, at);
+        if (IsGated(s)) return Gate.For(s, first).Apply(acc);
+        var plain = Plain.For(s, first);
+        return s.Wide ? plain.Finish(Wide(acc, s, (nuint)first)) : plain.Apply(acc);
     }
 
     /// <summary>A stage's constants for one block of sixteen channels, held in registers by the kernels' row loops.</summary>
@@ -53,7 +49,7 @@ public static class OutputStage512
     public static bool IsGated(VectorOutputStage s) => s.Activation is FusedActivation.HardSigmoid or FusedActivation.HardSwish;
 
     /// <summary>True for a stage <see cref="Plain"/> can hold: no gate, not wide.</summary>
-    public static bool IsPlain(VectorOutputStage s) => s.Activation is not (FusedActivation.HardSigmoid or FusedActivation.HardSwish) && !s.Wide;
+    public static bool IsPlain(VectorOutputStage s) => !IsGated(s) && !s.Wide;
 
     /// <summary>
     /// The constants of a plain stage for one block of sixteen channels, loaded once so a kernel that requantizes many
@@ -141,12 +137,11 @@ public static class OutputStage512
         }
     }
 
-    private static Vector512<int> Wide(Vector512<int> acc, VectorOutputStage s, nuint at) =>
-        Wide(Avx512F.ConvertToVector512Int64(acc.GetLower()), Avx512F.ConvertToVector512Int64(acc.GetUpper()), s, at);
-
     /// <summary>TFLite's 64-bit requantization (int16 inputs): (acc·reduced + round) >> (15 − shift), saturated.</summary>
-    private static Vector512<int> Wide(Vector512<long> lo, Vector512<long> hi, VectorOutputStage s, nuint at) =>
-        MultiplyRoundShift(lo, hi, s.ReducedMultipliers64, s.ReducedRounds64, s.ReducedShifts64, at);
+    private static Vector512<int> Wide(Vector512<int> acc, VectorOutputStage s, nuint at) =>
+        MultiplyRoundShift(Avx512F.ConvertToVector512Int64(acc.GetLower()), Avx512F.ConvertToVector512Int64(acc.GetUpper()),
+            Load(s.ReducedMultipliers64, at), Load(s.ReducedMultipliers64, at + 8), Load(s.ReducedRounds64, at), Load(s.ReducedRounds64, at + 8),
+            Load(s.ReducedShifts64, at), Load(s.ReducedShifts64, at + 8));
 
     /// <summary>sat32((x·m + round) >> shift) on two halves of eight 64-bit lanes, constants in registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -158,23 +153,10 @@ public static class OutputStage512
         return Vector512.Create(Avx512F.ConvertToVector256Int32WithSaturation(a), Avx512F.ConvertToVector256Int32WithSaturation(b));
     }
 
-    /// <summary>sat32((x·m + round) >> shift) for the sixteen lanes held as two halves of 64-bit lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<int> MultiplyRoundShift(Vector512<long> lo, Vector512<long> hi, long[] m, long[] round, ulong[] shift, nuint at)
-    {
-        var a = Avx512F.ShiftRightArithmeticVariable(Avx512F.Multiply(lo.AsInt32(), Load(m, at).AsInt32()) + Load(round, at), Load(shift, at));
-        var b = Avx512F.ShiftRightArithmeticVariable(Avx512F.Multiply(hi.AsInt32(), Load(m, at + 8).AsInt32()) + Load(round, at + 8), Load(shift, at + 8));
-        return Vector512.Create(Avx512F.ConvertToVector256Int32WithSaturation(a), Avx512F.ConvertToVector256Int32WithSaturation(b));
-    }
-
     /// <summary>
     /// gemmlowp's double-rounding MultiplyByQuantizedMultiplier on sixteen lanes: x·2^left, the rounding doubling
     /// high multiply as (x·M + 2^30) >> 31 on even and odd 64-bit products, then RoundingDivideByPOT.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<int> MultiplyByQuantizedMultiplier(Vector512<int> x, VectorOutputStage s, nuint at) =>
-        MultiplyByQuantizedMultiplier(x, Load(s.Multipliers, at), Load(s.LeftShifts, at), Load(s.RightShifts, at), Load(s.Masks, at), Load(s.HalfMasks, at));
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<int> MultiplyByQuantizedMultiplier(Vector512<int> x, Vector512<int> m, Vector512<int> left, Vector512<int> right, Vector512<int> mask, Vector512<int> half)
     {
