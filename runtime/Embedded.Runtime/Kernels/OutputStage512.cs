@@ -22,8 +22,10 @@ public static class OutputStage512
     public static Vector512<int> Apply16(Vector512<int> acc, VectorOutputStage s, int first)
     {
         if (IsGated(s)) return Gate.For(s, first).Apply(acc);
-        var plain = Plain.For(s, first);
-        return s.Wide ? plain.Finish(Wide(acc, s, (nuint)first)) : plain.Apply(acc);
+        if (!s.Wide) return Plain.For(s, first).Apply(acc);
+        nuint at = (nuint)first;
+        // Only the clamp and the zero point follow the wide requantization: load just those.
+        return Vector512.Min(Vector512.Max(Wide(acc, s, at), Load(s.Min, at)), Load(s.Max, at)) + Load(s.ZeroPoints, at);
     }
 
     /// <summary>A stage's constants for one block of sixteen channels, held in registers by the kernels' row loops.</summary>
