@@ -91,7 +91,7 @@ public static partial class Conv2D
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StorePair<TStage>(TStage stage, Vector512<int> a, Vector512<int> b, bool pair, QuantizedOutput output, int at, int outputs, int lanes)
-        where TStage : struct, OutputStage512.IBlock
+        where TStage : struct, OutputStage512.IBlock<TStage>
     {
         OutputStage512.Store(stage.Apply(a), output, at, lanes);
         if (pair) OutputStage512.Store(stage.Apply(b), output, at + outputs, lanes);

@@ -10,83 +10,201 @@ namespace Embedded.Runtime.Kernels;
 public static partial class DepthwiseConv2D
 {
     /// <summary>
-    /// The AVX-512 form of <see cref="RowAvx2"/>: output pixels [oxBegin, oxEnd) of row <paramref name="oy"/>, any
-    /// kernel size, dilation and padding, sixteen channels per ZMM block with the 16-lane output stage
-    /// (<see cref="OutputStage512"/>). A pixel's valid taps form a rectangle of the kernel (rows [kyA, kyB) are the
-    /// same along the row; columns change only near the left and right edges), so consecutive pixels with the same
-    /// rectangle form a run that <see cref="Run512"/> computes block by block. A last block of eight channels takes
-    /// the AVX2 form, fewer than eight the scalar one.
+    /// The AVX-512 form of <see cref="RowAvx2"/>: output rows [oyBegin, oyEnd) of image <paramref name="n"/>, any kernel
+    /// size, dilation and padding, sixteen channels per ZMM block with the 16-lane output stage
+    /// (<see cref="OutputStage512"/>). A pixel's valid taps form a rectangle of the kernel (rows [kyA, kyB) are the same
+    /// along a row; columns change only near the left and right edges, the same way in every row), so a row splits into
+    /// runs of pixels with one rectangle (<see cref="ListRuns"/>, once per call). <see cref="Blocks512"/> goes block by
+    /// block over all the rows, the stage's constants for a block loaded once. A last block of eight channels takes the
+    /// AVX2 form, fewer than eight the scalar one.
     /// </summary>
-    internal static void RowAvx512(QuantizedInput input, bool signed, PackedDepthwise w, Model.DepthwiseConv2DParams p, int n, int oy, int oxBegin, int oxEnd,
+    internal static void RowsAvx512(QuantizedInput input, bool signed, PackedDepthwise w, Model.DepthwiseConv2DParams p, int n, int oyBegin, int oyEnd,
         VectorOutputStage stage, QuantizedOutput output, int outW, int outH, Span<int> values, Span<int> runBias)
     {
-        if (signed) RowAvx512<SignedBytes>(input, w, p, n, oy, oxBegin, oxEnd, stage, output, outW, outH, values, runBias);
-        else RowAvx512<UnsignedBytes>(input, w, p, n, oy, oxBegin, oxEnd, stage, output, outW, outH, values, runBias);
+        if (oyBegin >= oyEnd || outW == 0) return;
+        int inH = input.Shape[1], inW = input.Shape[2], channels = w.Channels;
+        // Every tap read below is inside the image and every 16-byte read ends at or before its pixel's last channel;
+        // every store is inside the output.
+        if (input.Bytes.Length < (long)(n + 1) * inH * inW * channels) throw new ArgumentException("Depthwise input is shorter than its shape.", nameof(input));
+        if (output.Type is not (Model.ElementType.Int8 or Model.ElementType.UInt8 or Model.ElementType.Int16))
+            throw new ArgumentException($"Depthwise AVX-512 rows store 8- or 16-bit outputs, not {output.Type}.", nameof(output));
+        if (output.Bytes.Length / Model.ElementTypeExtensions.SizeInBytes(output.Type) < (long)(n * outH + oyEnd) * outW * channels)
+            throw new ArgumentException("Depthwise output is shorter than its shape.", nameof(output));
+        Span<int> runs = stackalloc int[3 * MaxRuns];
+        int runCount = ListRuns(p, w.KernelW, inW, outW, runs);
+        var geometry = new RowGeometry(p, w, n, inH, inW, outW, outH, oyBegin, oyEnd);
+        int full16 = channels / 16 * 16, full8 = channels / 8 * 8;
+        if (full16 > 0)
+        {
+            runs = runs.Slice(0, 3 * runCount);
+            ref byte x = ref MemoryMarshal.GetReference(input.Bytes);
+            ref byte o = ref MemoryMarshal.GetReference(output.Bytes);
+            bool int16 = output.Type == Model.ElementType.Int16;
+            if (signed) Blocks<SignedBytes>(geometry, ref x, w, runs, full16, stage, ref o, int16);
+            else Blocks<UnsignedBytes>(geometry, ref x, w, runs, full16, stage, ref o, int16);
+        }
+        if (full16 == channels) return;
+        if (signed) TailRows<SignedBytes>(input, w, p, n, oyBegin, oyEnd, runs.Slice(0, 3 * runCount), full16, stage, output, outW, outH, values, runBias);
+        else TailRows<UnsignedBytes>(input, w, p, n, oyBegin, oyEnd, runs.Slice(0, 3 * runCount), full16, stage, output, outW, outH, values, runBias);
+    }
+
+    /// <summary>Channels from <paramref name="full16"/> on, run by run: a block of eight in AVX2 registers, then fewer than eight scalar.</summary>
+    private static void TailRows<TBytes>(QuantizedInput input, PackedDepthwise w, Model.DepthwiseConv2DParams p, int n, int oyBegin, int oyEnd, ReadOnlySpan<int> runs,
+        int full16, VectorOutputStage stage, QuantizedOutput output, int outW, int outH, Span<int> values, Span<int> runBias) where TBytes : struct, IWidenBytes
+    {
+        int inH = input.Shape[1], inW = input.Shape[2], channels = w.Channels, full8 = channels / 8 * 8;
+        ref byte b0 = ref MemoryMarshal.GetReference(input.Bytes);
+        ref int weights = ref MemoryMarshal.GetArrayDataReference(w.Weights);
+        nint rowStep = (nint)inW * channels * p.DilationH, tapStep = (nint)channels * p.DilationW, pixelStep = (nint)channels * p.StrideW;
+        for (int oy = oyBegin; oy < oyEnd; oy++)
+        {
+            int y0 = oy * p.StrideH - p.Padding.Top;
+            var (kyA, kyB) = ValidTaps(y0, p.DilationH, w.KernelH, inH);
+            int outRow = (n * outH + oy) * outW;
+            for (int r = 0; r < runs.Length; r += 3)
+            {
+                int ox = runs[r], count = runs[r + 1], kxA = runs[r + 2] & 0xFFFF, kxB = runs[r + 2] >> 16;
+                int x0 = ox * p.StrideW - p.Padding.Left;
+                int rows = kyB - kyA, cols = kxB - kxA;
+                if (full16 < full8)
+                {
+                    int firstTap = rows > 0 && cols > 0 ? ((n * inH + y0 + kyA * p.DilationH) * inW + x0 + kxA * p.DilationW) * channels : 0;
+                    RectangleBias(w, kyA, kyB, kxA, kxB, full16, full8, runBias);
+                    Run256<TBytes>(ref Unsafe.Add(ref b0, firstTap + full16), pixelStep, count, rowStep, tapStep,
+                        ref Unsafe.Add(ref weights, (kyA * w.KernelW + kxA) * channels + full16), (nint)w.KernelW * channels, channels, rows, cols,
+                        Vector256.LoadUnsafe(ref MemoryMarshal.GetReference(runBias), (nuint)full16), full16, stage, output, (outRow + ox) * channels + full16, values);
+                }
+                if (full8 < channels)
+                    for (int i = 0; i < count; i++)
+                        TailPixel(input, w, p, n, y0, x0 + i * p.StrideW, full8, output, (outRow + ox + i) * channels);
+            }
+        }
     }
 
     /// <summary>
-    /// bias − z·Σw over the kernel rectangle [kyA, kyB) × [kxA, kxB) for channels [0, count) from the prefix sums
+    /// bias − z·Σw over the kernel rectangle [kyA, kyB) × [kxA, kxB) for channels [from, to) from the prefix sums
     /// (wrapping int32, as the sums themselves): what a run of pixels with that rectangle starts from.
     /// </summary>
-    private static void RectangleBias(PackedDepthwise w, int kyA, int kyB, int kxA, int kxB, int count, Span<int> runBias)
+    private static void RectangleBias(PackedDepthwise w, int kyA, int kyB, int kxA, int kxB, int from, int to, Span<int> runBias)
     {
         int c = w.Channels, stride = w.KernelW + 1;
-        if (runBias.Length < count) throw new ArgumentException("Depthwise scratch is shorter than its channels.", nameof(runBias));
+        if (runBias.Length < to) throw new ArgumentException("Depthwise scratch is shorter than its channels.", nameof(runBias));
         ref int prefix = ref MemoryMarshal.GetArrayDataReference(w.WeightPrefix);
         ref int bias = ref MemoryMarshal.GetArrayDataReference(w.Bias);
         ref int zeros = ref MemoryMarshal.GetArrayDataReference(w.InputZeroPoints);
         ref int target = ref MemoryMarshal.GetReference(runBias);
         nint bb = (nint)(kyB * stride + kxB) * c, ab = (nint)(kyA * stride + kxB) * c, ba = (nint)(kyB * stride + kxA) * c, aa = (nint)(kyA * stride + kxA) * c;
-        int i = 0;
-        for (; i + 16 <= count; i += 16)
+        int i = from;
+        for (; i + 16 <= to; i += 16)
         {
             var sum = Vector512.LoadUnsafe(ref prefix, (nuint)(bb + i)) - Vector512.LoadUnsafe(ref prefix, (nuint)(ab + i))
                 - Vector512.LoadUnsafe(ref prefix, (nuint)(ba + i)) + Vector512.LoadUnsafe(ref prefix, (nuint)(aa + i));
             (Vector512.LoadUnsafe(ref bias, (nuint)i) - Vector512.LoadUnsafe(ref zeros, (nuint)i) * sum).StoreUnsafe(ref target, (nuint)i);
         }
-        for (; i < count; i++)
+        for (; i < to; i++)
             Unsafe.Add(ref target, i) = unchecked(w.Bias[i] - w.InputZeroPoints[i]
                 * (w.WeightPrefix[bb + i] - w.WeightPrefix[ab + i] - w.WeightPrefix[ba + i] + w.WeightPrefix[aa + i]));
     }
 
-    private static void RowAvx512<TBytes>(QuantizedInput input, PackedDepthwise w, Model.DepthwiseConv2DParams p, int n, int oy, int oxBegin, int oxEnd,
-        VectorOutputStage stage, QuantizedOutput output, int outW, int outH, Span<int> values, Span<int> runBias) where TBytes : struct, IWidenBytes
+    /// <summary>Most runs a row can split into: each end of the valid column range moves at most kW times along a row, and the empty range may come first and last.</summary>
+    private const int MaxRuns = 2 * MaxRowTaps + 3;
+
+    /// <summary>
+    /// The runs of one output row as (first ox, count, kxA | kxB &lt;&lt; 16): consecutive pixels whose valid kernel columns
+    /// [kxA, kxB) are the same. The same for every row of the layer.
+    /// </summary>
+    private static int ListRuns(Model.DepthwiseConv2DParams p, int kW, int inW, int outW, Span<int> runs)
     {
-        if (oxBegin >= oxEnd) return;
-        int inH = input.Shape[1], inW = input.Shape[2], channels = w.Channels;
-        // Every tap read below is inside the image and every 16-byte read ends at or before its pixel's last channel;
-        // every store is inside the output.
-        if (input.Bytes.Length < (long)(n + 1) * inH * inW * channels) throw new ArgumentException("Depthwise input is shorter than its shape.", nameof(input));
-        if (output.Bytes.Length / Model.ElementTypeExtensions.SizeInBytes(output.Type) < (long)(n * outH + oy + 1) * outW * channels)
-            throw new ArgumentException("Depthwise output is shorter than its shape.", nameof(output));
-        ref byte b0 = ref MemoryMarshal.GetReference(input.Bytes);
-        ref int weights = ref MemoryMarshal.GetArrayDataReference(w.Weights);
-        int full16 = channels / 16 * 16, full8 = channels / 8 * 8;
-        int y0 = oy * p.StrideH - p.Padding.Top;
-        var (kyA, kyB) = ValidTaps(y0, p.DilationH, w.KernelH, inH);
-        nint rowStep = (nint)inW * channels * p.DilationH, tapStep = (nint)channels * p.DilationW, pixelStep = (nint)channels * p.StrideW;
-        int outRow = (n * outH + oy) * outW;
-        for (int ox = oxBegin; ox < oxEnd;)
+        int count = 0;
+        for (int ox = 0; ox < outW;)
         {
             int x0 = ox * p.StrideW - p.Padding.Left;
-            var (kxA, kxB) = ValidTaps(x0, p.DilationW, w.KernelW, inW);
-            int count = 1;
-            while (ox + count < oxEnd && ValidTaps(x0 + count * p.StrideW, p.DilationW, w.KernelW, inW) == (kxA, kxB)) count++;
-            int rows = kyB - kyA, cols = kxB - kxA;
-            int firstTap = rows > 0 && cols > 0 ? ((n * inH + y0 + kyA * p.DilationH) * inW + x0 + kxA * p.DilationW) * channels : 0;
-            int firstWeight = (kyA * w.KernelW + kxA) * channels;
-            RectangleBias(w, kyA, kyB, kxA, kxB, full8, runBias);
-            ref int startBias = ref MemoryMarshal.GetReference(runBias);
-            if (full16 > 0)
-                Run512<TBytes>(ref Unsafe.Add(ref b0, firstTap), pixelStep, count, rowStep, tapStep, ref Unsafe.Add(ref weights, firstWeight),
-                    (nint)w.KernelW * channels, channels, rows, cols, ref startBias, full16, stage, output, (outRow + ox) * channels);
-            if (full16 < full8)
-                Run256<TBytes>(ref Unsafe.Add(ref b0, firstTap + full16), pixelStep, count, rowStep, tapStep, ref Unsafe.Add(ref weights, firstWeight + full16),
-                    (nint)w.KernelW * channels, channels, rows, cols, Vector256.LoadUnsafe(ref startBias, (nuint)full16), full16, stage, output, (outRow + ox) * channels + full16, values);
-            if (full8 < channels)
-                for (int i = 0; i < count; i++)
-                    TailPixel(input, w, p, n, y0, x0 + i * p.StrideW, full8, output, (outRow + ox + i) * channels);
-            ox += count;
+            var taps = ValidTaps(x0, p.DilationW, kW, inW);
+            int length = 1;
+            while (ox + length < outW && ValidTaps(x0 + length * p.StrideW, p.DilationW, kW, inW) == taps) length++;
+            if (3 * count + 3 > runs.Length) throw new InvalidOperationException("A depthwise row split into more runs than a kernel this wide allows.");
+            runs[3 * count] = ox; runs[3 * count + 1] = length; runs[3 * count + 2] = taps.A | taps.B << 16;
+            count++;
+            ox += length;
+        }
+        return count;
+    }
+
+    /// <summary>The integers of a depthwise layer that the block kernel needs (no references, so it costs the JIT nothing to copy).</summary>
+    private readonly struct RowGeometry
+    {
+        public readonly int N, InH, InW, Channels, OutW, OutH, RowBegin, RowEnd, KernelH, KernelW;
+        public readonly int StrideH, StrideW, DilationH, DilationW, PadTop, PadLeft;
+
+        public RowGeometry(Model.DepthwiseConv2DParams p, PackedDepthwise w, int n, int inH, int inW, int outW, int outH, int rowBegin, int rowEnd)
+        {
+            N = n; InH = inH; InW = inW; Channels = w.Channels; OutW = outW; OutH = outH; RowBegin = rowBegin; RowEnd = rowEnd;
+            KernelH = w.KernelH; KernelW = w.KernelW;
+            StrideH = p.StrideH; StrideW = p.StrideW; DilationH = p.DilationH; DilationW = p.DilationW; PadTop = p.Padding.Top; PadLeft = p.Padding.Left;
+        }
+    }
+
+    private static void Blocks<TBytes>(in RowGeometry g, ref byte input, PackedDepthwise w, ReadOnlySpan<int> runs, int blocksEnd, VectorOutputStage stage, ref byte output, bool int16)
+        where TBytes : struct, IWidenBytes
+    {
+        if (OutputStage512.IsPlain(stage)) Blocks512<TBytes, OutputStage512.Plain>(g, ref input, w, runs, blocksEnd, stage, ref output, int16);
+        else if (OutputStage512.IsGated(stage)) Blocks512<TBytes, OutputStage512.Gate>(g, ref input, w, runs, blocksEnd, stage, ref output, int16);
+        else Blocks512<TBytes, OutputStage512.Any>(g, ref input, w, runs, blocksEnd, stage, ref output, int16);
+    }
+
+    /// <summary>
+    /// Channels [0, <paramref name="blocksEnd"/>) in blocks of sixteen over the rows of <paramref name="g"/>. Σ (x − z)·w =
+    /// Σ x·w − z·Σ w over a run's rectangle, so each run starts from bias − z·Σw (four reads of the kernel's prefix sums)
+    /// and the taps are plain multiply-adds; two pixels go together so their sums and stages overlap. One call per layer
+    /// part: the block's stage constants are built once and stay in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Blocks512<TBytes, TStage>(in RowGeometry g, ref byte input, PackedDepthwise w, ReadOnlySpan<int> runs, int blocksEnd,
+        VectorOutputStage stage, ref byte output, bool int16)
+        where TBytes : struct, IWidenBytes where TStage : struct, OutputStage512.IBlock<TStage>
+    {
+        nint channels = g.Channels;
+        nint rowStep = g.InW * channels * g.DilationH, tapStep = channels * g.DilationW, pixelStep = channels * g.StrideW, weightRowStep = g.KernelW * channels;
+        int prefixRow = g.KernelW + 1;
+        ref int weights = ref MemoryMarshal.GetArrayDataReference(w.Weights);
+        ref int prefix = ref MemoryMarshal.GetArrayDataReference(w.WeightPrefix);
+        for (int c = 0; c < blocksEnd; c += 16)
+        {
+            var block = TStage.For(stage, c);
+            var bias = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(w.Bias), (nuint)c);
+            var zero = Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(w.InputZeroPoints), (nuint)c);
+            for (int oy = g.RowBegin; oy < g.RowEnd; oy++)
+            {
+                int y0 = oy * g.StrideH - g.PadTop;
+                var (kyA, kyB) = ValidTaps(y0, g.DilationH, g.KernelH, g.InH);
+                int rows = kyB - kyA;
+                nint outRow = ((nint)(g.N * g.OutH + oy) * g.OutW) * channels + c;
+                for (int r = 0; r < runs.Length; r += 3)
+                {
+                    int ox = runs[r], count = runs[r + 1], kxA = runs[r + 2] & 0xFFFF, kxB = runs[r + 2] >> 16;
+                    int x0 = ox * g.StrideW - g.PadLeft, cols = kxB - kxA;
+                    var sum = Vector512.LoadUnsafe(ref prefix, (nuint)((kyB * prefixRow + kxB) * channels + c)) - Vector512.LoadUnsafe(ref prefix, (nuint)((kyA * prefixRow + kxB) * channels + c))
+                        - Vector512.LoadUnsafe(ref prefix, (nuint)((kyB * prefixRow + kxA) * channels + c)) + Vector512.LoadUnsafe(ref prefix, (nuint)((kyA * prefixRow + kxA) * channels + c));
+                    var start = bias - zero * sum;
+                    nint firstTap = rows > 0 && cols > 0 ? ((nint)(g.N * g.InH + y0 + kyA * g.DilationH) * g.InW + x0 + kxA * g.DilationW) * channels + c : 0;
+                    ref byte taps = ref Unsafe.Add(ref input, firstTap);
+                    ref int tapWeights = ref Unsafe.Add(ref weights, (kyA * g.KernelW + kxA) * channels + c);
+                    nint at = outRow + ox * channels;
+                    int i = 0;
+                    for (; i + 2 <= count; i += 2)
+                    {
+                        SumRect2<TBytes>(ref Unsafe.Add(ref taps, i * pixelStep), pixelStep, rowStep, tapStep, ref tapWeights, weightRowStep, channels, rows, cols, start, out var acc0, out var acc1);
+                        OutputStage512.Store16(block.Apply(acc0), ref output, at + i * channels, int16);
+                        OutputStage512.Store16(block.Apply(acc1), ref output, at + (i + 1) * channels, int16);
+                    }
+                    if (i < count)
+                    {
+                        // The last odd pixel pairs with itself (the second sum is discarded).
+                        SumRect2<TBytes>(ref Unsafe.Add(ref taps, i * pixelStep), 0, rowStep, tapStep, ref tapWeights, weightRowStep, channels, rows, cols, start, out var acc0, out _);
+                        OutputStage512.Store16(block.Apply(acc0), ref output, at + i * channels, int16);
+                    }
+                }
+            }
         }
     }
 
@@ -99,54 +217,7 @@ public static partial class DepthwiseConv2D
     }
 
     /// <summary>
-    /// Channels [0, <paramref name="blocksEnd"/>) in blocks of sixteen for <paramref name="count"/> pixels of a row
-    /// that share the valid rectangle rows × cols of the kernel (first valid tap of the first pixel at
-    /// <paramref name="firstTaps"/>, windows <paramref name="pixelStep"/> bytes apart). Σ (x − z)·w = Σ x·w − z·Σ w
-    /// over the rectangle, so the run starts from <paramref name="runBias"/> (<see cref="RectangleBias"/>) and the taps
-    /// are plain multiply-adds; two pixels go together so their sums and stages overlap. One call per run: its set-up (the JIT clears a large frame) stays
-    /// out of the block and pixel loops.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Run512<TBytes>(ref byte firstTaps, nint pixelStep, int count, nint rowStep, nint tapStep, ref int blockWeights, nint weightRowStep, nint channels,
-        int rows, int cols, ref int runBias, int blocksEnd, VectorOutputStage stage, QuantizedOutput output, int firstOuts)
-        where TBytes : struct, IWidenBytes
-    {
-        for (int c = 0; c < blocksEnd; c += 16)
-        {
-            ref byte firstTap = ref Unsafe.Add(ref firstTaps, c);
-            ref int weights = ref Unsafe.Add(ref blockWeights, c);
-            int firstOut = firstOuts + c;
-            if (OutputStage512.IsPlain(stage))
-                RunBlock512<TBytes, OutputStage512.Plain>(ref firstTap, pixelStep, count, rowStep, tapStep, ref weights, weightRowStep, channels, rows, cols, Vector512.LoadUnsafe(ref runBias, (nuint)c), OutputStage512.Plain.For(stage, c), output, firstOut);
-            else if (OutputStage512.IsGated(stage))
-                RunBlock512<TBytes, OutputStage512.Gate>(ref firstTap, pixelStep, count, rowStep, tapStep, ref weights, weightRowStep, channels, rows, cols, Vector512.LoadUnsafe(ref runBias, (nuint)c), OutputStage512.Gate.For(stage, c), output, firstOut);
-            else
-                RunBlock512<TBytes, OutputStage512.Any>(ref firstTap, pixelStep, count, rowStep, tapStep, ref weights, weightRowStep, channels, rows, cols, Vector512.LoadUnsafe(ref runBias, (nuint)c), new OutputStage512.Any(stage, c), output, firstOut);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RunBlock512<TBytes, TStage>(ref byte firstTap, nint pixelStep, int count, nint rowStep, nint tapStep, ref int weights, nint weightRowStep, nint channels,
-        int rows, int cols, Vector512<int> bias, TStage stage, QuantizedOutput output, int firstOut)
-        where TBytes : struct, IWidenBytes where TStage : struct, OutputStage512.IBlock
-    {
-        int i = 0;
-        for (; i + 2 <= count; i += 2)
-        {
-            SumRect2<TBytes>(ref Unsafe.Add(ref firstTap, i * pixelStep), pixelStep, rowStep, tapStep, ref weights, weightRowStep, channels, rows, cols, bias, out var acc0, out var acc1);
-            OutputStage512.Store(stage.Apply(acc0), output, firstOut + (int)(i * channels), 16);
-            OutputStage512.Store(stage.Apply(acc1), output, firstOut + (int)((i + 1) * channels), 16);
-        }
-        if (i < count)
-        {
-            // The last odd pixel pairs with itself (the second sum is discarded).
-            SumRect2<TBytes>(ref Unsafe.Add(ref firstTap, i * pixelStep), 0, rowStep, tapStep, ref weights, weightRowStep, channels, rows, cols, bias, out var acc0, out _);
-            OutputStage512.Store(stage.Apply(acc0), output, firstOut + (int)(i * channels), 16);
-        }
-    }
-
-    /// <summary>
-    /// <see cref="Run512"/> for a last block of eight channels (AVX2 registers, the eight-lane stage with its AVX-512
+    /// <see cref="Blocks512"/> for a last block of eight channels (AVX2 registers, the eight-lane stage with its AVX-512
     /// 64-bit steps), one pixel at a time.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]

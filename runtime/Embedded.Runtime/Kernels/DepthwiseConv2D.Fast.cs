@@ -7,7 +7,7 @@ public static partial class DepthwiseConv2D
 {
     /// <summary>
     /// Depthwise convolution over packed weights, output rows [outH·part/parts, outH·(part+1)/parts): on AVX-512 row
-    /// by row in runs of pixels sharing a valid-tap rectangle (<c>RowAvx512</c>), on AVX2 row by row with 3×3
+    /// block by block over the part's rows in runs of pixels sharing a valid-tap rectangle (<c>RowsAvx512</c>), on AVX2 row by row with 3×3
     /// interiors in registers, elsewhere per output pixel with the valid taps multiply-added over vectors of channels
     /// (<see cref="AccumulateTap"/>: Vector128 4 lanes, a scalar channel tail) and the shared output stage. Padded taps
     /// are skipped, which is what the reference's real 0 contributes.
@@ -20,14 +20,18 @@ public static partial class DepthwiseConv2D
         var acc = scratch.Dots.AsSpan(0, channels);
         Span<int> values = stackalloc int[8];
         for (int n = 0; n < batches; n++)
+        {
+#if NET
+            if (vectorStage is not null && path.UsesAvx512() && w.KernelH * w.KernelW <= MaxRowTaps
+                && output.Type is ElementType.Int8 or ElementType.UInt8 or ElementType.Int16)
+            {
+                RowsAvx512(input, signed, w, p, n, outH * part / parts, outH * (part + 1) / parts, vectorStage, output, outW, outH, values, scratch.Dots);
+                continue;
+            }
+#endif
         for (int oy = outH * part / parts; oy < outH * (part + 1) / parts; oy++)
         {
 #if NET
-            if (vectorStage is not null && path.UsesAvx512() && w.KernelH * w.KernelW <= MaxRowTaps)
-            {
-                RowAvx512(input, signed, w, p, n, oy, 0, outW, vectorStage, output, outW, outH, values, scratch.Dots);
-                continue;
-            }
             if (vectorStage is not null && path.UsesAvx2() && w.KernelH * w.KernelW <= MaxRowTaps)
             {
                 // 3×3: the interior of the row with weights in registers; every other pixel (and kernel size) row-wise.
@@ -64,6 +68,7 @@ public static partial class DepthwiseConv2D
                 for (int c = 0; c < channels; c++)
                     output.Store(outBase + c, OutputStageMath.Apply(p.Output, c, acc[c], false, output.ZeroPoint(c)));
             }
+        }
         }
     }
 

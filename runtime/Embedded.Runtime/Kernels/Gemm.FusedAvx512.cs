@@ -55,7 +55,7 @@ public static partial class Gemm
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void BlockRows<TStage>(ref byte xBase, int rowStride, int fullRows, int firstRow, ref sbyte w0, PackedGemm w, ReadOnlySpan<int> inputSums,
-        Vector512<int> constant, Vector512<int> factor, TStage stage, QuantizedOutput output, int o, int count, Vector256<byte> xor) where TStage : struct, OutputStage512.IBlock
+        Vector512<int> constant, Vector512<int> factor, TStage stage, QuantizedOutput output, int o, int count, Vector256<byte> xor) where TStage : struct, OutputStage512.IBlock<TStage>
     {
         for (int r = 0; r < fullRows; r += RowsPerStep)
         {
@@ -106,8 +106,8 @@ public static partial class Gemm
             a3 = AvxVnni.MultiplyWideningAndAdd(a3, v3, wv);
             b3 = AvxVnni.MultiplyWideningAndAdd(b3, v3, wu);
         }
-        sum0 = Vector512.Create(a0, b0); sum1 = Vector512.Create(a1, b1);
-        sum2 = Vector512.Create(a2, b2); sum3 = Vector512.Create(a3, b3);
+        sum0 = OutputStage512.Join(a0, b0); sum1 = OutputStage512.Join(a1, b1);
+        sum2 = OutputStage512.Join(a2, b2); sum3 = OutputStage512.Join(a3, b3);
     }
 }
 #endif

@@ -82,7 +82,7 @@ public static partial class Mul
 #if NET
     /// <summary>One block of sixteen channels over <paramref name="count"/> pixels, the stage's constants loaded once.</summary>
     private static void Block512<TStage>(ReadOnlySpan<byte> a, bool signed, Vector512<int> zero, Vector512<int> gate, TStage stage, QuantizedOutput output, int firstAt, int count, int channels)
-        where TStage : struct, OutputStage512.IBlock
+        where TStage : struct, OutputStage512.IBlock<TStage>
     {
         for (int i = 0; i < count; i++)
         {

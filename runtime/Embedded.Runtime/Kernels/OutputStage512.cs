@@ -29,19 +29,25 @@ public static class OutputStage512
     }
 
     /// <summary>A stage's constants for one block of sixteen channels, held in registers by the kernels' row loops.</summary>
-    public interface IBlock
+    public interface IBlock<TSelf> where TSelf : struct, IBlock<TSelf>
     {
+        /// <summary>The constants of channels [first, first + 16): what a kernel builds once per block of channels.</summary>
+        static abstract TSelf For(VectorOutputStage s, int first);
+
         /// <summary>Requantized values, clamped, zero point added: what <see cref="Apply16"/> gives.</summary>
         Vector512<int> Apply(Vector512<int> acc);
     }
 
     /// <summary>Any stage through <see cref="Apply16"/> (constants loaded per call): for stages neither plain nor gated.</summary>
-    public readonly struct Any : IBlock
+    public readonly struct Any : IBlock<Any>
     {
         private readonly VectorOutputStage _stage;
         private readonly int _first;
 
         public Any(VectorOutputStage stage, int first) { _stage = stage; _first = first; }
+
+        /// <summary>Channels [first, first + 16) of any stage.</summary>
+        public static Any For(VectorOutputStage s, int first) => new(s, first);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector512<int> Apply(Vector512<int> acc) => Apply16(acc, _stage, _first);
@@ -57,7 +63,7 @@ public static class OutputStage512
     /// The constants of a plain stage for one block of sixteen channels, loaded once so a kernel that requantizes many
     /// rows of the same channels keeps them in registers (the per-call form reloads every array and checks it).
     /// </summary>
-    public readonly struct Plain : IBlock
+    public readonly struct Plain : IBlock<Plain>
     {
         private readonly Vector512<int> _multiplier, _left, _right, _mask, _half, _min, _max, _zeroPoint;
 
@@ -84,7 +90,7 @@ public static class OutputStage512
     /// The h-sigmoid / h-swish stage (see <see cref="OutputStageMath.HardSwish"/>) for one block of sixteen channels,
     /// choosing per lane; its constants (64-bit ones as two halves) are loaded once by <see cref="For"/>.
     /// </summary>
-    public readonly struct Gate : IBlock
+    public readonly struct Gate : IBlock<Gate>
     {
         private readonly Vector512<long> _gateMultiplierLo, _gateMultiplierHi, _gateRoundLo, _gateRoundHi;
         private readonly Vector512<ulong> _gateShiftLo, _gateShiftHi;
@@ -152,8 +158,15 @@ public static class OutputStage512
     {
         var a = Avx512F.ShiftRightArithmeticVariable(Avx512F.Multiply(lo.AsInt32(), mLo.AsInt32()) + roundLo, shiftLo);
         var b = Avx512F.ShiftRightArithmeticVariable(Avx512F.Multiply(hi.AsInt32(), mHi.AsInt32()) + roundHi, shiftHi);
-        return Vector512.Create(Avx512F.ConvertToVector256Int32WithSaturation(a), Avx512F.ConvertToVector256Int32WithSaturation(b));
+        return Join(Avx512F.ConvertToVector256Int32WithSaturation(a), Avx512F.ConvertToVector256Int32WithSaturation(b));
     }
+
+    /// <summary>
+    /// One ZMM from two YMM halves with a single VINSERTI32X4-class insert (Vector512.Create(lower, upper) can go through
+    /// the stack in large methods).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<int> Join(Vector256<int> lower, Vector256<int> upper) => Avx512F.InsertVector256(lower.ToVector512Unsafe(), upper, 1);
 
     /// <summary>
     /// gemmlowp's double-rounding MultiplyByQuantizedMultiplier on sixteen lanes: x·2^left, the rounding doubling
@@ -193,6 +206,18 @@ public static class OutputStage512
             return;
         }
         StorePartial(v, output, at, count);
+    }
+
+    /// <summary>
+    /// Stores sixteen clamped values at element <paramref name="at"/> of raw output bytes: VPMOVDB for 8-bit outputs,
+    /// VPMOVDW for int16 ones. For kernels that keep the output as a reference rather than a
+    /// <see cref="QuantizedOutput"/> (whose span and arrays, copied into every inlined store, make the JIT clear large frames).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store16(Vector512<int> v, ref byte output, nint at, bool int16)
+    {
+        if (int16) Avx512F.ConvertToVector256Int16(v).AsByte().StoreUnsafe(ref output, (nuint)(2 * at));
+        else Avx512F.ConvertToVector128Byte(v).StoreUnsafe(ref output, (nuint)at);
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
