@@ -29,6 +29,8 @@ public static partial class Conv2D
         int rowShorts = w.RowPairs * 2;
         if (kH != w.KernelRows || kH * rowShorts > MaxDirectWindow || (long)(end > 0 ? (end - 1) / (outH * outW) + 1 : 0) * inH * inW * inC > x.Length)
             throw new ArgumentException("Direct int16 convolution: weights, window or input do not match the shapes.", nameof(w));
+        if ((long)end * w.Outputs > output.Bytes.Length / output.Type.SizeInBytes())
+            throw new ArgumentException("Direct int16 convolution: the output is shorter than its pixels.", nameof(output));
         Span<short> window = stackalloc short[kH * rowShorts];
         ref short weights = ref MemoryMarshal.GetArrayDataReference(w.RowWeights);
         ref int constants = ref MemoryMarshal.GetArrayDataReference(w.RowConstants);
@@ -66,35 +68,53 @@ public static partial class Conv2D
 
     /// <summary>
     /// <paramref name="count"/> neighbouring windows of a row (<paramref name="pixelStep"/> shorts apart; rows of a
-    /// window <paramref name="rowStep"/> apart) two at a time, sixteen channels per step. One call per run keeps its set-up out of the pixel loop.
+    /// window <paramref name="rowStep"/> apart), sixteen channels per group, two windows at a time.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
     private static void WindowRun(ref short start, nint pixelStep, int count, nint rowStep, int kH, PackedGemm16 w, ref short weights, ref int constants, int groupShorts,
-        VectorOutputStage stage, QuantizedOutput output, int outBase)
+        VectorOutputStage stage, in QuantizedOutput output, int outBase)
     {
-        for (int i = 0; i < count; i += 2)
-        {
-            bool pair = i + 1 < count;
-            ref short window = ref Unsafe.Add(ref start, i * pixelStep);
-            int at = outBase + i * w.Outputs;
-            for (int g = 0; g < w.RowGroups; g++)
-            {
-                int o = g * 16, lanes = Math.Min(16, w.Outputs - o);
-                Vector512<int> a = Vector512.LoadUnsafe(ref constants, (nuint)o), b = a;
-                // A last single pixel reads its own window twice (step 0) and stores one result.
-                DotWindow16(ref window, pair ? pixelStep : 0, rowStep, kH, w.RowPairs, ref Unsafe.Add(ref weights, g * groupShorts), ref a, ref b);
-                if (OutputStage512.IsGated(stage)) StorePair(OutputStage512.Gate.For(stage, o), a, b, pair, output, at + o, w.Outputs, lanes);
-                else StorePair(new OutputStage512.Any(stage, o), a, b, pair, output, at + o, w.Outputs, lanes);
-            }
-        }
+        if (OutputStage512.IsGated(stage)) WindowRun<OutputStage512.Gate>(ref start, pixelStep, count, rowStep, kH, w, ref weights, ref constants, groupShorts, stage, output, outBase);
+        else if (OutputStage512.IsPlain(stage)) WindowRun<OutputStage512.Plain>(ref start, pixelStep, count, rowStep, kH, w, ref weights, ref constants, groupShorts, stage, output, outBase);
+        else WindowRun<OutputStage512.Any>(ref start, pixelStep, count, rowStep, kH, w, ref weights, ref constants, groupShorts, stage, output, outBase);
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StorePair<TStage>(TStage stage, Vector512<int> a, Vector512<int> b, bool pair, QuantizedOutput output, int at, int outputs, int lanes)
-        where TStage : struct, OutputStage512.IBlock<TStage>
+    /// <summary>
+    /// <see cref="WindowRun"/> for one stage form: group by group, the group's stage constants built once. Whole groups
+    /// of an 8- or 16-bit output store straight to its bytes (the caller checked the output's length); a partial group
+    /// goes through <see cref="OutputStage512.Store"/>. One call per run keeps its set-up out of the pixel loop.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void WindowRun<TStage>(ref short start, nint pixelStep, int count, nint rowStep, int kH, PackedGemm16 w, ref short weights, ref int constants, int groupShorts,
+        VectorOutputStage stage, in QuantizedOutput output, int outBase) where TStage : struct, OutputStage512.IBlock<TStage>
     {
-        OutputStage512.Store(stage.Apply(a), output, at, lanes);
-        if (pair) OutputStage512.Store(stage.Apply(b), output, at + outputs, lanes);
+        ref byte bytes = ref MemoryMarshal.GetReference(output.Bytes);
+        bool int16 = output.Type == ElementType.Int16, direct = output.Type is ElementType.Int8 or ElementType.UInt8 or ElementType.Int16;
+        nint outputs = w.Outputs;
+        for (int g = 0; g < w.RowGroups; g++)
+        {
+            int o = g * 16, lanes = Math.Min(16, w.Outputs - o);
+            var block = TStage.For(stage, o);
+            var constant = Vector512.LoadUnsafe(ref constants, (nuint)o);
+            ref short groupWeights = ref Unsafe.Add(ref weights, g * groupShorts);
+            for (int i = 0; i < count; i += 2)
+            {
+                bool pair = i + 1 < count;
+                Vector512<int> a = constant, b = constant;
+                // A last single pixel reads its own window twice (step 0) and stores one result.
+                DotWindow16(ref Unsafe.Add(ref start, i * pixelStep), pair ? pixelStep : 0, rowStep, kH, w.RowPairs, ref groupWeights, ref a, ref b);
+                nint at = outBase + i * outputs + o;
+                if (direct && lanes == 16)
+                {
+                    OutputStage512.Store16(block.Apply(a), ref bytes, at, int16);
+                    if (pair) OutputStage512.Store16(block.Apply(b), ref bytes, at + outputs, int16);
+                }
+                else
+                {
+                    OutputStage512.Store(block.Apply(a), output, (int)at, lanes);
+                    if (pair) OutputStage512.Store(block.Apply(b), output, (int)(at + outputs), lanes);
+                }
+            }
+        }
     }
 
     /// <summary>

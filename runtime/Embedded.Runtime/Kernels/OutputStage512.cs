@@ -193,7 +193,7 @@ public static class OutputStage512
     /// a partial block goes element-wise.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store(Vector512<int> v, QuantizedOutput output, int at, int count)
+    public static void Store(Vector512<int> v, in QuantizedOutput output, int at, int count)
     {
         if (count == 16 && output.Type is ElementType.Int8 or ElementType.UInt8)
         {
@@ -221,7 +221,7 @@ public static class OutputStage512
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void StorePartial(Vector512<int> v, QuantizedOutput output, int at, int count)
+    private static void StorePartial(Vector512<int> v, in QuantizedOutput output, int at, int count)
     {
         Span<int> values = stackalloc int[16];
         v.CopyTo(values);
