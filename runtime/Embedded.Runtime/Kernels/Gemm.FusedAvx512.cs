@@ -13,81 +13,100 @@ public static partial class Gemm
     /// <summary>
     /// The AVX-512 form of <see cref="TryDotFinishAvxVnni"/>: two blocks of eight channels and four rows per pass (eight
     /// VPDPBUSD per weight pair and four broadcasts), the two blocks joined into one ZMM per row for the 16-lane output
-    /// stage (<see cref="OutputStage512"/>). An odd last block and the last rows (fewer than four) take the AVX-VNNI form.
+    /// stage (<see cref="OutputStage512"/>). An odd last block pairs with itself and stores its eight lanes; the last
+    /// rows (fewer than four) repeat the last of them and store only theirs.
     /// </summary>
-    internal static bool TryDotFinishAvx512(ReadOnlySpan<byte> x, int rowStride, int rows, int firstRow, PackedGemm w, ReadOnlySpan<int> inputSums, VectorOutputStage s, QuantizedOutput output, Span<int> values)
+    internal static bool TryDotFinishAvx512(ReadOnlySpan<byte> x, int rowStride, int rows, int firstRow, PackedGemm w, ReadOnlySpan<int> inputSums, VectorOutputStage s, QuantizedOutput output)
     {
         if (!KernelPaths.HasVnni || output.Type is not (ElementType.Int8 or ElementType.UInt8)) return false;
-        if (rows > 0 && (long)(rows - 1) * rowStride + w.Groups * 4 > x.Length) throw new ArgumentException("GEMM rows exceed the input.", nameof(x));
+        if (rows <= 0) return true;
+        if ((long)(rows - 1) * rowStride + w.Groups * 4 > x.Length) throw new ArgumentException("GEMM rows exceed the input.", nameof(x));
         if ((long)(firstRow + rows) * w.Outputs > output.Bytes.Length) throw new ArgumentException("GEMM rows exceed the output.", nameof(output));
-        var xor = Vector256.Create((uint)(byte)(w.InputXor ^ 0x80) * 0x01010101u).AsByte();
-        ref byte xBase = ref MemoryMarshal.GetReference(x);
-        ref sbyte wBase = ref MemoryMarshal.GetArrayDataReference(w.Weights);
-        ref int cBase = ref MemoryMarshal.GetArrayDataReference(w.VnniConstants);
-        ref int fBase = ref MemoryMarshal.GetArrayDataReference(w.InputSumFactors);
-        int pairs = w.Blocks / 2, fullRows = rows / RowsPerStep * RowsPerStep;
-        for (int bp = 0; bp < pairs; bp++)
-        {
-            int o = bp * 2 * PackedGemm.BlockChannels;
-            int count = Math.Min(16, w.Outputs - o);
-            ref sbyte w0 = ref Unsafe.Add(ref wBase, 2 * bp * w.Groups * 32);
-            var constant = Vector512.LoadUnsafe(ref cBase, (nuint)o);
-            var factor = Vector512.LoadUnsafe(ref fBase, (nuint)o);
-            if (OutputStage512.IsPlain(s))
-                BlockRows(ref xBase, rowStride, fullRows, firstRow, ref w0, w, inputSums, constant, factor, OutputStage512.Plain.For(s, o), output, o, count, xor);
-            else if (OutputStage512.IsGated(s))
-                BlockRows(ref xBase, rowStride, fullRows, firstRow, ref w0, w, inputSums, constant, factor, OutputStage512.Gate.For(s, o), output, o, count, xor);
-            else
-                BlockRows(ref xBase, rowStride, fullRows, firstRow, ref w0, w, inputSums, constant, factor, new OutputStage512.Any(s, o), output, o, count, xor);
-        }
-        // What is left (an odd last block; rows past the last group of four) through the eight-lane form.
-        if (fullRows < rows)
-            TryDotFinishAvxVnni(x.Slice(fullRows * rowStride), rowStride, rows - fullRows, firstRow + fullRows, w, inputSums.Slice(fullRows), s, output, values, avx512: true);
-        if (w.Blocks % 2 == 1 && fullRows > 0)
-            TryDotFinishAvxVnni(x, rowStride, fullRows, firstRow, w, inputSums, s, output, values, avx512: true, firstBlock: w.Blocks - 1);
+        if (w.NeedsInputSums && inputSums.Length < rows) throw new ArgumentException("GEMM input sums are shorter than the rows.", nameof(inputSums));
+        var geometry = new GemmRows(x, rowStride, rows, firstRow, w, inputSums, output);
+        if (OutputStage512.IsPlain(s)) BlockPairs<OutputStage512.Plain>(geometry, w, s);
+        else if (OutputStage512.IsGated(s)) BlockPairs<OutputStage512.Gate>(geometry, w, s);
+        else BlockPairs<OutputStage512.Any>(geometry, w, s);
         return true;
     }
 
-    /// <summary>
-    /// The rows of one block pair, the stage's sixteen lanes of constants loaded once (<typeparamref name="TStage"/>:
-    /// plain or gated) and kept in registers or on the stack across the rows; one call per block pair, so the set-up is
-    /// out of the row loop.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void BlockRows<TStage>(ref byte xBase, int rowStride, int fullRows, int firstRow, ref sbyte w0, PackedGemm w, ReadOnlySpan<int> inputSums,
-        Vector512<int> constant, Vector512<int> factor, TStage stage, QuantizedOutput output, int o, int count, Vector256<byte> xor) where TStage : struct, OutputStage512.IBlock<TStage>
+    /// <summary>The rows of one fused GEMM call as references and counts (a ref struct: no copies of spans or arrays into the kernel's frame).</summary>
+    private readonly ref struct GemmRows
     {
-        for (int r = 0; r < fullRows; r += RowsPerStep)
+        public readonly ref byte X;
+        public readonly ref byte Output;
+        public readonly ref int InputSums;
+        public readonly int RowStride, Rows, FirstRow;
+
+        public GemmRows(ReadOnlySpan<byte> x, int rowStride, int rows, int firstRow, PackedGemm w, ReadOnlySpan<int> inputSums, QuantizedOutput output)
         {
-            Dot4x2(ref Unsafe.Add(ref xBase, r * rowStride), rowStride, ref w0, w.Groups, xor, out var a0, out var a1, out var a2, out var a3);
-            a0 += constant; a1 += constant; a2 += constant; a3 += constant;
-            if (w.NeedsInputSums)
-            {
-                a0 += factor * Vector512.Create(inputSums[r]);
-                a1 += factor * Vector512.Create(inputSums[r + 1]);
-                a2 += factor * Vector512.Create(inputSums[r + 2]);
-                a3 += factor * Vector512.Create(inputSums[r + 3]);
-            }
-            int at = (firstRow + r) * w.Outputs + o;
-            OutputStage512.Store(stage.Apply(a0), output, at, count);
-            OutputStage512.Store(stage.Apply(a1), output, at + w.Outputs, count);
-            OutputStage512.Store(stage.Apply(a2), output, at + 2 * w.Outputs, count);
-            OutputStage512.Store(stage.Apply(a3), output, at + 3 * w.Outputs, count);
+            X = ref MemoryMarshal.GetReference(x);
+            Output = ref MemoryMarshal.GetReference(output.Bytes);
+            InputSums = ref MemoryMarshal.GetReference(inputSums);
+            RowStride = rowStride; Rows = rows; FirstRow = firstRow;
         }
     }
 
     /// <summary>
-    /// Four rows' dot products with two consecutive weight blocks (sixteen channels); each row's pair of eight-lane
-    /// sums is returned as one ZMM. Its own method so the eight accumulators stay in registers.
+    /// Every pair of blocks over all the rows, four rows per step: the pair's stage constants are built once. One call per
+    /// GEMM chunk, so its set-up stays out of the row loop.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void Dot4x2(ref byte x0, int rowStride, ref sbyte wb, int groups, Vector256<byte> xor,
+    private static void BlockPairs<TStage>(in GemmRows g, PackedGemm w, VectorOutputStage s) where TStage : struct, OutputStage512.IBlock<TStage>
+    {
+        var xor = Vector256.Create((uint)(byte)(w.InputXor ^ 0x80) * 0x01010101u).AsByte();
+        ref sbyte wBase = ref MemoryMarshal.GetArrayDataReference(w.Weights);
+        ref int cBase = ref MemoryMarshal.GetArrayDataReference(w.VnniConstants);
+        ref int fBase = ref MemoryMarshal.GetArrayDataReference(w.InputSumFactors);
+        nint outputs = w.Outputs, stride = g.RowStride;
+        int rows = g.Rows;
+        for (int bp = 0; 2 * bp < w.Blocks; bp++)
+        {
+            int o = bp * 2 * PackedGemm.BlockChannels, lanes = Math.Min(16, w.Outputs - o);
+            bool single = 2 * bp + 1 == w.Blocks;
+            ref sbyte w0 = ref Unsafe.Add(ref wBase, 2 * bp * w.Groups * 32);
+            // An odd last block has no second block of weights, constants or factors: it takes its own weights again
+            // and zero constants for the upper lanes (which are computed and not stored).
+            nint second = single ? 0 : w.Groups * 32;
+            var constant = single ? Vector256.LoadUnsafe(ref cBase, (nuint)o).ToVector512() : Vector512.LoadUnsafe(ref cBase, (nuint)o);
+            var factor = single ? Vector256.LoadUnsafe(ref fBase, (nuint)o).ToVector512() : Vector512.LoadUnsafe(ref fBase, (nuint)o);
+            var stage = TStage.For(s, o);
+            for (int r = 0; r < rows; r += RowsPerStep)
+            {
+                // The last rows of the call (fewer than four) read the last row again for the missing ones.
+                int valid = Math.Min(RowsPerStep, rows - r);
+                int i1 = valid > 1 ? 1 : 0, i2 = valid > 2 ? 2 : i1, i3 = valid > 3 ? 3 : i2;
+                Dot4x2(ref Unsafe.Add(ref g.X, r * stride), i1 * stride, i2 * stride, i3 * stride, ref w0, second, w.Groups, xor, out var a0, out var a1, out var a2, out var a3);
+                a0 += constant; a1 += constant; a2 += constant; a3 += constant;
+                if (w.NeedsInputSums)
+                {
+                    a0 += factor * Vector512.Create(Unsafe.Add(ref g.InputSums, r));
+                    a1 += factor * Vector512.Create(Unsafe.Add(ref g.InputSums, r + i1));
+                    a2 += factor * Vector512.Create(Unsafe.Add(ref g.InputSums, r + i2));
+                    a3 += factor * Vector512.Create(Unsafe.Add(ref g.InputSums, r + i3));
+                }
+                nint at = (g.FirstRow + r) * outputs + o;
+                OutputStage512.StoreBytes(stage.Apply(a0), ref g.Output, at, lanes);
+                if (valid > 1) OutputStage512.StoreBytes(stage.Apply(a1), ref g.Output, at + outputs, lanes);
+                if (valid > 2) OutputStage512.StoreBytes(stage.Apply(a2), ref g.Output, at + 2 * outputs, lanes);
+                if (valid > 3) OutputStage512.StoreBytes(stage.Apply(a3), ref g.Output, at + 3 * outputs, lanes);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Four rows' dot products (rows <paramref name="step1"/>, <paramref name="step2"/>, <paramref name="step3"/> bytes
+    /// after the first) with two weight blocks (<paramref name="second"/> bytes apart: sixteen channels); each row's
+    /// pair of eight-lane sums is returned as one ZMM. Its own method so the eight accumulators stay in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Dot4x2(ref byte x0, nint step1, nint step2, nint step3, ref sbyte wb, nint second, int groups, Vector256<byte> xor,
         out Vector512<int> sum0, out Vector512<int> sum1, out Vector512<int> sum2, out Vector512<int> sum3)
     {
-        ref byte x1 = ref Unsafe.Add(ref x0, rowStride);
-        ref byte x2 = ref Unsafe.Add(ref x1, rowStride);
-        ref byte x3 = ref Unsafe.Add(ref x2, rowStride);
-        ref sbyte wc = ref Unsafe.Add(ref wb, groups * 32);
+        ref byte x1 = ref Unsafe.Add(ref x0, step1);
+        ref byte x2 = ref Unsafe.Add(ref x0, step2);
+        ref byte x3 = ref Unsafe.Add(ref x0, step3);
+        ref sbyte wc = ref Unsafe.Add(ref wb, second);
         Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
         for (int g = 0; g < groups; g++)
         {

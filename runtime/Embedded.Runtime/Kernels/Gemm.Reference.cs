@@ -48,7 +48,7 @@ public static partial class Gemm
         if (vectorStage is not null && path.UsesAvx2())
         {
             Span<int> values = stackalloc int[PackedGemm.BlockChannels];
-            if (path.UsesAvx512() ? TryDotFinishAvx512(x, rowStride, rows, firstRow, w, scratch.InputSums, vectorStage, output, values)
+            if (path.UsesAvx512() ? TryDotFinishAvx512(x, rowStride, rows, firstRow, w, scratch.InputSums, vectorStage, output)
                 : TryDotFinishAvxVnni(x, rowStride, rows, firstRow, w, scratch.InputSums, vectorStage, output, values, avx512: false)) return;
         }
 #endif

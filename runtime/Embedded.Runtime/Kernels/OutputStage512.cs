@@ -220,6 +220,29 @@ public static class OutputStage512
         else Avx512F.ConvertToVector128Byte(v).StoreUnsafe(ref output, (nuint)at);
     }
 
+    /// <summary>
+    /// Stores the first <paramref name="lanes"/> (1..16) clamped values as bytes at <paramref name="at"/> of an 8-bit
+    /// output: whole blocks with one VPMOVDB store, the lanes of a partial block without touching the bytes after them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreBytes(Vector512<int> v, ref byte output, nint at, int lanes)
+    {
+        if (lanes == 16) Avx512F.ConvertToVector128Byte(v).StoreUnsafe(ref output, (nuint)at);
+        else StoreBytesPartial(Avx512F.ConvertToVector128Byte(v), ref Unsafe.Add(ref output, at), lanes);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void StoreBytesPartial(Vector128<byte> bytes, ref byte output, int lanes)
+    {
+        int i = 0;
+        if (lanes >= 8)
+        {
+            Unsafe.WriteUnaligned(ref output, bytes.AsUInt64().ToScalar());
+            i = 8;
+        }
+        for (; i < lanes; i++) Unsafe.Add(ref output, i) = bytes.GetElement(i);
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void StorePartial(Vector512<int> v, in QuantizedOutput output, int at, int count)
     {
