@@ -99,7 +99,7 @@ public static partial class Gemm
     /// after the first) with two weight blocks (<paramref name="second"/> bytes apart: sixteen channels); each row's
     /// pair of eight-lane sums is returned as one ZMM. Its own method so the eight accumulators stay in registers.
     /// </summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Dot4x2(ref byte x0, nint step1, nint step2, nint step3, ref sbyte wb, nint second, int groups, Vector256<byte> xor,
         out Vector512<int> sum0, out Vector512<int> sum1, out Vector512<int> sum2, out Vector512<int> sum3)
     {
