@@ -43,6 +43,12 @@ public static partial class Add
         var shift = Vector256.Create((uint)p.LeftShift);
         Span<int> values = stackalloc int[8];
         int i = begin;
+        if (path.UsesAvx512() && end - begin >= 16)
+        {
+            if ((long)end > Math.Min(a.Bytes.Length, b.Bytes.Length)) throw new ArgumentException("Add: the inputs are shorter than the output.", nameof(a));
+            i = begin + Residual512(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(a.Bytes.Slice(begin)), ref System.Runtime.InteropServices.MemoryMarshal.GetReference(b.Bytes.Slice(begin)),
+                ref System.Runtime.InteropServices.MemoryMarshal.GetReference(output.Bytes.Slice(begin)), end - begin, signed, a.ZeroPoint(0), b.ZeroPoint(0), zo, p);
+        }
         for (; i + 8 <= end; i += 8)
         {
             var xa = Load8(a.Bytes, i, signed); var xb = Load8(b.Bytes, i, signed);
@@ -66,6 +72,44 @@ public static partial class Add
     }
 
 #if NET
+    /// <summary>
+    /// The residual Add on sixteen int32 lanes (the 16-lane double-rounding multiply of <see cref="OutputStage512"/>) over
+    /// whole blocks of sixteen of <paramref name="count"/> elements; returns how many it did.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static int Residual512(ref byte a, ref byte b, ref byte output, int count, bool signed, int zeroA, int zeroB, int zeroOut, AddParams p)
+    {
+        var (m1, l1, r1, k1, h1) = Broadcast512(p.Input1Multipliers[0]);
+        var (m2, l2, r2, k2, h2) = Broadcast512(p.Input2Multipliers[0]);
+        var (mo, lo, ro, ko, ho) = Broadcast512(p.OutputMultipliers[0]);
+        var za = Vector512.Create(zeroA); var zb = Vector512.Create(zeroB); var zOut = Vector512.Create(zeroOut);
+        var min = Vector512.Create(p.ClampMin[0] - zeroOut); var max = Vector512.Create(p.ClampMax[0] - zeroOut);
+        var shift = Vector512.Create((uint)p.LeftShift);
+        int i = 0;
+        for (; i + 16 <= count; i += 16)
+        {
+            var xa = Widen(Vector128.LoadUnsafe(ref a, (nuint)i), signed);
+            var xb = Widen(Vector128.LoadUnsafe(ref b, (nuint)i), signed);
+            var sa = OutputStage512.MultiplyByQuantizedMultiplier(Avx512F.ShiftLeftLogicalVariable(xa - za, shift), m1, l1, r1, k1, h1);
+            var sb = OutputStage512.MultiplyByQuantizedMultiplier(Avx512F.ShiftLeftLogicalVariable(xb - zb, shift), m2, l2, r2, k2, h2);
+            var y = OutputStage512.MultiplyByQuantizedMultiplier(sa + sb, mo, lo, ro, ko, ho);
+            Avx512F.ConvertToVector128Byte(Vector512.Min(Vector512.Max(y, min), max) + zOut).StoreUnsafe(ref output, (nuint)i);
+        }
+        return i;
+    }
+
+    /// <summary>The 16-lane form of <see cref="OutputStageX86.Broadcast"/>: one multiplier's constants in every lane.</summary>
+    private static (Vector512<int> M, Vector512<int> Left, Vector512<int> Right, Vector512<int> Mask, Vector512<int> Half) Broadcast512(QuantizedMultiplier m)
+    {
+        var (multiplier, left, right, mask, half) = OutputStageX86.Broadcast(m);
+        return (Vector512.Create(multiplier.ToScalar()), Vector512.Create(left.ToScalar()), Vector512.Create(right.ToScalar()),
+            Vector512.Create(mask.ToScalar()), Vector512.Create(half.ToScalar()));
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> Widen(Vector128<byte> bytes, bool signed) =>
+        signed ? Avx512F.ConvertToVector512Int32(bytes.AsSByte()) : Avx512F.ConvertToVector512Int32(bytes);
+
     private static Vector256<int> Load8(ReadOnlySpan<byte> bytes, int at, bool signed)
     {
         var raw = Vector128.CreateScalar(BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice(at)));

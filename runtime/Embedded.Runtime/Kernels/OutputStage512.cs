@@ -173,7 +173,7 @@ public static class OutputStage512
     /// high multiply as (x·M + 2^30) >> 31 on even and odd 64-bit products, then RoundingDivideByPOT.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<int> MultiplyByQuantizedMultiplier(Vector512<int> x, Vector512<int> m, Vector512<int> left, Vector512<int> right, Vector512<int> mask, Vector512<int> half)
+    internal static Vector512<int> MultiplyByQuantizedMultiplier(Vector512<int> x, Vector512<int> m, Vector512<int> left, Vector512<int> right, Vector512<int> mask, Vector512<int> half)
     {
         x = Avx512F.ShiftLeftLogicalVariable(x, left.AsUInt32());
         var nudge = Vector512.Create(1L << 30);
@@ -228,6 +228,7 @@ public static class OutputStage512
     public static void StoreBytes(Vector512<int> v, ref byte output, nint at, int lanes)
     {
         if (lanes == 16) Avx512F.ConvertToVector128Byte(v).StoreUnsafe(ref output, (nuint)at);
+        else if (lanes == 8) Unsafe.WriteUnaligned(ref Unsafe.Add(ref output, at), Avx512F.ConvertToVector128Byte(v).AsUInt64().ToScalar());
         else StoreBytesPartial(Avx512F.ConvertToVector128Byte(v), ref Unsafe.Add(ref output, at), lanes);
     }
 
