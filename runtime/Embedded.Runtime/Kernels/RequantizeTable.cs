@@ -1,6 +1,10 @@
 using System;
 using Embedded.Runtime.Model;
 using Embedded.Runtime.Quantization;
+#if NET
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+#endif
 
 namespace Embedded.Runtime.Kernels;
 
@@ -17,6 +21,17 @@ public sealed class RequantizeTable
     public int Channels { get; }
     /// <summary>Output value of input byte b on channel c at [c·256 + b].</summary>
     public int[] Values { get; }
+
+    /// <summary>Elements per period of <see cref="Periodic"/>: three 16-lane vectors.</summary>
+    public const int Period = 48;
+
+    /// <summary>
+    /// The same requantization as a vector stage over <see cref="Period"/> lanes (lane i is channel i mod C), for the
+    /// AVX-512 path when C divides 48 (an RGB image: 3) and the rounding is gemmlowp's; null otherwise. Zero points are
+    /// the output's plus the offset; <see cref="PeriodicInputZeroPoints"/> are subtracted first.
+    /// </summary>
+    public VectorOutputStage? Periodic { get; private set; }
+    public int[] PeriodicInputZeroPoints { get; private set; } = Array.Empty<int>();
 
     private RequantizeTable(int channels, int[] values)
     {
@@ -43,7 +58,22 @@ public sealed class RequantizeTable
                 values[c * 256 + b] = PerChannel.Clamp(q, min, max);
             }
         }
-        return new RequantizeTable(channels, values);
+        var table = new RequantizeTable(channels, values);
+        if (Period % channels == 0 && p.Rounding == RoundingMode.DoubleRounding)
+        {
+            var multipliers = new QuantizedMultiplier[Period];
+            var zeroPoints = new int[Period];
+            table.PeriodicInputZeroPoints = new int[Period];
+            for (int i = 0; i < Period; i++)
+            {
+                int c = i % channels;
+                multipliers[i] = PerChannel.Pick(p.Multipliers, c);
+                zeroPoints[i] = output.Quantization.ZeroPoints[output.Quantization.Count == 1 ? 0 : c] + (p.Offsets.Length == 0 ? 0 : PerChannel.Pick(p.Offsets, c));
+                table.PeriodicInputZeroPoints[i] = input.Quantization.ZeroPoints[input.Quantization.Count == 1 ? 0 : c];
+            }
+            table.Periodic = VectorOutputStage.TryCreate(multipliers, p.Rounding, new[] { min }, new[] { max }, Period, zeroPoints);
+        }
+        return table;
     }
 }
 
@@ -60,6 +90,29 @@ public static partial class Quantize
         if (input.Bytes.Length < count) throw new ArgumentException("Requantize input is shorter than its output.", nameof(input));
         int begin = (int)((long)count * part / parts), end = (int)((long)count * (part + 1) / parts);
         var x = input.Bytes;
+#if NET
+        if (path.UsesAvx512() && table.Periodic is not null && output.Type is ElementType.Int8 or ElementType.UInt8 or ElementType.Int16)
+        {
+            // Whole periods from the first multiple of 48 on, on 16 lanes; the elements before and after by table.
+            int first = Math.Min(end, (begin + RequantizeTable.Period - 1) / RequantizeTable.Period * RequantizeTable.Period);
+            int periods = (end - first) / RequantizeTable.Period;
+            if (periods > 0)
+            {
+                Periodic512(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x.Slice(first)), input.Type == ElementType.Int8, table,
+                    ref System.Runtime.InteropServices.MemoryMarshal.GetReference(output.Bytes.Slice(first * output.Type.SizeInBytes())), output.Type == ElementType.Int16, periods);
+                int after = first + periods * RequantizeTable.Period;
+                Lookup(x, output, table, after, end);
+                end = first;
+            }
+        }
+#endif
+        Lookup(x, output, table, begin, end);
+        return true;
+    }
+
+    /// <summary>Elements [begin, end) by table lookup.</summary>
+    private static void Lookup(ReadOnlySpan<byte> x, QuantizedOutput output, RequantizeTable table, int begin, int end)
+    {
         var values = table.Values;
         int channels = table.Channels, c = begin % channels;
         switch (output.Type)
@@ -104,6 +157,31 @@ public static partial class Quantize
                 }
                 break;
         }
-        return true;
     }
+
+#if NET
+    /// <summary>
+    /// <paramref name="periods"/> runs of 48 elements starting on channel 0: (x − z_in) through the 16-lane stage of
+    /// <see cref="RequantizeTable.Periodic"/> (three blocks of constants, loaded once), stored as bytes or int16.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void Periodic512(ref byte x, bool signed, RequantizeTable table, ref byte output, bool int16, int periods)
+    {
+        var stage = table.Periodic!;
+        var s0 = OutputStage512.Plain.For(stage, 0); var s1 = OutputStage512.Plain.For(stage, 16); var s2 = OutputStage512.Plain.For(stage, 32);
+        ref int zeros = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(table.PeriodicInputZeroPoints);
+        var z0 = Vector512.LoadUnsafe(ref zeros); var z1 = Vector512.LoadUnsafe(ref zeros, 16); var z2 = Vector512.LoadUnsafe(ref zeros, 32);
+        for (int i = 0; i < periods; i++)
+        {
+            nint at = (nint)i * RequantizeTable.Period;
+            OutputStage512.Store16(s0.Apply(Widen(Vector128.LoadUnsafe(ref x, (nuint)at), signed) - z0), ref output, at, int16);
+            OutputStage512.Store16(s1.Apply(Widen(Vector128.LoadUnsafe(ref x, (nuint)(at + 16)), signed) - z1), ref output, at + 16, int16);
+            OutputStage512.Store16(s2.Apply(Widen(Vector128.LoadUnsafe(ref x, (nuint)(at + 32)), signed) - z2), ref output, at + 32, int16);
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> Widen(Vector128<byte> bytes, bool signed) =>
+        signed ? Avx512F.ConvertToVector512Int32(bytes.AsSByte()) : Avx512F.ConvertToVector512Int32(bytes);
+#endif
 }
