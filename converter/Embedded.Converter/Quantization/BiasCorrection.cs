@@ -13,7 +13,8 @@ namespace Embedded.Converter.Quantization;
 /// Empirical bias correction: quantization shifts the mean of a layer's output; for every conv/FC whose output
 /// stage is linear (no fused activation), the mean error per output channel is measured against the float graph
 /// on calibration images and removed from the int32 bias (in accumulator units, s_acc = the weight scale, since
-/// input scales are folded into the weights).
+/// input scales are folded into the weights). Layers are corrected in execution order, each measured with the
+/// corrections before it in place.
 /// </summary>
 public static class BiasCorrection
 {
@@ -22,7 +23,6 @@ public static class BiasCorrection
     public static Result Apply(ModelGraph graph, QuantizedModel quantized, IReadOnlyList<byte[]> pixels)
     {
         var definition = quantized.Definition;
-        var model = EmbeddedModel.FromDefinition(definition);
         var candidates = new Dictionary<int, (double[] sumQ, double[] sumF, long[] count)>();
         for (int i = 0; i < definition.Operators.Count; i++)
         {
@@ -36,37 +36,47 @@ public static class BiasCorrection
 
         var wanted = new HashSet<string>(candidates.Keys.Select(i => definition.Tensors[definition.Operators[i].Outputs[0]].Name));
         var executor = new FloatExecutor(graph);
-        var interpreter = model.CreateInterpreter();
         var shape = graph.Value(graph.Inputs[0]).Shape!;
+        var references = new List<Dictionary<string, TensorData>>();
         foreach (var image in pixels)
         {
             var floats = new Dictionary<string, TensorData>();
             executor.Run(new[] { ModelConverter.PixelsToTensor(image, shape) }, (name, value) => { if (wanted.Contains(name)) floats[name] = value; });
-            image.CopyTo(interpreter.Input(0).Bytes);
-            interpreter.InvokeObserved((index, tensor, bytes) =>
-            {
-                if (!candidates.TryGetValue(index, out var acc) || !floats.TryGetValue(tensor.Name, out var f)) return;
-                QuantizedComparison.ForEach(f, tensor, bytes, (c, reference, real) =>
-                {
-                    acc.sumQ[c] += real;
-                    acc.sumF[c] += reference;
-                    acc.count[c]++;
-                });
-            });
+            references.Add(floats);
         }
 
+        // Layer by layer in execution order, each measured with every earlier correction in place: a corrected bias
+        // changes the inputs of the layers after it, so errors measured on the uncorrected model would be stale.
         var tensors = definition.Tensors.ToArray();
         int adjusted = 0;
-        foreach (var (index, acc) in candidates)
+        foreach (var index in candidates.Keys.OrderBy(i => i))
         {
+            var (sumQ, sumF, count) = candidates[index];
+            var current = new ModelDefinition(definition.Metadata, tensors, definition.Operators, definition.Inputs, definition.Outputs, definition.Plan);
+            var interpreter = EmbeddedModel.FromDefinition(current).CreateInterpreter();
+            for (int image = 0; image < pixels.Count; image++)
+            {
+                var floats = references[image];
+                pixels[image].CopyTo(interpreter.Input(0).Bytes);
+                interpreter.InvokeObserved((observed, tensor, bytes) =>
+                {
+                    if (observed != index || !floats.TryGetValue(tensor.Name, out var f)) return;
+                    QuantizedComparison.ForEach(f, tensor, bytes, (c, reference, real) =>
+                    {
+                        sumQ[c] += real;
+                        sumF[c] += reference;
+                        count[c]++;
+                    });
+                });
+            }
             var op = definition.Operators[index];
             var weights = definition.Tensors[op.Inputs[1]];
             var bias = definition.Tensors[op.Inputs[2]];
             var values = Elements.AsInt32s(bias.Data.Span).ToArray();
             for (int c = 0; c < values.Length; c++)
             {
-                if (acc.count[c] == 0) continue;
-                double meanError = (acc.sumQ[c] - acc.sumF[c]) / acc.count[c];
+                if (count[c] == 0) continue;
+                double meanError = (sumQ[c] - sumF[c]) / count[c];
                 long delta = (long)Math.Round(meanError / weights.Quantization!.ScaleAt(weights.Quantization.IsPerAxis ? c : 0));
                 if (delta == 0) continue;
                 values[c] = (int)Math.Clamp(values[c] - delta, int.MinValue / 2, int.MaxValue / 2);

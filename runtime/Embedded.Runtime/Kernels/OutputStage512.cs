@@ -96,10 +96,8 @@ public static class OutputStage512
         private readonly Vector512<ulong> _gateShiftLo, _gateShiftHi;
         private readonly Vector512<long> _multiplierLo, _multiplierHi, _roundLo, _roundHi;
         private readonly Vector512<ulong> _shiftLo, _shiftHi;
-        private readonly Vector512<long> _reducedLo, _reducedHi, _reducedRoundLo, _reducedRoundHi;
-        private readonly Vector512<ulong> _reducedShiftLo, _reducedShiftHi;
         private readonly Plain _full;
-        private readonly bool _sigmoid, _wide;
+        private readonly bool _sigmoid;
 
         private Gate(VectorOutputStage s, nuint at)
         {
@@ -109,13 +107,6 @@ public static class OutputStage512
             _multiplierLo = Load(s.Multipliers64, at); _multiplierHi = Load(s.Multipliers64, at + 8);
             _roundLo = Load(s.TotalRounds64, at); _roundHi = Load(s.TotalRounds64, at + 8);
             _shiftLo = Load(s.TotalShifts64, at); _shiftHi = Load(s.TotalShifts64, at + 8);
-            _wide = s.Wide;
-            if (_wide)
-            {
-                _reducedLo = Load(s.ReducedMultipliers64, at); _reducedHi = Load(s.ReducedMultipliers64, at + 8);
-                _reducedRoundLo = Load(s.ReducedRounds64, at); _reducedRoundHi = Load(s.ReducedRounds64, at + 8);
-                _reducedShiftLo = Load(s.ReducedShifts64, at); _reducedShiftHi = Load(s.ReducedShifts64, at + 8);
-            }
             _full = new Plain(s, at);
             _sigmoid = s.Activation == FusedActivation.HardSigmoid;
         }
@@ -132,16 +123,12 @@ public static class OutputStage512
             gate = Vector512.Min(Vector512.Max(gate, Vector512.Create(-OutputStageMath.GateHalf)), Vector512.Create(OutputStageMath.GateOne - OutputStageMath.GateHalf))
                 + Vector512.Create(OutputStageMath.GateHalf);
             if (_sigmoid) return _full.Apply(gate);
-            var full = _wide
-                ? _full.Finish(MultiplyRoundShift(lo, hi, _reducedLo, _reducedHi, _reducedRoundLo, _reducedRoundHi, _reducedShiftLo, _reducedShiftHi))
-                : _full.Apply(acc);
             // gm = (gate·M + 2^21) >> 22 lies in [0, M], so its low 32 bits are the whole value.
             var round = Vector512.Create(1L << (OutputStageMath.GateBits - 1));
             var gatedLo = Avx512F.ShiftRightArithmetic(Avx512F.Multiply(Avx512F.ConvertToVector512Int64(gate.GetLower()).AsInt32(), _multiplierLo.AsInt32()) + round, OutputStageMath.GateBits);
             var gatedHi = Avx512F.ShiftRightArithmetic(Avx512F.Multiply(Avx512F.ConvertToVector512Int64(gate.GetUpper()).AsInt32(), _multiplierHi.AsInt32()) + round, OutputStageMath.GateBits);
-            var partial = MultiplyRoundShift(lo, hi, gatedLo, gatedHi, _roundLo, _roundHi, _shiftLo, _shiftHi);
-            // A zero gate needs no case of its own: gm = 0 makes the partial product round to 0.
-            return Vector512.ConditionalSelect(Vector512.Equals(gate, Vector512.Create(OutputStageMath.GateOne)), full, _full.Finish(partial));
+            // Every lane alike: a zero gate (gm = 0) rounds to 0, a saturated one (gm = M) is acc·M rounded once.
+            return _full.Finish(MultiplyRoundShift(lo, hi, gatedLo, gatedHi, _roundLo, _roundHi, _shiftLo, _shiftHi));
         }
     }
 

@@ -46,19 +46,18 @@ public static class OutputStageMath
     }
 
     /// <summary>
-    /// x · gate: saturated gates are exact (x for x ≥ 3, 0 for x ≤ −3). In between, the gate is folded into
-    /// the multiplier (gm = gate·M / 2^22, below 2^31) and acc·gm is rounded once — no intermediate rounding
-    /// to accumulator units, which would cost whole output steps when s_acc &gt; s_out. There |x| &lt; 3, so the
-    /// accumulator fits in 32 bits whenever s_acc &gt; 1.4e-9 (the converter guarantees it).
+    /// x · gate with the gate folded into the multiplier (gm = gate·M / 2^22 rounded, at most M) and acc·gm rounded once
+    /// — for every gate, so a saturated gate (gm = M) is the single-rounding requantization and a zero gate gives 0. No
+    /// intermediate rounding to accumulator units, which would cost whole output steps when s_acc &gt; s_out. Only a
+    /// 64-bit accumulator beyond int32 (an int16-input sum; its gate is saturated) keeps the wide requantization.
     /// </summary>
     public static long HardSwish(OutputStage stage, int channel, long acc, QuantizedMultiplier m, bool wide)
     {
         int gate = Gate(stage, channel, acc);
-        if (gate == GateOne) return Requantize(acc, m, stage.Rounding, wide);
         if (gate == 0) return 0;
+        if (acc > int.MaxValue || acc < int.MinValue) return Requantize(acc, m, stage.Rounding, wide);
         long gatedMultiplier = FixedPoint.RoundingShiftRight((long)gate * m.Multiplier, GateBits);
-        long acc32 = acc > int.MaxValue ? int.MaxValue : acc < int.MinValue ? int.MinValue : acc;
-        return FixedPoint.SaturateToInt32(FixedPoint.MultiplyExact64(acc32, gatedMultiplier, m.Shift));
+        return FixedPoint.SaturateToInt32(FixedPoint.MultiplyExact64(acc, gatedMultiplier, m.Shift));
     }
 
     /// <summary>Q22 h-sigmoid gate: clamp(round(acc · G) + 0.5, 0, 1) with G = s_acc·2^22/6 (single rounding, 64-bit).</summary>

@@ -68,8 +68,8 @@ public static class OutputStageX86
     /// <summary>
     /// The h-sigmoid / h-swish stage of <see cref="OutputStageMath"/> on eight lanes: the Q22 gate
     /// clamp((acc·G + round) >> (31 − g) + 2^21, 0, 2^22) in 64-bit lanes; h-sigmoid requantizes the gate,
-    /// h-swish takes acc·M when the gate is 1, 0 when it is 0, else acc·((gate·M + 2^21) >> 22) rounded once and
-    /// saturated — the same integer steps, chosen per lane.
+    /// h-swish takes acc·((gate·M + 2^21) >> 22) rounded once and saturated (a zero gate gives 0, a saturated one acc·M)
+    /// — the same integer steps on every lane.
     /// </summary>
     private static Vector256<int> Gated(Vector256<int> acc, VectorOutputStage s, nuint at, bool avx512)
     {
@@ -84,12 +84,8 @@ public static class OutputStageX86
         var half = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.HalfMasks), at);
         if (s.Activation == Embedded.Runtime.Model.FusedActivation.HardSigmoid)
             return MultiplyByQuantizedMultiplier(gate, multiplier, left, right, mask, half);
-        var full = s.Wide ? Wide(acc, s, at, avx512) : MultiplyByQuantizedMultiplier(acc, multiplier, left, right, mask, half);
         var gated = MultiplyRoundShift(gate, multiplier, Vector256.Create(OutputStageMath.GateBits), int.MinValue, int.MaxValue, avx512);
-        var partial = MultiplyRoundShift(acc, gated, Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.TotalShifts), at), int.MinValue, int.MaxValue, avx512);
-        var isOne = Avx2.CompareEqual(gate, Vector256.Create(gateOne));
-        var isZero = Avx2.CompareEqual(gate, Vector256<int>.Zero);
-        return Avx2.AndNot(isZero, Avx2.BlendVariable(partial, full, isOne));
+        return MultiplyRoundShift(acc, gated, Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.TotalShifts), at), int.MinValue, int.MaxValue, avx512);
     }
 
     /// <summary>TFLite's 64-bit requantization of an int32 accumulator: (acc·reduced + round) >> (15 − shift), saturated.</summary>

@@ -56,6 +56,7 @@ public sealed class WeightAndBiasTests
         // On the images it was fitted on, the corrected model's mean output error per channel is smaller.
         double MeanError(ModelDefinition d) => LayerErrorAnalysis.Run(plain.FloatGraph, Embedded.Runtime.Execution.EmbeddedModel.FromDefinition(d), pixels)
             .Where(l => l.Operator == "Conv2D").Sum(l => l.NoiseEnergy);
-        Assert.IsTrue(MeanError(after) < MeanError(before), "bias correction should lower the total noise of the linear layers it corrected");
+        double errorBefore = MeanError(before), errorAfter = MeanError(after);
+        Assert.IsTrue(errorAfter < errorBefore, $"bias correction should lower the total noise of the conv layers: {errorBefore:F0} → {errorAfter:F0}");
     }
 }
