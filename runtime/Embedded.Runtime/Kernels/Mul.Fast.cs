@@ -30,12 +30,13 @@ public static partial class Mul
         bool avx512 = path.UsesAvx512();
         // gate[0..C): b − z_b per channel for the current batch; gate[padded..): a's zero points per channel.
         var zeroA = gate.Slice(padded, padded);
-        for (int c = 0; c < channels; c++) zeroA[c] = a.ZeroPoint(c);
+        if (a.ZeroPoints.Length == channels) a.ZeroPoints.CopyTo(zeroA);
+        else zeroA.Slice(0, channels).Fill(a.ZeroPoint(0));
         Span<int> values = stackalloc int[8];
         int pixels = outShape[1] * outShape[2];
         for (int n = 0; n < outShape[0]; n++)
         {
-            for (int c = 0; c < channels; c++) gate[c] = b[n * channels + c] - b.ZeroPoint(c);
+            GateValues(b, n, channels, gate);
             int first = (int)((long)pixels * part / parts), end = (int)((long)pixels * (part + 1) / parts);
             // Block-outer: a block's gate, zero points and (plain) requantization constants stay in registers over every pixel.
             // AVX-512 takes sixteen channels a step with the 16-lane stage; what is left goes eight at a time.
@@ -77,6 +78,19 @@ public static partial class Mul
 #else
         return false;
 #endif
+    }
+
+    /// <summary>gate[c] = b[n, c] − z_b[c]: straight from the bytes (per-element views cost more than the whole Mul on small maps).</summary>
+    private static void GateValues(QuantizedInput b, int n, int channels, Span<int> gate)
+    {
+        var bytes = b.Bytes.Slice(n * channels, channels);
+        var zeroPoints = b.ZeroPoints;
+        bool perChannel = zeroPoints.Length == channels && channels > 1;
+        int zero = b.ZeroPoint(0);
+        if (b.Type == ElementType.Int8)
+            for (int c = 0; c < channels; c++) gate[c] = (sbyte)bytes[c] - (perChannel ? zeroPoints[c] : zero);
+        else
+            for (int c = 0; c < channels; c++) gate[c] = bytes[c] - (perChannel ? zeroPoints[c] : zero);
     }
 
 #if NET
