@@ -96,50 +96,60 @@ public static partial class Conv2D
             var block = TStage.For(stage, o);
             var constant = Vector512.LoadUnsafe(ref constants, (nuint)o);
             ref short groupWeights = ref Unsafe.Add(ref weights, g * groupShorts);
-            for (int i = 0; i < count; i += 2)
+            for (int i = 0; i < count; i += 4)
             {
-                bool pair = i + 1 < count;
-                Vector512<int> a = constant, b = constant;
-                // A last single pixel reads its own window twice (step 0) and stores one result.
-                DotWindow16(ref Unsafe.Add(ref start, i * pixelStep), pair ? pixelStep : 0, rowStep, kH, w.RowPairs, ref groupWeights, ref a, ref b);
+                // The last windows of a run (fewer than four) read the last one again for the missing ones.
+                int valid = Math.Min(4, count - i);
+                nint step1 = valid > 1 ? pixelStep : 0, step2 = valid > 2 ? 2 * pixelStep : step1, step3 = valid > 3 ? 3 * pixelStep : step2;
+                DotWindow16x4(ref Unsafe.Add(ref start, i * pixelStep), step1, step2, step3, rowStep, kH, w.RowPairs, ref groupWeights, constant,
+                    out var a, out var b, out var c, out var d);
                 nint at = outBase + i * outputs + o;
                 if (direct && lanes == 16)
                 {
                     OutputStage512.Store16(block.Apply(a), ref bytes, at, int16);
-                    if (pair) OutputStage512.Store16(block.Apply(b), ref bytes, at + outputs, int16);
+                    if (valid > 1) OutputStage512.Store16(block.Apply(b), ref bytes, at + outputs, int16);
+                    if (valid > 2) OutputStage512.Store16(block.Apply(c), ref bytes, at + 2 * outputs, int16);
+                    if (valid > 3) OutputStage512.Store16(block.Apply(d), ref bytes, at + 3 * outputs, int16);
                 }
                 else
                 {
                     OutputStage512.Store(block.Apply(a), output, (int)at, lanes);
-                    if (pair) OutputStage512.Store(block.Apply(b), output, (int)(at + outputs), lanes);
+                    if (valid > 1) OutputStage512.Store(block.Apply(b), output, (int)(at + outputs), lanes);
+                    if (valid > 2) OutputStage512.Store(block.Apply(c), output, (int)(at + 2 * outputs), lanes);
+                    if (valid > 3) OutputStage512.Store(block.Apply(d), output, (int)(at + 3 * outputs), lanes);
                 }
             }
         }
     }
 
     /// <summary>
-    /// sum0 += Σ window·W, sum1 += Σ window'·W for the window at <paramref name="start"/> and the one
-    /// <paramref name="pixelStep"/> shorts further (0: the same), over kH rows of <paramref name="rowPairs"/> int16
-    /// pairs (rows <paramref name="rowStep"/> shorts apart): VPMADDWD on ZMM, sixteen channels per register, each
-    /// weight load shared by both windows. Its own method so the accumulators stay in registers.
+    /// constant + Σ window·W for four windows (the first at <paramref name="start"/>, the others <paramref name="step1"/>,
+    /// <paramref name="step2"/>, <paramref name="step3"/> shorts further; equal steps repeat a window) over kH rows of
+    /// <paramref name="rowPairs"/> int16 pairs (rows <paramref name="rowStep"/> shorts apart): VPMADDWD on ZMM, sixteen
+    /// channels per register, each weight load shared by the four windows. Its own method so the accumulators stay in registers.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void DotWindow16(ref short start, nint pixelStep, nint rowStep, int kH, int rowPairs, ref short weights, ref Vector512<int> sum0, ref Vector512<int> sum1)
+    private static void DotWindow16x4(ref short start, nint step1, nint step2, nint step3, nint rowStep, int kH, int rowPairs, ref short weights, Vector512<int> constant,
+        out Vector512<int> sum0, out Vector512<int> sum1, out Vector512<int> sum2, out Vector512<int> sum3)
     {
-        Vector512<int> a = sum0, b = sum1;
+        Vector512<int> a = constant, b = constant, c = constant, d = constant;
         for (int ky = 0; ky < kH; ky++)
         {
             ref byte row = ref Unsafe.As<short, byte>(ref Unsafe.Add(ref start, ky * rowStep));
-            ref byte next = ref Unsafe.Add(ref row, 2 * pixelStep);
+            ref byte row1 = ref Unsafe.Add(ref row, 2 * step1);
+            ref byte row2 = ref Unsafe.Add(ref row, 2 * step2);
+            ref byte row3 = ref Unsafe.Add(ref row, 2 * step3);
             ref short wr = ref Unsafe.Add(ref weights, ky * rowPairs * 32);
             for (int q = 0; q < rowPairs; q++)
             {
                 var wv = Vector512.LoadUnsafe(ref wr, (nuint)(q * 32));
                 a += Avx512BW.MultiplyAddAdjacent(Vector512.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref row, 4 * q))).AsInt16(), wv);
-                b += Avx512BW.MultiplyAddAdjacent(Vector512.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref next, 4 * q))).AsInt16(), wv);
+                b += Avx512BW.MultiplyAddAdjacent(Vector512.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref row1, 4 * q))).AsInt16(), wv);
+                c += Avx512BW.MultiplyAddAdjacent(Vector512.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref row2, 4 * q))).AsInt16(), wv);
+                d += Avx512BW.MultiplyAddAdjacent(Vector512.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref row3, 4 * q))).AsInt16(), wv);
             }
         }
-        sum0 = a; sum1 = b;
+        sum0 = a; sum1 = b; sum2 = c; sum3 = d;
     }
 
     /// <summary>A border pixel's window, kernel row by kernel row padded to whole pairs, cells outside the image = zero points.</summary>
