@@ -18,10 +18,10 @@ public static partial class Gemm
     /// </summary>
     internal static bool TryDotFinishAvx512(ReadOnlySpan<byte> x, int rowStride, int rows, int firstRow, PackedGemm w, ReadOnlySpan<int> inputSums, VectorOutputStage s, QuantizedOutput output)
     {
-        if (!KernelPaths.HasVnni || output.Type is not (ElementType.Int8 or ElementType.UInt8)) return false;
+        if (!KernelPaths.HasVnni || output.Type is not (ElementType.Int8 or ElementType.UInt8 or ElementType.Int16)) return false;
         if (rows <= 0) return true;
         if ((long)(rows - 1) * rowStride + w.Groups * 4 > x.Length) throw new ArgumentException("GEMM rows exceed the input.", nameof(x));
-        if ((long)(firstRow + rows) * w.Outputs > output.Bytes.Length) throw new ArgumentException("GEMM rows exceed the output.", nameof(output));
+        if ((long)(firstRow + rows) * w.Outputs > output.Bytes.Length / output.Type.SizeInBytes()) throw new ArgumentException("GEMM rows exceed the output.", nameof(output));
         if (w.NeedsInputSums && inputSums.Length < rows) throw new ArgumentException("GEMM input sums are shorter than the rows.", nameof(inputSums));
         var geometry = new GemmRows(x, rowStride, rows, firstRow, w, inputSums, output);
         if (OutputStage512.IsPlain(s)) BlockPairs<OutputStage512.Plain>(geometry, w, s);
@@ -37,13 +37,14 @@ public static partial class Gemm
         public readonly ref byte Output;
         public readonly ref int InputSums;
         public readonly int RowStride, Rows, FirstRow;
+        public readonly bool Int16;
 
         public GemmRows(ReadOnlySpan<byte> x, int rowStride, int rows, int firstRow, PackedGemm w, ReadOnlySpan<int> inputSums, QuantizedOutput output)
         {
             X = ref MemoryMarshal.GetReference(x);
             Output = ref MemoryMarshal.GetReference(output.Bytes);
             InputSums = ref MemoryMarshal.GetReference(inputSums);
-            RowStride = rowStride; Rows = rows; FirstRow = firstRow;
+            RowStride = rowStride; Rows = rows; FirstRow = firstRow; Int16 = output.Type == ElementType.Int16;
         }
     }
 
@@ -75,6 +76,15 @@ public static partial class Gemm
             {
                 // The last rows of the call (fewer than four) read the last row again for the missing ones.
                 int valid = Math.Min(RowsPerStep, rows - r);
+                nint at = (g.FirstRow + r) * outputs + o;
+                if (valid == 1)
+                {
+                    // A single row (a fully connected layer, a chunk's last row): its own chains, no repeated rows.
+                    var sum = DotRowPair(ref Unsafe.Add(ref g.X, r * stride), ref w0, second, w.Groups, xor) + constant;
+                    if (w.NeedsInputSums) sum += factor * Vector512.Create(Unsafe.Add(ref g.InputSums, r));
+                    OutputStage512.StoreLanes(stage.Apply(sum), ref g.Output, at, lanes, g.Int16);
+                    continue;
+                }
                 int i1 = valid > 1 ? 1 : 0, i2 = valid > 2 ? 2 : i1, i3 = valid > 3 ? 3 : i2;
                 Dot4x2(ref Unsafe.Add(ref g.X, r * stride), i1 * stride, i2 * stride, i3 * stride, ref w0, second, w.Groups, xor, out var a0, out var a1, out var a2, out var a3);
                 a0 += constant; a1 += constant; a2 += constant; a3 += constant;
@@ -85,13 +95,47 @@ public static partial class Gemm
                     a2 += factor * Vector512.Create(Unsafe.Add(ref g.InputSums, r + i2));
                     a3 += factor * Vector512.Create(Unsafe.Add(ref g.InputSums, r + i3));
                 }
-                nint at = (g.FirstRow + r) * outputs + o;
-                OutputStage512.StoreBytes(stage.Apply(a0), ref g.Output, at, lanes);
-                if (valid > 1) OutputStage512.StoreBytes(stage.Apply(a1), ref g.Output, at + outputs, lanes);
-                if (valid > 2) OutputStage512.StoreBytes(stage.Apply(a2), ref g.Output, at + 2 * outputs, lanes);
-                if (valid > 3) OutputStage512.StoreBytes(stage.Apply(a3), ref g.Output, at + 3 * outputs, lanes);
+                OutputStage512.StoreLanes(stage.Apply(a0), ref g.Output, at, lanes, g.Int16);
+                if (valid > 1) OutputStage512.StoreLanes(stage.Apply(a1), ref g.Output, at + outputs, lanes, g.Int16);
+                if (valid > 2) OutputStage512.StoreLanes(stage.Apply(a2), ref g.Output, at + 2 * outputs, lanes, g.Int16);
+                if (valid > 3) OutputStage512.StoreLanes(stage.Apply(a3), ref g.Output, at + 3 * outputs, lanes, g.Int16);
             }
         }
+    }
+
+    /// <summary>
+    /// One row's dot products with two weight blocks (<paramref name="second"/> bytes apart) in four independent chains
+    /// per block (groups g mod 4), summed at the end and joined into one ZMM: a single row would otherwise wait on one
+    /// VPDPBUSD after another.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Vector512<int> DotRowPair(ref byte x0, ref sbyte wb, nint second, int groups, Vector256<byte> xor)
+    {
+        ref sbyte wc = ref Unsafe.Add(ref wb, second);
+        Vector256<int> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+        int g = 0;
+        for (; g + 4 <= groups; g += 4)
+        {
+            var v0 = BroadcastGroup(ref x0, g, xor);
+            a0 = AvxVnni.MultiplyWideningAndAdd(a0, v0, Vector256.LoadUnsafe(ref wb, (nuint)(g * 32)));
+            b0 = AvxVnni.MultiplyWideningAndAdd(b0, v0, Vector256.LoadUnsafe(ref wc, (nuint)(g * 32)));
+            var v1 = BroadcastGroup(ref x0, g + 1, xor);
+            a1 = AvxVnni.MultiplyWideningAndAdd(a1, v1, Vector256.LoadUnsafe(ref wb, (nuint)((g + 1) * 32)));
+            b1 = AvxVnni.MultiplyWideningAndAdd(b1, v1, Vector256.LoadUnsafe(ref wc, (nuint)((g + 1) * 32)));
+            var v2 = BroadcastGroup(ref x0, g + 2, xor);
+            a2 = AvxVnni.MultiplyWideningAndAdd(a2, v2, Vector256.LoadUnsafe(ref wb, (nuint)((g + 2) * 32)));
+            b2 = AvxVnni.MultiplyWideningAndAdd(b2, v2, Vector256.LoadUnsafe(ref wc, (nuint)((g + 2) * 32)));
+            var v3 = BroadcastGroup(ref x0, g + 3, xor);
+            a3 = AvxVnni.MultiplyWideningAndAdd(a3, v3, Vector256.LoadUnsafe(ref wb, (nuint)((g + 3) * 32)));
+            b3 = AvxVnni.MultiplyWideningAndAdd(b3, v3, Vector256.LoadUnsafe(ref wc, (nuint)((g + 3) * 32)));
+        }
+        for (; g < groups; g++)
+        {
+            var v = BroadcastGroup(ref x0, g, xor);
+            a0 = AvxVnni.MultiplyWideningAndAdd(a0, v, Vector256.LoadUnsafe(ref wb, (nuint)(g * 32)));
+            b0 = AvxVnni.MultiplyWideningAndAdd(b0, v, Vector256.LoadUnsafe(ref wc, (nuint)(g * 32)));
+        }
+        return OutputStage512.Join((a0 + a1) + (a2 + a3), (b0 + b1) + (b2 + b3));
     }
 
     /// <summary>

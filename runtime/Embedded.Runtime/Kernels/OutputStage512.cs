@@ -208,27 +208,37 @@ public static class OutputStage512
     }
 
     /// <summary>
-    /// Stores the first <paramref name="lanes"/> (1..16) clamped values as bytes at <paramref name="at"/> of an 8-bit
-    /// output: whole blocks with one VPMOVDB store, the lanes of a partial block without touching the bytes after them.
+    /// Stores the first <paramref name="lanes"/> (1..16) clamped values at element <paramref name="at"/> of an 8-bit or
+    /// (<paramref name="int16"/>) 16-bit output: whole blocks and half blocks with one narrowing store, other partial
+    /// blocks element by element, never touching the elements after them.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void StoreBytes(Vector512<int> v, ref byte output, nint at, int lanes)
+    public static void StoreLanes(Vector512<int> v, ref byte output, nint at, int lanes, bool int16)
     {
-        if (lanes == 16) Avx512F.ConvertToVector128Byte(v).StoreUnsafe(ref output, (nuint)at);
+        if (lanes == 16) Store16(v, ref output, at, int16);
+        else if (int16)
+        {
+            if (lanes == 8) Avx512F.ConvertToVector256Int16(v).GetLower().AsByte().StoreUnsafe(ref output, (nuint)(2 * at));
+            else StoreShortsPartial(Avx512F.ConvertToVector256Int16(v), ref Unsafe.Add(ref output, 2 * at), lanes);
+        }
         else if (lanes == 8) Unsafe.WriteUnaligned(ref Unsafe.Add(ref output, at), Avx512F.ConvertToVector128Byte(v).AsUInt64().ToScalar());
         else StoreBytesPartial(Avx512F.ConvertToVector128Byte(v), ref Unsafe.Add(ref output, at), lanes);
     }
 
+    /// <summary><see cref="StoreLanes"/> for an 8-bit output.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreBytes(Vector512<int> v, ref byte output, nint at, int lanes) => StoreLanes(v, ref output, at, lanes, int16: false);
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void StoreBytesPartial(Vector128<byte> bytes, ref byte output, int lanes)
     {
-        int i = 0;
-        if (lanes >= 8)
-        {
-            Unsafe.WriteUnaligned(ref output, bytes.AsUInt64().ToScalar());
-            i = 8;
-        }
-        for (; i < lanes; i++) Unsafe.Add(ref output, i) = bytes.GetElement(i);
+        for (int i = 0; i < lanes; i++) Unsafe.Add(ref output, i) = bytes.GetElement(i);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void StoreShortsPartial(Vector256<short> values, ref byte output, int lanes)
+    {
+        for (int i = 0; i < lanes; i++) Unsafe.WriteUnaligned(ref Unsafe.Add(ref output, 2 * i), values.GetElement(i));
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
