@@ -14,9 +14,9 @@ public static partial class Gemm
     /// AVX-VNNI dot products finished in registers, for 8-bit outputs: block by block of eight channels (the block's
     /// weights and stage constants stay in L1 and registers), four rows accumulate together, then add the constants,
     /// requantize and store eight bytes per row — the int32 products never go through memory. The same arithmetic
-    /// as <see cref="DotAvxVnni"/> followed by <see cref="Finish"/>. Blocks before <paramref name="firstBlock"/> are left alone.
+    /// as <see cref="DotAvxVnni"/> followed by <see cref="Finish"/>. The AVX2 path (AVX-512 has <see cref="TryDotFinishAvx512"/>).
     /// </summary>
-    internal static bool TryDotFinishAvxVnni(ReadOnlySpan<byte> x, int rowStride, int rows, int firstRow, PackedGemm w, ReadOnlySpan<int> inputSums, VectorOutputStage s, QuantizedOutput output, Span<int> values, bool avx512, int firstBlock = 0)
+    internal static bool TryDotFinishAvxVnni(ReadOnlySpan<byte> x, int rowStride, int rows, int firstRow, PackedGemm w, ReadOnlySpan<int> inputSums, VectorOutputStage s, QuantizedOutput output, Span<int> values)
     {
         if (!KernelPaths.HasVnni || output.Type is not (ElementType.Int8 or ElementType.UInt8)) return false;
         if (rows > 0 && (long)(rows - 1) * rowStride + w.Groups * 4 > x.Length) throw new ArgumentException("GEMM rows exceed the input.", nameof(x));
@@ -26,7 +26,7 @@ public static partial class Gemm
         ref int cBase = ref MemoryMarshal.GetArrayDataReference(w.VnniConstants);
         ref int fBase = ref MemoryMarshal.GetArrayDataReference(w.InputSumFactors);
         bool plain = s.Activation is not (FusedActivation.HardSigmoid or FusedActivation.HardSwish) && !s.Wide;
-        for (int b = firstBlock; b < w.Blocks; b++)
+        for (int b = 0; b < w.Blocks; b++)
         {
             int o = b * PackedGemm.BlockChannels;
             int count = Math.Min(PackedGemm.BlockChannels, w.Outputs - o);
@@ -47,16 +47,16 @@ public static partial class Gemm
                     a3 += factor * Vector256.Create(inputSums[r + 3]);
                 }
                 int at = (firstRow + r) * w.Outputs + o;
-                OutputStageX86.Store(plain ? stage.Apply(a0) : OutputStageX86.Apply8(a0, s, o, avx512), output, at, count, values);
-                OutputStageX86.Store(plain ? stage.Apply(a1) : OutputStageX86.Apply8(a1, s, o, avx512), output, at + w.Outputs, count, values);
-                OutputStageX86.Store(plain ? stage.Apply(a2) : OutputStageX86.Apply8(a2, s, o, avx512), output, at + 2 * w.Outputs, count, values);
-                OutputStageX86.Store(plain ? stage.Apply(a3) : OutputStageX86.Apply8(a3, s, o, avx512), output, at + 3 * w.Outputs, count, values);
+                OutputStageX86.Store(plain ? stage.Apply(a0) : OutputStageX86.Apply8(a0, s, o, avx512: false), output, at, count, values);
+                OutputStageX86.Store(plain ? stage.Apply(a1) : OutputStageX86.Apply8(a1, s, o, avx512: false), output, at + w.Outputs, count, values);
+                OutputStageX86.Store(plain ? stage.Apply(a2) : OutputStageX86.Apply8(a2, s, o, avx512: false), output, at + 2 * w.Outputs, count, values);
+                OutputStageX86.Store(plain ? stage.Apply(a3) : OutputStageX86.Apply8(a3, s, o, avx512: false), output, at + 3 * w.Outputs, count, values);
             }
             for (; r < rows; r++)
             {
                 var a = constant + DotRow(ref Unsafe.Add(ref xBase, r * rowStride), ref wb, w.Groups, xor);
                 if (w.NeedsInputSums) a += factor * Vector256.Create(inputSums[r]);
-                OutputStageX86.Store(plain ? stage.Apply(a) : OutputStageX86.Apply8(a, s, o, avx512), output, (firstRow + r) * w.Outputs + o, count, values);
+                OutputStageX86.Store(plain ? stage.Apply(a) : OutputStageX86.Apply8(a, s, o, avx512: false), output, (firstRow + r) * w.Outputs + o, count, values);
             }
         }
         return true;

@@ -49,7 +49,7 @@ public static partial class Gemm
         {
             Span<int> values = stackalloc int[PackedGemm.BlockChannels];
             if (path.UsesAvx512() ? TryDotFinishAvx512(x, rowStride, rows, firstRow, w, scratch.InputSums, vectorStage, output)
-                : TryDotFinishAvxVnni(x, rowStride, rows, firstRow, w, scratch.InputSums, vectorStage, output, values, avx512: false)) return;
+                : TryDotFinishAvxVnni(x, rowStride, rows, firstRow, w, scratch.InputSums, vectorStage, output, values)) return;
         }
 #endif
         bool vnni = Dot(path, x, rowStride, rows, w, scratch.Dots);
