@@ -88,8 +88,8 @@ public static partial class Add
         int i = 0;
         for (; i + 16 <= count; i += 16)
         {
-            var xa = Widen(Vector128.LoadUnsafe(ref a, (nuint)i), signed);
-            var xb = Widen(Vector128.LoadUnsafe(ref b, (nuint)i), signed);
+            var xa = Widen512.Bytes(Vector128.LoadUnsafe(ref a, (nuint)i), signed);
+            var xb = Widen512.Bytes(Vector128.LoadUnsafe(ref b, (nuint)i), signed);
             var sa = OutputStage512.MultiplyByQuantizedMultiplier(Avx512F.ShiftLeftLogicalVariable(xa - za, shift), m1, l1, r1, k1, h1);
             var sb = OutputStage512.MultiplyByQuantizedMultiplier(Avx512F.ShiftLeftLogicalVariable(xb - zb, shift), m2, l2, r2, k2, h2);
             var y = OutputStage512.MultiplyByQuantizedMultiplier(sa + sb, mo, lo, ro, ko, ho);
@@ -106,9 +106,6 @@ public static partial class Add
             Vector512.Create(mask.ToScalar()), Vector512.Create(half.ToScalar()));
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static Vector512<int> Widen(Vector128<byte> bytes, bool signed) =>
-        signed ? Avx512F.ConvertToVector512Int32(bytes.AsSByte()) : Avx512F.ConvertToVector512Int32(bytes);
 
     private static Vector256<int> Load8(ReadOnlySpan<byte> bytes, int at, bool signed)
     {

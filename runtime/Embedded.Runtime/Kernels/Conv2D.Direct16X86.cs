@@ -79,9 +79,9 @@ public static partial class Conv2D
     }
 
     /// <summary>
-    /// <see cref="WindowRun"/> for one stage form: group by group, the group's stage constants built once. Whole groups
-    /// of an 8- or 16-bit output store straight to its bytes (the caller checked the output's length); a partial group
-    /// goes through <see cref="OutputStage512.Store"/>. One call per run keeps its set-up out of the pixel loop.
+    /// <see cref="WindowRun"/> for one stage form: group by group, the group's stage constants built once. An 8- or
+    /// 16-bit output is stored straight to its bytes (the caller checked the output's length); any other type goes
+    /// through <see cref="OutputStage512.Store"/>. One call per run keeps its set-up out of the pixel loop.
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void WindowRun<TStage>(ref short start, nint pixelStep, int count, nint rowStep, int kH, PackedGemm16 w, ref short weights, ref int constants, int groupShorts,
@@ -104,12 +104,12 @@ public static partial class Conv2D
                 DotWindow16x4(ref Unsafe.Add(ref start, i * pixelStep), step1, step2, step3, rowStep, kH, w.RowPairs, ref groupWeights, constant,
                     out var a, out var b, out var c, out var d);
                 nint at = outBase + i * outputs + o;
-                if (direct && lanes == 16)
+                if (direct)
                 {
-                    OutputStage512.Store16(block.Apply(a), ref bytes, at, int16);
-                    if (valid > 1) OutputStage512.Store16(block.Apply(b), ref bytes, at + outputs, int16);
-                    if (valid > 2) OutputStage512.Store16(block.Apply(c), ref bytes, at + 2 * outputs, int16);
-                    if (valid > 3) OutputStage512.Store16(block.Apply(d), ref bytes, at + 3 * outputs, int16);
+                    OutputStage512.StoreLanes(block.Apply(a), ref bytes, at, lanes, int16);
+                    if (valid > 1) OutputStage512.StoreLanes(block.Apply(b), ref bytes, at + outputs, lanes, int16);
+                    if (valid > 2) OutputStage512.StoreLanes(block.Apply(c), ref bytes, at + 2 * outputs, lanes, int16);
+                    if (valid > 3) OutputStage512.StoreLanes(block.Apply(d), ref bytes, at + 3 * outputs, lanes, int16);
                 }
                 else
                 {

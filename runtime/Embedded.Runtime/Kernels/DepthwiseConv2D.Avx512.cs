@@ -31,12 +31,11 @@ public static partial class DepthwiseConv2D
         if (output.Bytes.Length / Model.ElementTypeExtensions.SizeInBytes(output.Type) < (long)(n * outH + oyEnd) * outW * channels)
             throw new ArgumentException("Depthwise output is shorter than its shape.", nameof(output));
         Span<int> runs = stackalloc int[3 * MaxRuns];
-        int runCount = ListRuns(p, w.KernelW, inW, outW, runs);
-        var geometry = new RowGeometry(p, w, n, inH, inW, outW, outH, oyBegin, oyEnd);
-        int full16 = channels / 16 * 16, full8 = channels / 8 * 8;
+        runs = runs.Slice(0, 3 * ListRuns(p, w.KernelW, inW, outW, runs));
+        int full16 = channels / 16 * 16;
         if (full16 > 0)
         {
-            runs = runs.Slice(0, 3 * runCount);
+            var geometry = new RowGeometry(p, w, n, inH, inW, outW, outH, oyBegin, oyEnd);
             ref byte x = ref MemoryMarshal.GetReference(input.Bytes);
             ref byte o = ref MemoryMarshal.GetReference(output.Bytes);
             bool int16 = output.Type == Model.ElementType.Int16;
@@ -44,8 +43,8 @@ public static partial class DepthwiseConv2D
             else Blocks<UnsignedBytes>(geometry, ref x, w, runs, full16, stage, ref o, int16);
         }
         if (full16 == channels) return;
-        if (signed) TailRows<SignedBytes>(input, w, p, n, oyBegin, oyEnd, runs.Slice(0, 3 * runCount), full16, stage, output, outW, outH, values, runBias);
-        else TailRows<UnsignedBytes>(input, w, p, n, oyBegin, oyEnd, runs.Slice(0, 3 * runCount), full16, stage, output, outW, outH, values, runBias);
+        if (signed) TailRows<SignedBytes>(input, w, p, n, oyBegin, oyEnd, runs, full16, stage, output, outW, outH, values, runBias);
+        else TailRows<UnsignedBytes>(input, w, p, n, oyBegin, oyEnd, runs, full16, stage, output, outW, outH, values, runBias);
     }
 
     /// <summary>Channels from <paramref name="full16"/> on, run by run: a block of eight in AVX2 registers, then fewer than eight scalar.</summary>

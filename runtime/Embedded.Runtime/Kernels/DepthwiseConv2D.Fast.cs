@@ -29,46 +29,46 @@ public static partial class DepthwiseConv2D
                 continue;
             }
 #endif
-        for (int oy = outH * part / parts; oy < outH * (part + 1) / parts; oy++)
-        {
+            for (int oy = outH * part / parts; oy < outH * (part + 1) / parts; oy++)
+            {
 #if NET
-            if (vectorStage is not null && path.UsesAvx2() && w.KernelH * w.KernelW <= MaxRowTaps)
-            {
-                // 3×3: the interior of the row with weights in registers; every other pixel (and kernel size) row-wise.
-                int oxBegin = 0, oxEnd = 0;
-                int y0 = oy * p.StrideH - p.Padding.Top;
-                if (w.KernelH == 3 && w.KernelW == 3 && p.DilationH == 1 && p.DilationW == 1 && y0 >= 0 && y0 + 2 < inH)
+                if (vectorStage is not null && path.UsesAvx2() && w.KernelH * w.KernelW <= MaxRowTaps)
                 {
-                    oxBegin = Math.Min(outW, (p.Padding.Left + p.StrideW - 1) / p.StrideW);
-                    int last = inW - 3 + p.Padding.Left;   // the largest x0·stride whose 3 taps fit
-                    oxEnd = last < 0 ? oxBegin : Math.Max(oxBegin, Math.Min(outW, last / p.StrideW + 1));
-                    Interior3x3Avx2(input, signed, w, p, n, oy, oxBegin, oxEnd, vectorStage, output, outW, outH, values);
-                }
-                RowAvx2(input, signed, w, p, n, oy, 0, oxBegin, vectorStage, output, outW, outH, values);
-                RowAvx2(input, signed, w, p, n, oy, oxEnd, outW, vectorStage, output, outW, outH, values);
-                continue;
-            }
-#endif
-            for (int ox = 0; ox < outW; ox++)
-            {
-                w.Bias.CopyTo(acc);
-                for (int ky = 0; ky < w.KernelH; ky++)
-                {
-                    int iy = oy * p.StrideH - p.Padding.Top + ky * p.DilationH;
-                    if (iy < 0 || iy >= inH) continue;
-                    for (int kx = 0; kx < w.KernelW; kx++)
+                    // 3×3: the interior of the row with weights in registers; every other pixel (and kernel size) row-wise.
+                    int oxBegin = 0, oxEnd = 0;
+                    int y0 = oy * p.StrideH - p.Padding.Top;
+                    if (w.KernelH == 3 && w.KernelW == 3 && p.DilationH == 1 && p.DilationW == 1 && y0 >= 0 && y0 + 2 < inH)
                     {
-                        int ix = ox * p.StrideW - p.Padding.Left + kx * p.DilationW;
-                        if (ix < 0 || ix >= inW) continue;
-                        var x = input.Bytes.Slice(((n * inH + iy) * inW + ix) * channels, channels);
-                        AccumulateTap(path, x, signed, w.InputZeroPoints, w.Weights.AsSpan((ky * w.KernelW + kx) * channels, channels), acc);
+                        oxBegin = Math.Min(outW, (p.Padding.Left + p.StrideW - 1) / p.StrideW);
+                        int last = inW - 3 + p.Padding.Left;   // the largest x0·stride whose 3 taps fit
+                        oxEnd = last < 0 ? oxBegin : Math.Max(oxBegin, Math.Min(outW, last / p.StrideW + 1));
+                        Interior3x3Avx2(input, signed, w, p, n, oy, oxBegin, oxEnd, vectorStage, output, outW, outH, values);
                     }
+                    RowAvx2(input, signed, w, p, n, oy, 0, oxBegin, vectorStage, output, outW, outH, values);
+                    RowAvx2(input, signed, w, p, n, oy, oxEnd, outW, vectorStage, output, outW, outH, values);
+                    continue;
                 }
-                int outBase = ((n * outH + oy) * outW + ox) * channels;
-                for (int c = 0; c < channels; c++)
-                    output.Store(outBase + c, OutputStageMath.Apply(p.Output, c, acc[c], false, output.ZeroPoint(c)));
+#endif
+                for (int ox = 0; ox < outW; ox++)
+                {
+                    w.Bias.CopyTo(acc);
+                    for (int ky = 0; ky < w.KernelH; ky++)
+                    {
+                        int iy = oy * p.StrideH - p.Padding.Top + ky * p.DilationH;
+                        if (iy < 0 || iy >= inH) continue;
+                        for (int kx = 0; kx < w.KernelW; kx++)
+                        {
+                            int ix = ox * p.StrideW - p.Padding.Left + kx * p.DilationW;
+                            if (ix < 0 || ix >= inW) continue;
+                            var x = input.Bytes.Slice(((n * inH + iy) * inW + ix) * channels, channels);
+                            AccumulateTap(path, x, signed, w.InputZeroPoints, w.Weights.AsSpan((ky * w.KernelW + kx) * channels, channels), acc);
+                        }
+                    }
+                    int outBase = ((n * outH + oy) * outW + ox) * channels;
+                    for (int c = 0; c < channels; c++)
+                        output.Store(outBase + c, OutputStageMath.Apply(p.Output, c, acc[c], false, output.ZeroPoint(c)));
+                }
             }
-        }
         }
     }
 

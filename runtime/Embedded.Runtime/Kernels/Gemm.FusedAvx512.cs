@@ -23,7 +23,7 @@ public static partial class Gemm
         if ((long)(rows - 1) * rowStride + w.Groups * 4 > x.Length) throw new ArgumentException("GEMM rows exceed the input.", nameof(x));
         if ((long)(firstRow + rows) * w.Outputs > output.Bytes.Length / output.Type.SizeInBytes()) throw new ArgumentException("GEMM rows exceed the output.", nameof(output));
         if (w.NeedsInputSums && inputSums.Length < rows) throw new ArgumentException("GEMM input sums are shorter than the rows.", nameof(inputSums));
-        var geometry = new GemmRows(x, rowStride, rows, firstRow, w, inputSums, output);
+        var geometry = new GemmRows(x, rowStride, rows, firstRow, inputSums, output);
         if (OutputStage512.IsPlain(s)) BlockPairs<OutputStage512.Plain>(geometry, w, s);
         else if (OutputStage512.IsGated(s)) BlockPairs<OutputStage512.Gate>(geometry, w, s);
         else BlockPairs<OutputStage512.Any>(geometry, w, s);
@@ -39,7 +39,7 @@ public static partial class Gemm
         public readonly int RowStride, Rows, FirstRow;
         public readonly bool Int16;
 
-        public GemmRows(ReadOnlySpan<byte> x, int rowStride, int rows, int firstRow, PackedGemm w, ReadOnlySpan<int> inputSums, QuantizedOutput output)
+        public GemmRows(ReadOnlySpan<byte> x, int rowStride, int rows, int firstRow, ReadOnlySpan<int> inputSums, QuantizedOutput output)
         {
             X = ref MemoryMarshal.GetReference(x);
             Output = ref MemoryMarshal.GetReference(output.Bytes);

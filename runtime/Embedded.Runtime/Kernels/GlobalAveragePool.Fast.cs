@@ -87,22 +87,19 @@ public static partial class GlobalAveragePool
             {
                 for (; i + 2 <= cells; i += 2)
                 {
-                    a += Widen(Vector128.LoadUnsafe(ref column, (nuint)((nint)i * channels)), signed);
-                    b += Widen(Vector128.LoadUnsafe(ref column, (nuint)((nint)(i + 1) * channels)), signed);
+                    a += Widen512.Bytes(Vector128.LoadUnsafe(ref column, (nuint)((nint)i * channels)), signed);
+                    b += Widen512.Bytes(Vector128.LoadUnsafe(ref column, (nuint)((nint)(i + 1) * channels)), signed);
                 }
-                if (i < cells) a += Widen(Vector128.LoadUnsafe(ref column, (nuint)((nint)i * channels)), signed);
+                if (i < cells) a += Widen512.Bytes(Vector128.LoadUnsafe(ref column, (nuint)((nint)i * channels)), signed);
             }
             else
                 for (; i < cells; i++)
-                    a += Widen(Vector128.CreateScalar(System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ulong>(
+                    a += Widen512.Bytes(Vector128.CreateScalar(System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ulong>(
                         ref System.Runtime.CompilerServices.Unsafe.Add(ref column, (nint)i * channels))).AsByte(), signed);
             var offset = lanes == 16 ? Vector512.Create(offsets.Slice(c, 16)) : Vector256.Create(offsets.Slice(c, 8)).ToVector512();
             OutputStage512.StoreBytes(TStage.For(stage, c).Apply(a + b - offset), ref output, c, lanes);
         }
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static Vector512<int> Widen(Vector128<byte> bytes, bool signed) =>
-        signed ? Avx512F.ConvertToVector512Int32(bytes.AsSByte()) : Avx512F.ConvertToVector512Int32(bytes);
 #endif
 }

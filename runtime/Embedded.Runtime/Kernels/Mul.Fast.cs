@@ -115,7 +115,7 @@ public static partial class Mul
                 nint at = (nint)i * channels + c;
                 ref byte pixel = ref System.Runtime.CompilerServices.Unsafe.Add(ref a, at);
                 var raw = lanes == 16 ? Vector128.LoadUnsafe(ref pixel) : Vector128.CreateScalar(System.Runtime.CompilerServices.Unsafe.ReadUnaligned<ulong>(ref pixel)).AsByte();
-                var x = signed ? Avx512F.ConvertToVector512Int32(raw.AsSByte()) : Avx512F.ConvertToVector512Int32(raw);
+                var x = Widen512.Bytes(raw, signed);
                 OutputStage512.StoreBytes(block.Apply((x - zero) * gate), ref output, at, lanes);
             }
         }

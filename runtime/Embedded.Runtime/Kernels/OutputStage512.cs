@@ -88,7 +88,7 @@ public static class OutputStage512
 
     /// <summary>
     /// The h-sigmoid / h-swish stage (see <see cref="OutputStageMath.HardSwish"/>) for one block of sixteen channels,
-    /// choosing per lane; its constants (64-bit ones as two halves) are loaded once by <see cref="For"/>.
+    /// the same steps on every lane; its constants (64-bit ones as two halves) are loaded once by <see cref="For"/>.
     /// </summary>
     public readonly struct Gate : IBlock<Gate>
     {

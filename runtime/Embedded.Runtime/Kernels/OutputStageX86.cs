@@ -78,12 +78,10 @@ public static class OutputStageX86
         var gateShift = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.GateTotalShifts), at);
         var gate = MultiplyRoundShift(acc, gateMultiplier, gateShift, -gateHalf, gateOne - gateHalf, avx512) + Vector256.Create(gateHalf);
         var multiplier = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.Multipliers), at);
-        var left = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.LeftShifts), at);
-        var right = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.RightShifts), at);
-        var mask = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.Masks), at);
-        var half = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.HalfMasks), at);
         if (s.Activation == Embedded.Runtime.Model.FusedActivation.HardSigmoid)
-            return MultiplyByQuantizedMultiplier(gate, multiplier, left, right, mask, half);
+            return MultiplyByQuantizedMultiplier(gate, multiplier, Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.LeftShifts), at),
+                Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.RightShifts), at), Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.Masks), at),
+                Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.HalfMasks), at));
         var gated = MultiplyRoundShift(gate, multiplier, Vector256.Create(OutputStageMath.GateBits), int.MinValue, int.MaxValue, avx512);
         return MultiplyRoundShift(acc, gated, Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.TotalShifts), at), int.MinValue, int.MaxValue, avx512);
     }

@@ -174,14 +174,11 @@ public static partial class Quantize
         for (int i = 0; i < periods; i++)
         {
             nint at = (nint)i * RequantizeTable.Period;
-            OutputStage512.Store16(s0.Apply(Widen(Vector128.LoadUnsafe(ref x, (nuint)at), signed) - z0), ref output, at, int16);
-            OutputStage512.Store16(s1.Apply(Widen(Vector128.LoadUnsafe(ref x, (nuint)(at + 16)), signed) - z1), ref output, at + 16, int16);
-            OutputStage512.Store16(s2.Apply(Widen(Vector128.LoadUnsafe(ref x, (nuint)(at + 32)), signed) - z2), ref output, at + 32, int16);
+            OutputStage512.Store16(s0.Apply(Widen512.Bytes(Vector128.LoadUnsafe(ref x, (nuint)at), signed) - z0), ref output, at, int16);
+            OutputStage512.Store16(s1.Apply(Widen512.Bytes(Vector128.LoadUnsafe(ref x, (nuint)(at + 16)), signed) - z1), ref output, at + 16, int16);
+            OutputStage512.Store16(s2.Apply(Widen512.Bytes(Vector128.LoadUnsafe(ref x, (nuint)(at + 32)), signed) - z2), ref output, at + 32, int16);
         }
     }
 
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    private static Vector512<int> Widen(Vector128<byte> bytes, bool signed) =>
-        signed ? Avx512F.ConvertToVector512Int32(bytes.AsSByte()) : Avx512F.ConvertToVector512Int32(bytes);
 #endif
 }
