@@ -21,6 +21,7 @@ public sealed class Interpreter : IDisposable
     private readonly KernelPath _path;
     private readonly KernelScratch _scratch;
     private readonly WorkerPool? _workers;
+    private readonly ParallelSchedule? _schedule;
 
     internal Interpreter(EmbeddedModel model, InterpreterOptions options)
     {
@@ -29,7 +30,11 @@ public sealed class Interpreter : IDisposable
         if (!KernelPaths.IsSupported(_path)) throw new PlatformNotSupportedException($"kernel path {_path} is not supported on this CPU (available: {string.Join(", ", KernelPaths.Available)})");
         _scratch = new KernelScratch(model.ScratchWidth, model.ScratchRowBytes);
         if (options.Threads < 1 || options.Threads > 64) throw new ArgumentOutOfRangeException(nameof(options), options.Threads, "Threads must be 1..64");
-        if (options.Threads > 1) _workers = new WorkerPool(options.Threads, () => new KernelScratch(model.ScratchWidth, model.ScratchRowBytes));
+        if (options.Threads > 1)
+        {
+            _workers = new WorkerPool(options.Threads, () => new KernelScratch(model.ScratchWidth, model.ScratchRowBytes));
+            _schedule = ParallelSchedule.Build(model.Operators, _path, options.Threads);
+        }
         _arena = new byte[model.ArenaBytes];
         var definition = model.Definition;
         _inputs = new Tensor[definition.Inputs.Length];
@@ -94,13 +99,49 @@ public sealed class Interpreter : IDisposable
         }
     }
 
-    /// <summary>Runs every operator once. Allocates nothing.</summary>
+    /// <summary>
+    /// Runs every operator once. Allocates nothing. With several threads the whole inference is one job for all of
+    /// them (<see cref="ParallelSchedule"/>): each runs its part of every split operator and they wait for each other
+    /// only at the schedule's barriers.
+    /// </summary>
     public void Invoke()
     {
+        if (_workers is not null && _schedule is { UsesWorkers: true })
+        {
+            _workers.RunSchedule(_model.Operators, _schedule, _arena, _path, _scratch);
+            return;
+        }
         Span<byte> arena = _arena;
         var operators = _model.Operators;
         for (int i = 0; i < operators.Length; i++)
             Run(operators[i], arena);
+    }
+
+    /// <summary>The barriers per inference of the parallel schedule (0 with one thread).</summary>
+    internal int ScheduledBarriers => _schedule?.Barriers ?? 0;
+
+    /// <summary>
+    /// Runs the parallel schedule on the calling thread alone, stretch by stretch between barriers, each thread's
+    /// parts of a stretch one thread after another in <paramref name="threadOrder"/>. A schedule that lets two
+    /// threads share bytes without a barrier gives different bytes for different orders, every time: tests compare
+    /// the orders instead of hoping a race shows.
+    /// </summary>
+    internal void InvokeScheduleSerially(ReadOnlySpan<int> threadOrder)
+    {
+        if (_schedule is null) throw new InvalidOperationException("the interpreter has one thread");
+        var operators = _model.Operators;
+        for (int start = 0; start < operators.Length;)
+        {
+            int end = start + 1;
+            while (end < operators.Length && !_schedule.BarrierBefore[end]) end++;
+            foreach (int part in threadOrder)
+                for (int i = start; i < end; i++)
+                {
+                    if (_schedule.Split[i]) operators[i].InvokePart(_arena, _path, _scratch, part, _schedule.Parts);
+                    else if (part == 0) operators[i].Invoke(_arena, _path, _scratch);
+                }
+            start = end;
+        }
     }
 
     private void Run(PreparedOperator op, Span<byte> arena)

@@ -1,26 +1,29 @@
 using System;
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 using Embedded.Runtime.Kernels;
 
 namespace Embedded.Runtime.Execution;
 
 /// <summary>
-/// A fixed set of worker threads owned by one interpreter: for each splittable operator the calling thread and the
-/// workers each run one part (<see cref="PreparedOperator.InvokePart"/>), then the caller waits for all of them.
+/// A fixed set of worker threads owned by one interpreter. Two kinds of job: a whole inference along a
+/// <see cref="ParallelSchedule"/> (<see cref="RunSchedule"/>: every thread walks the operators and the threads meet
+/// only at the schedule's barriers), or one operator (<see cref="Run"/>: the caller and the workers each run one part,
+/// then the caller waits; the profiled and observed invokes use it to see each operator on its own).
 /// <para>
-/// Operators follow each other within microseconds, so both sides spin first (the spin budget) and only then
-/// sleep on the lock: during an inference a worker sees the next job while still spinning, and nobody pays a
-/// futex wake-up per operator. Sleeping is announced in a counter with a full fence on both sides (the job's
-/// generation and the sleeper count are each changed with Interlocked and then the other is read), so a job
-/// published while a worker is going to sleep is never missed. Nothing here allocates per job.
+/// Operators follow each other within microseconds, so every wait spins first (the spin budget) and only then
+/// sleeps on the lock: during an inference a thread sees the next job or the barrier open while still spinning,
+/// and nobody pays a futex wake-up per operator. Sleeping is announced in a counter with a full fence on both sides
+/// (the awaited field and the sleeper count are each changed with Interlocked and then the other is read), so a
+/// change made while a thread is going to sleep is never missed. Nothing here allocates per job.
 /// </para>
 /// </summary>
 internal sealed class WorkerPool : IDisposable
 {
     /// <summary>
-    /// How long a thread spins for the next job or the last part before sleeping: 200 µs, or none when there are more
-    /// threads than cores (a spinning worker would then take the core the caller needs).
+    /// How long a thread spins for the next job, a barrier or the last part before sleeping: 200 µs, or none when there
+    /// are more threads than cores (a spinning thread would then take the core another one needs).
     /// </summary>
     private readonly long _spinBudget;
 
@@ -29,16 +32,23 @@ internal sealed class WorkerPool : IDisposable
     private readonly object _gate = new();
     private int _generation;
     private int _pending;
-    private int _sleepingWorkers;
-    private int _callerSleeping;
+    private int _sleepers;
     private volatile bool _stopping;
-    private Exception? _failure;
     private long _allocated;
+
+    // The barrier of a scheduled inference: arrivals so far and how many barriers have opened.
+    private int _arrived;
+    private int _barrierGeneration;
+    private volatile bool _aborted;
 
     // The current job, written before the generation advances (Interlocked.Increment publishes them).
     private PreparedOperator? _op;
+    private PreparedOperator[]? _operators;
+    private ParallelSchedule? _schedule;
     private byte[] _arena = Array.Empty<byte>();
     private KernelPath _path;
+    private Exception? _failure;
+    private int _failedOperator;
 
     public int Parts { get; }
 
@@ -63,52 +73,148 @@ internal sealed class WorkerPool : IDisposable
     /// <summary>Runs <paramref name="op"/> split into <see cref="Parts"/> parts; part 0 on the calling thread.</summary>
     public void Run(PreparedOperator op, byte[] arena, KernelPath path, KernelScratch callerScratch)
     {
-        _op = op; _arena = arena; _path = path; _failure = null;
-        Volatile.Write(ref _pending, _threads.Length);
-        Interlocked.Increment(ref _generation);
-        if (Volatile.Read(ref _sleepingWorkers) > 0)
-            lock (_gate) Monitor.PulseAll(_gate);
-
-        op.InvokePart(arena, path, callerScratch, 0, Parts);
-
-        if (!SpinUntilAllDone())
-        {
-            lock (_gate)
-            {
-                Interlocked.Exchange(ref _callerSleeping, 1);
-                while (Volatile.Read(ref _pending) > 0) Monitor.Wait(_gate);
-                Interlocked.Exchange(ref _callerSleeping, 0);
-            }
-        }
+        _op = op; _operators = null; _schedule = null;
+        Publish(arena, path);
+        // The workers finish their parts even when the caller's throws: the next job must not overtake them.
+        try { op.InvokePart(arena, path, callerScratch, 0, Parts); }
+        finally { WaitForWorkers(); }
         if (_failure is { } failure) throw new InvalidOperationException($"a worker thread failed in {op.Definition}", failure);
     }
 
-    // The two spin loops are written out (no delegate): a closure would allocate on every operator.
+    /// <summary>
+    /// Runs every operator of <paramref name="operators"/> along <paramref name="schedule"/>, the calling thread as part 0.
+    /// An exception on any thread stops every thread at its next barrier and is thrown here once all have stopped.
+    /// </summary>
+    public void RunSchedule(PreparedOperator[] operators, ParallelSchedule schedule, byte[] arena, KernelPath path, KernelScratch callerScratch)
+    {
+        _op = null; _operators = operators; _schedule = schedule;
+        _arrived = 0; _aborted = false; _failedOperator = -1;
+        Publish(arena, path);
+        RunSteps(0, callerScratch);
+        WaitForWorkers();
+        if (_failure is { } failure)
+        {
+            // The caller's own failure surfaces as the kernel threw it; a worker's names the operator it failed in.
+            if (_failedOperator < 0) ExceptionDispatchInfo.Capture(failure).Throw();
+            throw new InvalidOperationException($"a worker thread failed in {operators[_failedOperator].Definition}", failure);
+        }
+    }
 
-    /// <summary>Spins up to the spin budget for every worker's part; false when one is still running.</summary>
-    private bool SpinUntilAllDone()
+    private void Publish(byte[] arena, KernelPath path)
+    {
+        _arena = arena; _path = path; _failure = null;
+        Volatile.Write(ref _pending, _threads.Length);
+        Interlocked.Increment(ref _generation);
+        WakeSleepers();
+    }
+
+    /// <summary>One thread's walk through the schedule: its part of every split operator, the others on part 0, barriers where placed.</summary>
+    private void RunSteps(int part, KernelScratch scratch)
+    {
+        var operators = _operators!;
+        var schedule = _schedule!;
+        int barrier = Volatile.Read(ref _barrierGeneration);
+        int i = 0;
+        try
+        {
+            for (; i < operators.Length; i++)
+            {
+                if (schedule.BarrierBefore[i] && !Barrier(ref barrier)) return;
+                if (schedule.Split[i]) operators[i].InvokePart(_arena, _path, scratch, part, Parts);
+                else if (part == 0) operators[i].Invoke(_arena, _path, scratch);
+            }
+        }
+        catch (Exception e)
+        {
+            lock (_gate)
+            {
+                if (_failure is null) { _failure = e; _failedOperator = part == 0 ? -1 : i; }
+                _aborted = true;
+                Monitor.PulseAll(_gate);
+            }
+        }
+    }
+
+    /// <summary>Waits until all <see cref="Parts"/> threads have arrived; false when the job was aborted meanwhile.</summary>
+    private bool Barrier(ref int barrier)
+    {
+        int closed = barrier;
+        barrier = closed + 1;
+        if (Interlocked.Increment(ref _arrived) == Parts)
+        {
+            // The last to arrive resets the count before opening: nobody arrives at the next barrier before it opens.
+            Volatile.Write(ref _arrived, 0);
+            Interlocked.Exchange(ref _barrierGeneration, closed + 1);
+            WakeSleepers();
+            return !_aborted;
+        }
+        long deadline = 0;
+        while (Volatile.Read(ref _barrierGeneration) == closed && !_aborted)
+        {
+            if (deadline == 0) deadline = Stopwatch.GetTimestamp() + _spinBudget;
+            else if (Stopwatch.GetTimestamp() > deadline)
+            {
+                lock (_gate)
+                {
+                    Interlocked.Increment(ref _sleepers);
+                    while (Volatile.Read(ref _barrierGeneration) == closed && !_aborted) Monitor.Wait(_gate);
+                    Interlocked.Decrement(ref _sleepers);
+                }
+                break;
+            }
+            Thread.SpinWait(8);
+        }
+        return !_aborted;
+    }
+
+    private void WakeSleepers()
+    {
+        if (Volatile.Read(ref _sleepers) > 0)
+            lock (_gate) Monitor.PulseAll(_gate);
+    }
+
+    // The spin loops are written out (no delegate): a closure would allocate on every job.
+
+    /// <summary>Spins up to the spin budget, then sleeps, until every worker has finished its part of the job.</summary>
+    private void WaitForWorkers()
     {
         long deadline = 0;
         while (Volatile.Read(ref _pending) != 0)
         {
             if (deadline == 0) deadline = Stopwatch.GetTimestamp() + _spinBudget;
-            else if (Stopwatch.GetTimestamp() > deadline) return false;
+            else if (Stopwatch.GetTimestamp() > deadline)
+            {
+                lock (_gate)
+                {
+                    Interlocked.Increment(ref _sleepers);
+                    while (Volatile.Read(ref _pending) > 0) Monitor.Wait(_gate);
+                    Interlocked.Decrement(ref _sleepers);
+                }
+                return;
+            }
             Thread.SpinWait(8);
         }
-        return true;
     }
 
-    /// <summary>Spins up to the spin budget for a job newer than <paramref name="seen"/> (or stop); false when none came.</summary>
-    private bool SpinUntilNextJob(int seen)
+    /// <summary>Spins up to the spin budget, then sleeps, until a job newer than <paramref name="seen"/> (or stop).</summary>
+    private void WaitForJob(int seen)
     {
         long deadline = 0;
         while (Volatile.Read(ref _generation) == seen && !_stopping)
         {
             if (deadline == 0) deadline = Stopwatch.GetTimestamp() + _spinBudget;
-            else if (Stopwatch.GetTimestamp() > deadline) return false;
+            else if (Stopwatch.GetTimestamp() > deadline)
+            {
+                lock (_gate)
+                {
+                    Interlocked.Increment(ref _sleepers);
+                    while (Volatile.Read(ref _generation) == seen && !_stopping) Monitor.Wait(_gate);
+                    Interlocked.Decrement(ref _sleepers);
+                }
+                return;
+            }
             Thread.SpinWait(8);
         }
-        return true;
     }
 
     private void Work(int worker)
@@ -116,24 +222,18 @@ internal sealed class WorkerPool : IDisposable
         int seen = 0;
         while (true)
         {
-            if (!SpinUntilNextJob(seen))
-            {
-                lock (_gate)
-                {
-                    Interlocked.Increment(ref _sleepingWorkers);
-                    while (Volatile.Read(ref _generation) == seen && !_stopping) Monitor.Wait(_gate);
-                    Interlocked.Decrement(ref _sleepingWorkers);
-                }
-            }
+            WaitForJob(seen);
             if (_stopping) return;
             seen = Volatile.Read(ref _generation);
-            var op = _op!;
             long before = GC.GetAllocatedBytesForCurrentThread();
-            try { op.InvokePart(_arena, _path, _scratch[worker], worker + 1, Parts); }
-            catch (Exception e) { _failure = e; }
+            if (_operators is not null) RunSteps(worker + 1, _scratch[worker]);
+            else
+            {
+                try { _op!.InvokePart(_arena, _path, _scratch[worker], worker + 1, Parts); }
+                catch (Exception e) { lock (_gate) _failure ??= e; }
+            }
             Interlocked.Add(ref _allocated, GC.GetAllocatedBytesForCurrentThread() - before);
-            if (Interlocked.Decrement(ref _pending) == 0 && Volatile.Read(ref _callerSleeping) != 0)
-                lock (_gate) Monitor.PulseAll(_gate);
+            if (Interlocked.Decrement(ref _pending) == 0) WakeSleepers();
         }
     }
 

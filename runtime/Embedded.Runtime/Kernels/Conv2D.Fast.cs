@@ -18,7 +18,7 @@ public static partial class Conv2D
         bool direct = kH == 1 && kW == 1 && p.StrideH == 1 && p.StrideW == 1 && p.Padding.IsNone && inC % 4 == 0;
         int rowBytes = w.Groups * 4;
         // Worker `part` of `parts` computes its share of the output pixels (threads split the work this way).
-        int begin = (int)((long)pixels * part / parts), end = (int)((long)pixels * (part + 1) / parts);
+        var (begin, end) = PartRange.Of(pixels, part, parts);
         for (int first = begin; first < end; first += KernelScratch.ChunkRows)
         {
             int rows = Math.Min(KernelScratch.ChunkRows, end - first);

@@ -21,7 +21,7 @@ public static partial class Conv2D
         var rowsBuffer = MemoryMarshal.Cast<byte, short>(scratch.Rows.AsSpan());
         int width = w.Blocks * PackedGemm16.BlockChannels;
         Span<int> values = stackalloc int[8];
-        int begin = (int)((long)pixels * part / parts), end = (int)((long)pixels * (part + 1) / parts);
+        var (begin, end) = PartRange.Of(pixels, part, parts);
 #if NET
         if (vectorStage is not null && path.UsesAvx512() && w.RowWeights.Length > 0 && kH == w.KernelRows && kH * w.RowPairs * 2 <= MaxDirectWindow)
         {

@@ -25,11 +25,11 @@ public static partial class DepthwiseConv2D
             if (vectorStage is not null && path.UsesAvx512() && w.KernelH * w.KernelW <= MaxRowTaps
                 && output.Type is ElementType.Int8 or ElementType.UInt8 or ElementType.Int16)
             {
-                RowsAvx512(input, signed, w, p, n, outH * part / parts, outH * (part + 1) / parts, vectorStage, output, outW, outH, values, scratch.Dots);
+                RowsAvx512(input, signed, w, p, n, PartRange.Begin(outH, part, parts), PartRange.Begin(outH, part + 1, parts), vectorStage, output, outW, outH, values, scratch.Dots);
                 continue;
             }
 #endif
-            for (int oy = outH * part / parts; oy < outH * (part + 1) / parts; oy++)
+            for (int oy = PartRange.Begin(outH, part, parts); oy < PartRange.Begin(outH, part + 1, parts); oy++)
             {
 #if NET
                 if (vectorStage is not null && path.UsesAvx2() && w.KernelH * w.KernelW <= MaxRowTaps)

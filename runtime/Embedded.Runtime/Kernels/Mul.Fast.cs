@@ -37,7 +37,7 @@ public static partial class Mul
         for (int n = 0; n < outShape[0]; n++)
         {
             GateValues(b, n, channels, gate);
-            int first = (int)((long)pixels * part / parts), end = (int)((long)pixels * (part + 1) / parts);
+            var (first, end) = PartRange.Of(pixels, part, parts);
             // Block-outer: a block's gate, zero points and (plain) requantization constants stay in registers over every pixel.
             // AVX-512 takes sixteen channels a step with the 16-lane stage; what is left goes eight at a time.
             int c0 = 0;

@@ -1,0 +1,26 @@
+namespace Embedded.Runtime.Kernels;
+
+/// <summary>
+/// How every splittable kernel divides its work over threads: part p of n gets units [units·p/n, units·(p+1)/n).
+/// Element-wise kernels count whole pixels (a pixel's channels never straddle two parts), so an operator's parts
+/// line up with the parts of the operator that produced its input, and the parallel schedule
+/// (<see cref="Execution.ParallelSchedule"/>) can let each thread run on without a barrier in between.
+/// </summary>
+public static class PartRange
+{
+    /// <summary>The first unit of part <paramref name="part"/> of <paramref name="parts"/>.</summary>
+    public static int Begin(int units, int part, int parts) => (int)((long)units * part / parts);
+
+    /// <summary>The units [Begin, End) of part <paramref name="part"/> of <paramref name="parts"/>.</summary>
+    public static (int Begin, int End) Of(int units, int part, int parts) => (Begin(units, part, parts), Begin(units, part + 1, parts));
+
+    /// <summary>
+    /// The elements of part <paramref name="part"/> for an element-wise kernel over <paramref name="count"/> elements
+    /// of <paramref name="channels"/> per pixel: whole pixels (a count that is not whole pixels splits by element).
+    /// </summary>
+    public static (int Begin, int End) OfElements(int count, int channels, int part, int parts)
+    {
+        int unit = channels > 0 && count % channels == 0 ? channels : 1;
+        return (Begin(count / unit, part, parts) * unit, Begin(count / unit, part + 1, parts) * unit);
+    }
+}
