@@ -11,87 +11,125 @@ using Embedded.Runtime.Model;
 namespace Embedded.Converter.Cli.Commands;
 
 /// <summary>
-/// `emb bench MODEL [--threads N] [--iterations K] [--path P] [--json]`: latency distribution of Invoke (after a
-/// warm-up) and the time per operator type, on a fixed pseudo-random input.
+/// `emb bench MODEL [--threads N[,M…]] [--iterations K] [--path P] [--json]`: latency distribution of Invoke (after a
+/// warm-up) and the time per operator type, on a fixed pseudo-random input. Several thread counts run interleaved in
+/// one process (short alternating batches), so a shared or throttled machine slows them alike and the speedup holds.
 /// </summary>
 internal static class BenchCommand
 {
     public static Command Create(TextWriter output, TextWriter error, Option<bool> verbose)
     {
         var model = new Argument<FileInfo>("model") { Description = "The .emb model file" };
-        var threads = new Option<int>("--threads") { Description = "Worker threads per inference", DefaultValueFactory = _ => 1 };
+        var threads = new Option<string>("--threads") { Description = "Threads per inference, or a comma list (1,2) to compare counts side by side", DefaultValueFactory = _ => "1" };
         var iterations = new Option<int>("--iterations") { Description = "Timed inferences", DefaultValueFactory = _ => 200 };
         var path = new Option<string?>("--path") { Description = $"Kernel path: {string.Join(", ", Enum.GetNames(typeof(KernelPath)).Select(n => n.ToLowerInvariant()))} (default: fastest supported)" };
-        var json = new Option<bool>("--json") { Description = "End with one JSON line {\"median_ms\",\"p90_ms\",\"min_ms\",\"threads\",\"path\"}" };
+        var json = new Option<bool>("--json") { Description = "End with one JSON line per thread count {\"median_ms\",\"p90_ms\",\"min_ms\",\"threads\",\"path\"[,\"speedup\"]}" };
         var top = new Option<int>("--top") { Description = "How many of the slowest operators to list (0 = all)", DefaultValueFactory = _ => 5 };
         var command = new Command("bench", "Measure inference latency and the time per operator") { model, threads, iterations, path, top, json };
         command.SetAction(parse => CliErrors.Guard(error, parse.GetValue(verbose), () =>
-            Run(output, parse.GetValue(model)!, parse.GetValue(threads), parse.GetValue(iterations), parse.GetValue(path), parse.GetValue(top), parse.GetValue(json))));
+            Run(output, parse.GetValue(model)!, parse.GetValue(threads) ?? "1", parse.GetValue(iterations), parse.GetValue(path), parse.GetValue(top), parse.GetValue(json))));
         return command;
     }
 
-    private static int Run(TextWriter o, FileInfo file, int threads, int iterations, string? pathText, int top, bool json)
+    private static int Run(TextWriter o, FileInfo file, string threadsText, int iterations, string? pathText, int top, bool json)
     {
         if (top < 0) throw new ArgumentOutOfRangeException("--top", top, "--top must be 0 (all) or more");
-        if (threads < 1 || threads > 64) throw new ArgumentOutOfRangeException("--threads", threads, "--threads must be 1..64");
+        var counts = ParseThreads(threadsText);
         if (iterations < 1 || iterations > 1_000_000) throw new ArgumentOutOfRangeException("--iterations", iterations, "--iterations must be 1..1000000");
         KernelPath? path = pathText is null ? null
             : Enum.TryParse<KernelPath>(pathText, ignoreCase: true, out var p) ? p
             : throw new ArgumentOutOfRangeException("--path", pathText, $"--path must be one of {string.Join(", ", Enum.GetNames(typeof(KernelPath)))}");
         var model = EmbeddedModel.Load(file.FullName);
-        using var interpreter = model.CreateInterpreter(new InterpreterOptions { Path = path, Threads = threads });
+        var interpreters = counts.Select(n => model.CreateInterpreter(new InterpreterOptions { Path = path, Threads = n })).ToArray();
+        try
+        {
+            foreach (var interpreter in interpreters) FillInputs(interpreter);
+            var interpreter0 = interpreters[0];
+
+            // Warm-up: 10 % of the runs (3..50) and at least one second. .NET starts kernels as quickly jitted code and
+            // swaps in the optimized code only after ~100 ms of calls plus a background compile; a shorter warm-up timed
+            // a mix of the two (medians 40 % apart from one process to the next).
+            int warmup = 0, minimumWarmup = Math.Max(3, Math.Min(50, iterations / 10));
+            var warming = Stopwatch.StartNew();
+            while (warmup < minimumWarmup || warming.Elapsed < WarmupTime) { foreach (var interpreter in interpreters) interpreter.Invoke(); warmup++; }
+            var ops = model.Definition.Operators;
+            var samples = counts.Select(_ => new double[iterations]).ToArray();
+            // Thread counts take turns in batches of a few milliseconds: a noisy neighbour slows every count alike.
+            for (int done = 0; done < iterations; done += Batch)
+                for (int k = 0; k < interpreters.Length; k++)
+                    for (int i = done; i < Math.Min(iterations, done + Batch); i++)
+                    {
+                        long start = Stopwatch.GetTimestamp();
+                        interpreters[k].Invoke();
+                        samples[k][i] = (Stopwatch.GetTimestamp() - start) * 1000.0 / Stopwatch.Frequency;
+                    }
+            // The breakdown comes from separate profiled runs so timing each operator does not inflate the latency figures.
+            var ticks = new long[ops.Count];
+            int profiled = Math.Min(iterations, 50);
+            for (int i = 0; i < profiled; i++) interpreter0.InvokeProfiled(ticks);
+            foreach (var s in samples) Array.Sort(s);
+            double Median(int k) => Percentile(samples[k], 0.5);
+            string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
+
+            o.WriteLine($"model    {model.Metadata.Name} ({ops.Count} operators, {ops.Sum(op => ModelStatistics.MultiplyAccumulates(op, model.Definition.Tensors)) / 1e6:F1} M MACs)");
+            o.WriteLine($"machine  {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}; path {interpreter0.Path}{(interpreter0.Path.UsesAvx2() && KernelPaths.HasVnni ? " (AVX-VNNI)" : "")}, threads {string.Join(",", counts)}");
+            for (int k = 0; k < counts.Length; k++)
+            {
+                string speedup = k == 0 ? "" : $"   speedup ×{Median(0) / Median(k):F2} over {counts[0]} thread{(counts[0] == 1 ? "" : "s")}";
+                o.WriteLine($"latency  {(counts.Length > 1 ? $"{counts[k]} thread{(counts[k] == 1 ? "" : "s")}: " : "")}median {F(Median(k))} ms   p90 {F(Percentile(samples[k], 0.9))} ms   min {F(samples[k][0])} ms   ({iterations} runs after {warmup} warm-up{(counts.Length > 1 ? ", interleaved" : "")}){speedup}");
+            }
+            o.WriteLine();
+            // With several threads the per-operator times come from an operator-by-operator run (each operator split on
+            // its own), not from the scheduled inference, whose parts overlap across operators.
+            o.WriteLine($"{"operator",-20} {"count",5} {"ms/inference",12} {"share",7}{(counts[0] > 1 ? $"   ({counts[0]} threads, operator by operator)" : "")}");
+            double total = ticks.Sum() * 1000.0 / Stopwatch.Frequency / profiled;
+            foreach (var group in ops.Select((op, i) => (op.Code, ms: ticks[i] * 1000.0 / Stopwatch.Frequency / profiled)).GroupBy(x => x.Code).OrderByDescending(g => g.Sum(x => x.ms)))
+            {
+                double ms = group.Sum(x => x.ms);
+                o.WriteLine($"{group.Key,-20} {group.Count(),5} {F(ms),12} {ms / total,7:P1}");
+            }
+            o.WriteLine($"{"total",-20} {ops.Count,5} {F(total),12}");
+            o.WriteLine();
+            o.WriteLine("slowest operators:");
+            foreach (int i in Enumerable.Range(0, ops.Count).OrderByDescending(i => ticks[i]).Take(top == 0 ? ops.Count : top))
+            {
+                var outTensor = model.Definition.Tensors[ops[i].Outputs[0]];
+                double ms = ticks[i] * 1000.0 / Stopwatch.Frequency / profiled;
+                long macs = ModelStatistics.MultiplyAccumulates(ops[i], model.Definition.Tensors);
+                string rate = macs > 0 && ms > 0 ? $"{macs / ms / 1e6,6:F1} GMAC/s" : new string(' ', 13);
+                o.WriteLine($"  #{i,-3} {ops[i].Code,-16} {F(ms),8} ms {rate}  {outTensor.Type}[{string.Join("×", outTensor.Shape)}] {ops[i].Name}");
+            }
+            if (json)
+                for (int k = 0; k < counts.Length; k++)
+                    o.WriteLine($"{{\"median_ms\":{F(Median(k))},\"p90_ms\":{F(Percentile(samples[k], 0.9))},\"min_ms\":{F(samples[k][0])},\"threads\":{counts[k]},\"path\":\"{interpreter0.Path.ToString().ToLowerInvariant()}\"{(k == 0 ? "" : $",\"speedup\":{(Median(0) / Median(k)).ToString("F3", CultureInfo.InvariantCulture)}")}}}");
+            return CliErrors.Ok;
+        }
+        finally
+        {
+            foreach (var interpreter in interpreters) interpreter.Dispose();
+        }
+    }
+
+    /// <summary>Inferences per turn when several thread counts take turns.</summary>
+    private const int Batch = 10;
+
+    private static int[] ParseThreads(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var counts = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out counts[i]) || counts[i] < 1 || counts[i] > 64)
+                throw new ArgumentOutOfRangeException("--threads", text, "--threads must be 1..64, or a comma list of such counts (1,2)");
+        if (counts.Length == 0 || counts.Length > 8) throw new ArgumentOutOfRangeException("--threads", text, "--threads needs 1 to 8 thread counts");
+        return counts;
+    }
+
+    private static void FillInputs(Interpreter interpreter)
+    {
         var random = new Random(1);
         foreach (var input in Enumerable.Range(0, interpreter.InputCount).Select(interpreter.Input))
             if (input.Type == ElementType.Float32) { var f = input.AsSpan<float>(); for (int i = 0; i < f.Length; i++) f[i] = (float)random.NextDouble(); }
             else random.NextBytes(input.Bytes);
-
-        // Warm-up: 10 % of the runs (3..50) and at least one second. .NET starts kernels as quickly jitted code and
-        // swaps in the optimized code only after ~100 ms of calls plus a background compile; a shorter warm-up timed
-        // a mix of the two (medians 40 % apart from one process to the next).
-        int warmup = 0, minimumWarmup = Math.Max(3, Math.Min(50, iterations / 10));
-        var warming = Stopwatch.StartNew();
-        while (warmup < minimumWarmup || warming.Elapsed < WarmupTime) { interpreter.Invoke(); warmup++; }
-        var ops = model.Definition.Operators;
-        var ticks = new long[ops.Count];
-        var samples = new double[iterations];
-        for (int i = 0; i < iterations; i++)
-        {
-            long start = Stopwatch.GetTimestamp();
-            interpreter.Invoke();
-            samples[i] = (Stopwatch.GetTimestamp() - start) * 1000.0 / Stopwatch.Frequency;
-        }
-        // The breakdown comes from separate profiled runs so timing each operator does not inflate the latency figures.
-        int profiled = Math.Min(iterations, 50);
-        for (int i = 0; i < profiled; i++) interpreter.InvokeProfiled(ticks);
-        Array.Sort(samples);
-        double median = Percentile(samples, 0.5), p90 = Percentile(samples, 0.9), min = samples[0];
-        string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
-
-        o.WriteLine($"model    {model.Metadata.Name} ({ops.Count} operators, {ops.Sum(op => ModelStatistics.MultiplyAccumulates(op, model.Definition.Tensors)) / 1e6:F1} M MACs)");
-        o.WriteLine($"machine  {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture}, .NET {Environment.Version}; path {interpreter.Path}{(interpreter.Path.UsesAvx2() && KernelPaths.HasVnni ? " (AVX-VNNI)" : "")}, threads {threads}");
-        o.WriteLine($"latency  median {F(median)} ms   p90 {F(p90)} ms   min {F(min)} ms   ({iterations} runs after {warmup} warm-up)");
-        o.WriteLine();
-        o.WriteLine($"{"operator",-20} {"count",5} {"ms/inference",12} {"share",7}");
-        double total = ticks.Sum() * 1000.0 / Stopwatch.Frequency / profiled;
-        foreach (var group in ops.Select((op, i) => (op.Code, ms: ticks[i] * 1000.0 / Stopwatch.Frequency / profiled)).GroupBy(x => x.Code).OrderByDescending(g => g.Sum(x => x.ms)))
-        {
-            double ms = group.Sum(x => x.ms);
-            o.WriteLine($"{group.Key,-20} {group.Count(),5} {F(ms),12} {ms / total,7:P1}");
-        }
-        o.WriteLine($"{"total",-20} {ops.Count,5} {F(total),12}");
-        o.WriteLine();
-        o.WriteLine("slowest operators:");
-        foreach (int i in Enumerable.Range(0, ops.Count).OrderByDescending(i => ticks[i]).Take(top == 0 ? ops.Count : top))
-        {
-            var outTensor = model.Definition.Tensors[ops[i].Outputs[0]];
-            double ms = ticks[i] * 1000.0 / Stopwatch.Frequency / profiled;
-            long macs = ModelStatistics.MultiplyAccumulates(ops[i], model.Definition.Tensors);
-            string rate = macs > 0 && ms > 0 ? $"{macs / ms / 1e6,6:F1} GMAC/s" : new string(' ', 13);
-            o.WriteLine($"  #{i,-3} {ops[i].Code,-16} {F(ms),8} ms {rate}  {outTensor.Type}[{string.Join("×", outTensor.Shape)}] {ops[i].Name}");
-        }
-        if (json)
-            o.WriteLine($"{{\"median_ms\":{F(median)},\"p90_ms\":{F(p90)},\"min_ms\":{F(min)},\"threads\":{threads},\"path\":\"{interpreter.Path.ToString().ToLowerInvariant()}\"}}");
-        return CliErrors.Ok;
     }
 
     /// <summary>Shortest warm-up: long enough for the JIT's tier-up of every kernel the model runs.</summary>
