@@ -12,6 +12,27 @@ public static partial class DepthwiseConv2D
     /// (<see cref="AccumulateTap"/>: Vector128 4 lanes, a scalar channel tail) and the shared output stage. Padded taps
     /// are skipped, which is what the reference's real 0 contributes.
     /// </summary>
+    /// <summary>
+    /// Reads one byte of every cache line of the input rows part <paramref name="part"/> needs, in order. Its rows next to
+    /// another part's were just written by another thread; the kernel visits them block by block in a strided order
+    /// that meets each of those lines alone (measured on V3-Small with 2 threads: the 14×14×240 layer's half took 40 µs
+    /// instead of 25). One streaming pass first lets the prefetchers fetch them together, for well under a microsecond.
+    /// </summary>
+    private static int TouchInputRows(QuantizedInput input, DepthwiseConv2DParams p, PackedDepthwise w, int n, int outH, int part, int parts)
+    {
+        int inH = input.Shape[1];
+        int rowBytes = input.Shape[2] * input.Shape[3] * input.Type.SizeInBytes();
+        var (oyBegin, oyEnd) = PartRange.Of(outH, part, parts);
+        if (oyBegin >= oyEnd) return 0;
+        int first = Math.Max(0, oyBegin * p.StrideH - p.Padding.Top);
+        int end = Math.Min(inH, (oyEnd - 1) * p.StrideH - p.Padding.Top + (w.KernelH - 1) * p.DilationH + 1);
+        if (end <= first) return 0;
+        var rows = input.Bytes.Slice((n * inH + first) * rowBytes, (end - first) * rowBytes);
+        int sum = 0;
+        for (int i = 0; i < rows.Length; i += 64) sum += rows[i];
+        return sum;
+    }
+
     public static void Fast(KernelPath path, QuantizedInput input, QuantizedOutput output, DepthwiseConv2DParams p, PackedDepthwise w, KernelScratch scratch, VectorOutputStage? vectorStage = null, int part = 0, int parts = 1)
     {
         int batches = input.Shape[0], inH = input.Shape[1], inW = input.Shape[2], channels = w.Channels;
@@ -21,6 +42,7 @@ public static partial class DepthwiseConv2D
         Span<int> values = stackalloc int[8];
         for (int n = 0; n < batches; n++)
         {
+            if (parts > 1) scratch.Touched ^= TouchInputRows(input, p, w, n, outH, part, parts);
 #if NET
             if (vectorStage is not null && path.UsesAvx512() && w.KernelH * w.KernelW <= MaxRowTaps
                 && output.Type is ElementType.Int8 or ElementType.UInt8 or ElementType.Int16)

@@ -16,6 +16,9 @@ public sealed class KernelScratch
     public byte[] Rows { get; }
     public int[] InputSums { get; }
 
+    /// <summary>Where a kernel that reads memory ahead only to warm the cache puts the bytes' sum (so the reads stay).</summary>
+    public int Touched { get; set; }
+
     public KernelScratch(int maxWidth, int maxRowBytes)
     {
         Dots = new int[ChunkRows * Math.Max(maxWidth, 1)];
