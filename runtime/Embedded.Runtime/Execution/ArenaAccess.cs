@@ -17,6 +17,12 @@ internal enum AccessThreads
 /// </summary>
 internal readonly struct ArenaAccess
 {
+    /// <summary>
+    /// A pseudo address for the threads' partial sums of a pool split by rows (they live in each thread's scratch, not the
+    /// arena): so a pool's finish waits for every part's sums, and the next pool's parts for that finish.
+    /// </summary>
+    public const int PartialSums = -2;
+
     public int Start { get; }
     public int Length { get; }
     public bool Write { get; }

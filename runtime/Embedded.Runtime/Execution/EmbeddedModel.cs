@@ -31,11 +31,14 @@ public sealed class EmbeddedModel
             Operators[i] = new PreparedOperator(definition.Operators[i], Bindings);
             ScratchWidth = Math.Max(ScratchWidth, Operators[i].ScratchWidth);
             ScratchRowBytes = Math.Max(ScratchRowBytes, Operators[i].ScratchRowBytes);
+            PoolChannels = Math.Max(PoolChannels, Operators[i].PoolChannels);
         }
     }
 
     internal int ScratchWidth { get; }
     internal int ScratchRowBytes { get; }
+    /// <summary>The most channels a pool has: each thread's partial sums when a pool is split by rows.</summary>
+    internal int PoolChannels { get; }
 
     /// <summary>Loads from memory; constant tensors are used in place, so keep the buffer unchanged.</summary>
     public static EmbeddedModel Load(ReadOnlyMemory<byte> file, ModelReadOptions? options = null) => new(ModelReader.Read(file, options));

@@ -28,11 +28,11 @@ public sealed class Interpreter : IDisposable
         _model = model;
         _path = options.Path ?? KernelPaths.Best;
         if (!KernelPaths.IsSupported(_path)) throw new PlatformNotSupportedException($"kernel path {_path} is not supported on this CPU (available: {string.Join(", ", KernelPaths.Available)})");
-        _scratch = new KernelScratch(model.ScratchWidth, model.ScratchRowBytes);
+        _scratch = new KernelScratch(model.ScratchWidth, model.ScratchRowBytes, model.PoolChannels);
         if (options.Threads < 1 || options.Threads > 64) throw new ArgumentOutOfRangeException(nameof(options), options.Threads, "Threads must be 1..64");
         if (options.Threads > 1)
         {
-            _workers = new WorkerPool(options.Threads, () => new KernelScratch(model.ScratchWidth, model.ScratchRowBytes));
+            _workers = new WorkerPool(options.Threads, () => new KernelScratch(model.ScratchWidth, model.ScratchRowBytes, model.PoolChannels));
             _schedule = ParallelSchedule.Build(model.Operators, _path, options.Threads);
         }
         _arena = new byte[model.ArenaBytes];
@@ -130,18 +130,28 @@ public sealed class Interpreter : IDisposable
     {
         if (_schedule is null) throw new InvalidOperationException("the interpreter has one thread");
         var operators = _model.Operators;
+        var scratch = new KernelScratch[_schedule.Parts];
+        var sums = new int[_schedule.Parts][];
+        for (int t = 0; t < scratch.Length; t++) { scratch[t] = new KernelScratch(_model.ScratchWidth, _model.ScratchRowBytes, _model.PoolChannels); sums[t] = scratch[t].PartialSums; }
+        int finish = -1;   // a two-phase pool whose finish opens the next stretch on the first thread
         for (int start = 0; start < operators.Length;)
         {
             int end = start + 1;
-            while (end < operators.Length && !_schedule.BarrierBefore[end]) end++;
+            while (end < operators.Length && !_schedule.BarrierBefore[end] && !_schedule.TwoPhase[end - 1]) end++;
             foreach (int part in threadOrder)
+            {
+                if (part == 0 && finish >= 0) operators[finish].FinishSums(_arena, _path, sums);
                 for (int i = start; i < end; i++)
                 {
-                    if (_schedule.Split[i]) operators[i].InvokePart(_arena, _path, _scratch, part, _schedule.Parts);
-                    else if (part == 0) operators[i].Invoke(_arena, _path, _scratch);
+                    if (_schedule.TwoPhase[i]) operators[i].SumPart(_arena, _path, scratch[part], part, _schedule.Parts);
+                    else if (_schedule.Split[i]) operators[i].InvokePart(_arena, _path, scratch[part], part, _schedule.Parts);
+                    else if (part == 0) operators[i].Invoke(_arena, _path, scratch[part]);
                 }
+            }
+            finish = _schedule.TwoPhase[end - 1] ? end - 1 : -1;
             start = end;
         }
+        if (finish >= 0) operators[finish].FinishSums(_arena, _path, sums);
     }
 
     private void Run(PreparedOperator op, Span<byte> arena)

@@ -17,10 +17,15 @@ namespace Embedded.Runtime.Execution;
 /// </summary>
 internal sealed class ParallelSchedule
 {
-    /// <summary>Per operator: whether every thread runs a part of it (otherwise the first thread runs it whole).</summary>
+    /// <summary>Per operator: whether every thread runs a part of it (otherwise the first thread runs it whole, or in two phases: <see cref="TwoPhase"/>).</summary>
     public bool[] Split { get; }
     /// <summary>Per operator: whether all threads wait for each other before it.</summary>
     public bool[] BarrierBefore { get; }
+    /// <summary>
+    /// Per operator: a pool run in two phases (<see cref="PreparedOperator.SumPart"/> on every thread, a barrier, then
+    /// <see cref="PreparedOperator.FinishSums"/> on the first thread).
+    /// </summary>
+    public bool[] TwoPhase { get; }
     /// <summary>Per operator with a barrier: the earlier operator whose bytes it shares across threads (for diagnostics).</summary>
     public int[] BarrierCause { get; }
     public int Parts { get; }
@@ -29,16 +34,18 @@ internal sealed class ParallelSchedule
     /// <summary>False when no operator splits: the caller then runs the model alone.</summary>
     public bool UsesWorkers { get; }
 
-    private ParallelSchedule(bool[] split, bool[] barrierBefore, int[] cause, int parts)
+    private ParallelSchedule(bool[] split, bool[] twoPhase, bool[] barrierBefore, int[] cause, int parts)
     {
-        Split = split; BarrierBefore = barrierBefore; BarrierCause = cause; Parts = parts;
+        Split = split; TwoPhase = twoPhase; BarrierBefore = barrierBefore; BarrierCause = cause; Parts = parts;
         foreach (bool b in barrierBefore) if (b) Barriers++;
+        foreach (bool t in twoPhase) if (t) Barriers++;
         foreach (bool s in split) UsesWorkers |= s;
     }
 
     public static ParallelSchedule Build(IReadOnlyList<PreparedOperator> operators, KernelPath path, int parts)
     {
         var split = new bool[operators.Count];
+        var twoPhase = new bool[operators.Count];
         var barrier = new bool[operators.Count];
         var cause = new int[operators.Count];
         // Accesses since the last barrier, with their operators (the start of the job is one: the caller has written the input).
@@ -47,8 +54,10 @@ internal sealed class ParallelSchedule
         for (int i = 0; i < operators.Count; i++)
         {
             split[i] = parts > 1 && operators[i].SplitsInSchedule(path);
+            twoPhase[i] = parts > 1 && !split[i] && operators[i].SumsInParts(path);
             current.Clear();
-            operators[i].DescribeAccesses(split[i], parts, current);
+            if (twoPhase[i]) operators[i].DescribeSumAccesses(parts, current);
+            else operators[i].DescribeAccesses(split[i], parts, current);
             cause[i] = Conflict(pending, current);
             if (cause[i] >= 0)
             {
@@ -56,8 +65,14 @@ internal sealed class ParallelSchedule
                 pending.Clear();
             }
             foreach (var access in current) pending.Add((access, i));
+            if (!twoPhase[i]) continue;
+            // The barrier between the phases: the finish starts from a clean slate.
+            pending.Clear();
+            current.Clear();
+            operators[i].DescribeFinishAccesses(current);
+            foreach (var access in current) pending.Add((access, i));
         }
-        return new ParallelSchedule(split, barrier, cause, parts);
+        return new ParallelSchedule(split, twoPhase, barrier, cause, parts);
     }
 
     /// <summary>The earlier operator one of whose accesses may not overlap in time with one of <paramref name="next"/>, or −1.</summary>

@@ -110,6 +110,41 @@ internal sealed class PreparedOperator
     public bool SplitsInSchedule(KernelPath path) =>
         SplitCapable(path) && !IsFastGlobalAveragePool(path) && _output.Tensor.ElementCount >= MinSplitOutputs;
 
+    /// <summary>
+    /// Whether <see cref="ParallelSchedule"/> runs this pool in two phases: every thread sums its own rows
+    /// (<see cref="SumPart"/>), then the first thread adds the sums and requantizes (<see cref="FinishSums"/>). One image,
+    /// 8-bit, the fast requantizing pool: what squeeze-excite blocks pool.
+    /// </summary>
+    public bool SumsInParts(KernelPath path) =>
+        IsFastGlobalAveragePool(path) && Input(0).Tensor.Shape[0] == 1 && Input(0).Tensor.ElementCount >= MinSplitOutputs;
+
+    /// <summary>Channels of the pool's input: the partial sums each thread keeps.</summary>
+    public int PoolChannels => _op.Params is GlobalAveragePoolParams && Input(0).Tensor.Rank == 4 ? Input(0).Tensor.Shape[3] : 0;
+
+    /// <summary>The first phase of a pool split by rows: this thread's per-channel sums into its scratch.</summary>
+    public void SumPart(Span<byte> arena, KernelPath path, KernelScratch scratch, int part, int parts) =>
+        GlobalAveragePool.SumRows(path, Input(0).In(arena), part, parts, scratch.PartialSums);
+
+    /// <summary>The second phase, on one thread once every part has summed: the mean of every channel.</summary>
+    public void FinishSums(Span<byte> arena, KernelPath path, ReadOnlySpan<int[]> partialSums) =>
+        GlobalAveragePool.FinishSums(path, Input(0).In(arena), _output.Out(arena), _vectorStage!, partialSums);
+
+    /// <summary>The accesses of <see cref="SumPart"/>: each part reads its own rows (whole rows, <see cref="PartRange"/>) and writes its partial sums.</summary>
+    public void DescribeSumAccesses(int parts, List<ArenaAccess> into)
+    {
+        var input = Input(0);
+        var t = input.Tensor;
+        into.Add(new ArenaAccess(input.Offset, t.ByteLength, false, AccessThreads.Parts, Boundaries(t.Shape[1], t.Shape[2] * t.Shape[3] * t.Type.SizeInBytes(), parts)));
+        into.Add(new ArenaAccess(ArenaAccess.PartialSums, 1, true, AccessThreads.Parts, new int[parts + 1]));
+    }
+
+    /// <summary>The accesses of <see cref="FinishSums"/>: every part's sums and the output, on the first thread.</summary>
+    public void DescribeFinishAccesses(List<ArenaAccess> into)
+    {
+        into.Add(new ArenaAccess(ArenaAccess.PartialSums, 1, false, AccessThreads.First));
+        if (_output.Offset >= 0) into.Add(new ArenaAccess(_output.Offset, _output.Tensor.ByteLength, true, AccessThreads.First));
+    }
+
     // The pooled sums run eight channels at a time on AVX2 and split by channel blocks (GlobalAveragePool.TryFast).
     private bool IsFastGlobalAveragePool(KernelPath path) =>
         _vectorStage is not null && _op.Params is GlobalAveragePoolParams { Algorithm: MeanAlgorithm.Requantize } && path.UsesAvx2()

@@ -29,6 +29,8 @@ internal sealed class WorkerPool : IDisposable
 
     private readonly Thread[] _threads;
     private readonly KernelScratch[] _scratch;
+    // Every thread's partial sums of a pool split by rows, the caller's first (set per scheduled job).
+    private readonly int[][] _partialSums;
     private readonly object _gate = new();
     private int _generation;
     private int _pending;
@@ -61,10 +63,12 @@ internal sealed class WorkerPool : IDisposable
         _spinBudget = parts <= Environment.ProcessorCount ? Stopwatch.Frequency / 5000 : 0;
         _threads = new Thread[parts - 1];
         _scratch = new KernelScratch[parts - 1];
+        _partialSums = new int[parts][];
         for (int i = 0; i < _threads.Length; i++)
         {
             int worker = i;
             _scratch[i] = scratch();
+            _partialSums[i + 1] = _scratch[i].PartialSums;
             _threads[i] = new Thread(() => Work(worker)) { IsBackground = true, Name = $"emb-worker-{worker + 1}" };
             _threads[i].Start();
         }
@@ -88,6 +92,7 @@ internal sealed class WorkerPool : IDisposable
     public void RunSchedule(PreparedOperator[] operators, ParallelSchedule schedule, byte[] arena, KernelPath path, KernelScratch callerScratch)
     {
         _op = null; _operators = operators; _schedule = schedule;
+        _partialSums[0] = callerScratch.PartialSums;
         _arrived = 0; _aborted = false; _failedOperator = -1;
         Publish(arena, path);
         RunSteps(0, callerScratch);
@@ -120,7 +125,13 @@ internal sealed class WorkerPool : IDisposable
             for (; i < operators.Length; i++)
             {
                 if (schedule.BarrierBefore[i] && !Barrier(ref barrier)) return;
-                if (schedule.Split[i]) operators[i].InvokePart(_arena, _path, scratch, part, Parts);
+                if (schedule.TwoPhase[i])
+                {
+                    operators[i].SumPart(_arena, _path, scratch, part, Parts);
+                    if (!Barrier(ref barrier)) return;
+                    if (part == 0) operators[i].FinishSums(_arena, _path, _partialSums);
+                }
+                else if (schedule.Split[i]) operators[i].InvokePart(_arena, _path, scratch, part, Parts);
                 else if (part == 0) operators[i].Invoke(_arena, _path, scratch);
             }
         }

@@ -19,8 +19,12 @@ public sealed class KernelScratch
     /// <summary>Where a kernel that reads memory ahead only to warm the cache puts the bytes' sum (so the reads stay).</summary>
     public int Touched { get; set; }
 
-    public KernelScratch(int maxWidth, int maxRowBytes)
+    /// <summary>A thread's per-channel sums of its rows in a pool split by rows (read by the thread that finishes the pool).</summary>
+    public int[] PartialSums { get; }
+
+    public KernelScratch(int maxWidth, int maxRowBytes, int maxChannels = 0)
     {
+        PartialSums = new int[maxChannels];
         Dots = new int[ChunkRows * Math.Max(maxWidth, 1)];
         Rows = new byte[ChunkRows * Math.Max(maxRowBytes, 4)];
         InputSums = new int[ChunkRows];

@@ -368,6 +368,38 @@ public sealed class FastPathTests
     }
 
     [TestMethod]
+    public void GlobalAveragePool_SummedByRowsInParts_EqualsReference()
+    {
+        var r = new Random(509);
+        for (int i = 0; i < 200; i++)
+        {
+            int channels = Channels(r), h = r.Next(1, 12), w = r.Next(1, 12);
+            var type = EightBit[r.Next(2)];
+            bool perChannel = r.Next(2) == 0;
+            var inZps = TestKit.RandomZeroPoints(r, perChannel ? channels : 1, type);
+            var outZps = TestKit.RandomZeroPoints(r, 1, type);
+            var multipliers = Enumerable.Range(0, perChannel ? channels : 1).Select(_ => QuantizedMultiplier.FromDouble((0.5 + r.NextDouble()) / (h * w))).ToArray();
+            var p = new GlobalAveragePoolParams { Rounding = RoundingMode.DoubleRounding, Multipliers = multipliers };
+            var inShape = new[] { 1, h, w, channels };
+            var outShape = new[] { 1, 1, 1, channels };
+            byte[] input = TestKit.RandomValues(r, h * w * channels, type);
+            var expected = new byte[channels];
+            GlobalAveragePool.Reference(new QuantizedInput(input, type, inShape, inZps), new QuantizedOutput(expected, type, outShape, outZps), p);
+            var stage = VectorOutputStage.TryCreate(multipliers, p.Rounding, new[] { type.MinValue() }, new[] { type.MaxValue() }, channels, outZps)!;
+            foreach (var path in FastPaths)
+            foreach (int parts in new[] { 1, 2, 3, 5, 13 })   // 13 parts: more parts than rows, some sum nothing
+            {
+                var sums = Enumerable.Range(0, parts).Select(_ => Enumerable.Repeat(unchecked((int)0xDEADBEEF), channels).ToArray()).ToArray();
+                for (int part = 0; part < parts; part++)
+                    GlobalAveragePool.SumRows(path, new QuantizedInput(input, type, inShape, inZps), part, parts, sums[part]);
+                var actual = new byte[channels];
+                GlobalAveragePool.FinishSums(path, new QuantizedInput(input, type, inShape, inZps), new QuantizedOutput(actual, type, outShape, outZps), stage, sums);
+                CollectionAssert.AreEqual(expected, actual, $"case {i} path {path} parts {parts}: {h}x{w}x{channels} {type}");
+            }
+        }
+    }
+
+    [TestMethod]
     public void WholeModel_EveryPath_GivesTheReferenceBytes_AndAllocatesNothing()
     {
         var model = EmbeddedModel.Load(Models.MobileNetV3SmallFile);

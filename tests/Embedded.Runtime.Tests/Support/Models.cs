@@ -22,6 +22,17 @@ internal static class Models
     /// <summary>MobileNetV3-Small at its real sizes (224×224, 1001 classes).</summary>
     public static byte[] MobileNetV3SmallFile => SmallBytes.Value;
 
+    /// <summary>The converted MobileNetV3-Small the repository ships (firmware/samples/models), found above the test assembly.</summary>
+    public static byte[] BundledV3SmallFile => BundledBytes.Value;
+
+    private static readonly Lazy<byte[]> BundledBytes = new(() =>
+    {
+        var dir = new System.IO.DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !System.IO.File.Exists(System.IO.Path.Combine(dir.FullName, "Embedded.sln"))) dir = dir.Parent;
+        if (dir is null) throw new System.IO.DirectoryNotFoundException("Embedded.sln not found above the test assembly");
+        return System.IO.File.ReadAllBytes(System.IO.Path.Combine(dir.FullName, "firmware", "samples", "models", "mobilenet_v3_small_int8.emb"));
+    });
+
     public static void FillInput(Embedded.Runtime.Execution.Interpreter interpreter, int seed)
     {
         var random = new Random(seed);
