@@ -197,8 +197,8 @@ internal sealed class PreparedOperator
                 // Conv2D.Fast / Fast16: output pixels over the whole batch.
                 return Boundaries(output.Shape[0] * output.Shape[1] * output.Shape[2], output.Shape[3] * size, parts);
             case DepthwiseConv2DParams when output.Rank == 4 && output.Shape[0] == 1:
-                // Output rows of the image.
-                return Boundaries(output.Shape[1], output.Shape[2] * output.Shape[3] * size, parts);
+                // Output pixels of the image (DepthwiseConv2D.Fast).
+                return Boundaries(output.Shape[1] * output.Shape[2], output.Shape[3] * size, parts);
             case MulParams when output.Rank == 4 && output.Shape[0] == 1:
                 return Boundaries(output.Shape[1] * output.Shape[2], output.Shape[3] * size, parts);
             case AddParams or QuantizeParams:

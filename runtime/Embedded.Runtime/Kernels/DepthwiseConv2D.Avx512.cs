@@ -10,7 +10,8 @@ namespace Embedded.Runtime.Kernels;
 public static partial class DepthwiseConv2D
 {
     /// <summary>
-    /// The AVX-512 form of <see cref="RowAvx2"/>: output rows [oyBegin, oyEnd) of image <paramref name="n"/>, any kernel
+    /// The AVX-512 form of <see cref="RowAvx2"/>: output pixels [pixelBegin, pixelEnd) of image <paramref name="n"/> (whole
+    /// rows, and a part of a row at either end when a thread's share ends mid-row), any kernel
     /// size, dilation and padding, sixteen channels per ZMM block with the 16-lane output stage
     /// (<see cref="OutputStage512"/>). A pixel's valid taps form a rectangle of the kernel (rows [kyA, kyB) are the same
     /// along a row; columns change only near the left and right edges, the same way in every row), so a row splits into
@@ -18,10 +19,11 @@ public static partial class DepthwiseConv2D
     /// block over all the rows, the stage's constants for a block loaded once. A last block of eight channels takes the
     /// AVX2 form, fewer than eight the scalar one.
     /// </summary>
-    internal static void RowsAvx512(QuantizedInput input, bool signed, PackedDepthwise w, Model.DepthwiseConv2DParams p, int n, int oyBegin, int oyEnd,
+    internal static void RowsAvx512(QuantizedInput input, bool signed, PackedDepthwise w, Model.DepthwiseConv2DParams p, int n, int pixelBegin, int pixelEnd,
         VectorOutputStage stage, QuantizedOutput output, int outW, int outH, Span<int> values, Span<int> runBias)
     {
-        if (oyBegin >= oyEnd || outW == 0) return;
+        if (pixelBegin >= pixelEnd || outW == 0) return;
+        int oyBegin = pixelBegin / outW, oyEnd = (pixelEnd - 1) / outW + 1;
         int inH = input.Shape[1], inW = input.Shape[2], channels = w.Channels;
         // Every tap read below is inside the image and every 16-byte read ends at or before its pixel's last channel;
         // every store is inside the output.
@@ -35,7 +37,7 @@ public static partial class DepthwiseConv2D
         int full16 = channels / 16 * 16;
         if (full16 > 0)
         {
-            var geometry = new RowGeometry(p, w, n, inH, inW, outW, outH, oyBegin, oyEnd);
+            var geometry = new RowGeometry(p, w, n, inH, inW, outW, outH, pixelBegin, pixelEnd);
             ref byte x = ref MemoryMarshal.GetReference(input.Bytes);
             ref byte o = ref MemoryMarshal.GetReference(output.Bytes);
             bool int16 = output.Type == Model.ElementType.Int16;
@@ -43,26 +45,28 @@ public static partial class DepthwiseConv2D
             else Blocks<UnsignedBytes>(geometry, ref x, w, runs, full16, stage, ref o, int16);
         }
         if (full16 == channels) return;
-        if (signed) TailRows<SignedBytes>(input, w, p, n, oyBegin, oyEnd, runs, full16, stage, output, outW, outH, values, runBias);
-        else TailRows<UnsignedBytes>(input, w, p, n, oyBegin, oyEnd, runs, full16, stage, output, outW, outH, values, runBias);
+        if (signed) TailRows<SignedBytes>(input, w, p, n, pixelBegin, pixelEnd, runs, full16, stage, output, outW, outH, values, runBias);
+        else TailRows<UnsignedBytes>(input, w, p, n, pixelBegin, pixelEnd, runs, full16, stage, output, outW, outH, values, runBias);
     }
 
     /// <summary>Channels from <paramref name="full16"/> on, run by run: a block of eight in AVX2 registers, then fewer than eight scalar.</summary>
-    private static void TailRows<TBytes>(QuantizedInput input, PackedDepthwise w, Model.DepthwiseConv2DParams p, int n, int oyBegin, int oyEnd, ReadOnlySpan<int> runs,
+    private static void TailRows<TBytes>(QuantizedInput input, PackedDepthwise w, Model.DepthwiseConv2DParams p, int n, int pixelBegin, int pixelEnd, ReadOnlySpan<int> runs,
         int full16, VectorOutputStage stage, QuantizedOutput output, int outW, int outH, Span<int> values, Span<int> runBias) where TBytes : struct, IWidenBytes
     {
         int inH = input.Shape[1], inW = input.Shape[2], channels = w.Channels, full8 = channels / 8 * 8;
         ref byte b0 = ref MemoryMarshal.GetReference(input.Bytes);
         ref int weights = ref MemoryMarshal.GetArrayDataReference(w.Weights);
         nint rowStep = (nint)inW * channels * p.DilationH, tapStep = (nint)channels * p.DilationW, pixelStep = (nint)channels * p.StrideW;
-        for (int oy = oyBegin; oy < oyEnd; oy++)
+        for (int oy = pixelBegin / outW; oy <= (pixelEnd - 1) / outW; oy++)
         {
             int y0 = oy * p.StrideH - p.Padding.Top;
             var (kyA, kyB) = ValidTaps(y0, p.DilationH, w.KernelH, inH);
             int outRow = (n * outH + oy) * outW;
+            int xFrom = Math.Max(0, pixelBegin - oy * outW), xTo = Math.Min(outW, pixelEnd - oy * outW);
             for (int r = 0; r < runs.Length; r += 3)
             {
                 int ox = runs[r], count = runs[r + 1], kxA = runs[r + 2] & 0xFFFF, kxB = runs[r + 2] >> 16;
+                if (!ClipRun(ref ox, ref count, xFrom, xTo)) continue;
                 int x0 = ox * p.StrideW - p.Padding.Left;
                 int rows = kyB - kyA, cols = kxB - kxA;
                 if (full16 < full8)
@@ -132,12 +136,13 @@ public static partial class DepthwiseConv2D
     /// <summary>The integers of a depthwise layer that the block kernel needs (no references, so it costs the JIT nothing to copy).</summary>
     private readonly struct RowGeometry
     {
-        public readonly int N, InH, InW, Channels, OutW, OutH, RowBegin, RowEnd, KernelH, KernelW;
+        public readonly int N, InH, InW, Channels, OutW, OutH, PixelBegin, PixelEnd, RowBegin, RowEnd, KernelH, KernelW;
         public readonly int StrideH, StrideW, DilationH, DilationW, PadTop, PadLeft;
 
-        public RowGeometry(Model.DepthwiseConv2DParams p, PackedDepthwise w, int n, int inH, int inW, int outW, int outH, int rowBegin, int rowEnd)
+        public RowGeometry(Model.DepthwiseConv2DParams p, PackedDepthwise w, int n, int inH, int inW, int outW, int outH, int pixelBegin, int pixelEnd)
         {
-            N = n; InH = inH; InW = inW; Channels = w.Channels; OutW = outW; OutH = outH; RowBegin = rowBegin; RowEnd = rowEnd;
+            N = n; InH = inH; InW = inW; Channels = w.Channels; OutW = outW; OutH = outH;
+            PixelBegin = pixelBegin; PixelEnd = pixelEnd; RowBegin = pixelBegin / outW; RowEnd = (pixelEnd - 1) / outW + 1;
             KernelH = w.KernelH; KernelW = w.KernelW;
             StrideH = p.StrideH; StrideW = p.StrideW; DilationH = p.DilationH; DilationW = p.DilationW; PadTop = p.Padding.Top; PadLeft = p.Padding.Left;
         }
@@ -178,9 +183,11 @@ public static partial class DepthwiseConv2D
                 var (kyA, kyB) = ValidTaps(y0, g.DilationH, g.KernelH, g.InH);
                 int rows = kyB - kyA;
                 nint outRow = ((nint)(g.N * g.OutH + oy) * g.OutW) * channels + c;
+                int xFrom = Math.Max(0, g.PixelBegin - oy * g.OutW), xTo = Math.Min(g.OutW, g.PixelEnd - oy * g.OutW);
                 for (int r = 0; r < runs.Length; r += 3)
                 {
                     int ox = runs[r], count = runs[r + 1], kxA = runs[r + 2] & 0xFFFF, kxB = runs[r + 2] >> 16;
+                    if (!ClipRun(ref ox, ref count, xFrom, xTo)) continue;
                     int x0 = ox * g.StrideW - g.PadLeft, cols = kxB - kxA;
                     var sum = Vector512.LoadUnsafe(ref prefix, (nuint)((kyB * prefixRow + kxB) * channels + c)) - Vector512.LoadUnsafe(ref prefix, (nuint)((kyA * prefixRow + kxB) * channels + c))
                         - Vector512.LoadUnsafe(ref prefix, (nuint)((kyB * prefixRow + kxA) * channels + c)) + Vector512.LoadUnsafe(ref prefix, (nuint)((kyA * prefixRow + kxA) * channels + c));
@@ -205,6 +212,16 @@ public static partial class DepthwiseConv2D
                 }
             }
         }
+    }
+
+    /// <summary>Narrows a run [ox, ox + count) to the columns [xFrom, xTo) of a part's row; false when nothing is left.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ClipRun(ref int ox, ref int count, int xFrom, int xTo)
+    {
+        int end = Math.Min(ox + count, xTo);
+        ox = Math.Max(ox, xFrom);
+        count = end - ox;
+        return count > 0;
     }
 
     /// <summary>The kernel taps [a, b) along one axis whose input index start + k·dilation lies in [0, size).</summary>

@@ -13,17 +13,17 @@ public static partial class DepthwiseConv2D
     /// are skipped, which is what the reference's real 0 contributes.
     /// </summary>
     /// <summary>
-    /// Reads one byte of every cache line of the input rows part <paramref name="part"/> needs, in order. Its rows next to
+    /// Reads one byte of every cache line of the input rows output pixels [pixelBegin, pixelEnd) need, in order. Its rows next to
     /// another part's were just written by another thread; the kernel visits them block by block in a strided order
     /// that meets each of those lines alone (measured on V3-Small with 2 threads: the 14×14×240 layer's half took 40 µs
     /// instead of 25). One streaming pass first lets the prefetchers fetch them together, for well under a microsecond.
     /// </summary>
-    private static int TouchInputRows(QuantizedInput input, DepthwiseConv2DParams p, PackedDepthwise w, int n, int outH, int part, int parts)
+    private static int TouchInputRows(QuantizedInput input, DepthwiseConv2DParams p, PackedDepthwise w, int n, int outW, int pixelBegin, int pixelEnd)
     {
+        if (pixelBegin >= pixelEnd) return 0;
         int inH = input.Shape[1];
         int rowBytes = input.Shape[2] * input.Shape[3] * input.Type.SizeInBytes();
-        var (oyBegin, oyEnd) = PartRange.Of(outH, part, parts);
-        if (oyBegin >= oyEnd) return 0;
+        int oyBegin = pixelBegin / outW, oyEnd = (pixelEnd - 1) / outW + 1;
         int first = Math.Max(0, oyBegin * p.StrideH - p.Padding.Top);
         int end = Math.Min(inH, (oyEnd - 1) * p.StrideH - p.Padding.Top + (w.KernelH - 1) * p.DilationH + 1);
         if (end <= first) return 0;
@@ -40,19 +40,24 @@ public static partial class DepthwiseConv2D
         bool signed = input.Type == ElementType.Int8;
         var acc = scratch.Dots.AsSpan(0, channels);
         Span<int> values = stackalloc int[8];
+        // Part `part` of `parts` computes its share of each image's output pixels (PartRange): whole rows, and part of a
+        // row where a share ends mid-row, so shares stay even when the rows do not divide (7 rows over 2 threads).
+        var (pixelBegin, pixelEnd) = outW == 0 ? (0, 0) : PartRange.Of(outH * outW, part, parts);
         for (int n = 0; n < batches; n++)
         {
-            if (parts > 1) scratch.Touched ^= TouchInputRows(input, p, w, n, outH, part, parts);
+            if (parts > 1) scratch.Touched ^= TouchInputRows(input, p, w, n, outW, pixelBegin, pixelEnd);
 #if NET
             if (vectorStage is not null && path.UsesAvx512() && w.KernelH * w.KernelW <= MaxRowTaps
                 && output.Type is ElementType.Int8 or ElementType.UInt8 or ElementType.Int16)
             {
-                RowsAvx512(input, signed, w, p, n, PartRange.Begin(outH, part, parts), PartRange.Begin(outH, part + 1, parts), vectorStage, output, outW, outH, values, scratch.Dots);
+                RowsAvx512(input, signed, w, p, n, pixelBegin, pixelEnd, vectorStage, output, outW, outH, values, scratch.Dots);
                 continue;
             }
 #endif
-            for (int oy = PartRange.Begin(outH, part, parts); oy < PartRange.Begin(outH, part + 1, parts); oy++)
+            for (int oy = pixelBegin / outW; pixelBegin < pixelEnd && oy <= (pixelEnd - 1) / outW; oy++)
             {
+                // This part's columns of the row: all of it but at the ends of the part.
+                int xFrom = Math.Max(0, pixelBegin - oy * outW), xTo = Math.Min(outW, pixelEnd - oy * outW);
 #if NET
                 if (vectorStage is not null && path.UsesAvx2() && w.KernelH * w.KernelW <= MaxRowTaps)
                 {
@@ -64,14 +69,16 @@ public static partial class DepthwiseConv2D
                         oxBegin = Math.Min(outW, (p.Padding.Left + p.StrideW - 1) / p.StrideW);
                         int last = inW - 3 + p.Padding.Left;   // the largest x0·stride whose 3 taps fit
                         oxEnd = last < 0 ? oxBegin : Math.Max(oxBegin, Math.Min(outW, last / p.StrideW + 1));
+                        oxBegin = Math.Max(oxBegin, xFrom); oxEnd = Math.Max(oxBegin, Math.Min(oxEnd, xTo));
                         Interior3x3Avx2(input, signed, w, p, n, oy, oxBegin, oxEnd, vectorStage, output, outW, outH, values);
                     }
-                    RowAvx2(input, signed, w, p, n, oy, 0, oxBegin, vectorStage, output, outW, outH, values);
-                    RowAvx2(input, signed, w, p, n, oy, oxEnd, outW, vectorStage, output, outW, outH, values);
+                    else oxBegin = oxEnd = xTo;
+                    RowAvx2(input, signed, w, p, n, oy, xFrom, Math.Max(xFrom, oxBegin), vectorStage, output, outW, outH, values);
+                    RowAvx2(input, signed, w, p, n, oy, Math.Min(xTo, Math.Max(xFrom, oxEnd)), xTo, vectorStage, output, outW, outH, values);
                     continue;
                 }
 #endif
-                for (int ox = 0; ox < outW; ox++)
+                for (int ox = xFrom; ox < xTo; ox++)
                 {
                     w.Bias.CopyTo(acc);
                     for (int ky = 0; ky < w.KernelH; ky++)

@@ -223,9 +223,12 @@ public sealed class FastPathTests
             var scratch = new KernelScratch((channels + 7) / 8 * 8, 4);
             foreach (var path in FastPaths)
             {
+                // The thread split: parts over the output pixels, each on its own (shares may end mid-row).
+                int parts = r.Next(3) == 0 ? 1 : r.Next(2, 6);
                 var actual = new byte[expected.Length];
-                DepthwiseConv2D.Fast(path, new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), new QuantizedOutput(actual, outType, outShape, outZps), p, packed, scratch, VectorOutputStage.TryCreate(p.Output, channels, outZps));
-                CollectionAssert.AreEqual(expected, actual, $"case {i} path {path}: {k}x{k} s{stride} d{dilation} {h}x{w}x{channels} {inType}/{wType}→{outType}");
+                for (int part = 0; part < parts; part++)
+                    DepthwiseConv2D.Fast(path, new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), new QuantizedOutput(actual, outType, outShape, outZps), p, packed, scratch, VectorOutputStage.TryCreate(p.Output, channels, outZps), part, parts);
+                CollectionAssert.AreEqual(expected, actual, $"case {i} path {path}: {k}x{k} s{stride} d{dilation} {h}x{w}x{channels} {inType}/{wType}→{outType}, {parts} parts");
             }
         }
     }
