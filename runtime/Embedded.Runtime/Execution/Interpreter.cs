@@ -149,6 +149,8 @@ public sealed class Interpreter : IDisposable
                 }
             }
             finish = _schedule.TwoPhase[end - 1] ? end - 1 : -1;
+            // A finish followed by a barrier is a stretch of its own: every thread waits for it.
+            if (finish >= 0 && end < operators.Length && _schedule.BarrierBefore[end]) { operators[finish].FinishSums(_arena, _path, sums); finish = -1; }
             start = end;
         }
         if (finish >= 0) operators[finish].FinishSums(_arena, _path, sums);

@@ -92,7 +92,12 @@ internal sealed class PreparedOperator
     private bool SplitCapable(KernelPath path) =>
         path != KernelPath.Reference
         && (_gemm16 is not null || _depthwise is not null || (_gemm is not null && _op.Params is Conv2DParams)
-            || ((_squeezeExcite || _residualAdd) && path.UsesAvx2()) || _requantize is not null || IsFastGlobalAveragePool(path));
+            || ((_squeezeExcite || _residualAdd) && path.UsesAvx2()) || _requantize is not null || IsFastGlobalAveragePool(path)
+            || IsSplittableFullyConnected(path));
+
+    // A fully connected layer splits by outputs on the fused AVX-512 kernel (FullyConnected.TryFastPart).
+    private bool IsSplittableFullyConnected(KernelPath path) =>
+        _gemm is not null && _vectorStage is not null && _op.Params is FullyConnectedParams && FullyConnected.CanSplitByOutputs(path, _gemm, _output.Tensor.Type);
 
     /// <summary>
     /// Whether the operator-by-operator hand-off (<see cref="WorkerPool.Run"/>, used by the profiled and observed
@@ -100,6 +105,7 @@ internal sealed class PreparedOperator
     /// </summary>
     public bool CanSplit(KernelPath path) =>
         SplitCapable(path)
+        && !IsSplittableFullyConnected(path)
         && (_op.Params is Conv2DParams or DepthwiseConv2DParams ? _output.Tensor.ElementCount >= MinSplitOutputs
             : (IsFastGlobalAveragePool(path) ? Input(0).Tensor.ElementCount : _output.Tensor.ElementCount) >= MinSplitElementwise);
 
@@ -108,7 +114,8 @@ internal sealed class PreparedOperator
     /// the pooled sums (read by one fully connected layer next, they would cost a second barrier for a few µs).
     /// </summary>
     public bool SplitsInSchedule(KernelPath path) =>
-        SplitCapable(path) && !IsFastGlobalAveragePool(path) && _output.Tensor.ElementCount >= MinSplitOutputs;
+        SplitCapable(path) && !IsFastGlobalAveragePool(path)
+        && (IsSplittableFullyConnected(path) ? (long)_gemm!.Outputs * _gemm.Depth >= MinSplitWeights : _output.Tensor.ElementCount >= MinSplitOutputs);
 
     /// <summary>
     /// Whether <see cref="ParallelSchedule"/> runs this pool in two phases: every thread sums its own rows
@@ -154,6 +161,9 @@ internal sealed class PreparedOperator
     // the squeeze-excite Mul, residual Add and pooled sums of 10–50 K elements ran slower split, so only the 150 K-element
     // input requantization splits; convolutions do tens to hundreds of instructions per output and split from 4096).
     private const int MinSplitOutputs = 4096;
+    // A fully connected layer splits when each thread's share of its weights takes longer to stream than a barrier (the
+    // classifier's 0.6 and 1 MB layers, not the squeeze-excite ones).
+    private const int MinSplitWeights = 256 * 1024;
     private const int MinSplitElementwise = 65536;
 
     /// <summary>
@@ -261,8 +271,9 @@ internal sealed class PreparedOperator
             Conv2D.Fast16(path, Input(0).In(arena), w[1], w[2], _output.Out(arena), (Conv2DParams)_op.Params, _gemm16, scratch, _vectorStage, part, parts);
             return true;
         }
-        if (_gemm is not null && _op.Params is FullyConnectedParams fc && parts == 1)
+        if (_gemm is not null && _op.Params is FullyConnectedParams fc)
         {
+            if (parts > 1) return FullyConnected.TryFastPart(path, Input(0).In(arena), _output.Out(arena), _gemm, scratch, _vectorStage, part, parts);
             FullyConnected.Fast(path, Input(0).In(arena), _output.Out(arena), fc, _gemm, scratch, _vectorStage);
             return true;
         }

@@ -16,14 +16,17 @@ public static partial class Gemm
     /// stage (<see cref="OutputStage512"/>). An odd last block pairs with itself and stores its eight lanes; the last
     /// rows (fewer than four) repeat the last of them and store only theirs.
     /// </summary>
-    internal static bool TryDotFinishAvx512(ReadOnlySpan<byte> x, int rowStride, int rows, int firstRow, PackedGemm w, ReadOnlySpan<int> inputSums, VectorOutputStage s, QuantizedOutput output)
+    internal static bool TryDotFinishAvx512(ReadOnlySpan<byte> x, int rowStride, int rows, int firstRow, PackedGemm w, ReadOnlySpan<int> inputSums, VectorOutputStage s, QuantizedOutput output,
+        int part = 0, int parts = 1)
     {
         if (!KernelPaths.HasVnni || output.Type is not (ElementType.Int8 or ElementType.UInt8 or ElementType.Int16)) return false;
         if (rows <= 0) return true;
         if ((long)(rows - 1) * rowStride + w.Groups * 4 > x.Length) throw new ArgumentException("GEMM rows exceed the input.", nameof(x));
         if ((long)(firstRow + rows) * w.Outputs > output.Bytes.Length / output.Type.SizeInBytes()) throw new ArgumentException("GEMM rows exceed the output.", nameof(output));
         if (w.NeedsInputSums && inputSums.Length < rows) throw new ArgumentException("GEMM input sums are shorter than the rows.", nameof(inputSums));
-        var geometry = new GemmRows(x, rowStride, rows, firstRow, inputSums, output);
+        // Part `part` of `parts` computes its share of the pairs of output blocks (a fully connected layer split by outputs).
+        var (pairBegin, pairEnd) = PartRange.Of((w.Blocks + 1) / 2, part, parts);
+        var geometry = new GemmRows(x, rowStride, rows, firstRow, inputSums, output, pairBegin, pairEnd);
         if (OutputStage512.IsPlain(s)) BlockPairs<OutputStage512.Plain>(geometry, w, s);
         else if (OutputStage512.IsGated(s)) BlockPairs<OutputStage512.Gate>(geometry, w, s);
         else BlockPairs<OutputStage512.Any>(geometry, w, s);
@@ -36,11 +39,12 @@ public static partial class Gemm
         public readonly ref byte X;
         public readonly ref byte Output;
         public readonly ref int InputSums;
-        public readonly int RowStride, Rows, FirstRow;
+        public readonly int RowStride, Rows, FirstRow, PairBegin, PairEnd;
         public readonly bool Int16;
 
-        public GemmRows(ReadOnlySpan<byte> x, int rowStride, int rows, int firstRow, ReadOnlySpan<int> inputSums, QuantizedOutput output)
+        public GemmRows(ReadOnlySpan<byte> x, int rowStride, int rows, int firstRow, ReadOnlySpan<int> inputSums, QuantizedOutput output, int pairBegin, int pairEnd)
         {
+            PairBegin = pairBegin; PairEnd = pairEnd;
             X = ref MemoryMarshal.GetReference(x);
             Output = ref MemoryMarshal.GetReference(output.Bytes);
             InputSums = ref MemoryMarshal.GetReference(inputSums);
@@ -61,7 +65,7 @@ public static partial class Gemm
         ref int fBase = ref MemoryMarshal.GetArrayDataReference(w.InputSumFactors);
         nint outputs = w.Outputs, stride = g.RowStride;
         int rows = g.Rows;
-        for (int bp = 0; 2 * bp < w.Blocks; bp++)
+        for (int bp = g.PairBegin; bp < g.PairEnd && 2 * bp < w.Blocks; bp++)
         {
             int o = bp * 2 * PackedGemm.BlockChannels, lanes = Math.Min(16, w.Outputs - o);
             bool single = 2 * bp + 1 == w.Blocks;

@@ -178,6 +178,14 @@ public sealed class FastPathTests
                 var actual = new byte[expected.Length];
                 FullyConnected.Fast(path, new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), new QuantizedOutput(actual, outType, new[] { rows, outputs }, outZps), p, packed, scratch, VectorOutputStage.TryCreate(p.Output, outputs, outZps));
                 CollectionAssert.AreEqual(expected, actual, $"K={k} outputs={outputs} path {path} {inType}/{wType}");
+                // The thread split by outputs (where the fused AVX-512 kernel applies), each part on its own.
+                var stage = VectorOutputStage.TryCreate(p.Output, outputs, outZps);
+                if (stage is null || !FullyConnected.CanSplitByOutputs(path, packed, outType)) continue;
+                int parts = r.Next(2, 6);
+                var split = new byte[expected.Length];
+                for (int part = 0; part < parts; part++)
+                    Assert.IsTrue(FullyConnected.TryFastPart(path, new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), new QuantizedOutput(split, outType, new[] { rows, outputs }, outZps), packed, scratch, stage, part, parts));
+                CollectionAssert.AreEqual(expected, split, $"K={k} outputs={outputs} path {path} {inType}/{wType}, {parts} parts");
             }
         }
     }
