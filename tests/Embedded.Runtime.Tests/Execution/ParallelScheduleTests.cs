@@ -70,4 +70,32 @@ public sealed class ParallelScheduleTests
             }
         }
     }
+
+    [TestMethod]
+    public void AFailingPart_StopsEveryThread_ThrowsOnce_AndThePoolRunsOn()
+    {
+        var model = EmbeddedModel.Load(Models.MobileNetV3SmallFile);
+        var path = FastPaths.Last();
+        var schedule = ParallelSchedule.Build(model.Operators, path, 3);
+        Assert.IsTrue(schedule.UsesWorkers, "the tiny model splits nothing");
+        using var pool = new WorkerPool(3, () => new KernelScratch(model.ScratchWidth, model.ScratchRowBytes, model.PoolChannels));
+        var scratch = new KernelScratch(model.ScratchWidth, model.ScratchRowBytes, model.PoolChannels);
+        // An arena far too small: every thread's first kernel refuses it. The pool must neither hang at a barrier nor
+        // leave a worker running into the next job.
+        // The first failure wins: the caller's own exception as the kernel threw it, or a worker's naming its operator.
+        var thrown = Assert.Throws<Exception>(() => pool.RunSchedule(model.Operators, schedule, new byte[64], path, scratch));
+        Console.WriteLine(thrown);
+        Assert.IsTrue(thrown is ArgumentOutOfRangeException
+            || (thrown is InvalidOperationException && thrown.InnerException is ArgumentOutOfRangeException && thrown.Message.Contains(model.Definition.Operators[0].Name)),
+            $"unexpected {thrown.GetType().Name}: {thrown.Message}");
+
+        using var single = model.CreateInterpreter(new InterpreterOptions { Threads = 1 });
+        Models.FillInput(single, 3);
+        var arena = new byte[model.ArenaBytes];
+        single.Input(0).Bytes.CopyTo(arena.AsSpan(model.Definition.Plan.Offsets[model.Definition.Inputs[0]]));
+        single.Invoke();
+        pool.RunSchedule(model.Operators, schedule, arena, path, scratch);
+        var output = model.Definition.Outputs[0];
+        CollectionAssert.AreEqual(single.Output(0).Bytes.ToArray(), arena.AsSpan(model.Definition.Plan.Offsets[output], model.Definition.Tensors[output].ByteLength).ToArray());
+    }
 }
