@@ -158,6 +158,23 @@ public sealed class ConverterCommandTests
         var badPath = Run("bench", model, "--path", "neon-on-x64");
         Assert.AreEqual(2, badPath.code);
         StringAssert.Contains(badPath.error, "--path");
+
+        // Thread counts side by side: one JSON line each, the later ones with their speedup over the first.
+        var compared = Run("bench", model, "--iterations", "20", "--threads", "1,2", "--json");
+        Assert.AreEqual(0, compared.code, compared.error);
+        StringAssert.Contains(compared.output, "speedup");
+        var lines = compared.output.Trim().Split('\n');
+        using var one = System.Text.Json.JsonDocument.Parse(lines[^2]);
+        using var two = System.Text.Json.JsonDocument.Parse(lines[^1]);
+        Assert.AreEqual(1, one.RootElement.GetProperty("threads").GetInt32());
+        Assert.AreEqual(2, two.RootElement.GetProperty("threads").GetInt32());
+        Assert.IsTrue(two.RootElement.GetProperty("speedup").GetDouble() > 0);
+        foreach (var bad in new[] { "0,2", "1,x", "65", "" })
+        {
+            var refused = Run("bench", model, "--threads", bad);
+            Assert.AreEqual(2, refused.code, $"--threads '{bad}': {refused.output}");
+            StringAssert.Contains(refused.error, "--threads");
+        }
     }
 
     [TestMethod]
