@@ -159,22 +159,7 @@ internal sealed class WorkerPool : IDisposable
             WakeSleepers();
             return !_aborted;
         }
-        long deadline = 0;
-        while (Volatile.Read(ref _barrierGeneration) == closed && !_aborted)
-        {
-            if (deadline == 0) deadline = Stopwatch.GetTimestamp() + _spinBudget;
-            else if (Stopwatch.GetTimestamp() > deadline)
-            {
-                lock (_gate)
-                {
-                    Interlocked.Increment(ref _sleepers);
-                    while (Volatile.Read(ref _barrierGeneration) == closed && !_aborted) Monitor.Wait(_gate);
-                    Interlocked.Decrement(ref _sleepers);
-                }
-                break;
-            }
-            Thread.SpinWait(8);
-        }
+        SpinThenSleepUntil(new BarrierOpened(closed));
         return !_aborted;
     }
 
@@ -184,13 +169,36 @@ internal sealed class WorkerPool : IDisposable
             lock (_gate) Monitor.PulseAll(_gate);
     }
 
-    // The spin loops are written out (no delegate): a closure would allocate on every job.
+    /// <summary>Something a thread waits for; a struct, so each wait compiles to its own loop and allocates nothing.</summary>
+    private interface IAwaited
+    {
+        bool Reached(WorkerPool pool);
+    }
 
-    /// <summary>Spins up to the spin budget, then sleeps, until every worker has finished its part of the job.</summary>
-    private void WaitForWorkers()
+    private readonly struct BarrierOpened : IAwaited
+    {
+        private readonly int _closed;
+        public BarrierOpened(int closed) => _closed = closed;
+        public bool Reached(WorkerPool pool) => Volatile.Read(ref pool._barrierGeneration) != _closed || pool._aborted;
+    }
+
+    private readonly struct WorkersDone : IAwaited
+    {
+        public bool Reached(WorkerPool pool) => Volatile.Read(ref pool._pending) == 0;
+    }
+
+    private readonly struct JobAfter : IAwaited
+    {
+        private readonly int _seen;
+        public JobAfter(int seen) => _seen = seen;
+        public bool Reached(WorkerPool pool) => Volatile.Read(ref pool._generation) != _seen || pool._stopping;
+    }
+
+    /// <summary>Spins up to the spin budget, then sleeps on the lock (announced in the sleeper count), until <paramref name="awaited"/> is reached.</summary>
+    private void SpinThenSleepUntil<T>(T awaited) where T : struct, IAwaited
     {
         long deadline = 0;
-        while (Volatile.Read(ref _pending) != 0)
+        while (!awaited.Reached(this))
         {
             if (deadline == 0) deadline = Stopwatch.GetTimestamp() + _spinBudget;
             else if (Stopwatch.GetTimestamp() > deadline)
@@ -198,7 +206,7 @@ internal sealed class WorkerPool : IDisposable
                 lock (_gate)
                 {
                     Interlocked.Increment(ref _sleepers);
-                    while (Volatile.Read(ref _pending) > 0) Monitor.Wait(_gate);
+                    while (!awaited.Reached(this)) Monitor.Wait(_gate);
                     Interlocked.Decrement(ref _sleepers);
                 }
                 return;
@@ -207,33 +215,14 @@ internal sealed class WorkerPool : IDisposable
         }
     }
 
-    /// <summary>Spins up to the spin budget, then sleeps, until a job newer than <paramref name="seen"/> (or stop).</summary>
-    private void WaitForJob(int seen)
-    {
-        long deadline = 0;
-        while (Volatile.Read(ref _generation) == seen && !_stopping)
-        {
-            if (deadline == 0) deadline = Stopwatch.GetTimestamp() + _spinBudget;
-            else if (Stopwatch.GetTimestamp() > deadline)
-            {
-                lock (_gate)
-                {
-                    Interlocked.Increment(ref _sleepers);
-                    while (Volatile.Read(ref _generation) == seen && !_stopping) Monitor.Wait(_gate);
-                    Interlocked.Decrement(ref _sleepers);
-                }
-                return;
-            }
-            Thread.SpinWait(8);
-        }
-    }
+    private void WaitForWorkers() => SpinThenSleepUntil(new WorkersDone());
 
     private void Work(int worker)
     {
         int seen = 0;
         while (true)
         {
-            WaitForJob(seen);
+            SpinThenSleepUntil(new JobAfter(seen));
             if (_stopping) return;
             seen = Volatile.Read(ref _generation);
             long before = GC.GetAllocatedBytesForCurrentThread();

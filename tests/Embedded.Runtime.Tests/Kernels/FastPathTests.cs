@@ -346,25 +346,34 @@ public sealed class FastPathTests
         }
     }
 
+    /// <summary>A random requantizing pool of <paramref name="batches"/> images and the reference's bytes for it.</summary>
+    private static (ElementType Type, int[] InShape, int[] OutShape, int[] InZps, int[] OutZps, GlobalAveragePoolParams P, VectorOutputStage Stage, byte[] Input, byte[] Expected)
+        RandomPool(Random r, int batches)
+    {
+        int channels = Channels(r), h = r.Next(1, 12), w = r.Next(1, 12);
+        var type = EightBit[r.Next(2)];
+        bool perChannel = r.Next(2) == 0;
+        var inZps = TestKit.RandomZeroPoints(r, perChannel ? channels : 1, type);
+        var outZps = TestKit.RandomZeroPoints(r, 1, type);
+        var multipliers = Enumerable.Range(0, perChannel ? channels : 1).Select(_ => QuantizedMultiplier.FromDouble((0.5 + r.NextDouble()) / (h * w))).ToArray();
+        var p = new GlobalAveragePoolParams { Rounding = RoundingMode.DoubleRounding, Multipliers = multipliers };
+        var inShape = new[] { batches, h, w, channels };
+        var outShape = new[] { batches, 1, 1, channels };
+        byte[] input = TestKit.RandomValues(r, batches * h * w * channels, type);
+        var expected = new byte[batches * channels];
+        GlobalAveragePool.Reference(new QuantizedInput(input, type, inShape, inZps), new QuantizedOutput(expected, type, outShape, outZps), p);
+        var stage = VectorOutputStage.TryCreate(multipliers, p.Rounding, new[] { type.MinValue() }, new[] { type.MaxValue() }, channels, outZps)!;
+        return (type, inShape, outShape, inZps, outZps, p, stage, input, expected);
+    }
+
     [TestMethod]
     public void GlobalAveragePool_EveryPath_EqualsReference()
     {
         var r = new Random(508);
         for (int i = 0; i < 200; i++)
         {
-            int channels = Channels(r), h = r.Next(1, 12), w = r.Next(1, 12), batches = r.Next(1, 3);
-            var type = EightBit[r.Next(2)];
-            bool perChannel = r.Next(2) == 0;
-            var inZps = TestKit.RandomZeroPoints(r, perChannel ? channels : 1, type);
-            var outZps = TestKit.RandomZeroPoints(r, 1, type);
-            var multipliers = Enumerable.Range(0, perChannel ? channels : 1).Select(_ => QuantizedMultiplier.FromDouble((0.5 + r.NextDouble()) / (h * w))).ToArray();
-            var p = new GlobalAveragePoolParams { Rounding = RoundingMode.DoubleRounding, Multipliers = multipliers };
-            var inShape = new[] { batches, h, w, channels };
-            var outShape = new[] { batches, 1, 1, channels };
-            byte[] input = TestKit.RandomValues(r, batches * h * w * channels, type);
-            var expected = new byte[batches * channels];
-            GlobalAveragePool.Reference(new QuantizedInput(input, type, inShape, inZps), new QuantizedOutput(expected, type, outShape, outZps), p);
-            var stage = VectorOutputStage.TryCreate(multipliers, p.Rounding, new[] { type.MinValue() }, new[] { type.MaxValue() }, channels, outZps)!;
+            var (type, inShape, outShape, inZps, outZps, p, stage, input, expected) = RandomPool(r, r.Next(1, 3));
+            int batches = inShape[0], h = inShape[1], w = inShape[2], channels = inShape[3];
             foreach (var path in FastPaths)
             foreach (int parts in new[] { 1, 2, 3 })
             {
@@ -384,19 +393,8 @@ public sealed class FastPathTests
         var r = new Random(509);
         for (int i = 0; i < 200; i++)
         {
-            int channels = Channels(r), h = r.Next(1, 12), w = r.Next(1, 12);
-            var type = EightBit[r.Next(2)];
-            bool perChannel = r.Next(2) == 0;
-            var inZps = TestKit.RandomZeroPoints(r, perChannel ? channels : 1, type);
-            var outZps = TestKit.RandomZeroPoints(r, 1, type);
-            var multipliers = Enumerable.Range(0, perChannel ? channels : 1).Select(_ => QuantizedMultiplier.FromDouble((0.5 + r.NextDouble()) / (h * w))).ToArray();
-            var p = new GlobalAveragePoolParams { Rounding = RoundingMode.DoubleRounding, Multipliers = multipliers };
-            var inShape = new[] { 1, h, w, channels };
-            var outShape = new[] { 1, 1, 1, channels };
-            byte[] input = TestKit.RandomValues(r, h * w * channels, type);
-            var expected = new byte[channels];
-            GlobalAveragePool.Reference(new QuantizedInput(input, type, inShape, inZps), new QuantizedOutput(expected, type, outShape, outZps), p);
-            var stage = VectorOutputStage.TryCreate(multipliers, p.Rounding, new[] { type.MinValue() }, new[] { type.MaxValue() }, channels, outZps)!;
+            var (type, inShape, outShape, inZps, outZps, _, stage, input, expected) = RandomPool(r, 1);
+            int h = inShape[1], w = inShape[2], channels = inShape[3];
             foreach (var path in FastPaths)
             foreach (int parts in new[] { 1, 2, 3, 5, 13 })   // 13 parts: more parts than rows, some sum nothing
             {
