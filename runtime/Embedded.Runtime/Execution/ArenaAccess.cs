@@ -18,7 +18,7 @@ internal enum AccessThreads
 internal readonly struct ArenaAccess
 {
     /// <summary>
-    /// A pseudo address for the threads' partial sums of a pool split by rows (they live in each thread's scratch, not the
+    /// A pseudo address for the threads' partial sums of a pool split over threads (they live in each thread's scratch, not the
     /// arena): so a pool's finish waits for every part's sums, and the next pool's parts for that finish.
     /// </summary>
     public const int PartialSums = -2;

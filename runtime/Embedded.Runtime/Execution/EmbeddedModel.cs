@@ -37,7 +37,7 @@ public sealed class EmbeddedModel
 
     internal int ScratchWidth { get; }
     internal int ScratchRowBytes { get; }
-    /// <summary>The most channels a pool has: each thread's partial sums when a pool is split by rows.</summary>
+    /// <summary>The most channels a pool has: each thread's partial sums when a pool is split over threads.</summary>
     internal int PoolChannels { get; }
 
     /// <summary>Loads from memory; constant tensors are used in place, so keep the buffer unchanged.</summary>

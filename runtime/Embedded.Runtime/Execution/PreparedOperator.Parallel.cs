@@ -51,20 +51,20 @@ internal sealed partial class PreparedOperator
     /// <summary>Channels of the pool's input: the partial sums each thread keeps.</summary>
     public int PoolChannels => _op.Params is GlobalAveragePoolParams && Input(0).Tensor.Rank == 4 ? Input(0).Tensor.Shape[3] : 0;
 
-    /// <summary>The first phase of a pool split by rows: this thread's per-channel sums into its scratch.</summary>
+    /// <summary>The first phase of a pool split over threads: this thread's per-channel sums into its scratch.</summary>
     public void SumPart(Span<byte> arena, KernelPath path, KernelScratch scratch, int part, int parts) =>
-        GlobalAveragePool.SumRows(path, Input(0).In(arena), part, parts, scratch.PartialSums);
+        GlobalAveragePool.SumPixels(path, Input(0).In(arena), part, parts, scratch.PartialSums);
 
     /// <summary>The second phase, on one thread once every part has summed: the mean of every channel.</summary>
     public void FinishSums(Span<byte> arena, KernelPath path, ReadOnlySpan<int[]> partialSums) =>
         GlobalAveragePool.FinishSums(path, Input(0).In(arena), _output.Out(arena), _vectorStage!, partialSums);
 
-    /// <summary>The accesses of <see cref="SumPart"/>: each part reads its own rows (whole rows, <see cref="PartRange"/>) and writes its partial sums.</summary>
+    /// <summary>The accesses of <see cref="SumPart"/>: each part reads its own pixels (<see cref="PartRange"/>) and writes its partial sums.</summary>
     public void DescribeSumAccesses(int parts, List<ArenaAccess> into)
     {
         var input = Input(0);
         var t = input.Tensor;
-        into.Add(new ArenaAccess(input.Offset, t.ByteLength, false, AccessThreads.Parts, Boundaries(t.Shape[1], t.Shape[2] * t.Shape[3] * t.Type.SizeInBytes(), parts)));
+        into.Add(new ArenaAccess(input.Offset, t.ByteLength, false, AccessThreads.Parts, Boundaries(t.Shape[1] * t.Shape[2], t.Shape[3] * t.Type.SizeInBytes(), parts)));
         into.Add(new ArenaAccess(ArenaAccess.PartialSums, 1, true, AccessThreads.Parts, new int[parts + 1]));
     }
 

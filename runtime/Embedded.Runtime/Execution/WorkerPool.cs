@@ -29,7 +29,7 @@ internal sealed class WorkerPool : IDisposable
 
     private readonly Thread[] _threads;
     private readonly KernelScratch[] _scratch;
-    // Every thread's partial sums of a pool split by rows, the caller's first (set per scheduled job).
+    // Every thread's partial sums of a pool split over threads, the caller's first (set per scheduled job).
     private readonly int[][] _partialSums;
     private readonly object _gate = new();
     private int _generation;

@@ -9,19 +9,19 @@ namespace Embedded.Runtime.Kernels;
 public static partial class GlobalAveragePool
 {
     /// <summary>
-    /// The first phase of a pool split by rows (image 0 only): sums[c] = Σ x over the cells of rows
-    /// [H·part/parts, H·(part+1)/parts) (<see cref="PartRange"/>), in int32 as the reference sums. Each thread sums the
-    /// rows it wrote itself, so no thread reads another's lines (the in-place squeeze-excite product that follows then
+    /// The first phase of a pool split over threads (image 0 only): sums[c] = Σ x over the cells
+    /// [H·W·part/parts, H·W·(part+1)/parts) (<see cref="PartRange"/>: the pixels every split kernel gives that part), in
+    /// int32 as the reference sums. Each thread sums the pixels it wrote itself, so no thread reads another's lines (the in-place squeeze-excite product that follows then
     /// writes lines no other core holds); <see cref="FinishSums"/> adds the parts' sums on one thread.
     /// </summary>
-    public static void SumRows(KernelPath path, QuantizedInput input, int part, int parts, Span<int> sums)
+    public static void SumPixels(KernelPath path, QuantizedInput input, int part, int parts, Span<int> sums)
     {
         int height = input.Shape[1], width = input.Shape[2], channels = input.Shape[3];
         if (sums.Length < channels) throw new ArgumentException("Global average pool: the partial sums are shorter than the channels.", nameof(sums));
-        var (first, end) = PartRange.Of(height, part, parts);
-        var rows = input.Bytes.Slice(first * width * channels, (end - first) * width * channels);
+        var (first, end) = PartRange.Of(height * width, part, parts);
+        var rows = input.Bytes.Slice(first * channels, (end - first) * channels);
         bool signed = input.Type == ElementType.Int8;
-        int cells = (end - first) * width;
+        int cells = end - first;
         int c = 0;
 #if NET
         if (path.UsesAvx512())
@@ -47,7 +47,7 @@ public static partial class GlobalAveragePool
     }
 
     /// <summary>
-    /// The second phase: adds the parts' sums (<see cref="SumRows"/>) and finishes as <see cref="TryFast"/> does — minus
+    /// The second phase: adds the parts' sums (<see cref="SumPixels"/>) and finishes as <see cref="TryFast"/> does — minus
     /// H·W·z_in, the shared requantization, the output zero point and clamp — so the bytes are the reference's.
     /// </summary>
     public static void FinishSums(KernelPath path, QuantizedInput input, QuantizedOutput output, VectorOutputStage stage, ReadOnlySpan<int[]> partSums)

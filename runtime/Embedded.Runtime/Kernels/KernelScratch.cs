@@ -19,7 +19,7 @@ public sealed class KernelScratch
     /// <summary>Where a kernel that reads memory ahead only to warm the cache puts the bytes' sum (so the reads stay).</summary>
     public int Touched { get; set; }
 
-    /// <summary>A thread's per-channel sums of its rows in a pool split by rows (read by the thread that finishes the pool).</summary>
+    /// <summary>A thread's per-channel sums of its pixels in a pool split over threads (read by the thread that finishes the pool).</summary>
     public int[] PartialSums { get; }
 
     public KernelScratch(int maxWidth, int maxRowBytes, int maxChannels = 0)

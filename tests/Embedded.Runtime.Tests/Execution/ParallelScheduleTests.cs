@@ -58,7 +58,7 @@ public sealed class ParallelScheduleTests
             int split = schedule.Split.Count(s => s), pools = schedule.TwoPhase.Count(t => t);
             Console.WriteLine($"{path}: {split} split, {pools} pools in two phases, {schedule.Barriers} barriers");
             Assert.IsTrue(split >= 50, $"{path}: only {split} operators split");
-            Assert.AreEqual(ops.Count(o => o.Code == OperatorCode.GlobalAveragePool), pools, $"{path}: every pool sums by rows");
+            Assert.AreEqual(ops.Count(o => o.Code == OperatorCode.GlobalAveragePool), pools, $"{path}: every pool sums by pixels");
             for (int i = 1; i < ops.Count; i++)
             {
                 if (ops[i].Code == OperatorCode.DepthwiseConv2D)

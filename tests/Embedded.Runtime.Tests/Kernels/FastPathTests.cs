@@ -388,7 +388,7 @@ public sealed class FastPathTests
     }
 
     [TestMethod]
-    public void GlobalAveragePool_SummedByRowsInParts_EqualsReference()
+    public void GlobalAveragePool_SummedInParts_EqualsReference()
     {
         var r = new Random(509);
         for (int i = 0; i < 200; i++)
@@ -400,7 +400,7 @@ public sealed class FastPathTests
             {
                 var sums = Enumerable.Range(0, parts).Select(_ => Enumerable.Repeat(unchecked((int)0xDEADBEEF), channels).ToArray()).ToArray();
                 for (int part = 0; part < parts; part++)
-                    GlobalAveragePool.SumRows(path, new QuantizedInput(input, type, inShape, inZps), part, parts, sums[part]);
+                    GlobalAveragePool.SumPixels(path, new QuantizedInput(input, type, inShape, inZps), part, parts, sums[part]);
                 var actual = new byte[channels];
                 GlobalAveragePool.FinishSums(path, new QuantizedInput(input, type, inShape, inZps), new QuantizedOutput(actual, type, outShape, outZps), stage, sums);
                 CollectionAssert.AreEqual(expected, actual, $"case {i} path {path} parts {parts}: {h}x{w}x{channels} {type}");
