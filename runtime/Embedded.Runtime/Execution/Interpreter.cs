@@ -117,9 +117,6 @@ public sealed class Interpreter : IDisposable
             Run(operators[i], arena);
     }
 
-    /// <summary>The barriers per inference of the parallel schedule (0 with one thread).</summary>
-    internal int ScheduledBarriers => _schedule?.Barriers ?? 0;
-
     /// <summary>
     /// Runs the parallel schedule on the calling thread alone, stretch by stretch between barriers, each thread's
     /// parts of a stretch one thread after another in <paramref name="threadOrder"/>. A schedule that lets two

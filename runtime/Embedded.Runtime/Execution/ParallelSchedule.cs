@@ -31,7 +31,7 @@ internal sealed class ParallelSchedule
     public int Parts { get; }
     /// <summary>Barriers per inference (the wait for the last part at the end not counted).</summary>
     public int Barriers { get; }
-    /// <summary>False when no operator splits: the caller then runs the model alone.</summary>
+    /// <summary>False when no operator splits (nor sums in parts): the caller then runs the model alone.</summary>
     public bool UsesWorkers { get; }
 
     private ParallelSchedule(bool[] split, bool[] twoPhase, bool[] barrierBefore, int[] cause, int parts)
@@ -39,7 +39,7 @@ internal sealed class ParallelSchedule
         Split = split; TwoPhase = twoPhase; BarrierBefore = barrierBefore; BarrierCause = cause; Parts = parts;
         foreach (bool b in barrierBefore) if (b) Barriers++;
         foreach (bool t in twoPhase) if (t) Barriers++;
-        foreach (bool s in split) UsesWorkers |= s;
+        for (int i = 0; i < split.Length; i++) UsesWorkers |= split[i] || twoPhase[i];
     }
 
     public static ParallelSchedule Build(IReadOnlyList<PreparedOperator> operators, KernelPath path, int parts)
