@@ -11,15 +11,16 @@ public static partial class GlobalAveragePool
     /// <summary>
     /// The first phase of a pool split over threads (image 0 only): sums[c] = Σ x over the cells
     /// [H·W·part/parts, H·W·(part+1)/parts) (<see cref="PartRange"/>: the pixels every split kernel gives that part), in
-    /// int32 as the reference sums. Each thread sums the pixels it wrote itself, so no thread reads another's lines (the in-place squeeze-excite product that follows then
-    /// writes lines no other core holds); <see cref="FinishSums"/> adds the parts' sums on one thread.
+    /// int32 as the reference sums. Each thread sums the pixels it wrote itself, so no thread reads another's lines
+    /// (the in-place squeeze-excite product that follows then writes lines no other core holds); <see cref="FinishSums"/>
+    /// adds the parts' sums on one thread.
     /// </summary>
     public static void SumPixels(KernelPath path, QuantizedInput input, int part, int parts, Span<int> sums)
     {
         int height = input.Shape[1], width = input.Shape[2], channels = input.Shape[3];
         if (sums.Length < channels) throw new ArgumentException("Global average pool: the partial sums are shorter than the channels.", nameof(sums));
         var (first, end) = PartRange.Of(height * width, part, parts);
-        var rows = input.Bytes.Slice(first * channels, (end - first) * channels);
+        var cellsBytes = input.Bytes.Slice(first * channels, (end - first) * channels);
         bool signed = input.Type == ElementType.Int8;
         int cells = end - first;
         int c = 0;
@@ -31,17 +32,17 @@ public static partial class GlobalAveragePool
                 int i = 0;
                 for (; i + 2 <= cells; i += 2)
                 {
-                    a += Widen512.Bytes(Vector128.Create(rows.Slice(i * channels + c, 16)), signed);
-                    b += Widen512.Bytes(Vector128.Create(rows.Slice((i + 1) * channels + c, 16)), signed);
+                    a += Widen512.Bytes(Vector128.Create(cellsBytes.Slice(i * channels + c, 16)), signed);
+                    b += Widen512.Bytes(Vector128.Create(cellsBytes.Slice((i + 1) * channels + c, 16)), signed);
                 }
-                if (i < cells) a += Widen512.Bytes(Vector128.Create(rows.Slice(i * channels + c, 16)), signed);
+                if (i < cells) a += Widen512.Bytes(Vector128.Create(cellsBytes.Slice(i * channels + c, 16)), signed);
                 (a + b).CopyTo(sums.Slice(c, 16));
             }
 #endif
         for (; c < channels; c++)
         {
             int sum = 0;
-            for (int i = 0; i < cells; i++) sum += signed ? (sbyte)rows[i * channels + c] : rows[i * channels + c];
+            for (int i = 0; i < cells; i++) sum += signed ? (sbyte)cellsBytes[i * channels + c] : cellsBytes[i * channels + c];
             sums[c] = sum;
         }
     }
