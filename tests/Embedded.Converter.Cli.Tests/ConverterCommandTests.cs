@@ -169,6 +169,11 @@ public sealed class ConverterCommandTests
         Assert.AreEqual(1, one.RootElement.GetProperty("threads").GetInt32());
         Assert.AreEqual(2, two.RootElement.GetProperty("threads").GetInt32());
         Assert.IsTrue(two.RootElement.GetProperty("speedup").GetDouble() > 0);
+        // The machine's own two-thread gauge, measured between the same batches.
+        StringAssert.Contains(compared.output, "probe    2 threads: a register-only vector loop ran ×");
+        double probe = two.RootElement.GetProperty("probe_speedup").GetDouble();
+        Assert.IsTrue(probe > 0.2 && probe < 2.5, $"probe speedup {probe}");
+        Assert.IsFalse(one.RootElement.TryGetProperty("probe_speedup", out _));
         foreach (var bad in new[] { "0,2", "1,x", "65", "" })
         {
             var refused = Run("bench", model, "--threads", bad);

@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using Embedded.Converter.Cli.Bench;
 using Embedded.Runtime.Execution;
 using Embedded.Runtime.Kernels;
 using Embedded.Runtime.Model;
@@ -13,7 +14,8 @@ namespace Embedded.Converter.Cli.Commands;
 /// <summary>
 /// `emb bench MODEL [--threads N[,M…]] [--iterations K] [--path P] [--json]`: latency distribution of Invoke (after a
 /// warm-up) and the time per operator type, on a fixed pseudo-random input. Several thread counts run interleaved in
-/// one process (short alternating batches), so a shared or throttled machine slows them alike and the speedup holds.
+/// one process (short alternating batches), so a shared or throttled machine slows them alike and the speedup holds;
+/// after each batch a <see cref="ParallelProbe"/> with the same thread count shows what the machine itself gives.
 /// </summary>
 internal static class BenchCommand
 {
@@ -54,21 +56,31 @@ internal static class BenchCommand
             while (warmup < minimumWarmup || warming.Elapsed < WarmupTime) { foreach (var interpreter in interpreters) interpreter.Invoke(); warmup++; }
             var ops = model.Definition.Operators;
             var samples = counts.Select(_ => new double[iterations]).ToArray();
+            // With several counts, each batch is followed by the machine's probe with as many threads.
+            using var probe = counts.Length > 1 ? new ParallelProbe(counts.Max(), ProbeUnit) : null;
+            int batches = (iterations + Batch - 1) / Batch;
+            var probeSamples = counts.Select(_ => new double[probe is null ? 0 : batches]).ToArray();
             // Thread counts take turns in batches of a few milliseconds: a noisy neighbour slows every count alike.
-            for (int done = 0; done < iterations; done += Batch)
+            for (int done = 0, batch = 0; done < iterations; done += Batch, batch++)
                 for (int k = 0; k < interpreters.Length; k++)
+                {
                     for (int i = done; i < Math.Min(iterations, done + Batch); i++)
                     {
                         long start = Stopwatch.GetTimestamp();
                         interpreters[k].Invoke();
                         samples[k][i] = (Stopwatch.GetTimestamp() - start) * 1000.0 / Stopwatch.Frequency;
                     }
+                    if (probe is not null) probeSamples[k][batch] = probe.Run(counts[k]);
+                }
             // The breakdown comes from separate profiled runs so timing each operator does not inflate the latency figures.
             var ticks = new long[ops.Count];
             int profiled = Math.Min(iterations, 50);
             for (int i = 0; i < profiled; i++) interpreter0.InvokeProfiled(ticks);
             foreach (var s in samples) Array.Sort(s);
+            foreach (var s in probeSamples) Array.Sort(s);
             double Median(int k) => Percentile(samples[k], 0.5);
+            // Every probe thread does one unit of work: k threads in time t do k units.
+            double ProbeSpeedup(int k) => counts[k] * Percentile(probeSamples[0], 0.5) / (counts[0] * Percentile(probeSamples[k], 0.5));
             string F(double v) => v.ToString("F3", CultureInfo.InvariantCulture);
 
             o.WriteLine($"model    {model.Metadata.Name} ({ops.Count} operators, {ops.Sum(op => ModelStatistics.MultiplyAccumulates(op, model.Definition.Tensors)) / 1e6:F1} M MACs)");
@@ -78,6 +90,8 @@ internal static class BenchCommand
                 string speedup = k == 0 ? "" : $"   speedup ×{Median(0) / Median(k):F2} over {counts[0]} thread{(counts[0] == 1 ? "" : "s")}";
                 o.WriteLine($"latency  {(counts.Length > 1 ? $"{counts[k]} thread{(counts[k] == 1 ? "" : "s")}: " : "")}median {F(Median(k))} ms   p90 {F(Percentile(samples[k], 0.9))} ms   min {F(samples[k][0])} ms   ({iterations} runs after {warmup} warm-up{(counts.Length > 1 ? ", interleaved" : "")}){speedup}");
             }
+            for (int k = 1; k < counts.Length; k++)
+                o.WriteLine($"probe    {counts[k]} threads: a register-only vector loop ran ×{ProbeSpeedup(k):F2} over {counts[0]} thread{(counts[0] == 1 ? "" : "s")} between the same batches (×{(double)counts[k] / counts[0]:F2} = free cores)");
             o.WriteLine();
             // With several threads the per-operator times come from an operator-by-operator run (each operator split on
             // its own), not from the scheduled inference, whose parts overlap across operators.
@@ -101,7 +115,7 @@ internal static class BenchCommand
             }
             if (json)
                 for (int k = 0; k < counts.Length; k++)
-                    o.WriteLine($"{{\"median_ms\":{F(Median(k))},\"p90_ms\":{F(Percentile(samples[k], 0.9))},\"min_ms\":{F(samples[k][0])},\"threads\":{counts[k]},\"path\":\"{interpreter0.Path.ToString().ToLowerInvariant()}\"{(k == 0 ? "" : $",\"speedup\":{(Median(0) / Median(k)).ToString("F3", CultureInfo.InvariantCulture)}")}}}");
+                    o.WriteLine($"{{\"median_ms\":{F(Median(k))},\"p90_ms\":{F(Percentile(samples[k], 0.9))},\"min_ms\":{F(samples[k][0])},\"threads\":{counts[k]},\"path\":\"{interpreter0.Path.ToString().ToLowerInvariant()}\"{(k == 0 ? "" : $",\"speedup\":{(Median(0) / Median(k)).ToString("F3", CultureInfo.InvariantCulture)},\"probe_speedup\":{ProbeSpeedup(k).ToString("F3", CultureInfo.InvariantCulture)}")}}}");
             return CliErrors.Ok;
         }
         finally
@@ -112,6 +126,9 @@ internal static class BenchCommand
 
     /// <summary>Inferences per turn when several thread counts take turns.</summary>
     private const int Batch = 10;
+
+    /// <summary>One thread's share of a probe: long against thread wake-ups, short against the batch.</summary>
+    private static readonly TimeSpan ProbeUnit = TimeSpan.FromMilliseconds(1);
 
     private static int[] ParseThreads(string text)
     {
