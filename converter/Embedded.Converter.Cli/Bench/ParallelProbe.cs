@@ -18,6 +18,7 @@ internal sealed class ParallelProbe : IDisposable
     private readonly SemaphoreSlim _start = new(0);
     private readonly CountdownEvent _done = new(1);
     private volatile bool _stopping;
+    private int _ready, _go;
     private readonly int _rounds;
 
     /// <summary>A probe with <paramref name="maxThreads"/>−1 helper threads, each run lasting about <paramref name="unit"/> on one thread.</summary>
@@ -33,13 +34,21 @@ internal sealed class ParallelProbe : IDisposable
         }
     }
 
-    /// <summary>Wall time (ms) for <paramref name="threads"/> threads to each finish one unit of work together.</summary>
+    /// <summary>
+    /// Wall time (ms) for <paramref name="threads"/> threads to each finish one unit of work together. The clock starts
+    /// once every helper is awake and spinning, so a slow wake-up (tens of µs on a VM) does not count as contention.
+    /// </summary>
     public double Run(int threads)
     {
         if (threads < 1 || threads > _helpers.Length + 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, $"1..{_helpers.Length + 1} threads");
         _done.Reset(threads - 1);
-        long begin = Stopwatch.GetTimestamp();
+        Volatile.Write(ref _ready, 0);
+        Volatile.Write(ref _go, 0);
         if (threads > 1) _start.Release(threads - 1);
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _ready) < threads - 1) spin.SpinOnce(sleep1Threshold: -1);
+        long begin = Stopwatch.GetTimestamp();
+        Volatile.Write(ref _go, 1);
         Sink = Multiply(_rounds);
         if (threads > 1) _done.Wait();
         return (Stopwatch.GetTimestamp() - begin) * 1000.0 / Stopwatch.Frequency;
@@ -54,6 +63,9 @@ internal sealed class ParallelProbe : IDisposable
         {
             _start.Wait();
             if (_stopping) return;
+            Interlocked.Increment(ref _ready);
+            var spin = new SpinWait();
+            while (Volatile.Read(ref _go) == 0) spin.SpinOnce(sleep1Threshold: -1);
             Sink = Multiply(_rounds);
             _done.Signal();
         }
