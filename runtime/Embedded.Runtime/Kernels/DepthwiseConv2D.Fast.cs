@@ -6,13 +6,6 @@ namespace Embedded.Runtime.Kernels;
 public static partial class DepthwiseConv2D
 {
     /// <summary>
-    /// Depthwise convolution over packed weights, output rows [outH·part/parts, outH·(part+1)/parts): on AVX-512 row
-    /// block by block over the part's rows in runs of pixels sharing a valid-tap rectangle (<c>RowsAvx512</c>), on AVX2 row by row with 3×3
-    /// interiors in registers, elsewhere per output pixel with the valid taps multiply-added over vectors of channels
-    /// (<see cref="AccumulateTap"/>: Vector128 4 lanes, a scalar channel tail) and the shared output stage. Padded taps
-    /// are skipped, which is what the reference's real 0 contributes.
-    /// </summary>
-    /// <summary>
     /// Reads one byte of every cache line of the input rows output pixels [pixelBegin, pixelEnd) need, in order. Its rows next to
     /// another part's were just written by another thread; the kernel visits them block by block in a strided order
     /// that meets each of those lines alone (measured on V3-Small with 2 threads: the 14×14×240 layer's half took 40 µs
@@ -33,6 +26,13 @@ public static partial class DepthwiseConv2D
         return sum;
     }
 
+    /// <summary>
+    /// Depthwise convolution over packed weights, output pixels <see cref="PartRange.Of"/>(outH·outW, part, parts): on
+    /// AVX-512 row by row in runs of pixels sharing a valid-tap rectangle (<c>RowsAvx512</c>), on AVX2 row by row with
+    /// 3×3 interiors in registers, elsewhere per output pixel with the valid taps multiply-added over vectors of channels
+    /// (<see cref="AccumulateTap"/>: Vector128 4 lanes, a scalar channel tail) and the shared output stage. Padded taps
+    /// are skipped, which is what the reference's real 0 contributes.
+    /// </summary>
     public static void Fast(KernelPath path, QuantizedInput input, QuantizedOutput output, DepthwiseConv2DParams p, PackedDepthwise w, KernelScratch scratch, VectorOutputStage? vectorStage = null, int part = 0, int parts = 1)
     {
         int batches = input.Shape[0], inH = input.Shape[1], inW = input.Shape[2], channels = w.Channels;
