@@ -171,8 +171,10 @@ public sealed class ConverterCommandTests
         Assert.IsTrue(two.RootElement.GetProperty("speedup").GetDouble() > 0);
         // The machine's own two-thread gauge, measured between the same batches.
         StringAssert.Contains(compared.output, "probe    2 threads: a register-only vector loop ran ×");
+        StringAssert.Contains(compared.output, "a cache line crossed cores in");
         double probe = two.RootElement.GetProperty("probe_speedup").GetDouble();
         Assert.IsTrue(probe > 0.2 && probe < 2.5, $"probe speedup {probe}");
+        Assert.IsTrue(two.RootElement.GetProperty("line_transfer_ns").GetDouble() > 0);
         Assert.IsFalse(one.RootElement.TryGetProperty("probe_speedup", out _));
         foreach (var bad in new[] { "0,2", "1,x", "65", "" })
         {

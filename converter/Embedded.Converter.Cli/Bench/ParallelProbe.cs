@@ -41,18 +41,58 @@ internal sealed class ParallelProbe : IDisposable
     public double Run(int threads)
     {
         if (threads < 1 || threads > _helpers.Length + 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, $"1..{_helpers.Length + 1} threads");
-        _done.Reset(threads - 1);
-        Volatile.Write(ref _ready, 0);
-        Volatile.Write(ref _go, 0);
-        if (threads > 1) _start.Release(threads - 1);
-        var spin = new SpinWait();
-        while (Volatile.Read(ref _ready) < threads - 1) spin.SpinOnce(sleep1Threshold: -1);
-        long begin = Stopwatch.GetTimestamp();
-        Volatile.Write(ref _go, 1);
+        long begin = Launch(threads - 1);
         Sink = Multiply(_rounds);
         if (threads > 1) _done.Wait();
         return (Stopwatch.GetTimestamp() - begin) * 1000.0 / Stopwatch.Frequency;
     }
+
+    /// <summary>
+    /// Nanoseconds for one cache line to move from one core to another: the first helper and the caller bounce a
+    /// counter <paramref name="trips"/> times (each trip is two moves). Split kernels meet such lines at every barrier
+    /// and where a part reads rows another thread wrote; on a VM it changes with where the host puts the vCPUs (the
+    /// same die or not), and with it the two-thread latency, while the vector loop above stays at ×2.
+    /// </summary>
+    public double LineTransferNanoseconds(int trips = 2000)
+    {
+        if (_helpers.Length == 0) throw new InvalidOperationException("the probe has no second thread");
+        if (trips < 1) throw new ArgumentOutOfRangeException(nameof(trips), trips, "at least one trip");
+        Volatile.Write(ref Ball, 0);
+        _pingTrips = trips;
+        long begin = Launch(1);
+        for (int i = 0; i < trips; i++)
+        {
+            // Odd values are the helper's to answer, even ones the caller's.
+            Volatile.Write(ref Ball, 2 * i + 1);
+            while (Volatile.Read(ref Ball) != 2 * i + 2) { }
+        }
+        long elapsed = Stopwatch.GetTimestamp() - begin;
+        _done.Wait();
+        _pingTrips = 0;
+        return elapsed * 1e9 / Stopwatch.Frequency / (2.0 * trips);
+    }
+
+    /// <summary>Wakes <paramref name="helpers"/> helpers, waits until each is spinning, lets them go: the start time.</summary>
+    private long Launch(int helpers)
+    {
+        _done.Reset(helpers);
+        Volatile.Write(ref _ready, 0);
+        Volatile.Write(ref _go, 0);
+        if (helpers > 0) _start.Release(helpers);
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _ready) < helpers) spin.SpinOnce(sleep1Threshold: -1);
+        long begin = Stopwatch.GetTimestamp();
+        Volatile.Write(ref _go, 1);
+        return begin;
+    }
+
+    // The counter the two threads bounce, alone on its cache line; a non-zero trip count makes the helper answer instead of multiplying.
+    private PaddedInt _paddedBall;
+    private ref int Ball => ref _paddedBall.Value;
+    private volatile int _pingTrips;
+
+    [System.Runtime.InteropServices.StructLayout(System.Runtime.InteropServices.LayoutKind.Explicit, Size = 192)]
+    private struct PaddedInt { [System.Runtime.InteropServices.FieldOffset(64)] public int Value; }
 
     /// <summary>The result of the last run, kept so the JIT cannot drop the work.</summary>
     public static int Sink;
@@ -66,7 +106,14 @@ internal sealed class ParallelProbe : IDisposable
             Interlocked.Increment(ref _ready);
             var spin = new SpinWait();
             while (Volatile.Read(ref _go) == 0) spin.SpinOnce(sleep1Threshold: -1);
-            Sink = Multiply(_rounds);
+            int trips = _pingTrips;
+            if (trips > 0)
+                for (int i = 0; i < trips; i++)
+                {
+                    while (Volatile.Read(ref Ball) != 2 * i + 1) { }
+                    Volatile.Write(ref Ball, 2 * i + 2);
+                }
+            else Sink = Multiply(_rounds);
             _done.Signal();
         }
     }
@@ -105,7 +152,7 @@ internal sealed class ParallelProbe : IDisposable
     public void Dispose()
     {
         _stopping = true;
-        _start.Release(_helpers.Length);
+        if (_helpers.Length > 0) _start.Release(_helpers.Length);
         foreach (var helper in _helpers) helper.Join();
         _start.Dispose();
         _done.Dispose();

@@ -60,6 +60,7 @@ internal static class BenchCommand
             using var probe = counts.Length > 1 ? new ParallelProbe(counts.Max(), ProbeUnit) : null;
             int batches = (iterations + Batch - 1) / Batch;
             var probeSamples = counts.Select(_ => new double[probe is null ? 0 : batches]).ToArray();
+            var transfers = new double[probe is null ? 0 : batches];
             // Thread counts take turns in batches of a few milliseconds: a noisy neighbour slows every count alike.
             for (int done = 0, batch = 0; done < iterations; done += Batch, batch++)
                 for (int k = 0; k < interpreters.Length; k++)
@@ -71,6 +72,7 @@ internal static class BenchCommand
                         samples[k][i] = (Stopwatch.GetTimestamp() - start) * 1000.0 / Stopwatch.Frequency;
                     }
                     if (probe is not null) probeSamples[k][batch] = probe.Run(counts[k]);
+                    if (probe is not null && k == 0) transfers[batch] = probe.LineTransferNanoseconds();
                 }
             // The breakdown comes from separate profiled runs so timing each operator does not inflate the latency figures.
             var ticks = new long[ops.Count];
@@ -78,6 +80,7 @@ internal static class BenchCommand
             for (int i = 0; i < profiled; i++) interpreter0.InvokeProfiled(ticks);
             foreach (var s in samples) Array.Sort(s);
             foreach (var s in probeSamples) Array.Sort(s);
+            Array.Sort(transfers);
             double Median(int k) => Percentile(samples[k], 0.5);
             // Every probe thread does one unit of work: k threads in time t do k units.
             double ProbeSpeedup(int k) => counts[k] * Percentile(probeSamples[0], 0.5) / (counts[0] * Percentile(probeSamples[k], 0.5));
@@ -91,7 +94,7 @@ internal static class BenchCommand
                 o.WriteLine($"latency  {(counts.Length > 1 ? $"{counts[k]} thread{(counts[k] == 1 ? "" : "s")}: " : "")}median {F(Median(k))} ms   p90 {F(Percentile(samples[k], 0.9))} ms   min {F(samples[k][0])} ms   ({iterations} runs after {warmup} warm-up{(counts.Length > 1 ? ", interleaved" : "")}){speedup}");
             }
             for (int k = 1; k < counts.Length; k++)
-                o.WriteLine($"probe    {counts[k]} threads: a register-only vector loop ran ×{ProbeSpeedup(k):F2} over {counts[0]} thread{(counts[0] == 1 ? "" : "s")} between the same batches (×{(double)counts[k] / counts[0]:F2} = free cores)");
+                o.WriteLine($"probe    {counts[k]} threads: a register-only vector loop ran ×{ProbeSpeedup(k):F2} over {counts[0]} thread{(counts[0] == 1 ? "" : "s")} between the same batches (×{(double)counts[k] / counts[0]:F2} = free cores); a cache line crossed cores in {Percentile(transfers, 0.5):F0} ns");
             o.WriteLine();
             // With several threads the per-operator times come from an operator-by-operator run (each operator split on
             // its own), not from the scheduled inference, whose parts overlap across operators.
@@ -115,7 +118,7 @@ internal static class BenchCommand
             }
             if (json)
                 for (int k = 0; k < counts.Length; k++)
-                    o.WriteLine($"{{\"median_ms\":{F(Median(k))},\"p90_ms\":{F(Percentile(samples[k], 0.9))},\"min_ms\":{F(samples[k][0])},\"threads\":{counts[k]},\"path\":\"{interpreter0.Path.ToString().ToLowerInvariant()}\"{(k == 0 ? "" : $",\"speedup\":{(Median(0) / Median(k)).ToString("F3", CultureInfo.InvariantCulture)},\"probe_speedup\":{ProbeSpeedup(k).ToString("F3", CultureInfo.InvariantCulture)}")}}}");
+                    o.WriteLine($"{{\"median_ms\":{F(Median(k))},\"p90_ms\":{F(Percentile(samples[k], 0.9))},\"min_ms\":{F(samples[k][0])},\"threads\":{counts[k]},\"path\":\"{interpreter0.Path.ToString().ToLowerInvariant()}\"{(k == 0 ? "" : $",\"speedup\":{(Median(0) / Median(k)).ToString("F3", CultureInfo.InvariantCulture)},\"probe_speedup\":{ProbeSpeedup(k).ToString("F3", CultureInfo.InvariantCulture)},\"line_transfer_ns\":{Percentile(transfers, 0.5).ToString("F0", CultureInfo.InvariantCulture)}")}}}");
             return CliErrors.Ok;
         }
         finally

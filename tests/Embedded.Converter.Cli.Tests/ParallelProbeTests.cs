@@ -1,0 +1,39 @@
+using System;
+using Embedded.Converter.Cli.Bench;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Embedded.Converter.Cli.Tests;
+
+[TestClass]
+public sealed class ParallelProbeTests
+{
+    [TestMethod]
+    public void Probe_TimesEveryThreadCount_AndALineCrossingCores_ThenStops()
+    {
+        using var probe = new ParallelProbe(3, TimeSpan.FromMilliseconds(0.2));
+        for (int threads = 1; threads <= 3; threads++)
+        {
+            double ms = probe.Run(threads);
+            Assert.IsTrue(ms > 0 && ms < 10_000, $"{threads} threads: {ms} ms");
+        }
+        // Runs and line transfers alternate on the same helpers without leaving one behind.
+        for (int i = 0; i < 3; i++)
+        {
+            double ns = probe.LineTransferNanoseconds(200);
+            Assert.IsTrue(ns > 0 && ns < 10_000_000, $"line transfer {ns} ns");
+            Assert.IsTrue(probe.Run(2) > 0);
+        }
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => probe.Run(0));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => probe.Run(4));
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => probe.LineTransferNanoseconds(0));
+    }
+
+    [TestMethod]
+    public void OneThreadProbe_HasNoLineToBounce()
+    {
+        using var probe = new ParallelProbe(1, TimeSpan.FromMilliseconds(0.2));
+        Assert.IsTrue(probe.Run(1) > 0);
+        Assert.ThrowsExactly<InvalidOperationException>(() => probe.LineTransferNanoseconds());
+        Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => new ParallelProbe(0, TimeSpan.FromMilliseconds(1)));
+    }
+}
