@@ -11,6 +11,7 @@ namespace Embedded.Converter.Cli.Bench;
 /// register-only SIMD multiplies (no memory, nothing shared). Two free cores give ×2.0; on a VM the two "cores" can be
 /// one physical core's hyper-threads for minutes at a time, and then the multipliers are shared and the loop gets ×1.0.
 /// Memory-bound code gains more from a sibling than this loop does, so it is a gauge of the machine, not a ceiling.
+/// The second gauge, <see cref="LineTransferNanoseconds"/>, is what split work pays to hand bytes between cores.
 /// </summary>
 internal sealed class ParallelProbe : IDisposable
 {
