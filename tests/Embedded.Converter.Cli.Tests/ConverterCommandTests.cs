@@ -176,6 +176,15 @@ public sealed class ConverterCommandTests
         Assert.IsTrue(probe > 0.2 && probe < 2.5, $"probe speedup {probe}");
         Assert.IsTrue(two.RootElement.GetProperty("line_transfer_ns").GetDouble() > 0);
         Assert.IsFalse(one.RootElement.TryGetProperty("probe_speedup", out _));
+        // The same count twice (an A/A check) has no second thread to probe with: no probe line, no crash.
+        var same = Run("bench", model, "--iterations", "3", "--threads", "1,1", "--json");
+        Assert.AreEqual(0, same.code, same.output + same.error);
+        Assert.IsFalse(same.output.Contains("probe "), same.output);
+        using (var again = System.Text.Json.JsonDocument.Parse(same.output.Trim().Split('\n')[^1]))
+        {
+            Assert.IsTrue(again.RootElement.GetProperty("speedup").GetDouble() > 0);
+            Assert.IsFalse(again.RootElement.TryGetProperty("probe_speedup", out _));
+        }
         foreach (var bad in new[] { "0,2", "1,x", "65", "" })
         {
             var refused = Run("bench", model, "--threads", bad);

@@ -25,7 +25,7 @@ internal static class BenchCommand
         var threads = new Option<string>("--threads") { Description = "Threads per inference, or a comma list (1,2) to compare counts side by side", DefaultValueFactory = _ => "1" };
         var iterations = new Option<int>("--iterations") { Description = "Timed inferences", DefaultValueFactory = _ => 200 };
         var path = new Option<string?>("--path") { Description = $"Kernel path: {string.Join(", ", Enum.GetNames(typeof(KernelPath)).Select(n => n.ToLowerInvariant()))} (default: fastest supported)" };
-        var json = new Option<bool>("--json") { Description = "End with one JSON line per thread count {\"median_ms\",\"p90_ms\",\"min_ms\",\"threads\",\"path\"[,\"speedup\"]}" };
+        var json = new Option<bool>("--json") { Description = "End with one JSON line per thread count {\"median_ms\",\"p90_ms\",\"min_ms\",\"threads\",\"path\"[,\"speedup\",\"probe_speedup\",\"line_transfer_ns\"]}" };
         var top = new Option<int>("--top") { Description = "How many of the slowest operators to list (0 = all)", DefaultValueFactory = _ => 5 };
         var command = new Command("bench", "Measure inference latency and the time per operator") { model, threads, iterations, path, top, json };
         command.SetAction(parse => CliErrors.Guard(error, parse.GetValue(verbose), () =>
@@ -56,8 +56,8 @@ internal static class BenchCommand
             while (warmup < minimumWarmup || warming.Elapsed < WarmupTime) { foreach (var interpreter in interpreters) interpreter.Invoke(); warmup++; }
             var ops = model.Definition.Operators;
             var samples = counts.Select(_ => new double[iterations]).ToArray();
-            // With several counts, each batch is followed by the machine's probe with as many threads.
-            using var probe = counts.Length > 1 ? new ParallelProbe(counts.Max(), ProbeUnit) : null;
+            // With several counts (one of them several threads), each batch is followed by the machine's probe with as many threads.
+            using var probe = counts.Length > 1 && counts.Max() > 1 ? new ParallelProbe(counts.Max(), ProbeUnit) : null;
             int batches = (iterations + Batch - 1) / Batch;
             var probeSamples = counts.Select(_ => new double[probe is null ? 0 : batches]).ToArray();
             var transfers = new double[probe is null ? 0 : batches];
@@ -93,7 +93,7 @@ internal static class BenchCommand
                 string speedup = k == 0 ? "" : $"   speedup ×{Median(0) / Median(k):F2} over {counts[0]} thread{(counts[0] == 1 ? "" : "s")}";
                 o.WriteLine($"latency  {(counts.Length > 1 ? $"{counts[k]} thread{(counts[k] == 1 ? "" : "s")}: " : "")}median {F(Median(k))} ms   p90 {F(Percentile(samples[k], 0.9))} ms   min {F(samples[k][0])} ms   ({iterations} runs after {warmup} warm-up{(counts.Length > 1 ? ", interleaved" : "")}){speedup}");
             }
-            for (int k = 1; k < counts.Length; k++)
+            for (int k = 1; probe is not null && k < counts.Length; k++)
                 o.WriteLine($"probe    {counts[k]} threads: a register-only vector loop ran ×{ProbeSpeedup(k):F2} over {counts[0]} thread{(counts[0] == 1 ? "" : "s")} between the same batches (×{(double)counts[k] / counts[0]:F2} = free cores); a cache line crossed cores in {Percentile(transfers, 0.5):F0} ns");
             o.WriteLine();
             // With several threads the per-operator times come from an operator-by-operator run (each operator split on
@@ -118,7 +118,7 @@ internal static class BenchCommand
             }
             if (json)
                 for (int k = 0; k < counts.Length; k++)
-                    o.WriteLine($"{{\"median_ms\":{F(Median(k))},\"p90_ms\":{F(Percentile(samples[k], 0.9))},\"min_ms\":{F(samples[k][0])},\"threads\":{counts[k]},\"path\":\"{interpreter0.Path.ToString().ToLowerInvariant()}\"{(k == 0 ? "" : $",\"speedup\":{(Median(0) / Median(k)).ToString("F3", CultureInfo.InvariantCulture)},\"probe_speedup\":{ProbeSpeedup(k).ToString("F3", CultureInfo.InvariantCulture)},\"line_transfer_ns\":{Percentile(transfers, 0.5).ToString("F0", CultureInfo.InvariantCulture)}")}}}");
+                    o.WriteLine($"{{\"median_ms\":{F(Median(k))},\"p90_ms\":{F(Percentile(samples[k], 0.9))},\"min_ms\":{F(samples[k][0])},\"threads\":{counts[k]},\"path\":\"{interpreter0.Path.ToString().ToLowerInvariant()}\"{(k == 0 ? "" : $",\"speedup\":{(Median(0) / Median(k)).ToString("F3", CultureInfo.InvariantCulture)}")}{(k == 0 || probe is null ? "" : $",\"probe_speedup\":{ProbeSpeedup(k).ToString("F3", CultureInfo.InvariantCulture)},\"line_transfer_ns\":{Percentile(transfers, 0.5).ToString("F0", CultureInfo.InvariantCulture)}")}}}");
             return CliErrors.Ok;
         }
         finally

@@ -106,7 +106,6 @@ public static partial class Add
             Vector512.Create(mask.ToScalar()), Vector512.Create(half.ToScalar()));
     }
 
-
     private static Vector256<int> Load8(ReadOnlySpan<byte> bytes, int at, bool signed)
     {
         var raw = Vector128.CreateScalar(BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice(at)));
