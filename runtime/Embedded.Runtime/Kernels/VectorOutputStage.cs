@@ -40,7 +40,8 @@ public sealed class VectorOutputStage
     /// <summary>
     /// The 64-bit steps' constants as 64-bit lanes (multiplier, rounding bit 2^(shift−1), shift), so the 16-lane
     /// AVX-512 stage (<c>OutputStage512</c>) reads them as memory operands instead of widening per call.
-    /// Gate: acc·G; gated multiplier: gate·M (shift 22); partial: acc·gm (shift 31 − shift); wide: acc·reduced.
+    /// Gate: acc·G (its rounding term also carries the gate's + half, see <see cref="TryCreate(OutputStage, int, int[], bool)"/>);
+    /// gated multiplier: gate·M (shift 22); partial: acc·gm (shift 31 − shift); wide: acc·reduced.
     /// </summary>
     public long[] GateMultipliers64 { get; private set; } = Array.Empty<long>();
     public long[] GateRounds64 { get; private set; } = Array.Empty<long>();
@@ -51,6 +52,9 @@ public sealed class VectorOutputStage
     public long[] ReducedMultipliers64 { get; private set; } = Array.Empty<long>();
     public long[] ReducedRounds64 { get; private set; } = Array.Empty<long>();
     public ulong[] ReducedShifts64 { get; private set; } = Array.Empty<ulong>();
+
+    /// <summary>Largest gate shift (31 − shift) with a vector stage: |acc·G| &lt; 2^62 and half·2^40 keep the sum inside 64 bits.</summary>
+    public const int MaxGateShift = 40;
 
     /// <summary>Lanes per block the arrays are padded to: whole 16-lane (AVX-512) blocks, so also whole 8-lane ones.</summary>
     public const int PaddedLanes = 16;
@@ -107,8 +111,13 @@ public sealed class VectorOutputStage
             v.GateMultipliers[c] = g.Multiplier;
             v.GateTotalShifts[c] = 31 - g.Shift;
             v.TotalShifts[c] = 31 - m.Shift;
+            // The 16-lane gate adds half·2^shift to its rounding term (below); beyond 40 bits that could overflow 64.
+            if (v.GateTotalShifts[c] is < 1 or > MaxGateShift) return null;
         }
         (v.GateMultipliers64, v.GateRounds64, v.GateShifts64) = Widen(v.GateMultipliers, v.GateTotalShifts);
+        // (acc·G + 2^(s−1) + half·2^s) >> s is the rounded gate plus half, exactly (a multiple of 2^s added before an
+        // arithmetic shift adds its quotient after): the 16-lane stage needs no separate + half.
+        for (int c = 0; c < padded; c++) v.GateRounds64[c] += (long)OutputStageMath.GateHalf << v.GateTotalShifts[c];
         (v.Multipliers64, _, _) = Widen(v.Multipliers, v.TotalShifts);
         (_, v.TotalRounds64, v.TotalShifts64) = Widen(v.Multipliers, v.TotalShifts);
         return v;
