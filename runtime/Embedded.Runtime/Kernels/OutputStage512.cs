@@ -179,7 +179,7 @@ public static class OutputStage512
         // RoundingDivideByPOT: (x >> e) + (remainder > (mask >> 1) + (x < 0)).
         var threshold = half - Avx512F.ShiftRightArithmetic(high, 31);
         var shifted = Avx512F.ShiftRightArithmeticVariable(high, right.AsUInt32());
-        return shifted - Vector512.GreaterThan(high & mask, threshold);
+        return Vector512.ConditionalSelect(Vector512.GreaterThan(high & mask, threshold), shifted + Vector512<int>.One, shifted);
     }
 
     /// <summary>

@@ -73,6 +73,50 @@ public sealed class VectorOutputStageTests
     }
 
     /// <summary>
+    /// The 16-lane gate folds its + half into the rounding term (half·2^s added before the shift): exact up to a gate shift
+    /// s = 31 − shift of <see cref="VectorOutputStage.MaxGateShift"/> (checked on extremes and around both gate edges),
+    /// and a larger shift gets no vector stage at all, so the scalar stage runs instead of an overflowing one.
+    /// </summary>
+    [TestMethod]
+    public void GateShifts_UpToTheFoldLimit_AreExact_AndLargerOnesHaveNoVectorStage()
+    {
+#if NET
+        if (!KernelPaths.IsSupported(KernelPath.Avx512)) Assert.Inconclusive("no AVX-512 on this CPU: the 16-lane stage cannot run");
+        var r = new Random(73);
+        foreach (var activation in new[] { FusedActivation.HardSwish, FusedActivation.HardSigmoid })
+        for (int totalShift = 1; totalShift <= VectorOutputStage.MaxGateShift + 1; totalShift++)
+        {
+            const int channels = 16;
+            var zeroPoints = new int[channels];
+            var gates = new QuantizedMultiplier[channels];
+            var multipliers = new QuantizedMultiplier[channels];
+            for (int c = 0; c < channels; c++)
+            {
+                gates[c] = new QuantizedMultiplier(r.Next(1 << 30, int.MaxValue), 31 - totalShift);
+                multipliers[c] = new QuantizedMultiplier(r.Next(1 << 30, int.MaxValue), -r.Next(0, 20));
+                zeroPoints[c] = r.Next(-20, 20);
+            }
+            var stage = new OutputStage(activation, RoundingMode.DoubleRounding, multipliers, gates, new[] { -128 }, new[] { 127 });
+            var vector = VectorOutputStage.TryCreate(stage, channels, zeroPoints);
+            if (totalShift > VectorOutputStage.MaxGateShift)
+            {
+                Assert.IsNull(vector, $"gate shift {totalShift}: past the fold limit there must be no vector stage");
+                continue;
+            }
+            Assert.IsNotNull(vector, $"gate shift {totalShift}");
+            foreach (int[] sample in Accumulators(r, stage, channels))
+            {
+                var got = OutputStage512.Gate.For(vector, 0).Apply(System.Runtime.Intrinsics.Vector512.Create((ReadOnlySpan<int>)sample));
+                for (int c = 0; c < channels; c++)
+                    Assert.AreEqual(OutputStageMath.Apply(stage, c, sample[c], false, zeroPoints[c]), got[c], $"{activation} gate shift {totalShift} channel {c} acc {sample[c]}");
+            }
+        }
+#else
+        Assert.Inconclusive("vector stages need .NET intrinsics");
+#endif
+    }
+
+    /// <summary>
     /// Per channel: the int32 extremes, zero, ±1, the accumulators where the h-sigmoid gate reaches 0 and 1 (±2 around
     /// them) and uniformly random values over a few magnitudes, each as one vector of all channels.
     /// </summary>
