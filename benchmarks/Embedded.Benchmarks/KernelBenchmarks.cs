@@ -54,7 +54,7 @@ public class KernelBenchmarks
         _dwWeights = new byte[9 * 96];
         random.NextBytes(_dwWeights);
         _depthwise = PackedDepthwise.TryCreate(inDef, new TensorDefinition("w", ElementType.Int8, new[] { 1, 3, 3, 96 }, QuantizationParams.PerTensor(0.01f, 0)), _dwWeights, _bias, _dwParams)!;
-        _scratch = new KernelScratch(96, 96);
+        _scratch = new KernelScratch(96, 96, depthwiseRowBytes: (int)_depthwise.PaddedRowBytes(_dwParams, 14));
         _stage = VectorOutputStage.TryCreate(stage, 96, One);
         var model = EmbeddedModel.FromDefinition(SyntheticMobileNetV3.Build(new SyntheticMobileNetV3.Options()));
         _model = model.CreateInterpreter(new InterpreterOptions { Path = Path });

@@ -158,7 +158,7 @@ public static class KernelSelfTest
         var expected = new byte[outH * outW * channels];
         DepthwiseConv2D.Reference(new QuantizedInput(input, type, inShape, inZps), new QuantizedInput(weights, ElementType.Int8, wShape, wQuant.ZeroPoints), bias, new QuantizedOutput(expected, type, outShape, outZp), p);
         var packed = PackedDepthwise.TryCreate(new TensorDefinition("x", type, inShape, inQuant), new TensorDefinition("w", ElementType.Int8, wShape, wQuant), weights, bias, p)!;
-        var scratch = new KernelScratch((channels + 7) / 8 * 8, 4);
+        var scratch = new KernelScratch((channels + 7) / 8 * 8, 4, depthwiseRowBytes: (int)packed.PaddedRowBytes(p, outShape[2]));
         var vector = VectorOutputStage.TryCreate(p.Output, channels, outZp);
         return new Case { Expected = expected, Run = (path, o) =>
         {

@@ -31,12 +31,14 @@ public sealed class EmbeddedModel
             Operators[i] = new PreparedOperator(definition.Operators[i], Bindings);
             ScratchWidth = Math.Max(ScratchWidth, Operators[i].ScratchWidth);
             ScratchRowBytes = Math.Max(ScratchRowBytes, Operators[i].ScratchRowBytes);
+            ScratchDepthwiseBytes = Math.Max(ScratchDepthwiseBytes, Operators[i].ScratchDepthwiseBytes);
             PoolChannels = Math.Max(PoolChannels, Operators[i].PoolChannels);
         }
     }
 
     internal int ScratchWidth { get; }
     internal int ScratchRowBytes { get; }
+    internal int ScratchDepthwiseBytes { get; }
     /// <summary>The most channels a pool has: each thread's partial sums when a pool is split over threads.</summary>
     internal int PoolChannels { get; }
 

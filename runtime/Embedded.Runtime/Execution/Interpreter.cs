@@ -28,11 +28,11 @@ public sealed class Interpreter : IDisposable
         _model = model;
         _path = options.Path ?? KernelPaths.Best;
         if (!KernelPaths.IsSupported(_path)) throw new PlatformNotSupportedException($"kernel path {_path} is not supported on this CPU (available: {string.Join(", ", KernelPaths.Available)})");
-        _scratch = new KernelScratch(model.ScratchWidth, model.ScratchRowBytes, model.PoolChannels);
+        _scratch = new KernelScratch(model.ScratchWidth, model.ScratchRowBytes, model.PoolChannels, model.ScratchDepthwiseBytes);
         if (options.Threads < 1 || options.Threads > 64) throw new ArgumentOutOfRangeException(nameof(options), options.Threads, "Threads must be 1..64");
         if (options.Threads > 1)
         {
-            _workers = new WorkerPool(options.Threads, () => new KernelScratch(model.ScratchWidth, model.ScratchRowBytes, model.PoolChannels));
+            _workers = new WorkerPool(options.Threads, () => new KernelScratch(model.ScratchWidth, model.ScratchRowBytes, model.PoolChannels, model.ScratchDepthwiseBytes));
             _schedule = ParallelSchedule.Build(model.Operators, _path, options.Threads);
         }
         _arena = new byte[model.ArenaBytes];
@@ -129,7 +129,7 @@ public sealed class Interpreter : IDisposable
         var operators = _model.Operators;
         var scratch = new KernelScratch[_schedule.Parts];
         var sums = new int[_schedule.Parts][];
-        for (int t = 0; t < scratch.Length; t++) { scratch[t] = new KernelScratch(_model.ScratchWidth, _model.ScratchRowBytes, _model.PoolChannels); sums[t] = scratch[t].PartialSums; }
+        for (int t = 0; t < scratch.Length; t++) { scratch[t] = new KernelScratch(_model.ScratchWidth, _model.ScratchRowBytes, _model.PoolChannels, _model.ScratchDepthwiseBytes); sums[t] = scratch[t].PartialSums; }
         int finish = -1;   // a two-phase pool whose finish opens the next stretch on the first thread
         for (int start = 0; start < operators.Length;)
         {

@@ -79,6 +79,9 @@ internal sealed partial class PreparedOperator
 
     /// <summary>int32 dot products per output pixel the fast paths need (for sizing <see cref="KernelScratch"/>).</summary>
     public int ScratchWidth => _op.Params is MulParams or GlobalAveragePoolParams ? 2 * ((_output.Tensor.Shape[_output.Tensor.Rank - 1] + 7) / 8 * 8) : Math.Max(Math.Max(_gemm is null ? 0 : _gemm.Blocks * PackedGemm.BlockChannels, _gemm16 is null ? 0 : _gemm16.Blocks * PackedGemm16.BlockChannels), (_depthwise?.Channels + 7) / 8 * 8 ?? 0);
+    /// <summary>Padded input rows of a depthwise layer (<see cref="KernelScratch.DepthwiseRows"/>); 0 past the cap.</summary>
+    public int ScratchDepthwiseBytes => _depthwise is null ? 0
+        : _depthwise.PaddedRowBytes((DepthwiseConv2DParams)_op.Params, _output.Tensor.Shape[2]) is var bytes && bytes <= PackedDepthwise.MaxPaddedRowBytes ? (int)bytes : 0;
     /// <summary>Bytes per unrolled input row.</summary>
     public int ScratchRowBytes => Math.Max(_gemm is null ? 0 : _gemm.Groups * 4, _gemm16 is null ? 0 : _gemm16.Pairs * 4);
 

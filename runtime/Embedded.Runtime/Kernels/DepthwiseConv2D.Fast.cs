@@ -28,7 +28,8 @@ public static partial class DepthwiseConv2D
 
     /// <summary>
     /// Depthwise convolution over packed weights, output pixels <see cref="PartRange.Of"/>(outH·outW, part, parts): on
-    /// AVX-512 row by row in runs of pixels sharing a valid-tap rectangle (<c>RowsAvx512</c>), on AVX2 row by row with
+    /// AVX-512 row by row over zero-point-padded copies of the input rows (<c>RowsAvx512</c>; the scratch must hold them,
+    /// else the AVX2 rows run), on AVX2 row by row with
     /// 3×3 interiors in registers, elsewhere per output pixel with the valid taps multiply-added over vectors of channels
     /// (<see cref="AccumulateTap"/>: Vector128 4 lanes, a scalar channel tail) and the shared output stage. Padded taps
     /// are skipped, which is what the reference's real 0 contributes.
@@ -48,9 +49,9 @@ public static partial class DepthwiseConv2D
             if (parts > 1) scratch.Touched ^= TouchInputRows(input, p, w, n, outW, pixelBegin, pixelEnd);
 #if NET
             if (vectorStage is not null && path.UsesAvx512() && w.KernelH * w.KernelW <= MaxRowTaps
-                && output.Type is ElementType.Int8 or ElementType.UInt8 or ElementType.Int16)
+                && output.Type is ElementType.Int8 or ElementType.UInt8 or ElementType.Int16 && scratch.DepthwiseRows.Length >= w.PaddedRowBytes(p, outW))
             {
-                RowsAvx512(input, signed, w, p, n, pixelBegin, pixelEnd, vectorStage, output, outW, outH, values, scratch.Dots);
+                RowsAvx512(input, signed, w, p, n, pixelBegin, pixelEnd, vectorStage, output, outW, outH, values, scratch.Dots, scratch.DepthwiseRows);
                 continue;
             }
 #endif

@@ -22,8 +22,15 @@ public sealed class KernelScratch
     /// <summary>A thread's per-channel sums of its pixels in a pool split over threads (read by the thread that finishes the pool).</summary>
     public int[] PartialSums { get; }
 
-    public KernelScratch(int maxWidth, int maxRowBytes, int maxChannels = 0)
+    /// <summary>
+    /// Zero-point-padded copies of the input rows a depthwise layer's output row reads (the AVX-512 kernel's ring,
+    /// <see cref="PackedDepthwise.PaddedRowBytes"/>); a layer that needs more than this takes the AVX2 rows.
+    /// </summary>
+    public byte[] DepthwiseRows { get; }
+
+    public KernelScratch(int maxWidth, int maxRowBytes, int maxChannels = 0, int depthwiseRowBytes = 0)
     {
+        DepthwiseRows = new byte[depthwiseRowBytes];
         PartialSums = new int[maxChannels];
         Dots = new int[ChunkRows * Math.Max(maxWidth, 1)];
         Rows = new byte[ChunkRows * Math.Max(maxRowBytes, 4)];

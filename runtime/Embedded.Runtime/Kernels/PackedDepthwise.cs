@@ -14,6 +14,12 @@ public sealed class PackedDepthwise
     public int KernelH { get; }
     public int KernelW { get; }
     public int[] Weights { get; }
+    /// <summary>
+    /// The same weights as int16 (w − z_w lies in [−383, 383]): the AVX-512 rows widen them as they load, so a layer's
+    /// weights take half the L1 they would as int32 (a 14×14×240 5×5 layer's 24 KB of int32 weights, its input rows
+    /// and its stage constants did not fit in 48 KB together).
+    /// </summary>
+    public short[] Weights16 { get; }
     public int[] Bias { get; }
     public int[] InputZeroPoints { get; }
     /// <summary>
@@ -22,14 +28,38 @@ public sealed class PackedDepthwise
     /// </summary>
     public int[] WeightPrefix { get; }
 
+    /// <summary>The input zero points as bytes, one pixel of them: what the AVX-512 kernel pads its input rows with.</summary>
+    public byte[] PaddingPixel { get; }
+
     private PackedDepthwise(int channels, int kH, int kW)
     {
+        PaddingPixel = new byte[channels];
         Channels = channels; KernelH = kH; KernelW = kW;
         Weights = new int[kH * kW * channels];
+        Weights16 = new short[kH * kW * channels];
         Bias = new int[channels];
         InputZeroPoints = new int[channels];
         WeightPrefix = new int[(kH + 1) * (kW + 1) * channels];
     }
+
+    /// <summary>
+    /// Input columns a row of <paramref name="outW"/> output pixels reads, padding included: the pixels of one padded row
+    /// of the AVX-512 kernel's ring.
+    /// </summary>
+    public long PaddedWidth(DepthwiseConv2DParams p, int outW) => outW <= 0 ? 0 : (long)(outW - 1) * p.StrideW + (long)(KernelW - 1) * p.DilationW + 1;
+
+    /// <summary>Input rows one output row's taps span: the padded rows the AVX-512 kernel keeps at once.</summary>
+    public long RingRows(DepthwiseConv2DParams p) => (long)(KernelH - 1) * p.DilationH + 1;
+
+    /// <summary>
+    /// Scratch bytes for the padded input rows of a layer with <paramref name="outW"/> output columns
+    /// (<see cref="KernelScratch.DepthwiseRows"/>). A layer needing more than <see cref="MaxPaddedRowBytes"/> is not given
+    /// them and takes the AVX2 rows instead.
+    /// </summary>
+    public long PaddedRowBytes(DepthwiseConv2DParams p, int outW) => RingRows(p) * PaddedWidth(p, outW) * Channels;
+
+    /// <summary>The most scratch an interpreter gives the padded rows (a 5×5 kernel over 1000 columns of 2000 channels fits).</summary>
+    public const long MaxPaddedRowBytes = 16L << 20;
 
     public static PackedDepthwise? TryCreate(TensorDefinition input, TensorDefinition weights, ReadOnlySpan<byte> weightBytes, ReadOnlySpan<int> bias, DepthwiseConv2DParams p)
     {
@@ -47,9 +77,11 @@ public sealed class PackedDepthwise
             {
                 int raw = weights.Type == ElementType.UInt8 ? weightBytes[t * channels + c] : (sbyte)weightBytes[t * channels + c];
                 packed.Weights[t * channels + c] = raw - zw;
+                packed.Weights16[t * channels + c] = (short)(raw - zw);
             }
             packed.Bias[c] = bias.IsEmpty ? 0 : bias[c];
             packed.InputZeroPoints[c] = xq.ZeroPoints[xq.Count == 1 ? 0 : c];
+            packed.PaddingPixel[c] = unchecked((byte)packed.InputZeroPoints[c]);
         }
         for (int i = 1; i <= kH; i++)
         for (int j = 1; j <= kW; j++)

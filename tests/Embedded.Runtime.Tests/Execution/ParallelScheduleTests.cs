@@ -84,8 +84,8 @@ public sealed class ParallelScheduleTests
         var path = FastPaths.Last();
         var schedule = ParallelSchedule.Build(model.Operators, path, 3);
         Assert.IsTrue(schedule.UsesWorkers, $"nothing splits on {path}");
-        using var pool = new WorkerPool(3, () => new KernelScratch(model.ScratchWidth, model.ScratchRowBytes, model.PoolChannels));
-        var scratch = new KernelScratch(model.ScratchWidth, model.ScratchRowBytes, model.PoolChannels);
+        using var pool = new WorkerPool(3, () => new KernelScratch(model.ScratchWidth, model.ScratchRowBytes, model.PoolChannels, model.ScratchDepthwiseBytes));
+        var scratch = new KernelScratch(model.ScratchWidth, model.ScratchRowBytes, model.PoolChannels, model.ScratchDepthwiseBytes);
         // An arena far too small: every thread's first kernel refuses it. The pool must neither hang at a barrier nor
         // leave a worker running into the next job.
         // The first failure wins: the caller's own exception as the kernel threw it, or a worker's naming its operator.
