@@ -36,33 +36,42 @@ public static partial class Conv2D
         ref int constants = ref MemoryMarshal.GetArrayDataReference(w.RowConstants);
         int groupShorts = kH * w.RowPairs * 32;
         bool dense = p.DilationH == 1 && p.DilationW == 1;
-        // Position of the first pixel; later ones step (ox, oy, n) without dividing.
-        int n = begin / (outH * outW), oy = begin / outW % outH, ox = begin % outW - 1;
-        for (int pixel = begin; pixel < end; pixel++)
+        nint rowStep = (nint)inW * inC, pixelStep = (nint)p.StrideW * inC;
+        // Row by row: the pixels whose window lies inside the image (and whose last row's padded read stays inside the
+        // input) form one range of columns, found once per row; the rest are border pixels gathered one at a time.
+        for (int pixel = begin; pixel < end;)
         {
-            if (++ox == outW)
+            int n = pixel / (outH * outW), oy = pixel / outW % outH, ox = pixel % outW;
+            int rowEnd = Math.Min(end, pixel - ox + outW);
+            int iy0 = oy * p.StrideH - p.Padding.Top;
+            int inPlaceFrom = rowEnd, inPlaceTo = rowEnd;   // pixels of this row read in place
+            if (dense && iy0 >= 0 && iy0 + kH <= inH)
             {
-                ox = 0;
-                if (++oy == outH) { oy = 0; n++; }
+                // ix0 = ox·sW − padL ≥ 0, ix0 + kW ≤ inW, and the last window row's read (rowShorts) ends inside x.
+                long lastRow = ((long)n * inH + iy0 + kH - 1) * inW;
+                long maxIx = Math.Min(inW - kW, (x.Length - rowShorts) / inC - lastRow);
+                int oxA = (p.Padding.Left + p.StrideW - 1) / p.StrideW;
+                long oxB = maxIx < -p.Padding.Left ? -1 : (maxIx + p.Padding.Left) / p.StrideW;   // last column in place
+                int rowStart = pixel - ox;
+                inPlaceFrom = Math.Max(pixel, rowStart + oxA);
+                inPlaceTo = (int)Math.Min(rowEnd, rowStart + oxB + 1);
+                if (inPlaceTo <= inPlaceFrom) inPlaceFrom = inPlaceTo = rowEnd;
             }
-            int iy0 = oy * p.StrideH - p.Padding.Top, ix0 = ox * p.StrideW - p.Padding.Left;
-            int first = ((n * inH + iy0) * inW + ix0) * inC;
-            // In place when the window is inside the image and its last row's padded read stays inside the input.
-            if (dense && iy0 >= 0 && iy0 + kH <= inH && ix0 >= 0 && ix0 + kW <= inW && first + (long)(kH - 1) * inW * inC + rowShorts <= x.Length)
+            for (; pixel < rowEnd; pixel++, ox++)
             {
-                // The following pixels of the row that are in place too go as one run (in pairs: sums and stages overlap).
-                int pixelStep = p.StrideW * inC, count = 1;
-                while (pixel + count < end && ox + count < outW && ix0 + count * p.StrideW + kW <= inW
-                    && first + (long)count * pixelStep + (long)(kH - 1) * inW * inC + rowShorts <= x.Length)
-                    count++;
-                WindowRun(ref Unsafe.Add(ref MemoryMarshal.GetReference(x), first), pixelStep, count, (nint)inW * inC, kH, w, ref weights, ref constants, groupShorts,
-                    stage, output, pixel * w.Outputs);
-                pixel += count - 1; ox += count - 1;
-                continue;
+                if (pixel == inPlaceFrom)
+                {
+                    int ix0 = ox * p.StrideW - p.Padding.Left, count = inPlaceTo - inPlaceFrom;
+                    int first = ((n * inH + iy0) * inW + ix0) * inC;
+                    WindowRun(ref Unsafe.Add(ref MemoryMarshal.GetReference(x), first), pixelStep, count, rowStep, kH, w, ref weights, ref constants, groupShorts,
+                        stage, output, pixel * w.Outputs);
+                    pixel += count - 1; ox += count - 1;
+                    continue;
+                }
+                // A border pixel: its gathered window is a run of one.
+                GatherWindow(x, input.Shape, w.PaddingRow, p, kH, kW, n, iy0, ox * p.StrideW - p.Padding.Left, rowShorts, window);
+                WindowRun(ref MemoryMarshal.GetReference(window), 0, 1, rowShorts, kH, w, ref weights, ref constants, groupShorts, stage, output, pixel * w.Outputs);
             }
-            // A border pixel: its gathered window is a run of one.
-            GatherWindow(x, input.Shape, w.PaddingRow, p, kH, kW, n, iy0, ix0, rowShorts, window);
-            WindowRun(ref MemoryMarshal.GetReference(window), 0, 1, rowShorts, kH, w, ref weights, ref constants, groupShorts, stage, output, pixel * w.Outputs);
         }
     }
 

@@ -113,7 +113,7 @@ public sealed class FastPathTests
             int cin = r.Next(1, 9), cout = Channels(r);
             int k = new[] { 1, 3, 3, 5 }[r.Next(4)], stride = r.Next(2) + 1;
             var pad = new Padding2D(r.Next(k), r.Next(k), r.Next(k), r.Next(k));
-            int h = r.Next(k, k + 9), w = r.Next(k, k + 9);
+            int h = r.Next(k, k + 9), w = r.Next(k, k + 9), batches = r.Next(4) == 0 ? 2 : 1;
             var wType = r.Next(4) == 0 ? ElementType.UInt8 : ElementType.Int8;
             var outType = OutputTypes[r.Next(3)];
             bool perChannel = r.Next(2) == 0;
@@ -121,10 +121,10 @@ public sealed class FastPathTests
             var inQuant = perChannel ? QuantizationParams.PerAxis(3, Enumerable.Repeat(0.001f, cin).ToArray(), inZps) : QuantizationParams.PerTensor(0.001f, inZps[0]);
             var wQuant = WeightQuant(r, wType, cout);
             int outH = (h + pad.Top + pad.Bottom - k) / stride + 1, outW = (w + pad.Left + pad.Right - k) / stride + 1;
-            var inShape = new[] { 1, h, w, cin };
+            var inShape = new[] { batches, h, w, cin };
             var wShape = new[] { cout, k, k, cin };
-            var outShape = new[] { 1, outH, outW, cout };
-            byte[] input = TestKit.RandomValues(r, h * w * cin, ElementType.Int16);
+            var outShape = new[] { batches, outH, outW, cout };
+            byte[] input = TestKit.RandomValues(r, batches * h * w * cin, ElementType.Int16);
             byte[] weights = Weights(r, cout * k * k * cin, wType);
             int[] bias = TestKit.RandomBias(r, cout, 2_000_000);
             int[] outZps = TestKit.RandomZeroPoints(r, 1, outType);
@@ -133,7 +133,7 @@ public sealed class FastPathTests
                 StrideH = stride, StrideW = stride, Padding = pad,
                 Output = TestKit.RandomStage(r, cout, outType, outZps, Activations[r.Next(Activations.Length)], (RoundingMode)r.Next(2), Math.Sqrt(k * k * cin) * 400_000),
             };
-            var expected = new byte[outH * outW * cout * outType.SizeInBytes()];
+            var expected = new byte[batches * outH * outW * cout * outType.SizeInBytes()];
             Conv2D.Reference(new QuantizedInput(input, ElementType.Int16, inShape, inZps), new QuantizedInput(weights, wType, wShape, wQuant.ZeroPoints),
                 bias, new QuantizedOutput(expected, outType, outShape, outZps), p);
             var packed = PackedGemm16.TryCreate(new TensorDefinition("x", ElementType.Int16, inShape, inQuant), new TensorDefinition("w", wType, wShape, wQuant), weights, bias, cout, k * k * cin);
@@ -141,10 +141,13 @@ public sealed class FastPathTests
             var scratch = new KernelScratch(packed.Blocks * PackedGemm16.BlockChannels, packed.Pairs * 4);
             foreach (var path in FastPaths)
             {
+                // The thread split: parts over the output pixels, each on its own (shares may end mid-row).
+                int parts = r.Next(3) == 0 ? 1 : r.Next(2, 6);
                 var actual = new byte[expected.Length];
-                Conv2D.Fast16(path, new QuantizedInput(input, ElementType.Int16, inShape, inZps), k, k, new QuantizedOutput(actual, outType, outShape, outZps), p, packed, scratch,
-                    vectorStage: VectorOutputStage.TryCreate(p.Output, cout, outZps, wide: true));
-                CollectionAssert.AreEqual(expected, actual, $"case {i} path {path}: {k}x{k} s{stride} {h}x{w}x{cin}→{cout} {wType}→{outType} {p.Output.Activation}");
+                for (int part = 0; part < parts; part++)
+                    Conv2D.Fast16(path, new QuantizedInput(input, ElementType.Int16, inShape, inZps), k, k, new QuantizedOutput(actual, outType, outShape, outZps), p, packed, scratch,
+                        vectorStage: VectorOutputStage.TryCreate(p.Output, cout, outZps, wide: true), part: part, parts: parts);
+                CollectionAssert.AreEqual(expected, actual, $"case {i} path {path}: {k}x{k} s{stride} {h}x{w}x{cin}→{cout} {wType}→{outType} {p.Output.Activation}, {batches} images, {parts} parts");
             }
         }
     }
