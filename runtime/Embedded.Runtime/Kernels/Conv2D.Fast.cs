@@ -6,6 +6,13 @@ namespace Embedded.Runtime.Kernels;
 public static partial class Conv2D
 {
     /// <summary>
+    /// Output pixels per GEMM call for a 1×1 convolution read in place (no scratch rows, no input sums): more than
+    /// <see cref="KernelScratch.ChunkRows"/>, so each block pair's stage constants serve more rows (V3-Small ~2 % faster
+    /// at 1 and 2 threads, interleaved A/B against 32).
+    /// </summary>
+    internal const int DirectTileRows = 128;
+
+    /// <summary>
     /// Conv2D (groups = 1, 8-bit input with one zero point) as a GEMM over packed weights: 1×1 stride-1 unpadded
     /// convolutions read the NHWC input rows in place; any other shape is unrolled (im2col) a chunk of output pixels
     /// at a time into scratch rows, padding filled with the input zero point (a real 0).
@@ -19,9 +26,11 @@ public static partial class Conv2D
         int rowBytes = w.Groups * 4;
         // Worker `part` of `parts` computes its share of the output pixels (threads split the work this way).
         var (begin, end) = PartRange.Of(pixels, part, parts);
-        for (int first = begin; first < end; first += KernelScratch.ChunkRows)
+        // Scratch rows and input sums hold ChunkRows pixels; in-place rows without sums need neither.
+        int tile = direct && !w.NeedsInputSums ? DirectTileRows : KernelScratch.ChunkRows;
+        for (int first = begin; first < end; first += tile)
         {
-            int rows = Math.Min(KernelScratch.ChunkRows, end - first);
+            int rows = Math.Min(tile, end - first);
             ReadOnlySpan<byte> x;
             int stride;
             if (direct)

@@ -52,8 +52,14 @@ public static partial class Gemm
                 : TryDotFinishAvxVnni(x, rowStride, rows, firstRow, w, scratch.InputSums, vectorStage, output, values)) return;
         }
 #endif
-        bool vnni = Dot(path, x, rowStride, rows, w, scratch.Dots);
-        Finish(path, scratch.Dots, vnni, scratch.InputSums, rows, firstRow, w, stage, vectorStage, output);
+        if (w.NeedsInputSums && rows > scratch.InputSums.Length) throw new ArgumentException("GEMM rows exceed the scratch input sums.", nameof(rows));
+        // The scratch dot products hold ChunkRows rows: longer calls (in-place 1×1 tiles) go a chunk at a time.
+        for (int r0 = 0; r0 < rows; r0 += KernelScratch.ChunkRows)
+        {
+            int count = Math.Min(KernelScratch.ChunkRows, rows - r0);
+            bool vnni = Dot(path, x.Slice(r0 * rowStride), rowStride, count, w, scratch.Dots);
+            Finish(path, scratch.Dots, vnni, w.NeedsInputSums ? scratch.InputSums : default, count, firstRow + r0, w, stage, vectorStage, output);
+        }
     }
 
     /// <summary>The plain loop over the packed layout (used where no SIMD is available, e.g. netstandard).</summary>
