@@ -32,8 +32,6 @@ public static partial class DepthwiseConv2D
             throw new ArgumentException($"Depthwise AVX-512 rows store 8- or 16-bit outputs, not {output.Type}.", nameof(output));
         if (output.Bytes.Length / Model.ElementTypeExtensions.SizeInBytes(output.Type) < (long)(n * outH + oyEnd) * outW * channels)
             throw new ArgumentException("Depthwise output is shorter than its shape.", nameof(output));
-        Span<int> runs = stackalloc int[3 * MaxRuns];
-        runs = runs.Slice(0, 3 * ListRuns(p, w.KernelW, inW, outW, runs));
         int full16 = channels / 16 * 16;
         if (full16 > 0)
         {
@@ -44,6 +42,9 @@ public static partial class DepthwiseConv2D
             else Blocks<UnsignedBytes>(geometry, input.Bytes, w, full16, stage, ref o, int16, ring);
         }
         if (full16 == channels) return;
+        // Only the tail channels (read from the input itself) go by runs of one valid-tap rectangle.
+        Span<int> runs = stackalloc int[3 * MaxRuns];
+        runs = runs.Slice(0, 3 * ListRuns(p, w.KernelW, inW, outW, runs));
         if (signed) TailRows<SignedBytes>(input, w, p, n, pixelBegin, pixelEnd, runs, full16, stage, output, outW, outH, values, runBias);
         else TailRows<UnsignedBytes>(input, w, p, n, pixelBegin, pixelEnd, runs, full16, stage, output, outW, outH, values, runBias);
     }
