@@ -29,10 +29,9 @@ public static partial class DepthwiseConv2D
     /// <summary>
     /// Depthwise convolution over packed weights, output pixels <see cref="PartRange.Of"/>(outH·outW, part, parts): on
     /// AVX-512 row by row over zero-point-padded copies of the input rows (<c>RowsAvx512</c>; the scratch must hold them,
-    /// else the AVX2 rows run), on AVX2 row by row with
-    /// 3×3 interiors in registers, elsewhere per output pixel with the valid taps multiply-added over vectors of channels
-    /// (<see cref="AccumulateTap"/>: Vector128 4 lanes, a scalar channel tail) and the shared output stage. Padded taps
-    /// are skipped, which is what the reference's real 0 contributes.
+    /// else the AVX2 rows run), on AVX2 row by row with 3×3 interiors in registers, elsewhere per output pixel with the
+    /// valid taps multiply-added over vectors of channels (<see cref="AccumulateTap"/>: Vector128 4 lanes, a scalar
+    /// channel tail) and the shared output stage. Padded taps are skipped, which is what the reference's real 0 contributes.
     /// </summary>
     public static void Fast(KernelPath path, QuantizedInput input, QuantizedOutput output, DepthwiseConv2DParams p, PackedDepthwise w, KernelScratch scratch, VectorOutputStage? vectorStage = null, int part = 0, int parts = 1)
     {
