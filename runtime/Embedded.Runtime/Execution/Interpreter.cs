@@ -15,6 +15,10 @@ public sealed class Interpreter : IDisposable
 {
     private readonly EmbeddedModel _model;
     private readonly byte[] _arena;
+    // The operators bound to this interpreter's arena layout, and every tensor's offset in it: the file's plan, or a
+    // layout for several threads (ParallelArenaPlan).
+    private readonly PreparedOperator[] _operators;
+    private readonly int[] _offsets;
     private readonly Tensor[] _inputs;
     private readonly Tensor[] _outputs;
 
@@ -30,19 +34,23 @@ public sealed class Interpreter : IDisposable
         if (!KernelPaths.IsSupported(_path)) throw new PlatformNotSupportedException($"kernel path {_path} is not supported on this CPU (available: {string.Join(", ", KernelPaths.Available)})");
         _scratch = new KernelScratch(model.ScratchWidth, model.ScratchRowBytes, model.PoolChannels, model.ScratchDepthwiseBytes);
         if (options.Threads < 1 || options.Threads > 64) throw new ArgumentOutOfRangeException(nameof(options), options.Threads, "Threads must be 1..64");
+        ParallelArenaPlan? parallel = null;
         if (options.Threads > 1)
         {
             _workers = new WorkerPool(options.Threads, () => new KernelScratch(model.ScratchWidth, model.ScratchRowBytes, model.PoolChannels, model.ScratchDepthwiseBytes));
-            _schedule = ParallelSchedule.Build(model.Operators, _path, options.Threads);
+            parallel = ParallelArenaPlan.TryBuild(model, _path, options.Threads);
+            _schedule = parallel?.Schedule ?? ParallelSchedule.Build(model.Operators, _path, options.Threads);
         }
-        _arena = new byte[model.ArenaBytes];
+        _operators = parallel?.Operators ?? model.Operators;
+        _offsets = parallel?.Offsets ?? model.Definition.Plan.Offsets;
+        _arena = new byte[parallel?.ArenaBytes ?? model.ArenaBytes];
         var definition = model.Definition;
         _inputs = new Tensor[definition.Inputs.Length];
         for (int i = 0; i < _inputs.Length; i++)
-            _inputs[i] = new Tensor(definition.Tensors[definition.Inputs[i]], _arena, definition.Plan.Offsets[definition.Inputs[i]]);
+            _inputs[i] = new Tensor(definition.Tensors[definition.Inputs[i]], _arena, _offsets[definition.Inputs[i]]);
         _outputs = new Tensor[definition.Outputs.Length];
         for (int i = 0; i < _outputs.Length; i++)
-            _outputs[i] = new Tensor(definition.Tensors[definition.Outputs[i]], _arena, definition.Plan.Offsets[definition.Outputs[i]]);
+            _outputs[i] = new Tensor(definition.Tensors[definition.Outputs[i]], _arena, _offsets[definition.Outputs[i]]);
     }
 
     public EmbeddedModel Model => _model;
@@ -71,14 +79,14 @@ public sealed class Interpreter : IDisposable
     {
         if (afterOperator is null) throw new ArgumentNullException(nameof(afterOperator));
         Span<byte> arena = _arena;
-        var operators = _model.Operators;
+        var operators = _operators;
         var definition = _model.Definition;
         for (int i = 0; i < operators.Length; i++)
         {
             Run(operators[i], arena);
             int output = definition.Operators[i].Outputs[0];
             var tensor = definition.Tensors[output];
-            afterOperator(i, tensor, arena.Slice(definition.Plan.Offsets[output], tensor.ByteLength));
+            afterOperator(i, tensor, arena.Slice(_offsets[output], tensor.ByteLength));
         }
     }
 
@@ -88,7 +96,7 @@ public sealed class Interpreter : IDisposable
     /// </summary>
     public void InvokeProfiled(Span<long> ticksPerOperator)
     {
-        var operators = _model.Operators;
+        var operators = _operators;
         if (ticksPerOperator.Length < operators.Length) throw new ArgumentException($"needs {operators.Length} slots, got {ticksPerOperator.Length}", nameof(ticksPerOperator));
         Span<byte> arena = _arena;
         for (int i = 0; i < operators.Length; i++)
@@ -108,11 +116,11 @@ public sealed class Interpreter : IDisposable
     {
         if (_workers is not null && _schedule is { UsesWorkers: true })
         {
-            _workers.RunSchedule(_model.Operators, _schedule, _arena, _path, _scratch);
+            _workers.RunSchedule(_operators, _schedule, _arena, _path, _scratch);
             return;
         }
         Span<byte> arena = _arena;
-        var operators = _model.Operators;
+        var operators = _operators;
         for (int i = 0; i < operators.Length; i++)
             Run(operators[i], arena);
     }
@@ -126,7 +134,7 @@ public sealed class Interpreter : IDisposable
     internal void InvokeScheduleSerially(ReadOnlySpan<int> threadOrder)
     {
         if (_schedule is null) throw new InvalidOperationException("the interpreter has one thread");
-        var operators = _model.Operators;
+        var operators = _operators;
         var scratch = new KernelScratch[_schedule.Parts];
         var sums = new int[_schedule.Parts][];
         for (int t = 0; t < scratch.Length; t++) { scratch[t] = new KernelScratch(_model.ScratchWidth, _model.ScratchRowBytes, _model.PoolChannels, _model.ScratchDepthwiseBytes); sums[t] = scratch[t].PartialSums; }

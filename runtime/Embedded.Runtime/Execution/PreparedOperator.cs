@@ -75,6 +75,26 @@ internal sealed partial class PreparedOperator
             _vectorStage = VectorOutputStage.TryCreate(stage, _output.Tensor.Shape[_output.Tensor.Rank - 1], _output.ZeroPoints, wide: _gemm16 is not null);
     }
 
+    /// <summary>
+    /// <paramref name="source"/> with its arena tensors at other offsets (<paramref name="bindings"/>, one per tensor of the
+    /// model): the packed weights and output stages are shared, not copied.
+    /// </summary>
+    public PreparedOperator(PreparedOperator source, TensorBinding[] bindings)
+    {
+        _op = source._op;
+        _inputs = new TensorBinding?[_op.Inputs.Length];
+        for (int i = 0; i < _inputs.Length; i++)
+            _inputs[i] = _op.Inputs[i] >= 0 ? bindings[_op.Inputs[i]] : null;
+        _output = bindings[_op.Outputs[0]];
+        _gemm = source._gemm;
+        _gemm16 = source._gemm16;
+        _depthwise = source._depthwise;
+        _vectorStage = source._vectorStage;
+        _squeezeExcite = source._squeezeExcite;
+        _residualAdd = source._residualAdd;
+        _requantize = source._requantize;
+    }
+
     public OperatorDefinition Definition => _op;
 
     /// <summary>int32 dot products per output pixel the fast paths need (for sizing <see cref="KernelScratch"/>).</summary>
