@@ -147,6 +147,8 @@ internal sealed partial class PreparedOperator
             return Add.TryFast(path, Input(0).In(arena), Input(1).In(arena), _output.Out(arena), (AddParams)_op.Params, part, parts);
         if (_squeezeExcite && _vectorStage is not null)
             return Mul.TryFast(path, Input(0).In(arena), Input(1).In(arena), _output.Out(arena), _vectorStage, scratch.Dots, part, parts);
+        if (_op.Code == OperatorCode.Dequantize && parts == 1)
+            return Dequantize.TryFast(path, Input(0).In(arena), Elements.AsFloats(_output.Write(arena)), Input(0).Scales);
         if (_depthwise is not null)
         {
             DepthwiseConv2D.Fast(path, Input(0).In(arena), _output.Out(arena), (DepthwiseConv2DParams)_op.Params, _depthwise, scratch, _vectorStage, part, parts);

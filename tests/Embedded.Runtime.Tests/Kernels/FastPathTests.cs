@@ -315,6 +315,34 @@ public sealed class FastPathTests
     }
 
     [TestMethod]
+    public void Dequantize_EveryPath_EqualsReference_BitForBit_ForEveryLength0To67()
+    {
+        var r = new Random(512);
+        var types = new[] { ElementType.Int8, ElementType.UInt8, ElementType.Int16 };
+        for (int length = 0; length <= 80; length++)
+        {
+            var type = types[r.Next(3)];
+            int n = length <= 67 ? length : r.Next(68, 3000);
+            var shape = new[] { 1, n };
+            var q = QuantizationParams.PerTensor((float)(1e-5 + r.NextDouble() * (r.Next(2) == 0 ? 1e-3 : 10)), TestKit.RandomZeroPoints(r, 1, type)[0]);
+            var input = TestKit.RandomValues(r, n, type);
+            var expected = new float[n];
+            Dequantize.Reference(new QuantizedInput(input, type, shape, q.ZeroPoints), expected, q.Scales);
+            foreach (var path in SupportedFastPaths)
+            {
+                var actual = new float[n];
+                Assert.IsTrue(Dequantize.TryFast(path, new QuantizedInput(input, type, shape, q.ZeroPoints), actual, q.Scales), $"{path} {type}");
+                for (int i = 0; i < n; i++)
+                    Assert.AreEqual(BitConverter.SingleToInt32Bits(expected[i]), BitConverter.SingleToInt32Bits(actual[i]), $"element {i} of {n}, {type}, {path}");
+            }
+        }
+        // Per-channel scales keep the reference kernel.
+        var perChannel = QuantizationParams.PerAxis(1, new[] { 0.1f, 0.2f }, new[] { 0, 0 });
+        Assert.IsFalse(Dequantize.TryFast(KernelPath.Vector128, new QuantizedInput(new byte[2], ElementType.Int8, new[] { 1, 2 }, perChannel.ZeroPoints), new float[2], perChannel.Scales));
+        Assert.IsFalse(Dequantize.TryFast(KernelPath.Reference, new QuantizedInput(new byte[2], ElementType.Int8, new[] { 1, 2 }, new[] { 0 }), new float[2], new[] { 0.1f }));
+    }
+
+    [TestMethod]
     public void Requantize_EveryPath_EqualsReference_ForChannelPeriodsAndLengths()
     {
         var r = new Random(507);
