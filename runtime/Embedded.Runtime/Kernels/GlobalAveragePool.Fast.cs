@@ -25,8 +25,9 @@ public static partial class GlobalAveragePool
         if (sums.Length < 2 * padded) return false;
         bool signed = input.Type == ElementType.Int8;
         var offsets = sums.Slice(padded, padded);
-        int blocks = (channels + 7) / 8;
-        int from = blocks * part / parts * 8, to = Math.Min(channels, blocks * (part + 1) / parts * 8);
+        // Parts take whole blocks: of sixteen channels where the 16-lane stage runs (its constants come in such blocks), else of eight.
+        int unit = path.UsesAvx512() ? 16 : 8, blocks = (channels + unit - 1) / unit;
+        int from = blocks * part / parts * unit, to = Math.Min(channels, blocks * (part + 1) / parts * unit);
         for (int c = from; c < to; c++) offsets[c] = cells * input.ZeroPoint(c);
         Span<int> values = stackalloc int[8];
         for (int n = 0; n < batches; n++)

@@ -60,84 +60,95 @@ public static class OutputStage512
     public static bool IsPlain(VectorOutputStage s) => !IsGated(s) && !s.Wide;
 
     /// <summary>
-    /// The constants of a plain stage for one block of sixteen channels, loaded once so a kernel that requantizes many
-    /// rows of the same channels keeps them in registers (the per-call form reloads every array and checks it).
+    /// A plain stage for one block of sixteen channels: where its constants are (<see cref="StageBlocks512"/>, aligned
+    /// vectors read as memory operands), so a kernel that requantizes many rows of the same channels finds them in one
+    /// place whatever its stack's alignment.
     /// </summary>
     public readonly struct Plain : IBlock<Plain>
     {
-        private readonly Vector512<int> _multiplier, _left, _right, _mask, _half, _min, _max, _zeroPoint;
+        private readonly byte[] _constants;
+        private readonly nint _at;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal Plain(VectorOutputStage s, nuint at)
+        internal Plain(byte[] constants, nint at)
         {
-            _multiplier = OutputStage512.Load(s.Multipliers, at); _left = OutputStage512.Load(s.LeftShifts, at); _right = OutputStage512.Load(s.RightShifts, at);
-            _mask = OutputStage512.Load(s.Masks, at); _half = OutputStage512.Load(s.HalfMasks, at);
-            _min = OutputStage512.Load(s.Min, at); _max = OutputStage512.Load(s.Max, at); _zeroPoint = OutputStage512.Load(s.ZeroPoints, at);
+            _constants = constants; _at = at;
         }
 
-        /// <summary>Channels [first, first + 16) of a plain stage (<see cref="IsPlain"/>).</summary>
+        /// <summary>Channels [first, first + 16) of a plain stage (<see cref="IsPlain"/>; <paramref name="first"/> a multiple of 16).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Plain For(VectorOutputStage s, int first) => new(s, (nuint)first);
+        public static Plain For(VectorOutputStage s, int first)
+        {
+            var blocks = s.Blocks512;
+            return new(blocks.Bytes, blocks.At(first));
+        }
 
         /// <summary>What <see cref="Apply16"/> computes for a plain stage.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector512<int> Apply(Vector512<int> acc) => Finish(MultiplyByQuantizedMultiplier(acc, _multiplier, _left, _right, _mask, _half));
+        public Vector512<int> Apply(Vector512<int> acc) =>
+            Finish(MultiplyByQuantizedMultiplier(acc, Constant(_constants, _at, StageBlocks512.Multiplier), Constant(_constants, _at, StageBlocks512.LeftShift),
+                Constant(_constants, _at, StageBlocks512.RightShift), Constant(_constants, _at, StageBlocks512.Mask), Constant(_constants, _at, StageBlocks512.Half)));
 
         /// <summary>The clamp and the zero point alone, for an already requantized value.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        internal Vector512<int> Finish(Vector512<int> y) => Vector512.Min(Vector512.Max(y, _min), _max) + _zeroPoint;
+        internal Vector512<int> Finish(Vector512<int> y) =>
+            Vector512.Min(Vector512.Max(y, Constant(_constants, _at, StageBlocks512.Min)), Constant(_constants, _at, StageBlocks512.Max)) + Constant(_constants, _at, StageBlocks512.ZeroPoint);
     }
 
     /// <summary>
     /// The h-sigmoid / h-swish stage (see <see cref="OutputStageMath.HardSwish"/>) for one block of sixteen channels,
-    /// the same steps on every lane; its constants (64-bit ones as two halves) are loaded once by <see cref="For"/>.
+    /// the same steps on every lane; its constants (64-bit ones as two halves) are read from <see cref="StageBlocks512"/>.
     /// </summary>
     public readonly struct Gate : IBlock<Gate>
     {
-        private readonly Vector512<long> _gateMultiplierLo, _gateMultiplierHi, _gateRoundLo, _gateRoundHi;
-        private readonly Vector512<ulong> _gateShiftLo, _gateShiftHi;
-        private readonly Vector512<long> _multiplierLo, _multiplierHi, _roundLo, _roundHi;
-        private readonly Vector512<ulong> _shiftLo, _shiftHi;
-        private readonly Plain _full;
+        private readonly byte[] _constants;
+        private readonly nint _at;
         private readonly bool _sigmoid;
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private Gate(VectorOutputStage s, nuint at)
+        private Gate(VectorOutputStage s, int first)
         {
-            _gateMultiplierLo = Load(s.GateMultipliers64, at); _gateMultiplierHi = Load(s.GateMultipliers64, at + 8);
-            _gateRoundLo = Load(s.GateRounds64, at); _gateRoundHi = Load(s.GateRounds64, at + 8);
-            _gateShiftLo = Load(s.GateShifts64, at); _gateShiftHi = Load(s.GateShifts64, at + 8);
-            _multiplierLo = Load(s.Multipliers64, at); _multiplierHi = Load(s.Multipliers64, at + 8);
-            _roundLo = Load(s.TotalRounds64, at); _roundHi = Load(s.TotalRounds64, at + 8);
-            _shiftLo = Load(s.TotalShifts64, at); _shiftHi = Load(s.TotalShifts64, at + 8);
-            _full = new Plain(s, at);
+            var blocks = s.Blocks512;
+            _constants = blocks.Bytes; _at = blocks.At(first);
             _sigmoid = s.Activation == FusedActivation.HardSigmoid;
         }
 
-        /// <summary>Channels [first, first + 16) of a gated stage (h-sigmoid or h-swish).</summary>
+        /// <summary>Channels [first, first + 16) of a gated stage (h-sigmoid or h-swish; <paramref name="first"/> a multiple of 16).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Gate For(VectorOutputStage s, int first) => new(s, (nuint)first);
+        public static Gate For(VectorOutputStage s, int first) => new(s, first);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector512<int> Apply(Vector512<int> acc)
         {
+            byte[] k = _constants; nint at = _at;
             var lo = Avx512F.ConvertToVector512Int64(acc.GetLower());
             var hi = Avx512F.ConvertToVector512Int64(acc.GetUpper());
             // The gate plus half (folded into the rounding term), clamped to [0, one], stays in 64-bit lanes: the gated
             // multiplier reads it there, so it is never narrowed and widened again (five fewer steps per sixteen lanes).
             var zero = Vector512<long>.Zero;
             var one = Vector512.Create((long)OutputStageMath.GateOne);
-            var gateLo = Vector512.Min(Vector512.Max(Avx512F.ShiftRightArithmeticVariable(Avx512F.Multiply(lo.AsInt32(), _gateMultiplierLo.AsInt32()) + _gateRoundLo, _gateShiftLo), zero), one);
-            var gateHi = Vector512.Min(Vector512.Max(Avx512F.ShiftRightArithmeticVariable(Avx512F.Multiply(hi.AsInt32(), _gateMultiplierHi.AsInt32()) + _gateRoundHi, _gateShiftHi), zero), one);
-            if (_sigmoid) return _full.Apply(Join(Avx512F.ConvertToVector256Int32(gateLo), Avx512F.ConvertToVector256Int32(gateHi)));
+            var gateLo = Vector512.Min(Vector512.Max(Avx512F.ShiftRightArithmeticVariable(
+                Avx512F.Multiply(lo.AsInt32(), Constant(k, at, StageBlocks512.GateMultiplierLo)) + Constant(k, at, StageBlocks512.GateRoundLo).AsInt64(),
+                Constant(k, at, StageBlocks512.GateShiftLo).AsUInt64()), zero), one);
+            var gateHi = Vector512.Min(Vector512.Max(Avx512F.ShiftRightArithmeticVariable(
+                Avx512F.Multiply(hi.AsInt32(), Constant(k, at, StageBlocks512.GateMultiplierLo + 1)) + Constant(k, at, StageBlocks512.GateRoundLo + 1).AsInt64(),
+                Constant(k, at, StageBlocks512.GateShiftLo + 1).AsUInt64()), zero), one);
+            var plain = new Plain(k, at);
+            if (_sigmoid) return plain.Apply(Join(Avx512F.ConvertToVector256Int32(gateLo), Avx512F.ConvertToVector256Int32(gateHi)));
             // gm = (gate·M + 2^21) >> 22 lies in [0, M], so its low 32 bits are the whole value.
             var round = Vector512.Create(1L << (OutputStageMath.GateBits - 1));
-            var gatedLo = Avx512F.ShiftRightArithmetic(Avx512F.Multiply(gateLo.AsInt32(), _multiplierLo.AsInt32()) + round, OutputStageMath.GateBits);
-            var gatedHi = Avx512F.ShiftRightArithmetic(Avx512F.Multiply(gateHi.AsInt32(), _multiplierHi.AsInt32()) + round, OutputStageMath.GateBits);
+            var gatedLo = Avx512F.ShiftRightArithmetic(Avx512F.Multiply(gateLo.AsInt32(), Constant(k, at, StageBlocks512.MultiplierLo)) + round, OutputStageMath.GateBits);
+            var gatedHi = Avx512F.ShiftRightArithmetic(Avx512F.Multiply(gateHi.AsInt32(), Constant(k, at, StageBlocks512.MultiplierLo + 1)) + round, OutputStageMath.GateBits);
             // Every lane alike: a zero gate (gm = 0) rounds to 0, a saturated one (gm = M) is acc·M rounded once.
-            return _full.Finish(MultiplyRoundShift(lo, hi, gatedLo, gatedHi, _roundLo, _roundHi, _shiftLo, _shiftHi));
+            return plain.Finish(MultiplyRoundShift(lo, hi, gatedLo, gatedHi, Constant(k, at, StageBlocks512.RoundLo).AsInt64(), Constant(k, at, StageBlocks512.RoundLo + 1).AsInt64(),
+                Constant(k, at, StageBlocks512.ShiftLo).AsUInt64(), Constant(k, at, StageBlocks512.ShiftLo + 1).AsUInt64()));
         }
     }
+
+    /// <summary>Vector <paramref name="vector"/> of the block at byte <paramref name="at"/> of a <see cref="StageBlocks512"/> (aligned: one load, never split).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> Constant(byte[] constants, nint at, int vector) =>
+        Vector512.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(constants), (nuint)(at + vector * StageBlocks512.VectorBytes)).AsInt32();
 
     /// <summary>TFLite's 64-bit requantization (int16 inputs): (acc·reduced + round) >> (15 − shift), saturated.</summary>
     private static Vector512<int> Wide(Vector512<int> acc, VectorOutputStage s, nuint at) =>

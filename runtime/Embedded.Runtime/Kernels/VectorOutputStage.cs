@@ -53,6 +53,22 @@ public sealed class VectorOutputStage
     public long[] ReducedRounds64 { get; private set; } = Array.Empty<long>();
     public ulong[] ReducedShifts64 { get; private set; } = Array.Empty<ulong>();
 
+#if NET
+    private StageBlocks512? _blocks512;
+
+    /// <summary>The constants as aligned 16-lane blocks for the AVX-512 kernels (made with the stage where AVX-512 runs).</summary>
+    public StageBlocks512 Blocks512 => _blocks512 ?? throw new InvalidOperationException("the stage has no 16-lane blocks: this CPU has no AVX-512");
+#endif
+
+    /// <summary>The stage complete: its aligned blocks too, where the AVX-512 kernels may use them.</summary>
+    private VectorOutputStage Finished()
+    {
+#if NET
+        if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported) _blocks512 = StageBlocks512.Create(this);
+#endif
+        return this;
+    }
+
     /// <summary>Largest gate shift (31 − shift) with a vector stage: |acc·G| &lt; 2^62 and half·2^40 keep the sum inside 64 bits.</summary>
     public const int MaxGateShift = 40;
 
@@ -81,7 +97,7 @@ public sealed class VectorOutputStage
     /// <summary>Null when the stage needs the scalar path (gated activations, single rounding).</summary>
     public static VectorOutputStage? TryCreate(OutputStage stage, int channels, int[] outputZeroPoints, bool wide = false)
     {
-        var v = TryCreate(stage.Multipliers, stage.Rounding, stage.ClampMin, stage.ClampMax, channels, outputZeroPoints);
+        var v = TryCreatePlain(stage.Multipliers, stage.Rounding, stage.ClampMin, stage.ClampMax, channels, outputZeroPoints);
         if (v is null) return null;
         if (wide)
         {
@@ -98,7 +114,7 @@ public sealed class VectorOutputStage
             }
             (v.ReducedMultipliers64, v.ReducedRounds64, v.ReducedShifts64) = Widen(v.ReducedMultipliers, v.ReducedShifts);
         }
-        if (!stage.HasGate) return v;
+        if (!stage.HasGate) return v.Finished();
         int padded = v.Multipliers.Length;
         v.Activation = stage.Activation;
         v.GateMultipliers = new int[padded];
@@ -120,7 +136,7 @@ public sealed class VectorOutputStage
         for (int c = 0; c < padded; c++) v.GateRounds64[c] += (long)OutputStageMath.GateHalf << v.GateTotalShifts[c];
         (v.Multipliers64, _, _) = Widen(v.Multipliers, v.TotalShifts);
         (_, v.TotalRounds64, v.TotalShifts64) = Widen(v.Multipliers, v.TotalShifts);
-        return v;
+        return v.Finished();
     }
 
     /// <summary>Multipliers and shifts as 64-bit lanes with the rounding bit of each shift (0 for a shift of 0).</summary>
@@ -139,7 +155,10 @@ public sealed class VectorOutputStage
     }
 
     /// <summary>The same for any requantize-and-clamp (e.g. Mul's output multipliers).</summary>
-    public static VectorOutputStage? TryCreate(QuantizedMultiplier[] multipliers, RoundingMode rounding, int[] clampMin, int[] clampMax, int channels, int[] outputZeroPoints)
+    public static VectorOutputStage? TryCreate(QuantizedMultiplier[] multipliers, RoundingMode rounding, int[] clampMin, int[] clampMax, int channels, int[] outputZeroPoints) =>
+        TryCreatePlain(multipliers, rounding, clampMin, clampMax, channels, outputZeroPoints)?.Finished();
+
+    private static VectorOutputStage? TryCreatePlain(QuantizedMultiplier[] multipliers, RoundingMode rounding, int[] clampMin, int[] clampMax, int channels, int[] outputZeroPoints)
     {
         if (rounding != RoundingMode.DoubleRounding) return null;
         var v = new VectorOutputStage(channels);
