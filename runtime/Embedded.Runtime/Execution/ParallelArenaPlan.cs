@@ -68,7 +68,8 @@ internal sealed class ParallelArenaPlan
             }
             apart[t] = offset;
         }
-        var dataSchedule = ParallelSchedule.Build(Rebind(model, apart), path, parts);
+        var apartOperators = Rebind(model, apart);
+        var dataSchedule = ParallelSchedule.Build(apartOperators, path, parts);
 
         // Stretches between the data barriers; a pool in two phases spans two (its sums, then its finish).
         int count = definition.Operators.Count;
@@ -104,7 +105,31 @@ internal sealed class ParallelArenaPlan
             lasts[r] = Math.Max(lasts[r], last);
         }
         for (int r = 0; r < sizes.Count; r++) requests.Add(new BufferRequest(sizes[r], firsts[r], lasts[r]));
-        var planned = MemoryPlanner.Plan(requests, Alignment);
+        MemoryPlanner.Result planned;
+        if (parts == 2)
+        {
+            // Bytes of the first part of each request, as its writer splits it (−1: one thread writes it all, or not by pixels).
+            var firstPart = new int[sizes.Count];
+            for (int r = 0; r < firstPart.Length; r++) firstPart[r] = int.MinValue;
+            var accesses = new List<ArenaAccess>();
+            for (int t = 0; t < tensors.Count; t++)
+            {
+                if (!InArena(definition, t)) continue;
+                int r = requestOf[group[t]];
+                int writer = lifetimes.First[t];
+                int boundary = -1;
+                if (writer >= 0 && dataSchedule.Split[writer])
+                {
+                    accesses.Clear();
+                    apartOperators[writer].DescribeAccesses(true, parts, accesses);
+                    foreach (var a in accesses)
+                        if (a.Write && a.Start == apart[t] && a.Threads == AccessThreads.Parts) boundary = a.Boundaries![1];
+                }
+                firstPart[r] = firstPart[r] == int.MinValue || firstPart[r] == boundary ? boundary : -1;
+            }
+            planned = AroundPivots(requests, firstPart);
+        }
+        else planned = MemoryPlanner.Plan(requests, Alignment);
 
         var offsets = new int[tensors.Count];
         for (int t = 0; t < tensors.Count; t++)
@@ -115,6 +140,53 @@ internal sealed class ParallelArenaPlan
         // schedule still want more than the file's layout, keep the file's (smaller) arena.
         if (schedule.Barriers >= fileSchedule.Barriers) return null;
         return new ParallelArenaPlan(operators, offsets, planned.ArenaBytes, schedule);
+    }
+
+    /// <summary>
+    /// Two threads: every buffer two threads write by pixels is placed so that the byte where the second thread's part
+    /// begins falls on a pivot, one pivot per slot of buffers that are never live together: below a pivot only the
+    /// first thread ever writes, above it only the second, and no cache line changes owner from one inference to the
+    /// next. Buffers one thread writes go after the slots, planned as usual.
+    /// </summary>
+    private static MemoryPlanner.Result AroundPivots(List<BufferRequest> requests, int[] firstPart)
+    {
+        var order = new List<int>();
+        for (int r = 0; r < requests.Count; r++) if (firstPart[r] >= 0 && requests[r].SizeBytes > 0) order.Add(r);
+        order.Sort((a, b) => requests[a].FirstUse != requests[b].FirstUse ? requests[a].FirstUse.CompareTo(requests[b].FirstUse) : requests[b].SizeBytes.CompareTo(requests[a].SizeBytes));
+        var slotOf = new int[requests.Count];
+        var slotLast = new List<int>(); var slotLow = new List<int>(); var slotHigh = new List<int>();
+        foreach (int r in order)
+        {
+            int low = firstPart[r], high = requests[r].SizeBytes - low;
+            int best = -1; long bestGrowth = long.MaxValue;
+            for (int k = 0; k < slotLast.Count; k++)
+            {
+                if (slotLast[k] >= requests[r].FirstUse) continue;
+                long growth = Math.Max(0, low - slotLow[k]) + Math.Max(0, high - slotHigh[k]);
+                if (growth < bestGrowth) { best = k; bestGrowth = growth; }
+            }
+            if (best < 0) { best = slotLast.Count; slotLast.Add(0); slotLow.Add(0); slotHigh.Add(0); }
+            slotOf[r] = best;
+            slotLast[best] = requests[r].LastUse;
+            slotLow[best] = Math.Max(slotLow[best], low); slotHigh[best] = Math.Max(slotHigh[best], high);
+        }
+        var pivot = new long[slotLast.Count];
+        long end = 0;
+        for (int k = 0; k < pivot.Length; k++)
+        {
+            pivot[k] = AlignUp(end + slotLow[k], Alignment);
+            end = AlignUp(pivot[k] + slotHigh[k] + MemoryPlan.Alignment, Alignment);
+        }
+        var offsets = new int[requests.Count];
+        foreach (int r in order) offsets[r] = (int)((pivot[slotOf[r]] - firstPart[r]) / MemoryPlan.Alignment * MemoryPlan.Alignment);
+        // The rest: planned as usual, after the slots.
+        var rest = new List<int>();
+        var restRequests = new List<BufferRequest>();
+        for (int r = 0; r < requests.Count; r++)
+            if (firstPart[r] < 0 || requests[r].SizeBytes == 0) { rest.Add(r); restRequests.Add(requests[r]); }
+        var tail = MemoryPlanner.Plan(restRequests, Alignment);
+        for (int i = 0; i < rest.Count; i++) offsets[rest[i]] = (int)end + tail.Offsets[i];
+        return new MemoryPlanner.Result(offsets, (int)AlignUp(end + tail.ArenaBytes, Alignment));
     }
 
     private static bool InArena(ModelDefinition definition, int tensor) => definition.Plan.Offsets[tensor] != MemoryPlan.NotInArena;

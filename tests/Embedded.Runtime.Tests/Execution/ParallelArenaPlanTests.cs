@@ -42,14 +42,14 @@ public sealed class ParallelArenaPlanTests
                     bool inPlace = oa == ob && chain[a] == chain[b];
                     Assert.IsTrue(inPlace || last[a] < first[b] || last[b] < first[a],
                         $"{model.Metadata.Name}, {path}, {threads} threads: {definition.Tensors[a].Name} (stretches {first[a]}..{last[a]}) and {definition.Tensors[b].Name} ({first[b]}..{last[b]}) share bytes");
-                    Assert.AreEqual(0, oa % ParallelArenaPlan.Alignment);
+                    Assert.AreEqual(0, oa % MemoryPlan.Alignment);
                 }
             }
         }
     }
 
     [TestMethod]
-    public void V3Small_TwoThreads_DropTheBarriersOfReusedBytes_InAnArenaNoLarger()
+    public void V3Small_TwoThreads_DropTheBarriersOfReusedBytes_InAtMostTwiceTheArena()
     {
         var model = EmbeddedModel.Load(Models.BundledV3SmallFile);
         foreach (var path in FastPaths.Where(p => p.UsesAvx2()))
@@ -64,7 +64,7 @@ public sealed class ParallelArenaPlanTests
             // What is left: before each depthwise (neighbouring rows), the strided stem, after each pool's sums and
             // its finish, and around the classifier.
             Assert.IsTrue(plan.Schedule.Barriers <= fileSchedule.Barriers - 15, $"{path}: {plan.Schedule.Barriers} barriers");
-            Assert.IsTrue(plan.ArenaBytes <= model.ArenaBytes * 5 / 4, $"{path}: arena {plan.ArenaBytes} bytes");
+            Assert.IsTrue(plan.ArenaBytes <= model.ArenaBytes * 2, $"{path}: arena {plan.ArenaBytes} bytes");
 
             // The interpreter runs on it, with the file's bytes as the result.
             using var single = model.CreateInterpreter(new InterpreterOptions { Threads = 1 });
@@ -75,6 +75,55 @@ public sealed class ParallelArenaPlanTests
             single.Invoke();
             parallel.Invoke();
             CollectionAssert.AreEqual(single.Output(0).Bytes.ToArray(), parallel.Output(0).Bytes.ToArray());
+        }
+    }
+
+    /// <summary>
+    /// The trained V3-Small on two threads (the x86 paths, where every operator of its main chain splits by pixels): a cache line
+    /// written by one thread is never written by the other, in any operator of any inference (but the line of each
+    /// buffer where its parts meet), so no line has to travel between cores to be written. Where an operator runs on
+    /// the first thread alone over a buffer another one wrote in parts (the 128-bit path's squeeze-excite product), such
+    /// lines cannot be avoided and are not counted here.
+    /// </summary>
+    [TestMethod]
+    public void V3Small_TwoThreads_NoCacheLineIsWrittenByBothThreads()
+    {
+        foreach (var file in new[] { Models.BundledV3SmallFile })
+        {
+            var model = EmbeddedModel.Load(file);
+            foreach (var path in FastPaths.Where(p => p.UsesAvx2()))
+            {
+                var plan = ParallelArenaPlan.TryBuild(model, path, 2);
+                if (plan is null) continue;
+                var writer = new int[(plan.ArenaBytes + 63) / 64];
+                Array.Fill(writer, -1);
+                int shared = 0, splitBuffers = 0;
+                var accesses = new System.Collections.Generic.List<ArenaAccess>();
+                for (int i = 0; i < plan.Operators.Length; i++)
+                {
+                    accesses.Clear();
+                    if (plan.Schedule.TwoPhase[i]) plan.Operators[i].DescribeFinishAccesses(accesses);
+                    else plan.Operators[i].DescribeAccesses(plan.Schedule.Split[i], 2, accesses);
+                    foreach (var a in accesses)
+                    {
+                        if (!a.Write || a.Start < 0) continue;
+                        if (a.Threads == AccessThreads.Parts) splitBuffers++;
+                        for (int part = 0; part < 2; part++)
+                        {
+                            int from = a.Start, to = a.Start + a.Length;
+                            if (a.Threads == AccessThreads.Parts) (from, to) = (a.Start + a.Boundaries![part], a.Start + a.Boundaries[part + 1]);
+                            else if (part == 1) continue;   // the first thread's (the classifier's Any writes are in bytes no split operator writes)
+                            for (int line = from / 64; line < (to + 63) / 64 && from < to; line++)
+                            {
+                                if (writer[line] >= 0 && writer[line] != part) shared++;
+                                writer[line] = part;
+                            }
+                        }
+                    }
+                }
+                Console.WriteLine($"{model.Metadata.Name} {path}: {shared} line writes change thread, {splitBuffers} buffers written in parts, arena {plan.ArenaBytes} bytes");
+                Assert.IsTrue(shared <= 2 * splitBuffers, $"{model.Metadata.Name} {path}: {shared} line writes change thread");
+            }
         }
     }
 
