@@ -21,7 +21,7 @@ public static partial class Conv2D
     /// (VPMADDWD + VPADDD, exact: the sums fit int32, checked at packing), two neighbouring pixels at a time, and go
     /// through the 16-lane output stage.
     /// </summary>
-    internal static void Direct16Avx512(QuantizedInput input, int kH, int kW, QuantizedOutput output, Conv2DParams p, PackedGemm16 w, VectorOutputStage stage, int begin, int end)
+    internal static void Direct16Avx512(QuantizedInput input, int kH, int kW, QuantizedOutput output, Conv2DParams p, PackedGemm16 w, VectorOutputStage stage, int begin, int end, KernelScratch scratch)
     {
         int inH = input.Shape[1], inW = input.Shape[2], inC = input.Shape[3];
         int outH = output.Shape[1], outW = output.Shape[2];
@@ -64,13 +64,13 @@ public static partial class Conv2D
                     int ix0 = ox * p.StrideW - p.Padding.Left, count = inPlaceTo - inPlaceFrom;
                     int first = ((n * inH + iy0) * inW + ix0) * inC;
                     WindowRun(ref Unsafe.Add(ref MemoryMarshal.GetReference(x), first), pixelStep, count, rowStep, kH, w, ref weights, ref constants, groupShorts,
-                        stage, output, pixel * w.Outputs);
+                        stage, output, pixel * w.Outputs, ref scratch.Vectors);
                     pixel += count - 1; ox += count - 1;
                     continue;
                 }
                 // A border pixel: its gathered window is a run of one.
                 GatherWindow(x, input.Shape, w.PaddingRow, p, kH, kW, n, iy0, ox * p.StrideW - p.Padding.Left, rowShorts, window);
-                WindowRun(ref MemoryMarshal.GetReference(window), 0, 1, rowShorts, kH, w, ref weights, ref constants, groupShorts, stage, output, pixel * w.Outputs);
+                WindowRun(ref MemoryMarshal.GetReference(window), 0, 1, rowShorts, kH, w, ref weights, ref constants, groupShorts, stage, output, pixel * w.Outputs, ref scratch.Vectors);
             }
         }
     }
@@ -80,11 +80,11 @@ public static partial class Conv2D
     /// window <paramref name="rowStep"/> apart), sixteen channels per group, two windows at a time.
     /// </summary>
     private static void WindowRun(ref short start, nint pixelStep, int count, nint rowStep, int kH, PackedGemm16 w, ref short weights, ref int constants, int groupShorts,
-        VectorOutputStage stage, in QuantizedOutput output, int outBase)
+        VectorOutputStage stage, in QuantizedOutput output, int outBase, ref Vector512<int> sums)
     {
-        if (OutputStage512.IsGated(stage)) WindowRun<OutputStage512.Gate>(ref start, pixelStep, count, rowStep, kH, w, ref weights, ref constants, groupShorts, stage, output, outBase);
-        else if (OutputStage512.IsPlain(stage)) WindowRun<OutputStage512.Plain>(ref start, pixelStep, count, rowStep, kH, w, ref weights, ref constants, groupShorts, stage, output, outBase);
-        else WindowRun<OutputStage512.Any>(ref start, pixelStep, count, rowStep, kH, w, ref weights, ref constants, groupShorts, stage, output, outBase);
+        if (OutputStage512.IsGated(stage)) WindowRun<OutputStage512.Gate>(ref start, pixelStep, count, rowStep, kH, w, ref weights, ref constants, groupShorts, stage, output, outBase, ref sums);
+        else if (OutputStage512.IsPlain(stage)) WindowRun<OutputStage512.Plain>(ref start, pixelStep, count, rowStep, kH, w, ref weights, ref constants, groupShorts, stage, output, outBase, ref sums);
+        else WindowRun<OutputStage512.Any>(ref start, pixelStep, count, rowStep, kH, w, ref weights, ref constants, groupShorts, stage, output, outBase, ref sums);
     }
 
     /// <summary>
@@ -94,7 +94,7 @@ public static partial class Conv2D
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void WindowRun<TStage>(ref short start, nint pixelStep, int count, nint rowStep, int kH, PackedGemm16 w, ref short weights, ref int constants, int groupShorts,
-        VectorOutputStage stage, in QuantizedOutput output, int outBase) where TStage : struct, OutputStage512.IBlock<TStage>
+        VectorOutputStage stage, in QuantizedOutput output, int outBase, ref Vector512<int> sums) where TStage : struct, OutputStage512.IBlock<TStage>
     {
         ref byte bytes = ref MemoryMarshal.GetReference(output.Bytes);
         bool int16 = output.Type == ElementType.Int16, direct = output.Type is ElementType.Int8 or ElementType.UInt8 or ElementType.Int16;
@@ -103,15 +103,14 @@ public static partial class Conv2D
         {
             int o = g * 16, lanes = Math.Min(16, w.Outputs - o);
             var block = TStage.For(stage, o);
-            var constant = Vector512.LoadUnsafe(ref constants, (nuint)o);
             ref short groupWeights = ref Unsafe.Add(ref weights, g * groupShorts);
             for (int i = 0; i < count; i += 4)
             {
                 // The last windows of a run (fewer than four) read the last one again for the missing ones.
                 int valid = Math.Min(4, count - i);
                 nint step1 = valid > 1 ? pixelStep : 0, step2 = valid > 2 ? 2 * pixelStep : step1, step3 = valid > 3 ? 3 * pixelStep : step2;
-                DotWindow16x4(ref Unsafe.Add(ref start, i * pixelStep), step1, step2, step3, rowStep, kH, w.RowPairs, ref groupWeights, constant,
-                    out var a, out var b, out var c, out var d);
+                DotWindow16x4(ref Unsafe.Add(ref start, i * pixelStep), step1, step2, step3, rowStep, kH, w.RowPairs, ref groupWeights, ref Unsafe.Add(ref constants, o), ref sums);
+                Vector512<int> a = sums, b = Unsafe.Add(ref sums, 1), c = Unsafe.Add(ref sums, 2), d = Unsafe.Add(ref sums, 3);
                 nint at = outBase + i * outputs + o;
                 if (direct)
                 {
@@ -135,12 +134,14 @@ public static partial class Conv2D
     /// constant + Σ window·W for four windows (the first at <paramref name="start"/>, the others <paramref name="step1"/>,
     /// <paramref name="step2"/>, <paramref name="step3"/> shorts further; equal steps repeat a window) over kH rows of
     /// <paramref name="rowPairs"/> int16 pairs (rows <paramref name="rowStep"/> shorts apart): VPMADDWD on ZMM, sixteen
-    /// channels per register, each weight load shared by the four windows. Its own method so the accumulators stay in registers.
+    /// channels per register, each weight load shared by the four windows. Its own method so the accumulators stay in
+    /// registers; they come back in <paramref name="sums"/> (four aligned slots of <see cref="KernelScratch.Vectors"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void DotWindow16x4(ref short start, nint step1, nint step2, nint step3, nint rowStep, int kH, int rowPairs, ref short weights, Vector512<int> constant,
-        out Vector512<int> sum0, out Vector512<int> sum1, out Vector512<int> sum2, out Vector512<int> sum3)
+    private static void DotWindow16x4(ref short start, nint step1, nint step2, nint step3, nint rowStep, int kH, int rowPairs, ref short weights, ref int constants,
+        ref Vector512<int> sums)
     {
+        var constant = Vector512.LoadUnsafe(ref constants);
         Vector512<int> a = constant, b = constant, c = constant, d = constant;
         for (int ky = 0; ky < kH; ky++)
         {
@@ -158,7 +159,7 @@ public static partial class Conv2D
                 d += Avx512BW.MultiplyAddAdjacent(Vector512.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.Add(ref row3, 4 * q))).AsInt16(), wv);
             }
         }
-        sum0 = a; sum1 = b; sum2 = c; sum3 = d;
+        sums = a; Unsafe.Add(ref sums, 1) = b; Unsafe.Add(ref sums, 2) = c; Unsafe.Add(ref sums, 3) = d;
     }
 
     /// <summary>A border pixel's window, kernel row by kernel row padded to whole pairs, cells outside the image = zero points.</summary>

@@ -28,8 +28,32 @@ public sealed class KernelScratch
     /// </summary>
     public byte[] DepthwiseRows { get; }
 
+#if NET
+    /// <summary>Slots of <see cref="Vectors"/>.</summary>
+    public const int VectorSlots = 8;
+    private readonly byte[] _vectorBytes;
+    private readonly int _vectorStart;
+
+    /// <summary>
+    /// <see cref="VectorSlots"/> 64-byte-aligned ZMM slots of this thread, for a kernel's helper to hand its accumulators
+    /// back in. Out parameters would be stack slots, and .NET aligns frames to 16 bytes only: three times in four a
+    /// thread's ZMM slots straddle cache lines, and every store and load of them is two.
+    /// </summary>
+    public ref System.Runtime.Intrinsics.Vector512<int> Vectors =>
+        ref System.Runtime.CompilerServices.Unsafe.As<byte, System.Runtime.Intrinsics.Vector512<int>>(
+            ref System.Runtime.CompilerServices.Unsafe.Add(ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(_vectorBytes), _vectorStart));
+#endif
+
     public KernelScratch(int maxWidth, int maxRowBytes, int maxChannels = 0, int depthwiseRowBytes = 0)
     {
+#if NET
+        // On the pinned heap the array never moves, so the aligned start found once stays aligned.
+        _vectorBytes = GC.AllocateArray<byte>((VectorSlots + 1) * 64, pinned: true);
+        var handle = System.Runtime.InteropServices.GCHandle.Alloc(_vectorBytes, System.Runtime.InteropServices.GCHandleType.Pinned);
+        long address = handle.AddrOfPinnedObject().ToInt64();
+        handle.Free();
+        _vectorStart = (int)((64 - address % 64) % 64);
+#endif
         DepthwiseRows = new byte[depthwiseRowBytes];
         PartialSums = new int[maxChannels];
         Dots = new int[ChunkRows * Math.Max(maxWidth, 1)];
