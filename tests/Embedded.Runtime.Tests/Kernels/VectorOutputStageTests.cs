@@ -73,6 +73,65 @@ public sealed class VectorOutputStageTests
     }
 
     /// <summary>
+    /// The 16-lane stages read their constants from <see cref="StageBlocks512"/>: every block starts on a 64-byte boundary
+    /// (so no constant load straddles two cache lines, whatever the kernel's stack alignment) and holds exactly the
+    /// stage's per-channel arrays; a block must start at a multiple of 16 channels.
+    /// </summary>
+    [TestMethod]
+    public void Blocks512_AreAligned_AndHoldTheStagesConstants()
+    {
+#if NET
+        if (!KernelPaths.IsSupported(KernelPath.Avx512)) Assert.Inconclusive("no AVX-512 on this CPU: stages have no 16-lane blocks");
+        var r = new Random(91);
+        foreach (var activation in new[] { FusedActivation.None, FusedActivation.Relu, FusedActivation.HardSwish, FusedActivation.HardSigmoid })
+        foreach (int channels in new[] { 1, 16, 17, 40, 67 })
+        {
+            var multipliers = new QuantizedMultiplier[channels];
+            var gates = new QuantizedMultiplier[channels];
+            for (int c = 0; c < channels; c++)
+            {
+                multipliers[c] = new QuantizedMultiplier(r.Next(1 << 30, int.MaxValue), -r.Next(0, 20));
+                gates[c] = new QuantizedMultiplier(r.Next(1 << 30, int.MaxValue), -r.Next(0, 9));
+            }
+            bool gated = activation is FusedActivation.HardSwish or FusedActivation.HardSigmoid;
+            var stage = new OutputStage(activation, RoundingMode.DoubleRounding, multipliers, gated ? gates : Array.Empty<QuantizedMultiplier>(), new[] { -128 }, new[] { 127 });
+            var zeroPoints = new int[channels];
+            for (int c = 0; c < channels; c++) zeroPoints[c] = r.Next(-30, 30);
+            var vector = VectorOutputStage.TryCreate(stage, channels, zeroPoints);
+            Assert.IsNotNull(vector, $"{activation} {channels}");
+            var blocks = vector.Blocks512;
+            var handle = System.Runtime.InteropServices.GCHandle.Alloc(blocks.Bytes, System.Runtime.InteropServices.GCHandleType.Pinned);
+            long address = handle.AddrOfPinnedObject().ToInt64();
+            handle.Free();
+            for (int first = 0; first < channels; first += 16)
+            {
+                long at = blocks.At(first);
+                Assert.AreEqual(0, (address + at) % StageBlocks512.VectorBytes, $"{activation} {channels}: block {first / 16} is not 64-byte aligned");
+                var bytes = blocks.Bytes;
+                for (int j = 0; j < 16; j++)
+                {
+                    int Int(int vector, int lane) => BitConverter.ToInt32(bytes, (int)at + vector * StageBlocks512.VectorBytes + 4 * lane);
+                    long Long(int vector, int lane) => BitConverter.ToInt64(bytes, (int)at + vector * StageBlocks512.VectorBytes + 8 * lane);
+                    int c = first + j;
+                    Assert.AreEqual(vector.Multipliers[c], Int(StageBlocks512.Multiplier, j));
+                    Assert.AreEqual(vector.RightShifts[c], Int(StageBlocks512.RightShift, j));
+                    Assert.AreEqual(vector.Min[c], Int(StageBlocks512.Min, j));
+                    Assert.AreEqual(vector.ZeroPoints[c], Int(StageBlocks512.ZeroPoint, j));
+                    if (gated)
+                    {
+                        Assert.AreEqual(vector.GateMultipliers64[c], Long(StageBlocks512.GateMultiplierLo, j), $"gate multiplier of channel {c}");
+                        Assert.AreEqual(vector.TotalRounds64[c], Long(StageBlocks512.RoundLo, j), $"rounding of channel {c}");
+                    }
+                }
+            }
+            Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => blocks.At(8));
+        }
+#else
+        Assert.Inconclusive("vector stages need .NET intrinsics");
+#endif
+    }
+
+    /// <summary>
     /// The 16-lane gate folds its + half into the rounding term (half·2^s added before the shift): exact up to a gate shift
     /// s = 31 − shift of <see cref="VectorOutputStage.MaxGateShift"/> (checked on extremes and around both gate edges),
     /// and a larger shift gets no vector stage at all, so the scalar stage runs instead of an overflowing one.
