@@ -58,6 +58,8 @@ public sealed class Interpreter : IDisposable
     public KernelPath Path => _path;
     public int Threads => _workers?.Parts ?? 1;
     internal long WorkerAllocatedBytes => _workers?.AllocatedBytes ?? 0;
+    /// <summary>The shares the threads take of a scheduled inference (null with one thread).</summary>
+    internal AdaptiveSplit? Split => _workers?.Split;
     public int ArenaBytes => _arena.Length;
     public int InputCount => _inputs.Length;
     public int OutputCount => _outputs.Length;
@@ -129,9 +131,10 @@ public sealed class Interpreter : IDisposable
     /// Runs the parallel schedule on the calling thread alone, stretch by stretch between barriers, each thread's
     /// parts of a stretch one thread after another in <paramref name="threadOrder"/>. A schedule that lets two
     /// threads share bytes without a barrier gives different bytes for different orders, every time: tests compare
-    /// the orders instead of hoping a race shows.
+    /// the orders instead of hoping a race shows. <paramref name="cuts"/> (one more than the threads, from 0 to
+    /// <see cref="AdaptiveSplit.FineParts"/>) gives each thread a share as the adaptive split does.
     /// </summary>
-    internal void InvokeScheduleSerially(ReadOnlySpan<int> threadOrder)
+    internal void InvokeScheduleSerially(ReadOnlySpan<int> threadOrder, ReadOnlySpan<int> cuts = default)
     {
         if (_schedule is null) throw new InvalidOperationException("the interpreter has one thread");
         var operators = _operators;
@@ -148,8 +151,10 @@ public sealed class Interpreter : IDisposable
                 if (part == 0 && finish >= 0) operators[finish].FinishSums(_arena, _path, sums);
                 for (int i = start; i < end; i++)
                 {
-                    if (_schedule.TwoPhase[i]) operators[i].SumPart(_arena, _path, scratch[part], part, _schedule.Parts);
-                    else if (_schedule.Split[i]) operators[i].InvokePart(_arena, _path, scratch[part], part, _schedule.Parts);
+                    // Thread `part` takes fine parts [cuts[part], cuts[part + 1]) when shares are given, else part `part` of Parts.
+                    int first = cuts.IsEmpty ? part : cuts[part], parts = cuts.IsEmpty ? _schedule.Parts : AdaptiveSplit.FineParts, last = cuts.IsEmpty ? -1 : cuts[part + 1];
+                    if (_schedule.TwoPhase[i]) operators[i].SumPart(_arena, _path, scratch[part], first, parts, last);
+                    else if (_schedule.Split[i]) operators[i].InvokePart(_arena, _path, scratch[part], first, parts, last);
                     else if (part == 0) operators[i].Invoke(_arena, _path, scratch[part]);
                 }
             }

@@ -52,8 +52,8 @@ internal sealed partial class PreparedOperator
     public int PoolChannels => _op.Params is GlobalAveragePoolParams && Input(0).Tensor.Rank == 4 ? Input(0).Tensor.Shape[3] : 0;
 
     /// <summary>The first phase of a pool split over threads: this thread's per-channel sums into its scratch.</summary>
-    public void SumPart(Span<byte> arena, KernelPath path, KernelScratch scratch, int part, int parts) =>
-        GlobalAveragePool.SumPixels(path, Input(0).In(arena), part, parts, scratch.PartialSums);
+    public void SumPart(Span<byte> arena, KernelPath path, KernelScratch scratch, int part, int parts, int partEnd = -1) =>
+        GlobalAveragePool.SumPixels(path, Input(0).In(arena), part, parts, scratch.PartialSums, partEnd);
 
     /// <summary>The second phase, on one thread once every part has summed: the mean of every channel.</summary>
     public void FinishSums(Span<byte> arena, KernelPath path, ReadOnlySpan<int[]> partialSums) =>

@@ -111,30 +111,30 @@ internal sealed partial class PreparedOperator
         _inputs.Length > 2 && _inputs[2] is { } bias ? Elements.AsInt32s(bias.Read(arena)) : ReadOnlySpan<int>.Empty;
 
     /// <summary>Part <paramref name="part"/> of <paramref name="parts"/> of a splittable operator (see <see cref="CanSplit"/>).</summary>
-    public void InvokePart(Span<byte> arena, KernelPath path, KernelScratch scratch, int part, int parts)
+    public void InvokePart(Span<byte> arena, KernelPath path, KernelScratch scratch, int part, int parts, int partEnd = -1)
     {
-        if (!TryInvokeFast(arena, path, scratch, part, parts))
+        if (!TryInvokeFast(arena, path, scratch, part, parts, partEnd))
             throw new InvalidOperationException($"operator {_op} has no splittable kernel on {path}");
     }
 
-    private bool TryInvokeFast(Span<byte> arena, KernelPath path, KernelScratch scratch, int part, int parts)
+    private bool TryInvokeFast(Span<byte> arena, KernelPath path, KernelScratch scratch, int part, int parts, int partEnd = -1)
     {
         if (path == KernelPath.Reference) return false;
         if (_gemm is not null && _op.Params is Conv2DParams conv)
         {
             var w = Input(1).Tensor.Shape;
-            Conv2D.Fast(path, Input(0).In(arena), w[1], w[2], _output.Out(arena), conv, _gemm, scratch, _vectorStage, part, parts);
+            Conv2D.Fast(path, Input(0).In(arena), w[1], w[2], _output.Out(arena), conv, _gemm, scratch, _vectorStage, part, parts, partEnd);
             return true;
         }
         if (_gemm16 is not null)
         {
             var w = Input(1).Tensor.Shape;
-            Conv2D.Fast16(path, Input(0).In(arena), w[1], w[2], _output.Out(arena), (Conv2DParams)_op.Params, _gemm16, scratch, _vectorStage, part, parts);
+            Conv2D.Fast16(path, Input(0).In(arena), w[1], w[2], _output.Out(arena), (Conv2DParams)_op.Params, _gemm16, scratch, _vectorStage, part, parts, partEnd);
             return true;
         }
         if (_gemm is not null && _op.Params is FullyConnectedParams fc)
         {
-            if (parts > 1) return FullyConnected.TryFastPart(path, Input(0).In(arena), _output.Out(arena), _gemm, scratch, _vectorStage, part, parts);
+            if (parts > 1) return FullyConnected.TryFastPart(path, Input(0).In(arena), _output.Out(arena), _gemm, scratch, _vectorStage, part, parts, partEnd);
             FullyConnected.Fast(path, Input(0).In(arena), _output.Out(arena), fc, _gemm, scratch, _vectorStage);
             return true;
         }
@@ -142,16 +142,16 @@ internal sealed partial class PreparedOperator
             && GlobalAveragePool.TryFast(path, Input(0).In(arena), _output.Out(arena), gap, _vectorStage, scratch.Dots, part, parts))
             return true;
         if (_requantize is not null)
-            return Quantize.TryFast(path, Input(0).In(arena), _output.Out(arena), _requantize, part, parts);
+            return Quantize.TryFast(path, Input(0).In(arena), _output.Out(arena), _requantize, part, parts, partEnd);
         if (_residualAdd)
-            return Add.TryFast(path, Input(0).In(arena), Input(1).In(arena), _output.Out(arena), (AddParams)_op.Params, part, parts);
+            return Add.TryFast(path, Input(0).In(arena), Input(1).In(arena), _output.Out(arena), (AddParams)_op.Params, part, parts, partEnd);
         if (_squeezeExcite && _vectorStage is not null)
-            return Mul.TryFast(path, Input(0).In(arena), Input(1).In(arena), _output.Out(arena), _vectorStage, scratch.Dots, part, parts);
+            return Mul.TryFast(path, Input(0).In(arena), Input(1).In(arena), _output.Out(arena), _vectorStage, scratch.Dots, part, parts, partEnd);
         if (_op.Code == OperatorCode.Dequantize && parts == 1)
             return Dequantize.TryFast(path, Input(0).In(arena), Elements.AsFloats(_output.Write(arena)), Input(0).Scales);
         if (_depthwise is not null)
         {
-            DepthwiseConv2D.Fast(path, Input(0).In(arena), _output.Out(arena), (DepthwiseConv2DParams)_op.Params, _depthwise, scratch, _vectorStage, part, parts);
+            DepthwiseConv2D.Fast(path, Input(0).In(arena), _output.Out(arena), (DepthwiseConv2DParams)_op.Params, _depthwise, scratch, _vectorStage, part, parts, partEnd);
             return true;
         }
         return false;

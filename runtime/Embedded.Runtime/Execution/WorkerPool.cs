@@ -11,6 +11,8 @@ namespace Embedded.Runtime.Execution;
 /// <see cref="ParallelSchedule"/> (<see cref="RunSchedule"/>: every thread walks the operators and the threads meet
 /// only at the schedule's barriers), or one operator (<see cref="Run"/>: the caller and the workers each run one part,
 /// then the caller waits; the profiled and observed invokes use it to see each operator on its own).
+/// In a scheduled inference each thread takes its share of every split operator (<see cref="AdaptiveSplit"/>): every
+/// few inferences the threads time their work between barriers and the shares move toward the faster thread.
 /// <para>
 /// Operators follow each other within microseconds, so every wait spins first (the spin budget) and only then
 /// sleeps on the lock: during an inference a thread sees the next job or the barrier open while still spinning,
@@ -42,6 +44,10 @@ internal sealed class WorkerPool : IDisposable
     private volatile bool _stopping;
     private long _allocated;
 
+    // How much of each split operator every thread takes in a scheduled inference, and each thread's timed work.
+    private readonly AdaptiveSplit _split;
+    private readonly long[] _busy;
+
     // The barrier of a scheduled inference: arrivals so far and how many barriers have opened.
     private int _arrived;
     private int _barrierGeneration;
@@ -58,6 +64,9 @@ internal sealed class WorkerPool : IDisposable
 
     public int Parts { get; }
 
+    /// <summary>The shares of a scheduled inference each thread takes now (see <see cref="AdaptiveSplit"/>).</summary>
+    internal AdaptiveSplit Split => _split;
+
     /// <summary>Managed bytes the workers allocated while running parts (tests check it stays 0).</summary>
     public long AllocatedBytes => Interlocked.Read(ref _allocated);
 
@@ -69,6 +78,8 @@ internal sealed class WorkerPool : IDisposable
         _threads = new Thread[parts - 1];
         _scratch = new KernelScratch[parts - 1];
         _partialSums = new int[parts][];
+        _split = new AdaptiveSplit(parts);
+        _busy = new long[parts];
         for (int i = 0; i < _threads.Length; i++)
         {
             int worker = i;
@@ -99,9 +110,11 @@ internal sealed class WorkerPool : IDisposable
         _op = null; _operators = operators; _schedule = schedule;
         _partialSums[0] = callerScratch.PartialSums;
         _arrived = 0; _aborted = false; _failedOperator = -1;
+        _split.BeginJob();
         Publish(arena, path);
         RunSteps(0, callerScratch);
         WaitForWorkers();
+        if (_split.Measuring && _failure is null) _split.Update(_busy);
         if (_failure is { } failure)
         {
             // The caller's own failure surfaces as the kernel threw it; a worker's names the operator it failed in.
@@ -118,27 +131,40 @@ internal sealed class WorkerPool : IDisposable
         WakeSleepers();
     }
 
-    /// <summary>One thread's walk through the schedule: its part of every split operator, the others on part 0, barriers where placed.</summary>
+    /// <summary>
+    /// One thread's walk through the schedule: its share of every split operator (fine parts [first, end) of
+    /// <see cref="AdaptiveSplit.FineParts"/>), the others on part 0, barriers where placed. In a measured job it also
+    /// adds up the time it worked in stretches where every thread had split work (until it arrived at the barrier).
+    /// </summary>
     private void RunSteps(int part, KernelScratch scratch)
     {
         var operators = _operators!;
         var schedule = _schedule!;
         int barrier = Volatile.Read(ref _barrierGeneration);
+        int first = _split.First(part), end = _split.End(part);
+        var timer = new StretchTimer(_split.Measuring);
         int i = 0;
         try
         {
             for (; i < operators.Length; i++)
             {
-                if (schedule.BarrierBefore[i] && !Barrier(ref barrier)) return;
+                if (schedule.BarrierBefore[i] && !Meet(ref barrier, ref timer)) return;
                 if (schedule.TwoPhase[i])
                 {
-                    operators[i].SumPart(_arena, _path, scratch, part, Parts);
-                    if (!Barrier(ref barrier)) return;
+                    operators[i].SumPart(_arena, _path, scratch, first, AdaptiveSplit.FineParts, end);
+                    timer.Split = true;
+                    if (!Meet(ref barrier, ref timer)) return;
                     if (part == 0) operators[i].FinishSums(_arena, _path, _partialSums);
                 }
-                else if (schedule.Split[i]) operators[i].InvokePart(_arena, _path, scratch, part, Parts);
+                else if (schedule.Split[i])
+                {
+                    operators[i].InvokePart(_arena, _path, scratch, first, AdaptiveSplit.FineParts, end);
+                    timer.Split = true;
+                }
                 else if (part == 0) operators[i].Invoke(_arena, _path, scratch);
             }
+            timer.Arrive();
+            _busy[part] = timer.Busy;
         }
         catch (Exception e)
         {
@@ -148,6 +174,38 @@ internal sealed class WorkerPool : IDisposable
                 _aborted = true;
                 Monitor.PulseAll(_gate);
             }
+        }
+    }
+
+    /// <summary>A barrier, timed in a measured job (<see cref="StretchTimer"/>).</summary>
+    private bool Meet(ref int barrier, ref StretchTimer timer)
+    {
+        timer.Arrive();
+        if (!Barrier(ref barrier)) return false;
+        timer.Leave();
+        return true;
+    }
+
+    /// <summary>A thread's work time in the stretches where every thread had split work: arrival minus the stretch's start.</summary>
+    private struct StretchTimer
+    {
+        private readonly bool _on;
+        private long _start;
+        public long Busy;
+        /// <summary>Whether this thread ran split work since the last barrier.</summary>
+        public bool Split;
+
+        public StretchTimer(bool on) { _on = on; _start = on ? Stopwatch.GetTimestamp() : 0; Busy = 0; Split = false; }
+
+        public void Arrive()
+        {
+            if (_on && Split) Busy += Stopwatch.GetTimestamp() - _start;
+        }
+
+        public void Leave()
+        {
+            if (_on) _start = Stopwatch.GetTimestamp();
+            Split = false;
         }
     }
 

@@ -26,12 +26,12 @@ public static partial class Add
     /// The residual Add, eight elements at a time with AVX2 (part <paramref name="part"/> of <paramref name="parts"/>
     /// of the pixels, <see cref="PartRange"/>): the three requantizations of the reference on int32 lanes. False when not on AVX2.
     /// </summary>
-    public static bool TryFast(KernelPath path, QuantizedInput a, QuantizedInput b, QuantizedOutput output, AddParams p, int part = 0, int parts = 1)
+    public static bool TryFast(KernelPath path, QuantizedInput a, QuantizedInput b, QuantizedOutput output, AddParams p, int part = 0, int parts = 1, int partEnd = -1)
     {
 #if NET
         if (!path.UsesAvx2()) return false;
         int count = output.Bytes.Length;
-        var (begin, end) = PartRange.OfElements(count, output.Channels, part, parts);
+        var (begin, end) = PartRange.OfElements(count, output.Channels, part, parts, partEnd);
         bool signed = a.Type == ElementType.Int8;
         var m1 = OutputStageX86.Broadcast(p.Input1Multipliers[0]);
         var m2 = OutputStageX86.Broadcast(p.Input2Multipliers[0]);

@@ -17,7 +17,7 @@ public static partial class Conv2D
     /// convolutions read the NHWC input rows in place; any other shape is unrolled (im2col) a chunk of output pixels
     /// at a time into scratch rows, padding filled with the input zero point (a real 0).
     /// </summary>
-    public static void Fast(KernelPath path, QuantizedInput input, int kH, int kW, QuantizedOutput output, Conv2DParams p, PackedGemm w, KernelScratch scratch, VectorOutputStage? vectorStage = null, int part = 0, int parts = 1)
+    public static void Fast(KernelPath path, QuantizedInput input, int kH, int kW, QuantizedOutput output, Conv2DParams p, PackedGemm w, KernelScratch scratch, VectorOutputStage? vectorStage = null, int part = 0, int parts = 1, int partEnd = -1)
     {
         int batches = input.Shape[0], inC = input.Shape[3];
         int outH = output.Shape[1], outW = output.Shape[2];
@@ -25,7 +25,7 @@ public static partial class Conv2D
         bool direct = kH == 1 && kW == 1 && p.StrideH == 1 && p.StrideW == 1 && p.Padding.IsNone && inC % 4 == 0;
         int rowBytes = w.Groups * 4;
         // Worker `part` of `parts` computes its share of the output pixels (threads split the work this way).
-        var (begin, end) = PartRange.Of(pixels, part, parts);
+        var (begin, end) = PartRange.Of(pixels, part, parts, partEnd);
         // Scratch rows and input sums hold ChunkRows pixels; in-place rows without sums need neither.
         int tile = direct && !w.NeedsInputSums ? DirectTileRows : KernelScratch.ChunkRows;
         for (int first = begin; first < end; first += tile)

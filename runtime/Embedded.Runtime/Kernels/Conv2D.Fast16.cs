@@ -11,7 +11,7 @@ public static partial class Conv2D
     /// output pixels are unrolled a chunk at a time (padding = each channel's zero point), summed exactly in int32 and
     /// finished with the reference's 64-bit output stage.
     /// </summary>
-    public static void Fast16(KernelPath path, QuantizedInput input, int kH, int kW, QuantizedOutput output, Conv2DParams p, PackedGemm16 w, KernelScratch scratch, VectorOutputStage? vectorStage = null, int part = 0, int parts = 1)
+    public static void Fast16(KernelPath path, QuantizedInput input, int kH, int kW, QuantizedOutput output, Conv2DParams p, PackedGemm16 w, KernelScratch scratch, VectorOutputStage? vectorStage = null, int part = 0, int parts = 1, int partEnd = -1)
     {
         int batches = input.Shape[0];
         int outH = output.Shape[1], outW = output.Shape[2];
@@ -21,7 +21,7 @@ public static partial class Conv2D
         var rowsBuffer = MemoryMarshal.Cast<byte, short>(scratch.Rows.AsSpan());
         int width = w.Blocks * PackedGemm16.BlockChannels;
         Span<int> values = stackalloc int[8];
-        var (begin, end) = PartRange.Of(pixels, part, parts);
+        var (begin, end) = PartRange.Of(pixels, part, parts, partEnd);
 #if NET
         if (vectorStage is not null && path.UsesAvx512() && w.RowWeights.Length > 0 && kH == w.KernelRows && kH * w.RowPairs * 2 <= MaxDirectWindow)
         {

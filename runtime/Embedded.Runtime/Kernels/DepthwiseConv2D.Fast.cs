@@ -27,13 +27,13 @@ public static partial class DepthwiseConv2D
     }
 
     /// <summary>
-    /// Depthwise convolution over packed weights, output pixels <see cref="PartRange.Of"/>(outH·outW, part, parts): on
+    /// Depthwise convolution over packed weights, output pixels <see cref="PartRange"/>.Of(outH·outW, part, parts, partEnd): on
     /// AVX-512 row by row over zero-point-padded copies of the input rows (<c>RowsAvx512</c>; the scratch must hold them,
     /// else the AVX2 rows run), on AVX2 row by row with 3×3 interiors in registers, elsewhere per output pixel with the
     /// valid taps multiply-added over vectors of channels (<see cref="AccumulateTap"/>: Vector128 4 lanes, a scalar
     /// channel tail) and the shared output stage. Padded taps are skipped, which is what the reference's real 0 contributes.
     /// </summary>
-    public static void Fast(KernelPath path, QuantizedInput input, QuantizedOutput output, DepthwiseConv2DParams p, PackedDepthwise w, KernelScratch scratch, VectorOutputStage? vectorStage = null, int part = 0, int parts = 1)
+    public static void Fast(KernelPath path, QuantizedInput input, QuantizedOutput output, DepthwiseConv2DParams p, PackedDepthwise w, KernelScratch scratch, VectorOutputStage? vectorStage = null, int part = 0, int parts = 1, int partEnd = -1)
     {
         int batches = input.Shape[0], inH = input.Shape[1], inW = input.Shape[2], channels = w.Channels;
         int outH = output.Shape[1], outW = output.Shape[2];
@@ -42,7 +42,7 @@ public static partial class DepthwiseConv2D
         Span<int> values = stackalloc int[8];
         // Part `part` of `parts` computes its share of each image's output pixels (PartRange): whole rows, and part of a
         // row where a share ends mid-row, so shares stay even when the rows do not divide (7 rows over 2 threads).
-        var (pixelBegin, pixelEnd) = outW == 0 ? (0, 0) : PartRange.Of(outH * outW, part, parts);
+        var (pixelBegin, pixelEnd) = outW == 0 ? (0, 0) : PartRange.Of(outH * outW, part, parts, partEnd);
         for (int n = 0; n < batches; n++)
         {
             if (parts > 1) scratch.Touched ^= TouchInputRows(input, p, w, n, outW, pixelBegin, pixelEnd);

@@ -11,7 +11,7 @@ public static partial class FullyConnected
     /// then streams only its share of the weights (the classifier's 1.6 MB). False when that kernel does not apply
     /// (<see cref="CanSplitByOutputs"/>).
     /// </summary>
-    public static bool TryFastPart(KernelPath path, QuantizedInput input, QuantizedOutput output, PackedGemm w, KernelScratch scratch, VectorOutputStage? vectorStage, int part, int parts)
+    public static bool TryFastPart(KernelPath path, QuantizedInput input, QuantizedOutput output, PackedGemm w, KernelScratch scratch, VectorOutputStage? vectorStage, int part, int parts, int partEnd = -1)
     {
 #if NET
         if (vectorStage is null || !CanSplitByOutputs(path, w, output.Type)) return false;
@@ -22,7 +22,7 @@ public static partial class FullyConnected
             var x = input.Bytes.Slice(first * w.Depth, count * w.Depth);
             if (w.NeedsInputSums)
                 for (int r = 0; r < count; r++) scratch.InputSums[r] = Gemm.InputSum(x.Slice(r * w.Depth), w.Depth, w.InputXor);
-            if (!Gemm.TryDotFinishAvx512(x, w.Depth, count, first, w, scratch.InputSums, vectorStage, output, part, parts)) return false;
+            if (!Gemm.TryDotFinishAvx512(x, w.Depth, count, first, w, scratch.InputSums, vectorStage, output, part, parts, partEnd)) return false;
         }
         return true;
 #else

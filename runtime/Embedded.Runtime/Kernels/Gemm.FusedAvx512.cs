@@ -17,7 +17,7 @@ public static partial class Gemm
     /// rows (fewer than four) repeat the last of them and store only theirs.
     /// </summary>
     internal static bool TryDotFinishAvx512(ReadOnlySpan<byte> x, int rowStride, int rows, int firstRow, PackedGemm w, ReadOnlySpan<int> inputSums, VectorOutputStage s, QuantizedOutput output,
-        int part = 0, int parts = 1)
+        int part = 0, int parts = 1, int partEnd = -1)
     {
         if (!KernelPaths.HasVnni || output.Type is not (ElementType.Int8 or ElementType.UInt8 or ElementType.Int16)) return false;
         if (rows <= 0) return true;
@@ -25,7 +25,7 @@ public static partial class Gemm
         if ((long)(firstRow + rows) * w.Outputs > output.Bytes.Length / output.Type.SizeInBytes()) throw new ArgumentException("GEMM rows exceed the output.", nameof(output));
         if (w.NeedsInputSums && inputSums.Length < rows) throw new ArgumentException("GEMM input sums are shorter than the rows.", nameof(inputSums));
         // Part `part` of `parts` computes its share of the pairs of output blocks (a fully connected layer split by outputs).
-        var (pairBegin, pairEnd) = PartRange.Of((w.Blocks + 1) / 2, part, parts);
+        var (pairBegin, pairEnd) = PartRange.Of((w.Blocks + 1) / 2, part, parts, partEnd);
         var geometry = new GemmRows(x, rowStride, rows, firstRow, inputSums, output, pairBegin, pairEnd);
         if (OutputStage512.IsPlain(s)) BlockPairs<OutputStage512.Plain>(geometry, w, s);
         else if (OutputStage512.IsGated(s)) BlockPairs<OutputStage512.Gate>(geometry, w, s);

@@ -15,11 +15,11 @@ public static partial class GlobalAveragePool
     /// (the in-place squeeze-excite product that follows then writes lines no other core holds); <see cref="FinishSums"/>
     /// adds the parts' sums on one thread.
     /// </summary>
-    public static void SumPixels(KernelPath path, QuantizedInput input, int part, int parts, Span<int> sums)
+    public static void SumPixels(KernelPath path, QuantizedInput input, int part, int parts, Span<int> sums, int partEnd = -1)
     {
         int height = input.Shape[1], width = input.Shape[2], channels = input.Shape[3];
         if (sums.Length < channels) throw new ArgumentException("Global average pool: the partial sums are shorter than the channels.", nameof(sums));
-        var (first, end) = PartRange.Of(height * width, part, parts);
+        var (first, end) = PartRange.Of(height * width, part, parts, partEnd);
         var cellsBytes = input.Bytes.Slice(first * channels, (end - first) * channels);
         bool signed = input.Type == ElementType.Int8;
         int cells = end - first;

@@ -15,7 +15,7 @@ public static partial class Mul
     /// eight channels at a time — (a − z_a)(b − z_b) in int32, then the shared vector requantization. False when
     /// the shapes or types are not that pattern (the reference kernel then runs).
     /// </summary>
-    public static bool TryFast(KernelPath path, QuantizedInput a, QuantizedInput b, QuantizedOutput output, VectorOutputStage stage, Span<int> gate, int part = 0, int parts = 1)
+    public static bool TryFast(KernelPath path, QuantizedInput a, QuantizedInput b, QuantizedOutput output, VectorOutputStage stage, Span<int> gate, int part = 0, int parts = 1, int partEnd = -1)
     {
 #if NET
         if (!path.UsesAvx2() || a.IsWide || b.IsWide || output.Type == ElementType.Int16) return false;
@@ -37,7 +37,7 @@ public static partial class Mul
         for (int n = 0; n < outShape[0]; n++)
         {
             GateValues(b, n, channels, gate);
-            var (first, end) = PartRange.Of(pixels, part, parts);
+            var (first, end) = PartRange.Of(pixels, part, parts, partEnd);
             // Block-outer: a block's gate, zero points and (plain) requantization constants stay in registers over every pixel.
             // AVX-512 takes sixteen channels a step with the 16-lane stage; what is left goes eight at a time.
             int c0 = 0;

@@ -83,12 +83,12 @@ public static partial class Quantize
     /// Table requantization over the whole pixels of part <paramref name="part"/> of <paramref name="parts"/> (<see cref="PartRange"/>); false on the reference path (the
     /// reference kernel then runs).
     /// </summary>
-    public static bool TryFast(KernelPath path, QuantizedInput input, QuantizedOutput output, RequantizeTable table, int part = 0, int parts = 1)
+    public static bool TryFast(KernelPath path, QuantizedInput input, QuantizedOutput output, RequantizeTable table, int part = 0, int parts = 1, int partEnd = -1)
     {
         if (path == KernelPath.Reference) return false;
         int count = output.Bytes.Length / output.Type.SizeInBytes();
         if (input.Bytes.Length < count) throw new ArgumentException("Requantize input is shorter than its output.", nameof(input));
-        var (begin, end) = PartRange.OfElements(count, output.Channels, part, parts);
+        var (begin, end) = PartRange.OfElements(count, output.Channels, part, parts, partEnd);
         var x = input.Bytes;
 #if NET
         if (path.UsesAvx512() && table.Periodic is not null && output.Type is ElementType.Int8 or ElementType.UInt8 or ElementType.Int16)

@@ -40,6 +40,22 @@ public sealed class ParallelScheduleTests
                     CollectionAssert.AreEqual(expected, interpreter.Output(0).Bytes.ToArray(),
                         $"{model.Metadata.Name}, {path}, {threads} threads, order {string.Join(",", order)}: a stretch between barriers shares bytes across threads");
                 }
+                // Unequal shares, as the adaptive split gives them: every pixel-wise operator moves its boundary alike,
+                // so the barriers placed for equal parts must still keep the threads apart.
+                var random = new Random(threads * 31 + (int)path);
+                for (int trial = 0; trial < 3; trial++)
+                {
+                    var cuts = new int[threads + 1];
+                    cuts[threads] = AdaptiveSplit.FineParts;
+                    for (int t = 1; t < threads; t++) cuts[t] = random.Next(cuts[t - 1], AdaptiveSplit.FineParts * t / threads + AdaptiveSplit.FineParts / (2 * threads));
+                    foreach (var order in new[] { ascending, ascending.Reverse().ToArray() })
+                    {
+                        Models.FillInput(interpreter, 5);
+                        interpreter.InvokeScheduleSerially(order, cuts);
+                        CollectionAssert.AreEqual(expected, interpreter.Output(0).Bytes.ToArray(),
+                            $"{model.Metadata.Name}, {path}, {threads} threads, shares {string.Join("/", cuts)}, order {string.Join(",", order)}: threads share bytes between barriers");
+                    }
+                }
             }
         }
     }
