@@ -3,8 +3,10 @@ using System;
 namespace Embedded.Runtime.Execution;
 
 /// <summary>
-/// How much of every split operator each thread of a scheduled inference takes: a run of <see cref="FineParts"/>
-/// fine parts per thread, moved after measured inferences toward the threads that waited at barriers.
+/// How much of every split operator each thread of a scheduled inference takes: per stretch between barriers, a run of
+/// <see cref="FineParts"/> fine parts per thread, moved after measured inferences toward the thread that arrived
+/// first at the stretch's barrier. Per stretch, because the operators differ (a part with the stem's padded top row is
+/// slower than the other) and so do the threads (a slower vCPU is slower everywhere).
 /// <para>
 /// Why: with equal shares every stretch between barriers lasts as long as its slowest thread. On the dev VM one vCPU
 /// ran 8 % slower than the other in quiet minutes and 40–70 % slower for minutes at a time; on a board, a core that also
@@ -25,26 +27,30 @@ internal sealed class AdaptiveSplit
     // inference (a thread descheduled for a millisecond) cannot swing the split.
     private const double MaxStep = 0.02, MinShare = 0.4, MaxShare = 1.6, Smoothing = 0.25;
 
-    private readonly double[] _shares;
-    private readonly int[] _cuts;
+    private readonly int _parts;
+    private readonly double[] _shares;   // [stretch · parts + part]
+    private readonly int[] _cuts;        // [stretch · (parts + 1) + part]
     private int _jobs;
 
-    public AdaptiveSplit(int parts)
+    public AdaptiveSplit(int parts, int stretches = 1)
     {
-        _shares = new double[parts];
-        _cuts = new int[parts + 1];
-        for (int t = 0; t < parts; t++) _shares[t] = 1.0 / parts;
-        Cut();
+        if (parts < 1 || stretches < 1) throw new ArgumentOutOfRangeException(nameof(parts), $"{parts} threads, {stretches} stretches");
+        _parts = parts;
+        _shares = new double[parts * stretches];
+        _cuts = new int[(parts + 1) * stretches];
+        for (int i = 0; i < _shares.Length; i++) _shares[i] = 1.0 / parts;
+        for (int k = 0; k < stretches; k++) Cut(k);
     }
 
-    public int Parts => _shares.Length;
+    public int Parts => _parts;
+    public int Stretches => _shares.Length / _parts;
 
-    /// <summary>Thread <paramref name="part"/> takes fine parts [First(part), End(part)).</summary>
-    public int First(int part) => _cuts[part];
-    public int End(int part) => _cuts[part + 1];
+    /// <summary>In stretch <paramref name="stretch"/>, thread <paramref name="part"/> takes fine parts [First, End).</summary>
+    public int First(int stretch, int part) => _cuts[stretch * (_parts + 1) + part];
+    public int End(int stretch, int part) => _cuts[stretch * (_parts + 1) + part + 1];
 
-    /// <summary>The share of thread <paramref name="part"/> (for diagnostics and tests).</summary>
-    public double Share(int part) => _shares[part];
+    /// <summary>The share of thread <paramref name="part"/> in stretch <paramref name="stretch"/> (for diagnostics and tests).</summary>
+    public double Share(int stretch, int part) => _shares[stretch * _parts + part];
 
     /// <summary>Whether this job's threads time their waits (set once per job by the caller, read by every thread).</summary>
     public bool Measuring { get; private set; }
@@ -53,42 +59,50 @@ internal sealed class AdaptiveSplit
     public void BeginJob() => Measuring = ++_jobs % MeasureEvery == 0;
 
     /// <summary>
-    /// The caller, after every thread finished a measured job: <paramref name="busy"/>[t] is the time thread t spent
-    /// working in the stretches where all threads had split work (the stretch time minus its waits). Each thread's
-    /// rate is its share over its busy time; the shares move toward the rates.
+    /// The caller, after every thread finished a measured job: <paramref name="busy"/>[stretch · parts + t] is the time
+    /// thread t worked in that stretch before arriving at its barrier (0: no split work there). Each thread's rate is its
+    /// share over its busy time; a stretch's shares move toward its rates.
     /// </summary>
     public void Update(ReadOnlySpan<long> busy)
     {
-        if (busy.Length != _shares.Length) throw new ArgumentException($"{busy.Length} times for {_shares.Length} threads", nameof(busy));
+        if (busy.Length != _shares.Length) throw new ArgumentException($"{busy.Length} times for {_shares.Length} thread stretches", nameof(busy));
+        for (int k = 0; k < Stretches; k++) Update(k, busy.Slice(k * _parts, _parts));
+    }
+
+    private void Update(int stretch, ReadOnlySpan<long> busy)
+    {
+        var shares = _shares.AsSpan(stretch * _parts, _parts);
         double total = 0;
-        Span<double> rate = stackalloc double[_shares.Length];
+        Span<double> rate = stackalloc double[_parts];
         for (int t = 0; t < rate.Length; t++)
         {
-            if (busy[t] <= 0) return;   // a thread that did no timed work: nothing to learn
-            rate[t] = _shares[t] / busy[t];
+            if (busy[t] <= 0) return;   // a thread that did no timed work here: nothing to learn
+            rate[t] = shares[t] / busy[t];
             total += rate[t];
         }
-        int n = _shares.Length;
+        int n = _parts;
         double sum = 0;
         for (int t = 0; t < n; t++)
         {
             double target = rate[t] / total;
-            double next = _shares[t] + Math.Clamp(Smoothing * (target - _shares[t]), -MaxStep, MaxStep);
-            _shares[t] = Math.Clamp(next, MinShare / n, MaxShare / n);
-            sum += _shares[t];
+            double next = shares[t] + Math.Clamp(Smoothing * (target - shares[t]), -MaxStep, MaxStep);
+            shares[t] = Math.Clamp(next, MinShare / n, MaxShare / n);
+            sum += shares[t];
         }
-        for (int t = 0; t < n; t++) _shares[t] /= sum;
-        Cut();
+        for (int t = 0; t < n; t++) shares[t] /= sum;
+        Cut(stretch);
     }
 
-    private void Cut()
+    private void Cut(int stretch)
     {
+        var shares = _shares.AsSpan(stretch * _parts, _parts);
+        var cuts = _cuts.AsSpan(stretch * (_parts + 1), _parts + 1);
         double at = 0;
-        _cuts[0] = 0;
-        for (int t = 0; t < _shares.Length; t++)
+        cuts[0] = 0;
+        for (int t = 0; t < shares.Length; t++)
         {
-            at += _shares[t];
-            _cuts[t + 1] = t + 1 == _shares.Length ? FineParts : Math.Max(_cuts[t], (int)Math.Round(at * FineParts));
+            at += shares[t];
+            cuts[t + 1] = t + 1 == shares.Length ? FineParts : Math.Max(cuts[t], (int)Math.Round(at * FineParts));
         }
     }
 }

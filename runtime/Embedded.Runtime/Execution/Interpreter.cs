@@ -37,9 +37,10 @@ public sealed class Interpreter : IDisposable
         ParallelArenaPlan? parallel = null;
         if (options.Threads > 1)
         {
-            _workers = new WorkerPool(options.Threads, () => new KernelScratch(model.ScratchWidth, model.ScratchRowBytes, model.PoolChannels, model.ScratchDepthwiseBytes));
             parallel = ParallelArenaPlan.TryBuild(model, _path, options.Threads);
             _schedule = parallel?.Schedule ?? ParallelSchedule.Build(model.Operators, _path, options.Threads);
+            _workers = new WorkerPool(options.Threads, () => new KernelScratch(model.ScratchWidth, model.ScratchRowBytes, model.PoolChannels, model.ScratchDepthwiseBytes),
+                _schedule.Barriers + 1);
         }
         _operators = parallel?.Operators ?? model.Operators;
         _offsets = parallel?.Offsets ?? model.Definition.Plan.Offsets;
@@ -60,6 +61,8 @@ public sealed class Interpreter : IDisposable
     internal long WorkerAllocatedBytes => _workers?.AllocatedBytes ?? 0;
     /// <summary>The shares the threads take of a scheduled inference (null with one thread).</summary>
     internal AdaptiveSplit? Split => _workers?.Split;
+    /// <summary>The schedule of a multi-threaded interpreter (null with one thread).</summary>
+    internal ParallelSchedule? Schedule => _schedule;
     public int ArenaBytes => _arena.Length;
     public int InputCount => _inputs.Length;
     public int OutputCount => _outputs.Length;
@@ -131,8 +134,9 @@ public sealed class Interpreter : IDisposable
     /// Runs the parallel schedule on the calling thread alone, stretch by stretch between barriers, each thread's
     /// parts of a stretch one thread after another in <paramref name="threadOrder"/>. A schedule that lets two
     /// threads share bytes without a barrier gives different bytes for different orders, every time: tests compare
-    /// the orders instead of hoping a race shows. <paramref name="cuts"/> (one more than the threads, from 0 to
-    /// <see cref="AdaptiveSplit.FineParts"/>) gives each thread a share as the adaptive split does.
+    /// the orders instead of hoping a race shows. <paramref name="cuts"/> gives each thread a share as the adaptive split
+    /// does: one more than the threads (from 0 to <see cref="AdaptiveSplit.FineParts"/>) for every stretch, or that many
+    /// per stretch (stretches numbered as the barriers pass, <see cref="ParallelSchedule.Barriers"/> + 1 of them).
     /// </summary>
     internal void InvokeScheduleSerially(ReadOnlySpan<int> threadOrder, ReadOnlySpan<int> cuts = default)
     {
@@ -142,6 +146,9 @@ public sealed class Interpreter : IDisposable
         var sums = new int[_schedule.Parts][];
         for (int t = 0; t < scratch.Length; t++) { scratch[t] = new KernelScratch(_model.ScratchWidth, _model.ScratchRowBytes, _model.PoolChannels, _model.ScratchDepthwiseBytes); sums[t] = scratch[t].PartialSums; }
         int finish = -1;   // a two-phase pool whose finish opens the next stretch on the first thread
+        int parts1 = _schedule.Parts + 1;
+        if (!cuts.IsEmpty && cuts.Length != parts1 && cuts.Length != parts1 * (_schedule.Barriers + 1))
+            throw new ArgumentException($"{cuts.Length} cuts for {_schedule.Parts} threads and {_schedule.Barriers + 1} stretches", nameof(cuts));
         for (int start = 0; start < operators.Length;)
         {
             int end = start + 1;
@@ -151,8 +158,9 @@ public sealed class Interpreter : IDisposable
                 if (part == 0 && finish >= 0) operators[finish].FinishSums(_arena, _path, sums);
                 for (int i = start; i < end; i++)
                 {
-                    // Thread `part` takes fine parts [cuts[part], cuts[part + 1]) when shares are given, else part `part` of Parts.
-                    int first = cuts.IsEmpty ? part : cuts[part], parts = cuts.IsEmpty ? _schedule.Parts : AdaptiveSplit.FineParts, last = cuts.IsEmpty ? -1 : cuts[part + 1];
+                    // Thread `part` takes fine parts [cuts[part], cuts[part + 1]) of its stretch when shares are given, else part `part` of Parts.
+                    int at = cuts.Length > parts1 ? StretchOf(i) * parts1 : 0;
+                    int first = cuts.IsEmpty ? part : cuts[at + part], parts = cuts.IsEmpty ? _schedule.Parts : AdaptiveSplit.FineParts, last = cuts.IsEmpty ? -1 : cuts[at + part + 1];
                     if (_schedule.TwoPhase[i]) operators[i].SumPart(_arena, _path, scratch[part], first, parts, last);
                     else if (_schedule.Split[i]) operators[i].InvokePart(_arena, _path, scratch[part], first, parts, last);
                     else if (part == 0) operators[i].Invoke(_arena, _path, scratch[part]);
@@ -164,6 +172,18 @@ public sealed class Interpreter : IDisposable
             start = end;
         }
         if (finish >= 0) operators[finish].FinishSums(_arena, _path, sums);
+    }
+
+    /// <summary>The stretch operator <paramref name="op"/>'s parts run in: the barriers passed before them (as <see cref="WorkerPool"/> counts).</summary>
+    private int StretchOf(int op)
+    {
+        int stretch = 0;
+        for (int j = 0; j <= op; j++)
+        {
+            if (_schedule!.BarrierBefore[j]) stretch++;
+            if (j < op && _schedule.TwoPhase[j]) stretch++;
+        }
+        return stretch;
     }
 
     private void Run(PreparedOperator op, Span<byte> arena)

@@ -44,9 +44,10 @@ internal sealed class WorkerPool : IDisposable
     private volatile bool _stopping;
     private long _allocated;
 
-    // How much of each split operator every thread takes in a scheduled inference, and each thread's timed work.
-    private readonly AdaptiveSplit _split;
-    private readonly long[] _busy;
+    // How much of each split operator every thread takes in a scheduled inference (per stretch between barriers), and
+    // each thread's timed work per stretch.
+    private AdaptiveSplit _split;
+    private long[] _busy;
 
     // The barrier of a scheduled inference: arrivals so far and how many barriers have opened.
     private int _arrived;
@@ -70,16 +71,17 @@ internal sealed class WorkerPool : IDisposable
     /// <summary>Managed bytes the workers allocated while running parts (tests check it stays 0).</summary>
     public long AllocatedBytes => Interlocked.Read(ref _allocated);
 
-    public WorkerPool(int parts, Func<KernelScratch> scratch)
+    /// <summary>A pool of <paramref name="parts"/> threads (the caller's included) for schedules of <paramref name="stretches"/> stretches between barriers.</summary>
+    public WorkerPool(int parts, Func<KernelScratch> scratch, int stretches = 1)
     {
+        _split = new AdaptiveSplit(parts, stretches);
+        _busy = new long[parts * stretches];
         Parts = parts;
         _spinBudget = Stopwatch.Frequency / 5000;
         _oversubscribed = parts > Environment.ProcessorCount;
         _threads = new Thread[parts - 1];
         _scratch = new KernelScratch[parts - 1];
         _partialSums = new int[parts][];
-        _split = new AdaptiveSplit(parts);
-        _busy = new long[parts];
         for (int i = 0; i < _threads.Length; i++)
         {
             int worker = i;
@@ -110,6 +112,12 @@ internal sealed class WorkerPool : IDisposable
         _op = null; _operators = operators; _schedule = schedule;
         _partialSums[0] = callerScratch.PartialSums;
         _arrived = 0; _aborted = false; _failedOperator = -1;
+        if (_split.Stretches != schedule.Barriers + 1)
+        {
+            // A schedule of another shape than the pool was made for (tests run several on one pool): shares of its own.
+            _split = new AdaptiveSplit(Parts, schedule.Barriers + 1);
+            _busy = new long[Parts * (schedule.Barriers + 1)];
+        }
         _split.BeginJob();
         Publish(arena, path);
         RunSteps(0, callerScratch);
@@ -141,19 +149,25 @@ internal sealed class WorkerPool : IDisposable
         var operators = _operators!;
         var schedule = _schedule!;
         int barrier = Volatile.Read(ref _barrierGeneration);
-        int first = _split.First(part), end = _split.End(part);
-        var timer = new StretchTimer(_split.Measuring);
+        var split = _split;
+        int stretch = 0, first = split.First(0, part), end = split.End(0, part);
+        var timer = new StretchTimer(split.Measuring);
         int i = 0;
         try
         {
             for (; i < operators.Length; i++)
             {
-                if (schedule.BarrierBefore[i] && !Meet(ref barrier, ref timer)) return;
+                if (schedule.BarrierBefore[i])
+                {
+                    if (!Meet(ref barrier, ref timer, part, ref stretch)) return;
+                    (first, end) = (split.First(stretch, part), split.End(stretch, part));
+                }
                 if (schedule.TwoPhase[i])
                 {
                     operators[i].SumPart(_arena, _path, scratch, first, AdaptiveSplit.FineParts, end);
                     timer.Split = true;
-                    if (!Meet(ref barrier, ref timer)) return;
+                    if (!Meet(ref barrier, ref timer, part, ref stretch)) return;
+                    (first, end) = (split.First(stretch, part), split.End(stretch, part));
                     if (part == 0) operators[i].FinishSums(_arena, _path, _partialSums);
                 }
                 else if (schedule.Split[i])
@@ -163,8 +177,7 @@ internal sealed class WorkerPool : IDisposable
                 }
                 else if (part == 0) operators[i].Invoke(_arena, _path, scratch);
             }
-            timer.Arrive();
-            _busy[part] = timer.Busy;
+            if (timer.On) _busy[stretch * Parts + part] = timer.Arrive();
         }
         catch (Exception e)
         {
@@ -177,34 +190,31 @@ internal sealed class WorkerPool : IDisposable
         }
     }
 
-    /// <summary>A barrier, timed in a measured job (<see cref="StretchTimer"/>).</summary>
-    private bool Meet(ref int barrier, ref StretchTimer timer)
+    /// <summary>A barrier ending stretch <paramref name="stretch"/>, timed in a measured job (<see cref="StretchTimer"/>).</summary>
+    private bool Meet(ref int barrier, ref StretchTimer timer, int part, ref int stretch)
     {
-        timer.Arrive();
+        if (timer.On) _busy[stretch * Parts + part] = timer.Arrive();
         if (!Barrier(ref barrier)) return false;
         timer.Leave();
+        stretch++;
         return true;
     }
 
-    /// <summary>A thread's work time in the stretches where every thread had split work: arrival minus the stretch's start.</summary>
+    /// <summary>A thread's work time in a stretch where it had split work: its arrival at the barrier minus the stretch's start (0 otherwise).</summary>
     private struct StretchTimer
     {
-        private readonly bool _on;
+        public readonly bool On;
         private long _start;
-        public long Busy;
         /// <summary>Whether this thread ran split work since the last barrier.</summary>
         public bool Split;
 
-        public StretchTimer(bool on) { _on = on; _start = on ? Stopwatch.GetTimestamp() : 0; Busy = 0; Split = false; }
+        public StretchTimer(bool on) { On = on; _start = on ? Stopwatch.GetTimestamp() : 0; Split = false; }
 
-        public void Arrive()
-        {
-            if (_on && Split) Busy += Stopwatch.GetTimestamp() - _start;
-        }
+        public long Arrive() => Split ? Math.Max(1, Stopwatch.GetTimestamp() - _start) : 0;
 
         public void Leave()
         {
-            if (_on) _start = Stopwatch.GetTimestamp();
+            if (On) _start = Stopwatch.GetTimestamp();
             Split = false;
         }
     }

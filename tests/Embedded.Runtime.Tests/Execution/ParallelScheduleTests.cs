@@ -45,15 +45,21 @@ public sealed class ParallelScheduleTests
                 var random = new Random(threads * 31 + (int)path);
                 for (int trial = 0; trial < 3; trial++)
                 {
-                    var cuts = new int[threads + 1];
-                    cuts[threads] = AdaptiveSplit.FineParts;
-                    for (int t = 1; t < threads; t++) cuts[t] = random.Next(cuts[t - 1], AdaptiveSplit.FineParts * t / threads + AdaptiveSplit.FineParts / (2 * threads));
+                    // Shares of every stretch drawn on their own (the adaptive split moves each stretch's boundary apart).
+                    int stretches = interpreter.Schedule!.Barriers + 1;
+                    var cuts = new int[stretches * (threads + 1)];
+                    for (int k = 0; k < stretches; k++)
+                    {
+                        int at = k * (threads + 1);
+                        cuts[at + threads] = AdaptiveSplit.FineParts;
+                        for (int t = 1; t < threads; t++) cuts[at + t] = random.Next(cuts[at + t - 1], AdaptiveSplit.FineParts * t / threads + AdaptiveSplit.FineParts / (2 * threads));
+                    }
                     foreach (var order in new[] { ascending, ascending.Reverse().ToArray() })
                     {
                         Models.FillInput(interpreter, 5);
                         interpreter.InvokeScheduleSerially(order, cuts);
                         CollectionAssert.AreEqual(expected, interpreter.Output(0).Bytes.ToArray(),
-                            $"{model.Metadata.Name}, {path}, {threads} threads, shares {string.Join("/", cuts)}, order {string.Join(",", order)}: threads share bytes between barriers");
+                            $"{model.Metadata.Name}, {path}, {threads} threads, trial {trial}, order {string.Join(",", order)}: threads share bytes between barriers");
                     }
                 }
             }
