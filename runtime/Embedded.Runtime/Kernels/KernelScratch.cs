@@ -47,12 +47,7 @@ public sealed class KernelScratch
     public KernelScratch(int maxWidth, int maxRowBytes, int maxChannels = 0, int depthwiseRowBytes = 0)
     {
 #if NET
-        // On the pinned heap the array never moves, so the aligned start found once stays aligned.
-        _vectorBytes = GC.AllocateArray<byte>((VectorSlots + 1) * 64, pinned: true);
-        var handle = System.Runtime.InteropServices.GCHandle.Alloc(_vectorBytes, System.Runtime.InteropServices.GCHandleType.Pinned);
-        long address = handle.AddrOfPinnedObject().ToInt64();
-        handle.Free();
-        _vectorStart = (int)((64 - address % 64) % 64);
+        (_vectorBytes, _vectorStart) = AlignedBytes.Allocate(VectorSlots * 64);
 #endif
         DepthwiseRows = new byte[depthwiseRowBytes];
         PartialSums = new int[maxChannels];

@@ -45,12 +45,7 @@ public sealed class StageBlocks512
         bool gated = OutputStage512.IsGated(s);
         int blocks = s.Multipliers.Length / 16;
         int blockBytes = (gated ? GatedVectors : PlainVectors) * VectorBytes;
-        // On the pinned heap the array never moves, so an offset found once stays aligned.
-        var bytes = GC.AllocateArray<byte>(blocks * blockBytes + VectorBytes, pinned: true);
-        var handle = GCHandle.Alloc(bytes, GCHandleType.Pinned);
-        long address = handle.AddrOfPinnedObject().ToInt64();
-        handle.Free();
-        int start = (int)((VectorBytes - address % VectorBytes) % VectorBytes);
+        var (bytes, start) = AlignedBytes.Allocate(blocks * blockBytes);
         var into = bytes.AsSpan(start);
         for (int b = 0; b < blocks; b++)
         {
