@@ -42,7 +42,6 @@ internal sealed class AdaptiveSplit
         for (int k = 0; k < stretches; k++) Cut(k);
     }
 
-    public int Parts => _parts;
     public int Stretches => _shares.Length / _parts;
 
     /// <summary>In stretch <paramref name="stretch"/>, thread <paramref name="part"/> takes fine parts [First, End).</summary>

@@ -40,7 +40,7 @@ public sealed class Interpreter : IDisposable
             parallel = ParallelArenaPlan.TryBuild(model, _path, options.Threads);
             _schedule = parallel?.Schedule ?? ParallelSchedule.Build(model.Operators, _path, options.Threads);
             _workers = new WorkerPool(options.Threads, () => new KernelScratch(model.ScratchWidth, model.ScratchRowBytes, model.PoolChannels, model.ScratchDepthwiseBytes),
-                _schedule.Barriers + 1);
+                _schedule.Stretches);
         }
         _operators = parallel?.Operators ?? model.Operators;
         _offsets = parallel?.Offsets ?? model.Definition.Plan.Offsets;
@@ -136,7 +136,7 @@ public sealed class Interpreter : IDisposable
     /// threads share bytes without a barrier gives different bytes for different orders, every time: tests compare
     /// the orders instead of hoping a race shows. <paramref name="cuts"/> gives each thread a share as the adaptive split
     /// does: one more than the threads (from 0 to <see cref="AdaptiveSplit.FineParts"/>) for every stretch, or that many
-    /// per stretch (stretches numbered as the barriers pass, <see cref="ParallelSchedule.Barriers"/> + 1 of them).
+    /// per stretch (<see cref="ParallelSchedule.Stretch"/>).
     /// </summary>
     internal void InvokeScheduleSerially(ReadOnlySpan<int> threadOrder, ReadOnlySpan<int> cuts = default)
     {
@@ -147,8 +147,8 @@ public sealed class Interpreter : IDisposable
         for (int t = 0; t < scratch.Length; t++) { scratch[t] = new KernelScratch(_model.ScratchWidth, _model.ScratchRowBytes, _model.PoolChannels, _model.ScratchDepthwiseBytes); sums[t] = scratch[t].PartialSums; }
         int finish = -1;   // a two-phase pool whose finish opens the next stretch on the first thread
         int parts1 = _schedule.Parts + 1;
-        if (!cuts.IsEmpty && cuts.Length != parts1 && cuts.Length != parts1 * (_schedule.Barriers + 1))
-            throw new ArgumentException($"{cuts.Length} cuts for {_schedule.Parts} threads and {_schedule.Barriers + 1} stretches", nameof(cuts));
+        if (!cuts.IsEmpty && cuts.Length != parts1 && cuts.Length != parts1 * _schedule.Stretches)
+            throw new ArgumentException($"{cuts.Length} cuts for {_schedule.Parts} threads and {_schedule.Stretches} stretches", nameof(cuts));
         for (int start = 0; start < operators.Length;)
         {
             int end = start + 1;
@@ -159,7 +159,7 @@ public sealed class Interpreter : IDisposable
                 for (int i = start; i < end; i++)
                 {
                     // Thread `part` takes fine parts [cuts[part], cuts[part + 1]) of its stretch when shares are given, else part `part` of Parts.
-                    int at = cuts.Length > parts1 ? StretchOf(i) * parts1 : 0;
+                    int at = cuts.Length > parts1 ? _schedule.Stretch[i] * parts1 : 0;
                     int first = cuts.IsEmpty ? part : cuts[at + part], parts = cuts.IsEmpty ? _schedule.Parts : AdaptiveSplit.FineParts, last = cuts.IsEmpty ? -1 : cuts[at + part + 1];
                     if (_schedule.TwoPhase[i]) operators[i].SumPart(_arena, _path, scratch[part], first, parts, last);
                     else if (_schedule.Split[i]) operators[i].InvokePart(_arena, _path, scratch[part], first, parts, last);
@@ -172,18 +172,6 @@ public sealed class Interpreter : IDisposable
             start = end;
         }
         if (finish >= 0) operators[finish].FinishSums(_arena, _path, sums);
-    }
-
-    /// <summary>The stretch operator <paramref name="op"/>'s parts run in: the barriers passed before them (as <see cref="WorkerPool"/> counts).</summary>
-    private int StretchOf(int op)
-    {
-        int stretch = 0;
-        for (int j = 0; j <= op; j++)
-        {
-            if (_schedule!.BarrierBefore[j]) stretch++;
-            if (j < op && _schedule.TwoPhase[j]) stretch++;
-        }
-        return stretch;
     }
 
     private void Run(PreparedOperator op, Span<byte> arena)

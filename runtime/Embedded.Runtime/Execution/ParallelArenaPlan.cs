@@ -77,17 +77,9 @@ internal sealed class ParallelArenaPlan
         var dataSchedule = ParallelSchedule.Build(apartOperators, path, parts);
 
         // Stretches between the data barriers; a pool in two phases spans two (its sums, then its finish).
-        int count = definition.Operators.Count;
-        var firstStretch = new int[count];
-        var lastStretch = new int[count];
-        int stretch = 0;
-        for (int i = 0; i < count; i++)
-        {
-            if (dataSchedule.BarrierBefore[i]) stretch++;
-            firstStretch[i] = stretch;
-            if (dataSchedule.TwoPhase[i]) stretch++;
-            lastStretch[i] = stretch;
-        }
+        int count = definition.Operators.Count, stretch = dataSchedule.Stretches - 1;
+        int FirstStretch(int op) => dataSchedule.Stretch[op];
+        int LastStretch(int op) => dataSchedule.Stretch[op] + (dataSchedule.TwoPhase[op] ? 1 : 0);
 
         // One request per group, live over the whole stretches of its first write and last read.
         var requestOf = new Dictionary<int, int>();
@@ -98,8 +90,8 @@ internal sealed class ParallelArenaPlan
         for (int t = 0; t < tensors.Count; t++)
         {
             if (!InArena(definition, t)) continue;
-            int first = lifetimes.First[t] < 0 ? 0 : firstStretch[lifetimes.First[t]];
-            int last = lifetimes.Last[t] >= count ? stretch + 1 : lastStretch[Math.Max(lifetimes.Last[t], 0)];
+            int first = lifetimes.First[t] < 0 ? 0 : FirstStretch(lifetimes.First[t]);
+            int last = lifetimes.Last[t] >= count ? stretch + 1 : LastStretch(Math.Max(lifetimes.Last[t], 0));
             if (!requestOf.TryGetValue(group[t], out int r))
             {
                 r = sizes.Count;

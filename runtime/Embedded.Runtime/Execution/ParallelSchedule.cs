@@ -31,14 +31,26 @@ internal sealed class ParallelSchedule
     public int Parts { get; }
     /// <summary>Barriers per inference (the wait for the last part at the end not counted).</summary>
     public int Barriers { get; }
+    /// <summary>Stretches between barriers per inference: <see cref="Barriers"/> + 1.</summary>
+    public int Stretches => Barriers + 1;
+    /// <summary>
+    /// Per operator: the stretch its parts run in, counting every barrier before it (a pool in two phases sums in this
+    /// stretch and finishes in the next).
+    /// </summary>
+    public int[] Stretch { get; }
     /// <summary>False when no operator splits (nor sums in parts): the caller then runs the model alone.</summary>
     public bool UsesWorkers { get; }
 
     private ParallelSchedule(bool[] split, bool[] twoPhase, bool[] barrierBefore, int[] cause, int parts)
     {
         Split = split; TwoPhase = twoPhase; BarrierBefore = barrierBefore; BarrierCause = cause; Parts = parts;
-        foreach (bool b in barrierBefore) if (b) Barriers++;
-        foreach (bool t in twoPhase) if (t) Barriers++;
+        Stretch = new int[split.Length];
+        for (int i = 0; i < split.Length; i++)
+        {
+            if (barrierBefore[i]) Barriers++;
+            Stretch[i] = Barriers;
+            if (twoPhase[i]) Barriers++;
+        }
         for (int i = 0; i < split.Length; i++) UsesWorkers |= split[i] || twoPhase[i];
     }
 

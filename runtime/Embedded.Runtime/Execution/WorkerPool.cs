@@ -112,11 +112,11 @@ internal sealed class WorkerPool : IDisposable
         _op = null; _operators = operators; _schedule = schedule;
         _partialSums[0] = callerScratch.PartialSums;
         _arrived = 0; _aborted = false; _failedOperator = -1;
-        if (_split.Stretches != schedule.Barriers + 1)
+        if (_split.Stretches != schedule.Stretches)
         {
             // A schedule of another shape than the pool was made for (tests run several on one pool): shares of its own.
-            _split = new AdaptiveSplit(Parts, schedule.Barriers + 1);
-            _busy = new long[Parts * (schedule.Barriers + 1)];
+            _split = new AdaptiveSplit(Parts, schedule.Stretches);
+            _busy = new long[Parts * schedule.Stretches];
         }
         _split.BeginJob();
         Publish(arena, path);
@@ -159,14 +159,16 @@ internal sealed class WorkerPool : IDisposable
             {
                 if (schedule.BarrierBefore[i])
                 {
-                    if (!Meet(ref barrier, ref timer, part, ref stretch)) return;
+                    if (!Meet(ref barrier, ref timer, part, stretch)) return;
+                    stretch = schedule.Stretch[i];
                     (first, end) = (split.First(stretch, part), split.End(stretch, part));
                 }
                 if (schedule.TwoPhase[i])
                 {
                     operators[i].SumPart(_arena, _path, scratch, first, AdaptiveSplit.FineParts, end);
                     timer.Split = true;
-                    if (!Meet(ref barrier, ref timer, part, ref stretch)) return;
+                    if (!Meet(ref barrier, ref timer, part, stretch)) return;
+                    stretch = schedule.Stretch[i] + 1;
                     (first, end) = (split.First(stretch, part), split.End(stretch, part));
                     if (part == 0) operators[i].FinishSums(_arena, _path, _partialSums);
                 }
@@ -191,12 +193,11 @@ internal sealed class WorkerPool : IDisposable
     }
 
     /// <summary>A barrier ending stretch <paramref name="stretch"/>, timed in a measured job (<see cref="StretchTimer"/>).</summary>
-    private bool Meet(ref int barrier, ref StretchTimer timer, int part, ref int stretch)
+    private bool Meet(ref int barrier, ref StretchTimer timer, int part, int stretch)
     {
         if (timer.On) _busy[stretch * Parts + part] = timer.Arrive();
         if (!Barrier(ref barrier)) return false;
         timer.Leave();
-        stretch++;
         return true;
     }
 

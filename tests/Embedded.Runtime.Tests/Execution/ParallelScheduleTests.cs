@@ -46,7 +46,7 @@ public sealed class ParallelScheduleTests
                 for (int trial = 0; trial < 3; trial++)
                 {
                     // Shares of every stretch drawn on their own (the adaptive split moves each stretch's boundary apart).
-                    int stretches = interpreter.Schedule!.Barriers + 1;
+                    int stretches = interpreter.Schedule!.Stretches;
                     var cuts = new int[stretches * (threads + 1)];
                     for (int k = 0; k < stretches; k++)
                     {
@@ -80,6 +80,14 @@ public sealed class ParallelScheduleTests
             int split = schedule.Split.Count(s => s), pools = schedule.TwoPhase.Count(t => t);
             Console.WriteLine($"{path}: {split} split, {pools} pools in two phases, {schedule.Barriers} barriers");
             Assert.IsTrue(split >= 50, $"{path}: only {split} operators split");
+            // Each operator's stretch counts the barriers before it (a two-phase pool's own barrier after it).
+            for (int i = 0, barriers = 0; i < ops.Count; i++)
+            {
+                if (schedule.BarrierBefore[i]) barriers++;
+                Assert.AreEqual(barriers, schedule.Stretch[i], $"{path}: stretch of #{i}");
+                if (schedule.TwoPhase[i]) barriers++;
+            }
+            Assert.AreEqual(schedule.Barriers + 1, schedule.Stretches);
             Assert.AreEqual(ops.Count(o => o.Code == OperatorCode.GlobalAveragePool), pools, $"{path}: every pool sums by pixels");
             for (int i = 1; i < ops.Count; i++)
             {
