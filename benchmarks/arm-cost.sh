@@ -32,16 +32,8 @@ for m in "${models[@]}"; do [ -f "$m" ] || { echo "arm-cost: model '$m' not foun
 work="${ARM_COST_WORK:-/tmp/emb-arm-cost}"
 mkdir -p "$work"
 if ! command -v qemu-aarch64 >/dev/null || [ ! -e /lib/ld-linux-aarch64.so.1 ]; then
-  if [ "${INSTALL:-0}" = 1 ]; then
-    sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
-    export DEBIAN_FRONTEND=noninteractive
-    $sudo dpkg --add-architecture arm64 && $sudo apt-get update -q >/dev/null
-    icu="$(apt-cache search --names-only '^libicu[0-9]+$' | awk '{print $1}' | sort -V | tail -n 1)"
-    $sudo apt-get install -y -q --no-install-recommends qemu-user gcc libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64 \
-      zlib1g:arm64 ${icu:+$icu:arm64} >/dev/null
-  else
-    echo "arm-cost: needs qemu-aarch64 and the arm64 libraries (run with INSTALL=1 to apt-get them)" >&2; exit 2
-  fi
+  if [ "${INSTALL:-0}" = 1 ]; then .ci/install-arm-emulation
+  else echo "arm-cost: needs qemu-aarch64 and the arm64 libraries (run with INSTALL=1 to apt-get them)" >&2; exit 2; fi
 fi
 
 plugin="$work/libinsncount.so"

@@ -15,7 +15,7 @@ internal sealed partial class PreparedOperator
     private bool SplitCapable(KernelPath path) =>
         path != KernelPath.Reference
         && (_gemm16 is not null || _depthwise is not null || (_gemm is not null && _op.Params is Conv2DParams)
-            || ((_squeezeExcite || _residualAdd) && path.UsesAvx2()) || _requantize is not null || IsFastGlobalAveragePool(path)
+            || ((_squeezeExcite || _residualAdd) && (path.UsesAvx2() || path.UsesNeon())) || _requantize is not null || IsFastGlobalAveragePool(path)
             || IsSplittableFullyConnected(path));
 
     // A fully connected layer splits by outputs on the fused AVX-512 kernel (FullyConnected.TryFastPart).
@@ -75,9 +75,9 @@ internal sealed partial class PreparedOperator
         if (_output.Offset >= 0) into.Add(new ArenaAccess(_output.Offset, _output.Tensor.ByteLength, true, AccessThreads.First));
     }
 
-    // The pooled sums run eight channels at a time on AVX2 and split by channel blocks (GlobalAveragePool.TryFast).
+    // The pooled sums run eight channels at a time on AVX2 and NEON and split by channel blocks (GlobalAveragePool.TryFast).
     private bool IsFastGlobalAveragePool(KernelPath path) =>
-        _vectorStage is not null && _op.Params is GlobalAveragePoolParams { Algorithm: MeanAlgorithm.Requantize } && path.UsesAvx2()
+        _vectorStage is not null && _op.Params is GlobalAveragePoolParams { Algorithm: MeanAlgorithm.Requantize } && (path.UsesAvx2() || (path.UsesNeon() && _vectorStage.NeonReady))
         && Input(0).Tensor.Type != ElementType.Int16 && _output.Tensor.Shape[3] >= 16;
 
     // Operator by operator, below these sizes splitting costs more than it saves (measured on V3-Small with 2 threads:

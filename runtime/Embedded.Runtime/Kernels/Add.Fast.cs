@@ -29,10 +29,15 @@ public static partial class Add
     public static bool TryFast(KernelPath path, QuantizedInput a, QuantizedInput b, QuantizedOutput output, AddParams p, int part = 0, int parts = 1, int partEnd = -1)
     {
 #if NET
-        if (!path.UsesAvx2()) return false;
+        if (!path.UsesAvx2() && !path.UsesNeon()) return false;
         int count = output.Bytes.Length;
         var (begin, end) = PartRange.OfElements(count, output.Channels, part, parts, partEnd);
         bool signed = a.Type == ElementType.Int8;
+        if (path.UsesNeon())
+        {
+            ResidualNeon(a, b, output, p, begin, end);
+            return true;
+        }
         var m1 = OutputStageX86.Broadcast(p.Input1Multipliers[0]);
         var m2 = OutputStageX86.Broadcast(p.Input2Multipliers[0]);
         var mo = OutputStageX86.Broadcast(p.OutputMultipliers[0]);

@@ -47,6 +47,11 @@ public static partial class Conv2D
                 }
                 continue;
             }
+            if (vectorStage is not null && vectorStage.NeonReady && path.UsesNeon())
+            {
+                Gemm.FinishNeon(scratch.Dots, width, w.Constants, null, default, rows, first, w.Outputs, vectorStage, output);
+                continue;
+            }
 #endif
             for (int r = 0; r < rows; r++)
             {

@@ -182,7 +182,7 @@ public static partial class DepthwiseConv2D
         ref int prefix = ref MemoryMarshal.GetArrayDataReference(w.WeightPrefix);
         ref byte rows0 = ref MemoryMarshal.GetReference(ring);
         Span<nint> rowAt = stackalloc nint[MaxKernelRows];
-        int filledEnd = int.MinValue;   // input rows below this one are in the ring (as far as still needed)
+        int filledBegin = int.MinValue, filledEnd = int.MinValue;   // input rows [filledBegin, filledEnd) are in the ring
         for (int oy = g.RowBegin; oy < g.RowEnd; oy++)
         {
             int y0 = oy * g.StrideH - g.PadTop;
@@ -192,7 +192,7 @@ public static partial class DepthwiseConv2D
             {
                 int first = y0 + kyA * g.DilationH, last = y0 + (kyB - 1) * g.DilationH;
                 // Rows [first, last] span at most RingRows, so no two rows this output row reads share a slot.
-                filledEnd = FillRingRows(g, input, w.PaddingPixel, ring, Math.Max(first, filledEnd), last + 1);
+                EnsureRingRows(g, input, w.PaddingPixel, ring, first, last + 1, ref filledBegin, ref filledEnd);
                 for (int r = 0; r < rows; r++) rowAt[r] = (first + r * g.DilationH) % g.RingRows * ringRow;
             }
             int xFrom = Math.Max(0, g.PixelBegin - oy * g.OutW), xTo = Math.Min(g.OutW, g.PixelEnd - oy * g.OutW);
@@ -236,6 +236,29 @@ public static partial class DepthwiseConv2D
 
     /// <summary>The most kernel rows the ring kernel reads per output row (a row's offsets live on the stack).</summary>
     private const int MaxKernelRows = MaxRowTaps;
+
+    /// <summary>
+    /// Makes input rows [first, end) (at most <see cref="RowGeometry.RingRows"/> of them) present in the ring, given that rows
+    /// [filledBegin, filledEnd) are, and updates that range. Output rows usually need rows further down, so only the new
+    /// ones are copied; with dilation the next output row may start above the rows filled so far (d = 2, top padding 3:
+    /// rows 1, 3, 5, then 0, 2, 4, 6), and then the whole window is copied again.
+    /// </summary>
+    private static void EnsureRingRows(in RowGeometry g, ReadOnlySpan<byte> input, ReadOnlySpan<byte> paddingPixel, Span<byte> ring, int first, int end,
+        ref int filledBegin, ref int filledEnd)
+    {
+        if (first >= filledBegin && first <= filledEnd)
+        {
+            if (end <= filledEnd) return;
+            FillRingRows(g, input, paddingPixel, ring, filledEnd, end);
+            filledEnd = end;
+            // The new rows took the slots of the rows RingRows above them.
+            filledBegin = Math.Max(filledBegin, end - g.RingRows);
+            return;
+        }
+        FillRingRows(g, input, paddingPixel, ring, first, end);
+        filledBegin = first;
+        filledEnd = end;
+    }
 
     /// <summary>
     /// Copies input rows [from, to) of image g.N into their ring slots (row mod <see cref="RowGeometry.RingRows"/>), each

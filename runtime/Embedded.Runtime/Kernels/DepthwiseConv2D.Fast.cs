@@ -53,6 +53,12 @@ public static partial class DepthwiseConv2D
                 RowsAvx512(input, signed, w, p, n, pixelBegin, pixelEnd, vectorStage, output, outW, outH, values, scratch.Dots, scratch.DepthwiseRows);
                 continue;
             }
+            if (vectorStage is not null && vectorStage.NeonReady && path.UsesNeon() && w.KernelH <= MaxKernelRows
+                && output.Type is ElementType.Int8 or ElementType.UInt8 or ElementType.Int16 && scratch.DepthwiseRows.Length >= w.PaddedRowBytes(p, outW))
+            {
+                RowsNeon(input, signed, w, p, n, pixelBegin, pixelEnd, vectorStage, output, outW, outH, scratch.DepthwiseRows);
+                continue;
+            }
 #endif
             for (int oy = pixelBegin / outW; pixelBegin < pixelEnd && oy <= (pixelEnd - 1) / outW; oy++)
             {

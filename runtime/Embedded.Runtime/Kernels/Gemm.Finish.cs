@@ -22,6 +22,11 @@ public static partial class Gemm
             FinishAvx2(dot, constants, inputSums, rows, firstRow, w, vectorStage, output, path.UsesAvx512());
             return;
         }
+        if (vectorStage is not null && vectorStage.NeonReady && path.UsesNeon())
+        {
+            FinishNeon(dot, width, constants, w.NeedsInputSums ? w.InputSumFactors : null, inputSums, rows, firstRow, w.Outputs, vectorStage, output);
+            return;
+        }
 #endif
         for (int r = 0; r < rows; r++)
         {
@@ -54,6 +59,32 @@ public static partial class Gemm
                     + System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref d0, (nuint)(r * width + o))
                     + System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref f0, (nuint)o) * sum;
                 OutputStageX86.Store(OutputStageX86.Apply8(acc, s, o, avx512), output, outBase + o, Math.Min(PackedGemm.BlockChannels, w.Outputs - o), values);
+            }
+        }
+    }
+
+    /// <summary>
+    /// NEON: eight channels at a time, acc = C + dot (+ f·Σx when <paramref name="factors"/> is given), the NEON output
+    /// stage, narrowing stores. Also finishes the int16-input GEMM (no input sums).
+    /// </summary>
+    internal static void FinishNeon(ReadOnlySpan<int> dot, int width, int[] constants, int[]? factors, ReadOnlySpan<int> inputSums, int rows, int firstRow, int outputs, VectorOutputStage s, QuantizedOutput output)
+    {
+        ref int c0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(constants);
+        ref int d0 = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(dot);
+        for (int r = 0; r < rows; r++)
+        {
+            int outBase = (firstRow + r) * outputs;
+            var sum = Vector128.Create(factors is null ? 0 : inputSums[r]);
+            for (int o = 0; o < outputs; o += PackedGemm.BlockChannels)
+            {
+                var lower = Vector128.LoadUnsafe(ref c0, (nuint)o) + Vector128.LoadUnsafe(ref d0, (nuint)(r * width + o));
+                var upper = Vector128.LoadUnsafe(ref c0, (nuint)(o + 4)) + Vector128.LoadUnsafe(ref d0, (nuint)(r * width + o + 4));
+                if (factors is not null)
+                {
+                    lower += Vector128.Create((ReadOnlySpan<int>)factors.AsSpan(o, 4)) * sum;
+                    upper += Vector128.Create((ReadOnlySpan<int>)factors.AsSpan(o + 4, 4)) * sum;
+                }
+                OutputStageNeon.Store8(OutputStageNeon.Apply4(lower, s, o), OutputStageNeon.Apply4(upper, s, o + 4), output, outBase + o, Math.Min(8, outputs - o));
             }
         }
     }

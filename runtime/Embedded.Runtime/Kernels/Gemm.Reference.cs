@@ -23,9 +23,14 @@ public static partial class Gemm
             if (KernelPaths.HasVnni) { DotAvxVnni(x, rowStride, rows, w, dot); return true; }
             if (!w.HasMinus128) { DotAvx2(x, rowStride, rows, w, dot); return false; }
         }
-        if (path == KernelPath.Arm && System.Runtime.Intrinsics.Arm.Dp.IsSupported)
+        if (path.UsesDot())
         {
             DotArmDp(x, rowStride, rows, w, dot);
+            return false;
+        }
+        if (path.UsesNeon())
+        {
+            DotNeon(x, rowStride, rows, w, dot);
             return false;
         }
         if (path != KernelPath.Reference && System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)

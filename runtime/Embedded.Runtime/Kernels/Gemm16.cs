@@ -12,12 +12,13 @@ namespace Embedded.Runtime.Kernels;
 /// The int16-input GEMM core (<see cref="PackedGemm16"/>): dot[r, o] = Σ_k x[r, k]·w_s[o, k] with rows of int16
 /// (K padded to pairs). AVX2 multiplies and adds pairs with VPMADDWD; the portable path widens to int32.
 /// </summary>
-public static class Gemm16
+public static partial class Gemm16
 {
     public static void Dot(KernelPath path, ReadOnlySpan<short> x, int rowStride, int rows, PackedGemm16 w, Span<int> dot)
     {
 #if NET
         if (path.UsesAvx2()) { DotAvx2(x, rowStride, rows, w, dot); return; }
+        if (path.UsesNeon() && rowStride % 2 == 0) { DotNeon(x, rowStride, rows, w, dot); return; }
         if (path != KernelPath.Reference && Vector128.IsHardwareAccelerated) { DotVector128(x, rowStride, rows, w, dot); return; }
 #endif
         int width = w.Blocks * PackedGemm16.BlockChannels;

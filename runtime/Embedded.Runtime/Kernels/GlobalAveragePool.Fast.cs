@@ -19,7 +19,8 @@ public static partial class GlobalAveragePool
     public static bool TryFast(KernelPath path, QuantizedInput input, QuantizedOutput output, GlobalAveragePoolParams p, VectorOutputStage stage, Span<int> sums, int part = 0, int parts = 1)
     {
 #if NET
-        if (!path.UsesAvx2() || input.IsWide || p.Algorithm != MeanAlgorithm.Requantize) return false;
+        bool neon = path.UsesNeon() && stage.NeonReady;
+        if (!(path.UsesAvx2() || neon) || input.IsWide || p.Algorithm != MeanAlgorithm.Requantize) return false;
         int batches = input.Shape[0], cells = input.Shape[1] * input.Shape[2], channels = input.Shape[3];
         int padded = (channels + 7) / 8 * 8;
         if (sums.Length < 2 * padded) return false;
@@ -34,7 +35,8 @@ public static partial class GlobalAveragePool
         {
             var rows = input.Bytes.Slice(n * cells * channels, cells * channels);
             int c = from;
-            if (path.UsesAvx512() && output.Type is ElementType.Int8 or ElementType.UInt8 && to - from >= 8)
+            if (neon) c = BlocksNeon(rows, signed, cells, channels, from, to, offsets, stage, output, n);
+            else if (path.UsesAvx512() && output.Type is ElementType.Int8 or ElementType.UInt8 && to - from >= 8)
             {
                 // Whole blocks of eight in this part (to is a multiple of eight or the channel count).
                 int end8 = from + (to - from) / 8 * 8;
@@ -43,7 +45,7 @@ public static partial class GlobalAveragePool
                 else Blocks512<OutputStage512.Any>(rows, signed, cells, channels, from, end8, offsets, stage, ref o);
                 c = end8;
             }
-            for (; c + 8 <= to; c += 8)
+            for (; !neon && c + 8 <= to; c += 8)
             {
                 var acc = Vector256<int>.Zero;
                 for (int i = 0; i < cells; i++)

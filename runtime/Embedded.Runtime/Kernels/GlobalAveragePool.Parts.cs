@@ -38,6 +38,7 @@ public static partial class GlobalAveragePool
                 if (i < cells) a += Widen512.Bytes(Vector128.Create(cellsBytes.Slice(i * channels + c, 16)), signed);
                 (a + b).CopyTo(sums.Slice(c, 16));
             }
+        if (path.UsesNeon()) c = SumPixelsNeon(cellsBytes, signed, cells, channels, sums);
 #endif
         for (; c < channels; c++)
         {

@@ -15,8 +15,8 @@ public enum KernelPath
     /// <summary>x86 AVX2 (256-bit), with AVX-VNNI dot products when the CPU has them.</summary>
     Avx2,
     /// <summary>
-    /// ARM64 with the ARMv8.2 dot product (SDOT: Raspberry Pi 5, Apple M, Graviton 2+) for the GEMM core; the other
-    /// kernels use the portable 128-bit forms (NEON).
+    /// ARM64 with the ARMv8.2 dot product (SDOT: Cortex-A76/A55, Raspberry Pi 5, Apple M, Graviton 2+): the
+    /// <see cref="Neon"/> kernels with SDOT in the int8 GEMM core.
     /// </summary>
     Arm,
     /// <summary>
@@ -25,6 +25,11 @@ public enum KernelPath
     /// AVX2's even/odd emulation.
     /// </summary>
     Avx512,
+    /// <summary>
+    /// ARM64 NEON (AdvSimd) without the dot product (Cortex-A72/A53: Raspberry Pi 4, 3, Zero 2): widening multiplies
+    /// (SMULL/SMLAL, SADALP) in the GEMM and depthwise cores, SQRDMULH + rounding shifts in the output stage.
+    /// </summary>
+    Neon,
 }
 
 /// <summary>Which kernel paths this process can run, and the fastest of them.</summary>
@@ -36,7 +41,8 @@ public static class KernelPaths
 #if NET
         KernelPath.Vector128 => System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated,
         KernelPath.Avx2 => System.Runtime.Intrinsics.X86.Avx2.IsSupported,
-        KernelPath.Arm => System.Runtime.Intrinsics.Arm.Dp.IsSupported,
+        KernelPath.Arm => System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported && System.Runtime.Intrinsics.Arm.Dp.IsSupported,
+        KernelPath.Neon => System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported,
         KernelPath.Avx512 => System.Runtime.Intrinsics.X86.Avx2.IsSupported && System.Runtime.Intrinsics.X86.Avx512F.IsSupported
             && System.Runtime.Intrinsics.X86.Avx512F.VL.IsSupported && System.Runtime.Intrinsics.X86.Avx512DQ.IsSupported && System.Runtime.Intrinsics.X86.Avx512BW.IsSupported,
 #endif
@@ -47,6 +53,22 @@ public static class KernelPaths
     public static bool UsesAvx2(this KernelPath path) =>
 #if NET
         (path == KernelPath.Avx2 || path == KernelPath.Avx512) && System.Runtime.Intrinsics.X86.Avx2.IsSupported;
+#else
+        false;
+#endif
+
+    /// <summary>True for the paths that run the NEON kernels (Neon and Arm) on a CPU that has them.</summary>
+    public static bool UsesNeon(this KernelPath path) =>
+#if NET
+        (path == KernelPath.Neon || path == KernelPath.Arm) && System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported;
+#else
+        false;
+#endif
+
+    /// <summary>True when the NEON kernels may use SDOT (the Arm path on a CPU with the dot product).</summary>
+    public static bool UsesDot(this KernelPath path) =>
+#if NET
+        path == KernelPath.Arm && System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported && System.Runtime.Intrinsics.Arm.Dp.IsSupported;
 #else
         false;
 #endif
@@ -67,7 +89,7 @@ public static class KernelPaths
         get
         {
             var list = new List<KernelPath>();
-            foreach (KernelPath p in new[] { KernelPath.Reference, KernelPath.Vector128, KernelPath.Avx2, KernelPath.Avx512, KernelPath.Arm })
+            foreach (KernelPath p in new[] { KernelPath.Reference, KernelPath.Vector128, KernelPath.Avx2, KernelPath.Avx512, KernelPath.Neon, KernelPath.Arm })
                 if (IsSupported(p)) list.Add(p);
             return list;
         }
@@ -75,5 +97,5 @@ public static class KernelPaths
 
     /// <summary>The fastest supported path (what interpreters use unless told otherwise).</summary>
     public static KernelPath Best =>
-        IsSupported(KernelPath.Avx512) ? KernelPath.Avx512 : IsSupported(KernelPath.Avx2) ? KernelPath.Avx2 : IsSupported(KernelPath.Arm) ? KernelPath.Arm : IsSupported(KernelPath.Vector128) ? KernelPath.Vector128 : KernelPath.Reference;
+        IsSupported(KernelPath.Avx512) ? KernelPath.Avx512 : IsSupported(KernelPath.Avx2) ? KernelPath.Avx2 : IsSupported(KernelPath.Arm) ? KernelPath.Arm : IsSupported(KernelPath.Neon) ? KernelPath.Neon : IsSupported(KernelPath.Vector128) ? KernelPath.Vector128 : KernelPath.Reference;
 }

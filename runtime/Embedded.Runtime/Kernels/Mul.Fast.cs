@@ -18,7 +18,8 @@ public static partial class Mul
     public static bool TryFast(KernelPath path, QuantizedInput a, QuantizedInput b, QuantizedOutput output, VectorOutputStage stage, Span<int> gate, int part = 0, int parts = 1, int partEnd = -1)
     {
 #if NET
-        if (!path.UsesAvx2() || a.IsWide || b.IsWide || output.Type == ElementType.Int16) return false;
+        bool neon = path.UsesNeon() && stage.NeonReady;
+        if (!(path.UsesAvx2() || neon) || a.IsWide || b.IsWide || output.Type == ElementType.Int16) return false;
         int channels = output.Channels;
         var outShape = output.Shape;
         if (a.Bytes.Length != output.Bytes.Length) { var t = a; a = b; b = t; }
@@ -38,6 +39,11 @@ public static partial class Mul
         {
             GateValues(b, n, channels, gate);
             var (first, end) = PartRange.Of(pixels, part, parts, partEnd);
+            if (neon)
+            {
+                RowsNeon(a, n * pixels + first, end - first, signedA, zeroA, gate, stage, output);
+                continue;
+            }
             // Block-outer: a block's gate, zero points and (plain) requantization constants stay in registers over every pixel.
             // AVX-512 takes sixteen channels a step with the 16-lane stage; what is left goes eight at a time.
             int c0 = 0;

@@ -60,13 +60,51 @@ public sealed class VectorOutputStage
     public StageBlocks512 Blocks512 => _blocks512 ?? throw new InvalidOperationException("the stage has no 16-lane blocks: this CPU has no AVX-512");
 #endif
 
+    /// <summary>
+    /// The right shifts negated, as NEON's SRSHL takes them (a negative count shifts right, rounding half up), per
+    /// 32-bit lane for the plain stage and per 64-bit lane for the gate, the gated product and the wide stage.
+    /// </summary>
+    public int[] NegatedRightShifts { get; private set; } = Array.Empty<int>();
+    public long[] NegatedGateShifts64 { get; private set; } = Array.Empty<long>();
+    public long[] NegatedTotalShifts64 { get; private set; } = Array.Empty<long>();
+    public long[] NegatedReducedShifts64 { get; private set; } = Array.Empty<long>();
+
+    /// <summary>
+    /// The NEON stage handles every lane (false only for a gated stage whose multiplier shifts left: 31 − shift &lt; 0,
+    /// which the 64-bit right-shift steps do not express; the scalar stage runs then).
+    /// </summary>
+    public bool NeonReady { get; private set; }
+
     /// <summary>The stage complete: its aligned blocks too, where the AVX-512 kernels may use them.</summary>
     private VectorOutputStage Finished()
     {
+        NegatedRightShifts = Negated(RightShifts);
+        NeonReady = true;
+        if (GateTotalShifts.Length > 0)
+        {
+            NegatedGateShifts64 = Negated64(GateTotalShifts);
+            NegatedTotalShifts64 = Negated64(TotalShifts);
+            foreach (int shift in TotalShifts) if (shift < 0) NeonReady = false;
+        }
+        if (ReducedShifts.Length > 0) NegatedReducedShifts64 = Negated64(ReducedShifts);
 #if NET
         if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported) _blocks512 = StageBlocks512.Create(this);
 #endif
         return this;
+    }
+
+    private static int[] Negated(int[] shifts)
+    {
+        var n = new int[shifts.Length];
+        for (int i = 0; i < n.Length; i++) n[i] = -shifts[i];
+        return n;
+    }
+
+    private static long[] Negated64(int[] shifts)
+    {
+        var n = new long[shifts.Length];
+        for (int i = 0; i < n.Length; i++) n[i] = -(long)shifts[i];
+        return n;
     }
 
     /// <summary>Largest gate shift (31 − shift) with a vector stage: |acc·G| &lt; 2^62 and half·2^40 keep the sum inside 64 bits.</summary>

@@ -73,6 +73,63 @@ public sealed class VectorOutputStageTests
     }
 
     /// <summary>
+    /// The NEON stage (<see cref="OutputStageNeon"/>: SQRDMULH, the rounding-shift fix-up, SMULL/SRSHL/SQXTN for the
+    /// 64-bit steps) and its constants-in-registers form against the scalar stage, with narrowing stores of 1..8 values.
+    /// Runs on ARM64 (the CI runs this suite under qemu-aarch64).
+    /// </summary>
+    [TestMethod]
+    public void NeonStage_EqualsScalarStage_ForEveryActivationAndStore()
+    {
+#if NET
+        if (!KernelPaths.IsSupported(KernelPath.Neon)) Assert.Inconclusive("no ARM64 NEON on this CPU: the NEON stage cannot run");
+        var r = new Random(79);
+        int cases = 0;
+        for (int i = 0; i < 400; i++)
+        {
+            int channels = r.Next(1, 40);
+            var outType = new[] { ElementType.Int8, ElementType.UInt8, ElementType.Int16 }[r.Next(3)];
+            var activation = (FusedActivation)r.Next(Enum.GetValues(typeof(FusedActivation)).Length);
+            bool wide = r.Next(3) == 0;
+            int[] zeroPoints = TestKit.RandomZeroPoints(r, channels, outType);
+            var stage = TestKit.RandomStage(r, channels, outType, zeroPoints, activation, RoundingMode.DoubleRounding, r.Next(100, 200_000), perChannel: r.Next(3) != 0);
+            var vector = VectorOutputStage.TryCreate(stage, channels, zeroPoints, wide);
+            if (vector is null || !vector.NeonReady) continue;
+            int padded = (channels + 15) / 16 * 16;
+            var acc = new int[padded];
+            foreach (int[] sample in Accumulators(r, stage, channels))
+            {
+                Array.Copy(sample, acc, channels);
+                var expected = new int[channels];
+                for (int c = 0; c < channels; c++) expected[c] = OutputStageMath.Apply(stage, c, acc[c], wide, zeroPoints[c]);
+                var bytes = new byte[padded * 2];
+                var output = new QuantizedOutput(bytes, outType, new[] { 1, padded }, zeroPoints);
+                for (int c = 0; c < channels; c += 8)
+                {
+                    var lower = OutputStageNeon.Apply4(System.Runtime.Intrinsics.Vector128.Create((ReadOnlySpan<int>)acc.AsSpan(c, 4)), vector, c);
+                    var upper = OutputStageNeon.Apply4(System.Runtime.Intrinsics.Vector128.Create((ReadOnlySpan<int>)acc.AsSpan(c + 4, 4)), vector, c + 4);
+                    for (int j = 0; j < 8 && c + j < channels; j++)
+                        Assert.AreEqual(expected[c + j], j < 4 ? lower[j] : upper[j - 4], $"case {i} Apply4 {activation} wide={wide} channel {c + j} acc {acc[c + j]}");
+                    if (OutputStageNeon.IsPlain(vector))
+                    {
+                        var lanes = OutputStageNeon.Lanes.Load(vector, c);
+                        var got = lanes.Apply(System.Runtime.Intrinsics.Vector128.Create((ReadOnlySpan<int>)acc.AsSpan(c, 4)));
+                        for (int j = 0; j < 4 && c + j < channels; j++)
+                            Assert.AreEqual(expected[c + j], got[j], $"case {i} Lanes {activation} channel {c + j} acc {acc[c + j]}");
+                    }
+                    OutputStageNeon.Store8(lower, upper, output, c, Math.Min(8, channels - c));
+                }
+                for (int c = 0; c < channels; c++)
+                    Assert.AreEqual(expected[c], TestKit.Load(bytes, outType, c), $"case {i} Store8 {outType} channel {c}");
+                cases++;
+            }
+        }
+        Assert.IsTrue(cases > 10_000, $"only {cases} accumulator vectors checked");
+#else
+        Assert.Inconclusive("vector stages need .NET intrinsics");
+#endif
+    }
+
+    /// <summary>
     /// The 16-lane stages read their constants from <see cref="StageBlocks512"/>: every block starts on a 64-byte boundary
     /// (so no constant load straddles two cache lines, whatever the kernel's stack alignment) and holds exactly the
     /// stage's per-channel arrays; a block must start at a multiple of 16 channels.

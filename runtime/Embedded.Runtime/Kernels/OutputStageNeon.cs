@@ -1,0 +1,148 @@
+#if NET
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using Embedded.Runtime.Model;
+
+namespace Embedded.Runtime.Kernels;
+
+/// <summary>
+/// The output stage (<see cref="OutputStageMath"/>) on four int32 lanes with ARM NEON, bit-exact with the scalar stage:
+/// <list type="bullet">
+/// <item>the doubling high multiply is SQRDMULH, which is gemmlowp's SaturatingRoundingDoublingHighMul exactly
+/// ((a·b + 2^30) >> 31 rounds half up, which equals gemmlowp's nudge-and-truncate; INT_MIN·INT_MIN saturates alike);</item>
+/// <item>the rounding divide by 2^e is SRSHL by −e (round half up) after the documented fix-up: negative values are
+/// first lowered by one (saturating), which turns half-up into gemmlowp's half-away-from-zero — the fix-up is
+/// (x AND −e) >> 31, so it is 0 when e = 0;</item>
+/// <item>the 64-bit steps (h-sigmoid gate, h-swish's gated multiplier, the wide int16-input stage) are SMULL/SMULL2 into
+/// int64 lanes, SRSHL by −shift (round half up, as the reference adds 2^(shift−1) before an arithmetic shift) and
+/// SQXTN (saturation to int32, which is the reference's clamp where the bounds are int32's).</item>
+/// </list>
+/// Callers use it only where <see cref="VectorOutputStage.NeonReady"/>.
+/// </summary>
+public static class OutputStageNeon
+{
+    /// <summary>Requantizes acc[c] for channels [first, first + 4): zero point added and clamped.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> Apply4(Vector128<int> acc, VectorOutputStage s, int first)
+    {
+        nuint at = (nuint)first;
+        Vector128<int> y;
+        if (s.Activation is FusedActivation.HardSigmoid or FusedActivation.HardSwish) y = Gated(acc, s, at);
+        else if (s.Wide) y = MultiplyRoundShift(acc, Read(s.ReducedMultipliers, at), Read64(s.NegatedReducedShifts64, at));
+        else y = MultiplyByQuantizedMultiplier(acc, Read(s.Multipliers, at), Read(s.LeftShifts, at), Read(s.NegatedRightShifts, at));
+        y = AdvSimd.Min(AdvSimd.Max(y, Read(s.Min, at)), Read(s.Max, at));
+        return AdvSimd.Add(y, Read(s.ZeroPoints, at));
+    }
+
+    /// <summary>
+    /// The constants of a plain stage (no gate, not wide) for four channels, loaded once so a kernel that requantizes
+    /// many pixels of the same channels keeps them in registers.
+    /// </summary>
+    public readonly struct Lanes
+    {
+        private readonly Vector128<int> _multiplier, _left, _right, _min, _max, _zeroPoint;
+
+        private Lanes(VectorOutputStage s, nuint at)
+        {
+            _multiplier = Read(s.Multipliers, at); _left = Read(s.LeftShifts, at); _right = Read(s.NegatedRightShifts, at);
+            _min = Read(s.Min, at); _max = Read(s.Max, at); _zeroPoint = Read(s.ZeroPoints, at);
+        }
+
+        /// <summary>Channels [first, first + 4) of a plain stage (its arrays are padded to whole blocks).</summary>
+        public static Lanes Load(VectorOutputStage s, int first) => new(s, (nuint)first);
+
+        /// <summary>What <see cref="Apply4"/> computes for a plain stage.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<int> Apply(Vector128<int> acc) =>
+            AdvSimd.Add(AdvSimd.Min(AdvSimd.Max(MultiplyByQuantizedMultiplier(acc, _multiplier, _left, _right), _min), _max), _zeroPoint);
+    }
+
+    /// <summary>True for a stage <see cref="Lanes"/> computes (gate-free, 8-bit input accumulators).</summary>
+    public static bool IsPlain(VectorOutputStage s) => !s.Wide && s.Activation is not (FusedActivation.HardSigmoid or FusedActivation.HardSwish);
+
+    /// <summary>
+    /// TFLite's double-rounding MultiplyByQuantizedMultiplier on four lanes: x·2^left (wrapping, as the reference),
+    /// SQRDMULH by M, then the rounding divide by 2^right (<paramref name="negatedRight"/> = −right) with the fix-up.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> MultiplyByQuantizedMultiplier(Vector128<int> x, Vector128<int> multiplier, Vector128<int> left, Vector128<int> negatedRight)
+    {
+        var high = AdvSimd.MultiplyRoundedDoublingSaturateHigh(AdvSimd.ShiftLogical(x, left), multiplier);
+        var fixup = AdvSimd.ShiftRightArithmetic(AdvSimd.And(high, negatedRight), 31);
+        return AdvSimd.ShiftArithmeticRounded(AdvSimd.AddSaturate(high, fixup), negatedRight);
+    }
+
+    /// <summary>
+    /// The h-sigmoid / h-swish stage: the Q22 gate clamp(round(acc·G >> (31 − g)) + 2^21, 0, 2^22); h-sigmoid requantizes
+    /// the gate, h-swish takes acc·round(gate·M >> 22) rounded once by 31 − shift and saturated.
+    /// </summary>
+    private static Vector128<int> Gated(Vector128<int> acc, VectorOutputStage s, nuint at)
+    {
+        const int gateHalf = OutputStageMath.GateHalf, gateOne = OutputStageMath.GateOne;
+        var gate = MultiplyRoundShift(acc, Read(s.GateMultipliers, at), Read64(s.NegatedGateShifts64, at));
+        gate = AdvSimd.Add(AdvSimd.Min(AdvSimd.Max(gate, Vector128.Create(-gateHalf)), Vector128.Create(gateOne - gateHalf)), Vector128.Create(gateHalf));
+        var multiplier = Read(s.Multipliers, at);
+        if (s.Activation == FusedActivation.HardSigmoid)
+            return MultiplyByQuantizedMultiplier(gate, multiplier, Read(s.LeftShifts, at), Read(s.NegatedRightShifts, at));
+        var gated = MultiplyRoundShift(gate, multiplier, Vector128.Create(-(long)OutputStageMath.GateBits));
+        return MultiplyRoundShift(acc, gated, Read64(s.NegatedTotalShifts64, at));
+    }
+
+    /// <summary>
+    /// saturate32((x·m + 2^(shift−1)) >> shift) per lane on 64-bit products: SMULL/SMULL2, SRSHL by the negated shift
+    /// (the rounding add is exact there: ARM defines SRSHL without intermediate overflow), SQXTN/SQXTN2.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<int> MultiplyRoundShift(Vector128<int> x, Vector128<int> m, Vector128<long> negatedShiftLower, Vector128<long> negatedShiftUpper)
+    {
+        var lower = AdvSimd.ShiftArithmeticRounded(AdvSimd.MultiplyWideningLower(x.GetLower(), m.GetLower()), negatedShiftLower);
+        var upper = AdvSimd.ShiftArithmeticRounded(AdvSimd.MultiplyWideningUpper(x, m), negatedShiftUpper);
+        return AdvSimd.ExtractNarrowingSaturateUpper(AdvSimd.ExtractNarrowingSaturateLower(lower), upper);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> MultiplyRoundShift(Vector128<int> x, Vector128<int> m, (Vector128<long> Lower, Vector128<long> Upper) negatedShift) =>
+        MultiplyRoundShift(x, m, negatedShift.Lower, negatedShift.Upper);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> MultiplyRoundShift(Vector128<int> x, Vector128<int> m, Vector128<long> negatedShift) =>
+        MultiplyRoundShift(x, m, negatedShift, negatedShift);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Read(int[] values, nuint at) => Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(values), at);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector128<long>, Vector128<long>) Read64(long[] values, nuint at) =>
+        (Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(values), at), Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(values), at + 2));
+
+    /// <summary>
+    /// Stores eight already clamped values (two vectors of four) in the output's element type with saturating
+    /// narrowing (which cannot change clamped values): 8-bit outputs as one 8-byte write, int16 as one 16-byte write;
+    /// fewer than eight go element-wise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store8(Vector128<int> lower, Vector128<int> upper, QuantizedOutput output, int at, int count)
+    {
+        var words = AdvSimd.ExtractNarrowingSaturateUpper(AdvSimd.ExtractNarrowingSaturateLower(lower), upper);
+        if (count == 8)
+        {
+            switch (output.Type)
+            {
+                case ElementType.Int8:
+                    Unsafe.WriteUnaligned(ref output.Bytes[at], AdvSimd.ExtractNarrowingSaturateLower(words));
+                    return;
+                case ElementType.UInt8:
+                    Unsafe.WriteUnaligned(ref output.Bytes[at], AdvSimd.ExtractNarrowingSaturateUnsignedLower(words));
+                    return;
+                case ElementType.Int16:
+                    Unsafe.WriteUnaligned(ref output.Bytes[2 * at], words);
+                    return;
+            }
+        }
+        for (int i = 0; i < count; i++) output.Store(at + i, i < 4 ? lower.GetElement(i) : upper.GetElement(i - 4));
+    }
+}
+#endif
