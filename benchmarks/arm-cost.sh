@@ -39,7 +39,9 @@ fi
 plugin="$work/libinsncount.so"
 gcc -O2 -shared -fPIC -fvisibility=hidden -o "$plugin" benchmarks/arm-cost/insncount.c
 dotnet publish benchmarks/arm-cost/ArmCost -c Release -r linux-arm64 --self-contained -o "$work/armcost" -v q -nologo >/dev/null
-golden="$root/../shared/golden/inputs/n01440764_tench.u8"
+# A real image where the model takes 224×224×3 bytes (a few kernels' cost depends on the data); else a fixed pattern.
+golden="${ARM_COST_INPUT:-$root/../shared/golden/inputs/n01440764_tench.u8}"
+input_args=(); [ -f "$golden" ] && input_args=(--input "$golden")
 export DOTNET_EnableWriteXorExecute=0   # qemu 7.2 runs stale code through .NET's W^X double mapping (see ../shared/tools/arm-qemu)
 
 for m in "${models[@]}"; do
@@ -50,7 +52,7 @@ for m in "${models[@]}"; do
   fi
   for cpu in $cpus; do
     ops="$work/ops.txt"; marks="$work/marks.log"
-    qemu-aarch64 -cpu "$cpu" -plugin "$plugin" -d plugin -D "$marks" "$work/armcost/armcost" "$emb" --input "$golden" \
+    qemu-aarch64 -cpu "$cpu" -plugin "$plugin" -d plugin -D "$marks" "$work/armcost/armcost" "$emb" "${input_args[@]}" \
       ${path:+--path "$path"} --threads "$threads" --warmup "$warmup" --runs "$runs" > "$ops"
     awk -v model="$(basename "$m")" -v cpu="$cpu" -v detail="$detail" '
       FNR == NR {

@@ -25,7 +25,12 @@ public static partial class Conv2D
 #if NET
         if (vectorStage is not null && path.UsesAvx512() && w.RowWeights.Length > 0 && kH == w.KernelRows && kH * w.RowPairs * 2 <= MaxDirectWindow)
         {
-            Direct16Avx512(input, kH, kW, output, p, w, vectorStage, begin, end, scratch);
+            Direct16<Avx512Windows>(input, kH, kW, output, p, w, vectorStage, begin, end, scratch);
+            return;
+        }
+        if (vectorStage is not null && vectorStage.NeonReady && path.UsesNeon() && w.RowWeights.Length > 0 && kH == w.KernelRows && kH * w.RowPairs * 2 <= MaxDirectWindow)
+        {
+            Direct16<NeonWindows>(input, kH, kW, output, p, w, vectorStage, begin, end, scratch);
             return;
         }
 #endif

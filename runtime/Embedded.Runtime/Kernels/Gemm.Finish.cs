@@ -64,27 +64,42 @@ public static partial class Gemm
     }
 
     /// <summary>
-    /// NEON: eight channels at a time, acc = C + dot (+ f·Σx when <paramref name="factors"/> is given), the NEON output
-    /// stage, narrowing stores. Also finishes the int16-input GEMM (no input sums).
+    /// NEON: acc = C + dot (+ f·Σx when <paramref name="factors"/> is given), the NEON output stage, narrowing stores —
+    /// block by block, so a block's stage constants stay in registers over its rows. Also finishes the int16-input GEMM.
     /// </summary>
     internal static void FinishNeon(ReadOnlySpan<int> dot, int width, int[] constants, int[]? factors, ReadOnlySpan<int> inputSums, int rows, int firstRow, int outputs, VectorOutputStage s, QuantizedOutput output)
     {
+        if (OutputStageNeon.IsPlain(s)) FinishNeon<OutputStageNeon.Lanes>(dot, width, constants, factors, inputSums, rows, firstRow, outputs, s, output);
+        else if (OutputStageNeon.IsHardSwish(s)) FinishNeon<OutputStageNeon.Gate>(dot, width, constants, factors, inputSums, rows, firstRow, outputs, s, output);
+        else FinishNeon<OutputStageNeon.Any>(dot, width, constants, factors, inputSums, rows, firstRow, outputs, s, output);
+    }
+
+    private static void FinishNeon<TStage>(ReadOnlySpan<int> dot, int width, int[] constants, int[]? factors, ReadOnlySpan<int> inputSums, int rows, int firstRow, int outputs, VectorOutputStage s, QuantizedOutput output)
+        where TStage : struct, OutputStageNeon.IBlock4<TStage>
+    {
+        if ((long)rows * width > dot.Length || (factors is not null && inputSums.Length < rows)) throw new ArgumentException("GEMM dot products are shorter than the rows.", nameof(dot));
         ref int c0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(constants);
         ref int d0 = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(dot);
-        for (int r = 0; r < rows; r++)
+        for (int o = 0; o < outputs; o += PackedGemm.BlockChannels)
         {
-            int outBase = (firstRow + r) * outputs;
-            var sum = Vector128.Create(factors is null ? 0 : inputSums[r]);
-            for (int o = 0; o < outputs; o += PackedGemm.BlockChannels)
+            var lowerStage = TStage.For(s, o);
+            var upperStage = TStage.For(s, o + 4);
+            var cLower = Vector128.LoadUnsafe(ref c0, (nuint)o);
+            var cUpper = Vector128.LoadUnsafe(ref c0, (nuint)(o + 4));
+            var fLower = factors is null ? default : Vector128.Create((ReadOnlySpan<int>)factors.AsSpan(o, 4));
+            var fUpper = factors is null ? default : Vector128.Create((ReadOnlySpan<int>)factors.AsSpan(o + 4, 4));
+            int count = Math.Min(8, outputs - o);
+            for (int r = 0; r < rows; r++)
             {
-                var lower = Vector128.LoadUnsafe(ref c0, (nuint)o) + Vector128.LoadUnsafe(ref d0, (nuint)(r * width + o));
-                var upper = Vector128.LoadUnsafe(ref c0, (nuint)(o + 4)) + Vector128.LoadUnsafe(ref d0, (nuint)(r * width + o + 4));
+                var lower = cLower + Vector128.LoadUnsafe(ref d0, (nuint)(r * width + o));
+                var upper = cUpper + Vector128.LoadUnsafe(ref d0, (nuint)(r * width + o + 4));
                 if (factors is not null)
                 {
-                    lower += Vector128.Create((ReadOnlySpan<int>)factors.AsSpan(o, 4)) * sum;
-                    upper += Vector128.Create((ReadOnlySpan<int>)factors.AsSpan(o + 4, 4)) * sum;
+                    var sum = Vector128.Create(inputSums[r]);
+                    lower += fLower * sum;
+                    upper += fUpper * sum;
                 }
-                OutputStageNeon.Store8(OutputStageNeon.Apply4(lower, s, o), OutputStageNeon.Apply4(upper, s, o + 4), output, outBase + o, Math.Min(8, outputs - o));
+                OutputStageNeon.Store8(lowerStage.Apply(lower), upperStage.Apply(upper), output, (firstRow + r) * outputs + o, count);
             }
         }
     }

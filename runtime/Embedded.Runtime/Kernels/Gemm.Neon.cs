@@ -1,5 +1,6 @@
 #if NET
 using System;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -9,23 +10,31 @@ namespace Embedded.Runtime.Kernels;
 
 public static partial class Gemm
 {
-    /// <summary>
-    /// ARM NEON without the dot product (Cortex-A72/A53): a 4-row × 8-channel tile in sixteen int32 accumulators. The
-    /// four input bytes of a group are duplicated to all four 32-bit lanes, so SMULL/SMULL2 against a 16-byte half of a
-    /// packed group row give two channels' four products each in int16 lanes; SMLAL/SMLAL2 add the next group's products
-    /// to the same lanes (|x_s·w_s| ≤ 128·127, so two fit in int16 unless a weight is −128:
-    /// <see cref="PackedGemm.HasMinus128"/> takes one group at a time), and SADALP folds adjacent int16 pairs into the
-    /// int32 accumulators. ADDP of two accumulators gives four channels' sums at the end. The sums are exactly
-    /// Σ x_s·w_s, as on every path.
-    /// </summary>
+    /// <summary>Dot products on NEON without the dot product instruction (<see cref="TilesNeon"/>) into the scratch layout.</summary>
     internal static void DotNeon(ReadOnlySpan<byte> x, int rowStride, int rows, PackedGemm w, Span<int> dot)
     {
-        int width = w.Blocks * PackedGemm.BlockChannels, groups = w.Groups;
-        int pairEnd = w.HasMinus128 ? 0 : groups & ~1;
+        var sink = new DotRows(dot, w.Blocks * PackedGemm.BlockChannels);
+        TilesNeon(x, rowStride, rows, w, ref sink);
+    }
+
+    /// <summary>
+    /// ARM NEON without the dot product (Cortex-A72/A53): a 4-row × 8-channel tile in sixteen int32 accumulators. A row's
+    /// 16 input bytes (four K groups) are loaded once and each group's four bytes duplicated to all four 32-bit lanes
+    /// (DUP by element), so SMULL/SMULL2 against a 16-byte half of a packed group row give two channels' four products
+    /// each in int16 lanes; SMLAL/SMLAL2 add the next group's products to the same lanes (|x_s·w_s| ≤ 128·127, so two
+    /// fit in int16 unless a weight is −128: <see cref="PackedGemm.HasMinus128"/> takes one group at a time), and SADALP
+    /// folds adjacent int16 pairs into the int32 accumulators. ADDP of two accumulators gives four channels' sums at the
+    /// end, exactly Σ x_s·w_s as on every path; the sink stores them or requantizes them in registers.
+    /// </summary>
+    internal static void TilesNeon<TSink>(ReadOnlySpan<byte> x, int rowStride, int rows, PackedGemm w, ref TSink sink)
+        where TSink : IRowSink, allows ref struct
+    {
+        int groups = w.Groups;
+        int quadEnd = w.HasMinus128 ? 0 : groups & ~3;   // 16-byte input loads; pairs of groups share int16 lanes
         var xor = Vector128.Create(w.InputXor).AsSByte();
         ref sbyte wBase = ref MemoryMarshal.GetReference<sbyte>(w.Weights);
         ref byte xBase = ref MemoryMarshal.GetReference(x);
-        ref int dBase = ref MemoryMarshal.GetReference(dot);
+        if (rows > 0 && (long)(rows - 1) * rowStride + groups * 4 > x.Length) throw new ArgumentException("GEMM rows are shorter than the packed depth.", nameof(x));
         int r = 0;
         for (; r + 4 <= rows; r += 4)
         {
@@ -40,19 +49,32 @@ public static partial class Gemm
                 Vector128<int> a20 = default, a21 = default, a22 = default, a23 = default, a30 = default, a31 = default, a32 = default, a33 = default;
                 ref sbyte wb = ref Unsafe.Add(ref wBase, b * groups * 32);
                 int g = 0;
-                for (; g < pairEnd; g += 2)
+                for (; g < quadEnd; g += 4)
                 {
-                    var lo0 = Vector128.LoadUnsafe(ref wb, (nuint)(g * 32));
-                    var hi0 = Vector128.LoadUnsafe(ref wb, (nuint)(g * 32 + 16));
-                    var lo1 = Vector128.LoadUnsafe(ref wb, (nuint)(g * 32 + 32));
-                    var hi1 = Vector128.LoadUnsafe(ref wb, (nuint)(g * 32 + 48));
-                    var p = Broadcast(ref x0, 4 * g, xor); var q = Broadcast(ref x0, 4 * g + 4, xor);
+                    ref sbyte wg = ref Unsafe.Add(ref wb, g * 32);
+                    var lo0 = Vector128.LoadUnsafe(ref wg); var hi0 = Vector128.LoadUnsafe(ref wg, 16);
+                    var lo1 = Vector128.LoadUnsafe(ref wg, 32); var hi1 = Vector128.LoadUnsafe(ref wg, 48);
+                    var v0 = Vector128.LoadUnsafe(ref Unsafe.Add(ref x0, 4 * g)).AsSByte() ^ xor;
+                    var v1 = Vector128.LoadUnsafe(ref Unsafe.Add(ref x1, 4 * g)).AsSByte() ^ xor;
+                    var v2 = Vector128.LoadUnsafe(ref Unsafe.Add(ref x2, 4 * g)).AsSByte() ^ xor;
+                    var v3 = Vector128.LoadUnsafe(ref Unsafe.Add(ref x3, 4 * g)).AsSByte() ^ xor;
+                    var p = Lane(v0, 0); var q = Lane(v0, 1);
                     a00 = Lower2(a00, lo0, p, lo1, q); a01 = Upper2(a01, lo0, p, lo1, q); a02 = Lower2(a02, hi0, p, hi1, q); a03 = Upper2(a03, hi0, p, hi1, q);
-                    p = Broadcast(ref x1, 4 * g, xor); q = Broadcast(ref x1, 4 * g + 4, xor);
+                    p = Lane(v1, 0); q = Lane(v1, 1);
                     a10 = Lower2(a10, lo0, p, lo1, q); a11 = Upper2(a11, lo0, p, lo1, q); a12 = Lower2(a12, hi0, p, hi1, q); a13 = Upper2(a13, hi0, p, hi1, q);
-                    p = Broadcast(ref x2, 4 * g, xor); q = Broadcast(ref x2, 4 * g + 4, xor);
+                    p = Lane(v2, 0); q = Lane(v2, 1);
                     a20 = Lower2(a20, lo0, p, lo1, q); a21 = Upper2(a21, lo0, p, lo1, q); a22 = Lower2(a22, hi0, p, hi1, q); a23 = Upper2(a23, hi0, p, hi1, q);
-                    p = Broadcast(ref x3, 4 * g, xor); q = Broadcast(ref x3, 4 * g + 4, xor);
+                    p = Lane(v3, 0); q = Lane(v3, 1);
+                    a30 = Lower2(a30, lo0, p, lo1, q); a31 = Upper2(a31, lo0, p, lo1, q); a32 = Lower2(a32, hi0, p, hi1, q); a33 = Upper2(a33, hi0, p, hi1, q);
+                    lo0 = Vector128.LoadUnsafe(ref wg, 64); hi0 = Vector128.LoadUnsafe(ref wg, 80);
+                    lo1 = Vector128.LoadUnsafe(ref wg, 96); hi1 = Vector128.LoadUnsafe(ref wg, 112);
+                    p = Lane(v0, 2); q = Lane(v0, 3);
+                    a00 = Lower2(a00, lo0, p, lo1, q); a01 = Upper2(a01, lo0, p, lo1, q); a02 = Lower2(a02, hi0, p, hi1, q); a03 = Upper2(a03, hi0, p, hi1, q);
+                    p = Lane(v1, 2); q = Lane(v1, 3);
+                    a10 = Lower2(a10, lo0, p, lo1, q); a11 = Upper2(a11, lo0, p, lo1, q); a12 = Lower2(a12, hi0, p, hi1, q); a13 = Upper2(a13, hi0, p, hi1, q);
+                    p = Lane(v2, 2); q = Lane(v2, 3);
+                    a20 = Lower2(a20, lo0, p, lo1, q); a21 = Upper2(a21, lo0, p, lo1, q); a22 = Lower2(a22, hi0, p, hi1, q); a23 = Upper2(a23, hi0, p, hi1, q);
+                    p = Lane(v3, 2); q = Lane(v3, 3);
                     a30 = Lower2(a30, lo0, p, lo1, q); a31 = Upper2(a31, lo0, p, lo1, q); a32 = Lower2(a32, hi0, p, hi1, q); a33 = Upper2(a33, hi0, p, hi1, q);
                 }
                 for (; g < groups; g++)
@@ -68,11 +90,11 @@ public static partial class Gemm
                     p = Broadcast(ref x3, 4 * g, xor);
                     a30 = Lower1(a30, lo, p); a31 = Upper1(a31, lo, p); a32 = Lower1(a32, hi, p); a33 = Upper1(a33, hi, p);
                 }
-                ref int d = ref Unsafe.Add(ref dBase, r * width + b * PackedGemm.BlockChannels);
-                AdvSimd.Arm64.AddPairwise(a00, a01).StoreUnsafe(ref d); AdvSimd.Arm64.AddPairwise(a02, a03).StoreUnsafe(ref d, 4);
-                AdvSimd.Arm64.AddPairwise(a10, a11).StoreUnsafe(ref d, (nuint)width); AdvSimd.Arm64.AddPairwise(a12, a13).StoreUnsafe(ref d, (nuint)width + 4);
-                AdvSimd.Arm64.AddPairwise(a20, a21).StoreUnsafe(ref d, (nuint)(2 * width)); AdvSimd.Arm64.AddPairwise(a22, a23).StoreUnsafe(ref d, (nuint)(2 * width) + 4);
-                AdvSimd.Arm64.AddPairwise(a30, a31).StoreUnsafe(ref d, (nuint)(3 * width)); AdvSimd.Arm64.AddPairwise(a32, a33).StoreUnsafe(ref d, (nuint)(3 * width) + 4);
+                sink.Block(b);
+                sink.Row(r, AdvSimd.Arm64.AddPairwise(a00, a01), AdvSimd.Arm64.AddPairwise(a02, a03));
+                sink.Row(r + 1, AdvSimd.Arm64.AddPairwise(a10, a11), AdvSimd.Arm64.AddPairwise(a12, a13));
+                sink.Row(r + 2, AdvSimd.Arm64.AddPairwise(a20, a21), AdvSimd.Arm64.AddPairwise(a22, a23));
+                sink.Row(r + 3, AdvSimd.Arm64.AddPairwise(a30, a31), AdvSimd.Arm64.AddPairwise(a32, a33));
             }
         }
         for (; r < rows; r++)
@@ -83,7 +105,7 @@ public static partial class Gemm
                 Vector128<int> a00 = default, a01 = default, a02 = default, a03 = default;
                 ref sbyte wb = ref Unsafe.Add(ref wBase, b * groups * 32);
                 int g = 0;
-                for (; g < pairEnd; g += 2)
+                for (; g < quadEnd; g += 2)
                 {
                     var lo0 = Vector128.LoadUnsafe(ref wb, (nuint)(g * 32));
                     var hi0 = Vector128.LoadUnsafe(ref wb, (nuint)(g * 32 + 16));
@@ -99,11 +121,15 @@ public static partial class Gemm
                     var p = Broadcast(ref x0, 4 * g, xor);
                     a00 = Lower1(a00, lo, p); a01 = Upper1(a01, lo, p); a02 = Lower1(a02, hi, p); a03 = Upper1(a03, hi, p);
                 }
-                ref int d = ref Unsafe.Add(ref dBase, r * width + b * PackedGemm.BlockChannels);
-                AdvSimd.Arm64.AddPairwise(a00, a01).StoreUnsafe(ref d); AdvSimd.Arm64.AddPairwise(a02, a03).StoreUnsafe(ref d, 4);
+                sink.Block(b);
+                sink.Row(r, AdvSimd.Arm64.AddPairwise(a00, a01), AdvSimd.Arm64.AddPairwise(a02, a03));
             }
         }
     }
+
+    /// <summary>Group <paramref name="index"/> (four bytes) of a 16-byte input load in every 32-bit lane (DUP by element).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<sbyte> Lane(Vector128<sbyte> v, [ConstantExpected(Min = 0, Max = 3)] byte index) => AdvSimd.DuplicateSelectedScalarToVector128(v.AsInt32(), index).AsSByte();
 
     /// <summary>The four bytes of a group, as x_s, in every 32-bit lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -56,6 +56,12 @@ public static partial class Gemm
             if (path.UsesAvx512() ? TryDotFinishAvx512(x, rowStride, rows, firstRow, w, scratch.InputSums, vectorStage, output)
                 : TryDotFinishAvxVnni(x, rowStride, rows, firstRow, w, scratch.InputSums, vectorStage, output, values)) return;
         }
+        if (vectorStage is not null && vectorStage.NeonReady && path.UsesNeon())
+        {
+            if (w.NeedsInputSums && rows > scratch.InputSums.Length) throw new ArgumentException("GEMM rows exceed the scratch input sums.", nameof(rows));
+            DotFinishNeon(path, x, rowStride, rows, firstRow, w, w.NeedsInputSums ? scratch.InputSums : default, vectorStage, output);
+            return;
+        }
 #endif
         if (w.NeedsInputSums && rows > scratch.InputSums.Length) throw new ArgumentException("GEMM rows exceed the scratch input sums.", nameof(rows));
         // The scratch dot products hold ChunkRows rows: longer calls (in-place 1×1 tiles) go a chunk at a time.

@@ -38,10 +38,21 @@ public static class OutputStageNeon
     }
 
     /// <summary>
-    /// The constants of a plain stage (no gate, not wide) for four channels, loaded once so a kernel that requantizes
-    /// many pixels of the same channels keeps them in registers.
+    /// A stage's constants for four channels, built once per block of channels by the kernels (so a tile of rows
+    /// requantizes with its constants in registers): <see cref="Lanes"/> for plain stages, <see cref="Gate"/> for h-swish,
+    /// <see cref="Any"/> for the rest (constants loaded per call).
     /// </summary>
-    public readonly struct Lanes
+    public interface IBlock4<TSelf> where TSelf : struct, IBlock4<TSelf>
+    {
+        /// <summary>The constants of channels [first, first + 4).</summary>
+        static abstract TSelf For(VectorOutputStage s, int first);
+
+        /// <summary>What <see cref="Apply4"/> gives for these channels.</summary>
+        Vector128<int> Apply(Vector128<int> acc);
+    }
+
+    /// <summary>The constants of a plain stage (no gate, not wide) for four channels.</summary>
+    public readonly struct Lanes : IBlock4<Lanes>
     {
         private readonly Vector128<int> _multiplier, _left, _right, _min, _max, _zeroPoint;
 
@@ -52,13 +63,69 @@ public static class OutputStageNeon
         }
 
         /// <summary>Channels [first, first + 4) of a plain stage (its arrays are padded to whole blocks).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Lanes Load(VectorOutputStage s, int first) => new(s, (nuint)first);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Lanes For(VectorOutputStage s, int first) => new(s, (nuint)first);
 
         /// <summary>What <see cref="Apply4"/> computes for a plain stage.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector128<int> Apply(Vector128<int> acc) =>
             AdvSimd.Add(AdvSimd.Min(AdvSimd.Max(MultiplyByQuantizedMultiplier(acc, _multiplier, _left, _right), _min), _max), _zeroPoint);
     }
+
+    /// <summary>
+    /// The constants of an h-swish stage (8-bit accumulators or wide ones alike: the gated product is the same) for four
+    /// channels. The gated multiplier round(gate·M / 2^22) is one SQRSHRN pair (it lies in [0, M]: no saturation).
+    /// </summary>
+    public readonly struct Gate : IBlock4<Gate>
+    {
+        private readonly Vector128<int> _gate, _multiplier, _min, _max, _zeroPoint;
+        private readonly Vector128<long> _gateShiftLower, _gateShiftUpper, _shiftLower, _shiftUpper;
+
+        private Gate(VectorOutputStage s, nuint at)
+        {
+            _gate = Read(s.GateMultipliers, at); _multiplier = Read(s.Multipliers, at);
+            (_gateShiftLower, _gateShiftUpper) = Read64(s.NegatedGateShifts64, at);
+            (_shiftLower, _shiftUpper) = Read64(s.NegatedTotalShifts64, at);
+            _min = Read(s.Min, at); _max = Read(s.Max, at); _zeroPoint = Read(s.ZeroPoints, at);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Gate For(VectorOutputStage s, int first) => new(s, (nuint)first);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<int> Apply(Vector128<int> acc)
+        {
+            const int gateHalf = OutputStageMath.GateHalf, gateOne = OutputStageMath.GateOne;
+            var gate = MultiplyRoundShift(acc, _gate, _gateShiftLower, _gateShiftUpper);
+            gate = AdvSimd.Add(AdvSimd.Min(AdvSimd.Max(gate, Vector128.Create(-gateHalf)), Vector128.Create(gateOne - gateHalf)), Vector128.Create(gateHalf));
+            var gated = AdvSimd.ShiftRightArithmeticRoundedNarrowingSaturateUpper(
+                AdvSimd.ShiftRightArithmeticRoundedNarrowingSaturateLower(AdvSimd.MultiplyWideningLower(gate.GetLower(), _multiplier.GetLower()), OutputStageMath.GateBits),
+                AdvSimd.MultiplyWideningUpper(gate, _multiplier), OutputStageMath.GateBits);
+            var y = MultiplyRoundShift(acc, gated, _shiftLower, _shiftUpper);
+            return AdvSimd.Add(AdvSimd.Min(AdvSimd.Max(y, _min), _max), _zeroPoint);
+        }
+    }
+
+    /// <summary>Any stage through <see cref="Apply4"/>, constants loaded per call (h-sigmoid, wide gate-free stages).</summary>
+    public readonly struct Any : IBlock4<Any>
+    {
+        private readonly VectorOutputStage _stage;
+        private readonly int _first;
+
+        private Any(VectorOutputStage s, int first) { _stage = s; _first = first; }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Any For(VectorOutputStage s, int first) => new(s, first);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<int> Apply(Vector128<int> acc) => Apply4(acc, _stage, _first);
+    }
+
+    /// <summary>True for a stage <see cref="Gate"/> computes.</summary>
+    public static bool IsHardSwish(VectorOutputStage s) => s.Activation == FusedActivation.HardSwish;
 
     /// <summary>True for a stage <see cref="Lanes"/> computes (gate-free, 8-bit input accumulators).</summary>
     public static bool IsPlain(VectorOutputStage s) => !s.Wide && s.Activation is not (FusedActivation.HardSigmoid or FusedActivation.HardSwish);

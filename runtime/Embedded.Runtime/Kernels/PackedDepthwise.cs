@@ -20,6 +20,13 @@ public sealed class PackedDepthwise
     /// and its stage constants did not fit in 48 KB together).
     /// </summary>
     public short[] Weights16 { get; }
+    /// <summary>
+    /// The same weights as signed bytes when every one lies in [−127, 127] (<see cref="SignedByteWeights"/>; int8 weights
+    /// without zero point, as TFLite and our converter make them): the NEON rows multiply them with SMULL/SMLAL, two taps
+    /// per int16 lane (|x_s·w| ≤ 128·127, so two products fit).
+    /// </summary>
+    public sbyte[] Weights8 { get; }
+    public bool SignedByteWeights { get; private set; }
     public int[] Bias { get; }
     public int[] InputZeroPoints { get; }
     /// <summary>
@@ -37,6 +44,7 @@ public sealed class PackedDepthwise
         Channels = channels; KernelH = kH; KernelW = kW;
         Weights = new int[kH * kW * channels];
         Weights16 = new short[kH * kW * channels];
+        Weights8 = new sbyte[kH * kW * channels];
         Bias = new int[channels];
         InputZeroPoints = new int[channels];
         WeightPrefix = new int[(kH + 1) * (kW + 1) * channels];
@@ -68,6 +76,7 @@ public sealed class PackedDepthwise
         int channels = weights.Shape[3], kH = weights.Shape[1], kW = weights.Shape[2];
         if (weightBytes.Length != kH * kW * channels) return null;
         var packed = new PackedDepthwise(channels, kH, kW);
+        bool outOfByteRange = false;
         var wq = weights.Quantization;
         var xq = input.Quantization;
         for (int c = 0; c < channels; c++)
@@ -78,11 +87,14 @@ public sealed class PackedDepthwise
                 int raw = weights.Type == ElementType.UInt8 ? weightBytes[t * channels + c] : (sbyte)weightBytes[t * channels + c];
                 packed.Weights[t * channels + c] = raw - zw;
                 packed.Weights16[t * channels + c] = (short)(raw - zw);
+                packed.Weights8[t * channels + c] = unchecked((sbyte)(raw - zw));
+                if (raw - zw is < -127 or > 127) outOfByteRange = true;
             }
             packed.Bias[c] = bias.IsEmpty ? 0 : bias[c];
             packed.InputZeroPoints[c] = xq.ZeroPoints[xq.Count == 1 ? 0 : c];
             packed.PaddingPixel[c] = unchecked((byte)packed.InputZeroPoints[c]);
         }
+        packed.SignedByteWeights = !outOfByteRange;
         for (int i = 1; i <= kH; i++)
         for (int j = 1; j <= kW; j++)
         for (int c = 0; c < channels; c++)

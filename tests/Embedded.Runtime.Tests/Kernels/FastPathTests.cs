@@ -209,40 +209,61 @@ public sealed class FastPathTests
             var inType = EightBit[r.Next(2)];
             var wType = r.Next(4) == 0 ? ElementType.UInt8 : ElementType.Int8;
             var outType = OutputTypes[r.Next(3)];
-            bool perChannelInput = r.Next(2) == 0;
-            var inZps = TestKit.RandomZeroPoints(r, perChannelInput ? channels : 1, inType);
-            var inQuant = perChannelInput ? QuantizationParams.PerAxis(3, Enumerable.Repeat(0.02f, channels).ToArray(), inZps) : QuantizationParams.PerTensor(0.02f, inZps[0]);
-            var wQuant = wType == ElementType.UInt8 ? QuantizationParams.PerTensor(0.01f, TestKit.RandomZeroPoints(r, 1, wType)[0])
-                : QuantizationParams.PerAxis(3, Enumerable.Repeat(0.01f, channels).ToArray(), new int[channels]);
-            int outH = (h + pad.Top + pad.Bottom - extent) / stride + 1, outW = (w + pad.Left + pad.Right - extent) / stride + 1;
-            var inShape = new[] { 1, h, w, channels };
-            var wShape = new[] { 1, k, k, channels };
-            var outShape = new[] { 1, outH, outW, channels };
-            byte[] input = TestKit.RandomValues(r, h * w * channels, inType);
-            byte[] weights = TestKit.RandomValues(r, k * k * channels, wType);
-            int[] bias = TestKit.RandomBias(r, channels, 20000);
-            int[] outZps = TestKit.RandomZeroPoints(r, 1, outType);
-            var p = new DepthwiseConv2DParams
-            {
-                StrideH = stride, StrideW = stride, DilationH = dilation, DilationW = dilation, Padding = pad,
-                Output = TestKit.RandomStage(r, channels, outType, outZps, Activations[r.Next(Activations.Length)], (RoundingMode)r.Next(2), k * 3000),
-            };
-            var expected = new byte[outH * outW * channels * outType.SizeInBytes()];
-            DepthwiseConv2D.Reference(new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), new QuantizedInput(weights, wType, wShape, wQuant.ZeroPoints),
-                bias, new QuantizedOutput(expected, outType, outShape, outZps), p);
-            var packed = PackedDepthwise.TryCreate(new TensorDefinition("x", inType, inShape, inQuant), new TensorDefinition("w", wType, wShape, wQuant), weights, bias, p)!;
-            // Mostly with room for the AVX-512 kernel's padded rows; one case in five without (that path then takes the AVX2 rows).
-            bool ring = r.Next(5) != 0;
-            var scratch = new KernelScratch((channels + 7) / 8 * 8, 4, depthwiseRowBytes: ring ? (int)packed.PaddedRowBytes(p, outW) : 0);
-            foreach (var path in FastPaths)
-            {
-                // The thread split: parts over the output pixels, each on its own (shares may end mid-row).
-                int parts = r.Next(3) == 0 ? 1 : r.Next(2, 6);
-                var actual = new byte[expected.Length];
-                for (int part = 0; part < parts; part++)
-                    DepthwiseConv2D.Fast(path, new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), new QuantizedOutput(actual, outType, outShape, outZps), p, packed, scratch, VectorOutputStage.TryCreate(p.Output, channels, outZps), part, parts);
-                CollectionAssert.AreEqual(expected, actual, $"case {i} path {path}: {k}x{k} s{stride} d{dilation} {h}x{w}x{channels} {inType}/{wType}→{outType}, {parts} parts, padded rows {ring}");
-            }
+            AssertDepthwiseEveryPath(r, $"case {i}", channels, k, stride, dilation, pad, h, w, inType, wType, outType);
+        }
+    }
+
+    /// <summary>
+    /// Dilation 2 with top padding 3: output row 0 reads input rows 1, 3, 5 and row 1 reads 0, 2, 4, 6 — a row above
+    /// those the padded-row kernels had filled so far (they used to skip it and read a stale ring slot).
+    /// </summary>
+    [TestMethod]
+    public void DepthwiseConv2D_DilatedRowsStartingAboveTheFilledOnes_EqualReference()
+    {
+        var r = new Random(509);
+        foreach (var inType in EightBit)
+        foreach (int k in new[] { 3, 5 })
+            AssertDepthwiseEveryPath(r, $"{inType} {k}x{k}", 32, k, 1, 2, new Padding2D(3, 3, 2, 1), 10, 10, inType, ElementType.Int8, ElementType.Int8);
+    }
+
+    private static void AssertDepthwiseEveryPath(Random r, string label, int channels, int k, int stride, int dilation, Padding2D pad, int h, int w,
+        ElementType inType, ElementType wType, ElementType outType)
+    {
+        int extent = (k - 1) * dilation + 1;
+        bool perChannelInput = r.Next(2) == 0;
+        var inZps = TestKit.RandomZeroPoints(r, perChannelInput ? channels : 1, inType);
+        var inQuant = perChannelInput ? QuantizationParams.PerAxis(3, Enumerable.Repeat(0.02f, channels).ToArray(), inZps) : QuantizationParams.PerTensor(0.02f, inZps[0]);
+        var wQuant = wType == ElementType.UInt8 ? QuantizationParams.PerTensor(0.01f, TestKit.RandomZeroPoints(r, 1, wType)[0])
+            : QuantizationParams.PerAxis(3, Enumerable.Repeat(0.01f, channels).ToArray(), new int[channels]);
+        int outH = (h + pad.Top + pad.Bottom - extent) / stride + 1, outW = (w + pad.Left + pad.Right - extent) / stride + 1;
+        var inShape = new[] { 1, h, w, channels };
+        var wShape = new[] { 1, k, k, channels };
+        var outShape = new[] { 1, outH, outW, channels };
+        byte[] input = TestKit.RandomValues(r, h * w * channels, inType);
+        // Mostly int8 weights in [−127, 127] (the NEON signed-byte form), sometimes −128 too (the int16 form).
+        byte[] weights = Weights(r, k * k * channels, wType);
+        int[] bias = TestKit.RandomBias(r, channels, 20000);
+        int[] outZps = TestKit.RandomZeroPoints(r, 1, outType);
+        var p = new DepthwiseConv2DParams
+        {
+            StrideH = stride, StrideW = stride, DilationH = dilation, DilationW = dilation, Padding = pad,
+            Output = TestKit.RandomStage(r, channels, outType, outZps, Activations[r.Next(Activations.Length)], (RoundingMode)r.Next(2), k * 3000),
+        };
+        var expected = new byte[outH * outW * channels * outType.SizeInBytes()];
+        DepthwiseConv2D.Reference(new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), new QuantizedInput(weights, wType, wShape, wQuant.ZeroPoints),
+            bias, new QuantizedOutput(expected, outType, outShape, outZps), p);
+        var packed = PackedDepthwise.TryCreate(new TensorDefinition("x", inType, inShape, inQuant), new TensorDefinition("w", wType, wShape, wQuant), weights, bias, p)!;
+        // Mostly with room for the padded rows (AVX-512, NEON); one case in five without (the AVX2 rows, the per-pixel form).
+        bool ring = r.Next(5) != 0;
+        var scratch = new KernelScratch((channels + 7) / 8 * 8, 4, depthwiseRowBytes: ring ? (int)packed.PaddedRowBytes(p, outW) : 0);
+        foreach (var path in FastPaths)
+        {
+            // The thread split: parts over the output pixels, each on its own (shares may end mid-row).
+            int parts = r.Next(3) == 0 ? 1 : r.Next(2, 6);
+            var actual = new byte[expected.Length];
+            for (int part = 0; part < parts; part++)
+                DepthwiseConv2D.Fast(path, new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), new QuantizedOutput(actual, outType, outShape, outZps), p, packed, scratch, VectorOutputStage.TryCreate(p.Output, channels, outZps), part, parts);
+            CollectionAssert.AreEqual(expected, actual, $"{label} path {path}: {k}x{k} s{stride} d{dilation} {h}x{w}x{channels} {inType}/{wType}→{outType}, {parts} parts, padded rows {ring}, byte weights {packed.SignedByteWeights}");
         }
     }
 

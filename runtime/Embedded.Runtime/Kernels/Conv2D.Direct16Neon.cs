@@ -1,0 +1,97 @@
+#if NET
+using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+
+namespace Embedded.Runtime.Kernels;
+
+public static partial class Conv2D
+{
+    /// <summary>
+    /// NEON windows for <see cref="Direct16{TWindows}"/>: four neighbouring windows × eight output channels in sixteen
+    /// int32 accumulators. A window pair (two int16 inputs) is duplicated to every 32-bit lane, so SMLAL/SMLAL2 against
+    /// a row-weight vector (channel j's two weights in lanes 2j, 2j + 1) add both products of two channels; ADDP folds
+    /// each channel's two lanes at the end. Each weight load serves four windows; the NEON output stage follows.
+    /// </summary>
+    internal readonly struct NeonWindows : IWindowRuns
+    {
+        public static void Run(ref short start, nint pixelStep, int count, nint rowStep, int kH, PackedGemm16 w, VectorOutputStage stage, in QuantizedOutput output, int outBase, KernelScratch scratch)
+        {
+            if (OutputStageNeon.IsPlain(stage)) Run<OutputStageNeon.Lanes>(ref start, pixelStep, count, rowStep, kH, w, stage, output, outBase);
+            else if (OutputStageNeon.IsHardSwish(stage)) Run<OutputStageNeon.Gate>(ref start, pixelStep, count, rowStep, kH, w, stage, output, outBase);
+            else Run<OutputStageNeon.Any>(ref start, pixelStep, count, rowStep, kH, w, stage, output, outBase);
+        }
+
+        private static void Run<TStage>(ref short start, nint pixelStep, int count, nint rowStep, int kH, PackedGemm16 w, VectorOutputStage stage, in QuantizedOutput output, int outBase)
+            where TStage : struct, OutputStageNeon.IBlock4<TStage>
+        {
+            ref short weights = ref MemoryMarshal.GetArrayDataReference(w.RowWeights);
+            ref int constants = ref MemoryMarshal.GetArrayDataReference(w.RowConstants);
+            int groupShorts = kH * w.RowPairs * 32, outputs = w.Outputs;
+            for (int o = 0; o < outputs; o += 8)
+            {
+                // Eight channels: half (o / 8 % 2) of group o / 16, i.e. lanes 16·half .. 16·half + 15 of its 32-short pair rows.
+                ref short halfWeights = ref Unsafe.Add(ref weights, o / 16 * groupShorts + o % 16 * 2);
+                var lowerStage = TStage.For(stage, o);
+                var upperStage = TStage.For(stage, o + 4);
+                var cLower = Vector128.LoadUnsafe(ref constants, (nuint)o);
+                var cUpper = Vector128.LoadUnsafe(ref constants, (nuint)(o + 4));
+                int lanes = Math.Min(8, outputs - o);
+                for (int i = 0; i < count; i += 4)
+                {
+                    // The last windows of a run (fewer than four) read the last one again for the missing ones.
+                    int valid = Math.Min(4, count - i);
+                    nint step1 = valid > 1 ? pixelStep : 0, step2 = valid > 2 ? 2 * pixelStep : step1, step3 = valid > 3 ? 3 * pixelStep : step2;
+                    Sum4(ref Unsafe.Add(ref start, i * pixelStep), step1, step2, step3, rowStep, kH, w.RowPairs, ref halfWeights,
+                        out var a0, out var a1, out var b0, out var b1, out var c0, out var c1, out var d0, out var d1);
+                    int at = outBase + i * outputs + o;
+                    OutputStageNeon.Store8(lowerStage.Apply(a0 + cLower), upperStage.Apply(a1 + cUpper), output, at, lanes);
+                    if (valid > 1) OutputStageNeon.Store8(lowerStage.Apply(b0 + cLower), upperStage.Apply(b1 + cUpper), output, at + outputs, lanes);
+                    if (valid > 2) OutputStageNeon.Store8(lowerStage.Apply(c0 + cLower), upperStage.Apply(c1 + cUpper), output, at + 2 * outputs, lanes);
+                    if (valid > 3) OutputStageNeon.Store8(lowerStage.Apply(d0 + cLower), upperStage.Apply(d1 + cUpper), output, at + 3 * outputs, lanes);
+                }
+            }
+        }
+
+        /// <summary>Σ window·W for four windows and eight channels (channels 0–3 and 4–7 of each), in registers.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Sum4(ref short start, nint step1, nint step2, nint step3, nint rowStep, int kH, int rowPairs, ref short weights,
+            out Vector128<int> a0, out Vector128<int> a1, out Vector128<int> b0, out Vector128<int> b1, out Vector128<int> c0, out Vector128<int> c1, out Vector128<int> d0, out Vector128<int> d1)
+        {
+            Vector128<int> a00 = default, a01 = default, a02 = default, a03 = default, b00 = default, b01 = default, b02 = default, b03 = default;
+            Vector128<int> c00 = default, c01 = default, c02 = default, c03 = default, d00 = default, d01 = default, d02 = default, d03 = default;
+            for (int ky = 0; ky < kH; ky++)
+            {
+                ref int row0 = ref Unsafe.As<short, int>(ref Unsafe.Add(ref start, ky * rowStep));
+                ref int row1 = ref Unsafe.As<short, int>(ref Unsafe.Add(ref start, ky * rowStep + step1));
+                ref int row2 = ref Unsafe.As<short, int>(ref Unsafe.Add(ref start, ky * rowStep + step2));
+                ref int row3 = ref Unsafe.As<short, int>(ref Unsafe.Add(ref start, ky * rowStep + step3));
+                ref short wr = ref Unsafe.Add(ref weights, ky * rowPairs * 32);
+                for (int q = 0; q < rowPairs; q++)
+                {
+                    var lo = Vector128.LoadUnsafe(ref wr, (nuint)(q * 32));       // channels 0–3, two weights each
+                    var hi = Vector128.LoadUnsafe(ref wr, (nuint)(q * 32 + 8));   // channels 4–7
+                    var p = Vector128.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.As<int, byte>(ref Unsafe.Add(ref row0, q)))).AsInt16();
+                    a00 = AdvSimd.MultiplyWideningLowerAndAdd(a00, lo.GetLower(), p.GetLower()); a01 = AdvSimd.MultiplyWideningUpperAndAdd(a01, lo, p);
+                    a02 = AdvSimd.MultiplyWideningLowerAndAdd(a02, hi.GetLower(), p.GetLower()); a03 = AdvSimd.MultiplyWideningUpperAndAdd(a03, hi, p);
+                    p = Vector128.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.As<int, byte>(ref Unsafe.Add(ref row1, q)))).AsInt16();
+                    b00 = AdvSimd.MultiplyWideningLowerAndAdd(b00, lo.GetLower(), p.GetLower()); b01 = AdvSimd.MultiplyWideningUpperAndAdd(b01, lo, p);
+                    b02 = AdvSimd.MultiplyWideningLowerAndAdd(b02, hi.GetLower(), p.GetLower()); b03 = AdvSimd.MultiplyWideningUpperAndAdd(b03, hi, p);
+                    p = Vector128.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.As<int, byte>(ref Unsafe.Add(ref row2, q)))).AsInt16();
+                    c00 = AdvSimd.MultiplyWideningLowerAndAdd(c00, lo.GetLower(), p.GetLower()); c01 = AdvSimd.MultiplyWideningUpperAndAdd(c01, lo, p);
+                    c02 = AdvSimd.MultiplyWideningLowerAndAdd(c02, hi.GetLower(), p.GetLower()); c03 = AdvSimd.MultiplyWideningUpperAndAdd(c03, hi, p);
+                    p = Vector128.Create(Unsafe.ReadUnaligned<int>(ref Unsafe.As<int, byte>(ref Unsafe.Add(ref row3, q)))).AsInt16();
+                    d00 = AdvSimd.MultiplyWideningLowerAndAdd(d00, lo.GetLower(), p.GetLower()); d01 = AdvSimd.MultiplyWideningUpperAndAdd(d01, lo, p);
+                    d02 = AdvSimd.MultiplyWideningLowerAndAdd(d02, hi.GetLower(), p.GetLower()); d03 = AdvSimd.MultiplyWideningUpperAndAdd(d03, hi, p);
+                }
+            }
+            a0 = AdvSimd.Arm64.AddPairwise(a00, a01); a1 = AdvSimd.Arm64.AddPairwise(a02, a03);
+            b0 = AdvSimd.Arm64.AddPairwise(b00, b01); b1 = AdvSimd.Arm64.AddPairwise(b02, b03);
+            c0 = AdvSimd.Arm64.AddPairwise(c00, c01); c1 = AdvSimd.Arm64.AddPairwise(c02, c03);
+            d0 = AdvSimd.Arm64.AddPairwise(d00, d01); d1 = AdvSimd.Arm64.AddPairwise(d02, d03);
+        }
+    }
+}
+#endif
