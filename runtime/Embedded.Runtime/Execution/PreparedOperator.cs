@@ -147,6 +147,11 @@ internal sealed partial class PreparedOperator
             return Add.TryFast(path, Input(0).In(arena), Input(1).In(arena), _output.Out(arena), (AddParams)_op.Params, part, parts, partEnd);
         if (_squeezeExcite && _vectorStage is not null)
             return Mul.TryFast(path, Input(0).In(arena), Input(1).In(arena), _output.Out(arena), _vectorStage, scratch.Dots, part, parts, partEnd);
+        if (_op.Code == OperatorCode.TableLookup && parts == 1)
+        {
+            TableLookup.Fast(path, Input(0).In(arena), _output.Out(arena), (TableLookupParams)_op.Params);
+            return true;
+        }
         if (_op.Code == OperatorCode.Dequantize && parts == 1)
             return Dequantize.TryFast(path, Input(0).In(arena), Elements.AsFloats(_output.Write(arena)), Input(0).Scales);
         if (_depthwise is not null)

@@ -81,12 +81,15 @@ public static class OutputStageNeon
     /// </summary>
     public readonly struct Gate : IBlock4<Gate>
     {
-        private readonly Vector128<int> _gate, _multiplier, _min, _max, _zeroPoint;
+        // Multipliers also with their halves swapped (lanes 2, 3, 0, 1): every 64-bit product is then an SMULL2 of two
+        // full registers, which the JIT compiles without the register copies it makes for GetLower() operands.
+        private readonly Vector128<int> _gate, _gateSwapped, _multiplier, _multiplierSwapped, _min, _max, _zeroPoint;
         private readonly Vector128<long> _gateShiftLower, _gateShiftUpper, _shiftLower, _shiftUpper;
 
         private Gate(VectorOutputStage s, nuint at)
         {
-            _gate = Read(s.GateMultipliers, at); _multiplier = Read(s.Multipliers, at);
+            _gate = Read(s.GateMultipliers, at); _gateSwapped = Swap(_gate);
+            _multiplier = Read(s.Multipliers, at); _multiplierSwapped = Swap(_multiplier);
             (_gateShiftLower, _gateShiftUpper) = Read64(s.NegatedGateShifts64, at);
             (_shiftLower, _shiftUpper) = Read64(s.NegatedTotalShifts64, at);
             _min = Read(s.Min, at); _max = Read(s.Max, at); _zeroPoint = Read(s.ZeroPoints, at);
@@ -99,15 +102,26 @@ public static class OutputStageNeon
         public Vector128<int> Apply(Vector128<int> acc)
         {
             const int gateHalf = OutputStageMath.GateHalf, gateOne = OutputStageMath.GateOne;
-            var gate = MultiplyRoundShift(acc, _gate, _gateShiftLower, _gateShiftUpper);
+            var accSwapped = Swap(acc);
+            // gate = clamp(round(acc·G / 2^g), −½, ½) + ½ in Q22.
+            var gate = AdvSimd.ExtractNarrowingSaturateUpper(
+                AdvSimd.ExtractNarrowingSaturateLower(AdvSimd.ShiftArithmeticRounded(AdvSimd.MultiplyWideningUpper(accSwapped, _gateSwapped), _gateShiftLower)),
+                AdvSimd.ShiftArithmeticRounded(AdvSimd.MultiplyWideningUpper(acc, _gate), _gateShiftUpper));
             gate = AdvSimd.Add(AdvSimd.Min(AdvSimd.Max(gate, Vector128.Create(-gateHalf)), Vector128.Create(gateOne - gateHalf)), Vector128.Create(gateHalf));
-            var gated = AdvSimd.ShiftRightArithmeticRoundedNarrowingSaturateUpper(
-                AdvSimd.ShiftRightArithmeticRoundedNarrowingSaturateLower(AdvSimd.MultiplyWideningLower(gate.GetLower(), _multiplier.GetLower()), OutputStageMath.GateBits),
-                AdvSimd.MultiplyWideningUpper(gate, _multiplier), OutputStageMath.GateBits);
-            var y = MultiplyRoundShift(acc, gated, _shiftLower, _shiftUpper);
+            // gm = round(gate·M / 2^22) in [0, M], made with its halves swapped (the upper products first) for the next SMULL2.
+            var gatedSwapped = AdvSimd.ShiftRightArithmeticRoundedNarrowingSaturateUpper(
+                AdvSimd.ShiftRightArithmeticRoundedNarrowingSaturateLower(AdvSimd.MultiplyWideningUpper(gate, _multiplier), OutputStageMath.GateBits),
+                AdvSimd.MultiplyWideningUpper(Swap(gate), _multiplierSwapped), OutputStageMath.GateBits);
+            var y = AdvSimd.ExtractNarrowingSaturateUpper(
+                AdvSimd.ExtractNarrowingSaturateLower(AdvSimd.ShiftArithmeticRounded(AdvSimd.MultiplyWideningUpper(accSwapped, gatedSwapped), _shiftLower)),
+                AdvSimd.ShiftArithmeticRounded(AdvSimd.MultiplyWideningUpper(acc, Swap(gatedSwapped)), _shiftUpper));
             return AdvSimd.Add(AdvSimd.Min(AdvSimd.Max(y, _min), _max), _zeroPoint);
         }
     }
+
+    /// <summary>Lanes 2, 3, 0, 1 (EXT #8).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Swap(Vector128<int> v) => AdvSimd.ExtractVector128(v, v, 2);
 
     /// <summary>Any stage through <see cref="Apply4"/>, constants loaded per call (h-sigmoid, wide gate-free stages).</summary>
     public readonly struct Any : IBlock4<Any>
@@ -191,7 +205,7 @@ public static class OutputStageNeon
     /// fewer than eight go element-wise.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Store8(Vector128<int> lower, Vector128<int> upper, QuantizedOutput output, int at, int count)
+    public static void Store8(Vector128<int> lower, Vector128<int> upper, in QuantizedOutput output, int at, int count)
     {
         var words = AdvSimd.ExtractNarrowingSaturateUpper(AdvSimd.ExtractNarrowingSaturateLower(lower), upper);
         if (count == 8)

@@ -120,20 +120,26 @@ public static partial class Quantize
             case ElementType.Int16:
             {
                 var y = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, short>(output.Bytes);
-                if (channels == 3 && begin % 3 == 0)
+#if NET
+                if (channels == 3 && begin % 3 == 0 && end <= Math.Min(x.Length, y.Length) && values.Length >= 3 * 256)
                 {
-                    // The RGB image: whole pixels without the per-element channel counter.
+                    // The RGB image: whole pixels without the per-element channel counter, bounds checked once above (a
+                    // byte indexes 256 entries): about four instructions an element instead of a dozen.
+                    ref byte source = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
+                    ref short target = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(y);
+                    ref int table0 = ref System.Runtime.InteropServices.MemoryMarshal.GetArrayDataReference(values);
+                    ref int table1 = ref System.Runtime.CompilerServices.Unsafe.Add(ref table0, 256);
+                    ref int table2 = ref System.Runtime.CompilerServices.Unsafe.Add(ref table0, 512);
                     int i = begin;
                     for (; i + 3 <= end; i += 3)
                     {
-                        var px = x.Slice(i, 3);
-                        var o = y.Slice(i, 3);
-                        o[0] = (short)values[px[0]];
-                        o[1] = (short)values[256 + px[1]];
-                        o[2] = (short)values[512 + px[2]];
+                        System.Runtime.CompilerServices.Unsafe.Add(ref target, i) = (short)System.Runtime.CompilerServices.Unsafe.Add(ref table0, System.Runtime.CompilerServices.Unsafe.Add(ref source, i));
+                        System.Runtime.CompilerServices.Unsafe.Add(ref target, i + 1) = (short)System.Runtime.CompilerServices.Unsafe.Add(ref table1, System.Runtime.CompilerServices.Unsafe.Add(ref source, i + 1));
+                        System.Runtime.CompilerServices.Unsafe.Add(ref target, i + 2) = (short)System.Runtime.CompilerServices.Unsafe.Add(ref table2, System.Runtime.CompilerServices.Unsafe.Add(ref source, i + 2));
                     }
                     begin = i;
                 }
+#endif
                 for (int i = begin; i < end; i++)
                 {
                     y[i] = (short)values[c * 256 + x[i]];

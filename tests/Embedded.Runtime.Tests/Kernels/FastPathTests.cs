@@ -336,6 +336,35 @@ public sealed class FastPathTests
     }
 
     [TestMethod]
+    public void TableLookup_EveryPath_EqualsReference_ForEveryLength0To80_OneOrManyTables_InPlaceToo()
+    {
+        var r = new Random(521);
+        for (int length = 0; length <= 80; length++)
+        foreach (var type in EightBit)
+        {
+            int channels = length == 0 ? 1 + r.Next(8) : new[] { 1, 2, 3, 4, 6, 8, 12 }.Where(c => length % c == 0).OrderBy(_ => r.Next()).First();
+            int tableCount = new[] { 1, 1, channels }.OrderBy(_ => r.Next()).First();
+            var tables = new byte[tableCount * TableLookupParams.EntriesPerTable];
+            r.NextBytes(tables);
+            var p = new TableLookupParams { TableCount = tableCount, Tables = tables };
+            var input = new byte[length];
+            r.NextBytes(input);
+            var shape = new[] { 1, length / channels, channels };
+            var expected = new byte[length];
+            TableLookup.Reference(new QuantizedInput(input, type, shape, new[] { 0 }), new QuantizedOutput(expected, type, shape, new[] { 0 }), p);
+            foreach (var path in FastPaths)
+            {
+                var actual = new byte[length];
+                TableLookup.Fast(path, new QuantizedInput(input, type, shape, new[] { 0 }), new QuantizedOutput(actual, type, shape, new[] { 0 }), p);
+                CollectionAssert.AreEqual(expected, actual, $"length {length} {type} {channels} channels {tableCount} tables path {path}");
+                var inPlace = (byte[])input.Clone();
+                TableLookup.Fast(path, new QuantizedInput(inPlace, type, shape, new[] { 0 }), new QuantizedOutput(inPlace, type, shape, new[] { 0 }), p);
+                CollectionAssert.AreEqual(expected, inPlace, $"in place: length {length} {type} {tableCount} tables path {path}");
+            }
+        }
+    }
+
+    [TestMethod]
     public void Dequantize_EveryPath_EqualsReference_BitForBit_ForEveryLength0To67()
     {
         var r = new Random(512);
