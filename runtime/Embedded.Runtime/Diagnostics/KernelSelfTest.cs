@@ -63,6 +63,8 @@ public static class KernelSelfTest
         yield return ("Mul squeeze-excite", r => SqueezeExcite(r));
         yield return ("GlobalAveragePool", r => Pool(r));
         yield return ("Requantize uint8 to int16", r => Requantize(r));
+        yield return ("Add residual", r => Residual(r));
+        yield return ("TableLookup", r => Lookup(r));
     }
 
     private static byte[] Random8(Random r, int count, ElementType type)
@@ -231,6 +233,49 @@ public static class KernelSelfTest
         {
             if (!GlobalAveragePool.TryFast(path, new QuantizedInput(input, type, inShape, zi), new QuantizedOutput(o, type, outShape, zo), p, stage, sums))
                 GlobalAveragePool.Reference(new QuantizedInput(input, type, inShape, zi), new QuantizedOutput(o, type, outShape, zo), p);
+        } };
+    }
+
+    private static Case Residual(Random r)
+    {
+        int count = r.Next(1, 300);
+        var type = r.Next(2) == 0 ? ElementType.Int8 : ElementType.UInt8;
+        var a = Random8(r, count, type);
+        var b = Random8(r, count, type);
+        int[] za = { ZeroPoint(r, type) }, zb = { ZeroPoint(r, type) }, zo = { ZeroPoint(r, type) };
+        var p = new AddParams
+        {
+            Rounding = RoundingMode.DoubleRounding, LeftShift = 20,
+            Input1Multipliers = new[] { QuantizedMultiplier.FromDouble(0.5 * (0.5 + r.NextDouble()) / (1 << 20)) },
+            Input2Multipliers = new[] { QuantizedMultiplier.FromDouble(0.5 * (0.5 + r.NextDouble()) / (1 << 20)) },
+            OutputMultipliers = new[] { QuantizedMultiplier.FromDouble(1.0 + r.NextDouble()) },
+            ClampMin = new[] { type.MinValue() }, ClampMax = new[] { type.MaxValue() },
+        };
+        var shape = new[] { 1, count };
+        var expected = new byte[count];
+        Add.Reference(new QuantizedInput(a, type, shape, za), new QuantizedInput(b, type, shape, zb), new QuantizedOutput(expected, type, shape, zo), p);
+        return new Case { Expected = expected, Run = (path, o) =>
+        {
+            if (!Add.TryFast(path, new QuantizedInput(a, type, shape, za), new QuantizedInput(b, type, shape, zb), new QuantizedOutput(o, type, shape, zo), p))
+                Add.Reference(new QuantizedInput(a, type, shape, za), new QuantizedInput(b, type, shape, zb), new QuantizedOutput(o, type, shape, zo), p);
+        } };
+    }
+
+    private static Case Lookup(Random r)
+    {
+        int count = r.Next(0, 300);
+        var type = r.Next(2) == 0 ? ElementType.Int8 : ElementType.UInt8;
+        var input = Random8(r, count, type);
+        var tables = new byte[TableLookupParams.EntriesPerTable];
+        r.NextBytes(tables);
+        var p = new TableLookupParams { Tables = tables };
+        var shape = new[] { 1, count };
+        var expected = new byte[count];
+        TableLookup.Reference(new QuantizedInput(input, type, shape, new[] { 0 }), new QuantizedOutput(expected, type, shape, new[] { 0 }), p);
+        return new Case { Expected = expected, Run = (path, o) =>
+        {
+            if (path == KernelPath.Reference) TableLookup.Reference(new QuantizedInput(input, type, shape, new[] { 0 }), new QuantizedOutput(o, type, shape, new[] { 0 }), p);
+            else TableLookup.Fast(path, new QuantizedInput(input, type, shape, new[] { 0 }), new QuantizedOutput(o, type, shape, new[] { 0 }), p);
         } };
     }
 

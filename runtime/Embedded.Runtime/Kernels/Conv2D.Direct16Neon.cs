@@ -28,12 +28,16 @@ public static partial class Conv2D
             where TStage : struct, OutputStageNeon.IBlock4<TStage>
         {
             ref short weights = ref MemoryMarshal.GetArrayDataReference(w.RowWeights);
+            ref short tapWeights = ref MemoryMarshal.GetArrayDataReference(w.TapWeights);
             ref int constants = ref MemoryMarshal.GetArrayDataReference(w.RowConstants);
-            int groupShorts = kH * w.RowPairs * 32, outputs = w.Outputs;
+            int groupShorts = kH * w.RowPairs * 32, outputs = w.Outputs, rowShorts = 2 * w.RowPairs;
+            // Window rows of 8..16 shorts (the RGB 3×3 stem: 10) go tap by tap (SMLAL by element, no duplicated pairs).
+            bool byTap = rowShorts is >= 8 and <= 16 && w.TapWeights.Length > 0;
             for (int o = 0; o < outputs; o += 8)
             {
                 // Eight channels: half (o / 8 % 2) of group o / 16, i.e. lanes 16·half .. 16·half + 15 of its 32-short pair rows.
                 ref short halfWeights = ref Unsafe.Add(ref weights, o / 16 * groupShorts + o % 16 * 2);
+                ref short blockTaps = ref Unsafe.Add(ref tapWeights, o / 8 * kH * rowShorts * 8);
                 var lowerStage = TStage.For(stage, o);
                 var upperStage = TStage.For(stage, o + 4);
                 var cLower = Vector128.LoadUnsafe(ref constants, (nuint)o);
@@ -44,8 +48,13 @@ public static partial class Conv2D
                     // The last windows of a run (fewer than four) read the last one again for the missing ones.
                     int valid = Math.Min(4, count - i);
                     nint step1 = valid > 1 ? pixelStep : 0, step2 = valid > 2 ? 2 * pixelStep : step1, step3 = valid > 3 ? 3 * pixelStep : step2;
-                    Sum4(ref Unsafe.Add(ref start, i * pixelStep), step1, step2, step3, rowStep, kH, w.RowPairs, ref halfWeights,
-                        out var a0, out var a1, out var b0, out var b1, out var c0, out var c1, out var d0, out var d1);
+                    Vector128<int> a0, a1, b0, b1, c0, c1, d0, d1;
+                    if (byTap)
+                        SumTaps4(ref Unsafe.Add(ref start, i * pixelStep), step1, step2, step3, rowStep, kH, rowShorts, ref blockTaps,
+                            out a0, out a1, out b0, out b1, out c0, out c1, out d0, out d1);
+                    else
+                        Sum4(ref Unsafe.Add(ref start, i * pixelStep), step1, step2, step3, rowStep, kH, w.RowPairs, ref halfWeights,
+                            out a0, out a1, out b0, out b1, out c0, out c1, out d0, out d1);
                     int at = outBase + i * outputs + o;
                     OutputStageNeon.Store8(lowerStage.Apply(a0 + cLower), upperStage.Apply(a1 + cUpper), output, at, lanes);
                     if (valid > 1) OutputStageNeon.Store8(lowerStage.Apply(b0 + cLower), upperStage.Apply(b1 + cUpper), output, at + outputs, lanes);
@@ -53,6 +62,62 @@ public static partial class Conv2D
                     if (valid > 3) OutputStageNeon.Store8(lowerStage.Apply(d0 + cLower), upperStage.Apply(d1 + cUpper), output, at + 3 * outputs, lanes);
                 }
             }
+        }
+
+        /// <summary>
+        /// Σ window·W for four windows and eight channels, tap by tap: a window row of 8..16 shorts is two 8-short loads (the
+        /// second ending at the row's end, so they overlap when the row is shorter than 16), and each tap's eight weights
+        /// multiply one element of them (SMLAL/SMLAL2 by element) into channels 0–3 and 4–7 — no duplicated pairs and no
+        /// pairwise folding.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void SumTaps4(ref short start, nint step1, nint step2, nint step3, nint rowStep, int kH, int rowShorts, ref short taps,
+            out Vector128<int> a0, out Vector128<int> a1, out Vector128<int> b0, out Vector128<int> b1, out Vector128<int> c0, out Vector128<int> c1, out Vector128<int> d0, out Vector128<int> d1)
+        {
+            Vector128<int> al = default, ah = default, bl = default, bh = default, cl = default, ch = default, dl = default, dh = default;
+            int second = rowShorts - 8, skip = 16 - rowShorts;   // the second load's first element, and how many of it the first covered
+            for (int ky = 0; ky < kH; ky++)
+            {
+                ref short row = ref Unsafe.Add(ref start, ky * rowStep);
+                ref short wr = ref Unsafe.Add(ref taps, ky * rowShorts * 8);
+                var xa = Vector128.LoadUnsafe(ref row); var xb = Vector128.LoadUnsafe(ref row, (nuint)step1);
+                var xc = Vector128.LoadUnsafe(ref row, (nuint)step2); var xd = Vector128.LoadUnsafe(ref row, (nuint)step3);
+                Tap(ref al, ref ah, ref bl, ref bh, ref cl, ref ch, ref dl, ref dh, Vector128.LoadUnsafe(ref wr), xa, xb, xc, xd, 0);
+                Tap(ref al, ref ah, ref bl, ref bh, ref cl, ref ch, ref dl, ref dh, Vector128.LoadUnsafe(ref wr, 8), xa, xb, xc, xd, 1);
+                Tap(ref al, ref ah, ref bl, ref bh, ref cl, ref ch, ref dl, ref dh, Vector128.LoadUnsafe(ref wr, 16), xa, xb, xc, xd, 2);
+                Tap(ref al, ref ah, ref bl, ref bh, ref cl, ref ch, ref dl, ref dh, Vector128.LoadUnsafe(ref wr, 24), xa, xb, xc, xd, 3);
+                Tap(ref al, ref ah, ref bl, ref bh, ref cl, ref ch, ref dl, ref dh, Vector128.LoadUnsafe(ref wr, 32), xa, xb, xc, xd, 4);
+                Tap(ref al, ref ah, ref bl, ref bh, ref cl, ref ch, ref dl, ref dh, Vector128.LoadUnsafe(ref wr, 40), xa, xb, xc, xd, 5);
+                Tap(ref al, ref ah, ref bl, ref bh, ref cl, ref ch, ref dl, ref dh, Vector128.LoadUnsafe(ref wr, 48), xa, xb, xc, xd, 6);
+                Tap(ref al, ref ah, ref bl, ref bh, ref cl, ref ch, ref dl, ref dh, Vector128.LoadUnsafe(ref wr, 56), xa, xb, xc, xd, 7);
+                if (second == 0) continue;
+                xa = Vector128.LoadUnsafe(ref row, (nuint)second); xb = Vector128.LoadUnsafe(ref row, (nuint)(step1 + second));
+                xc = Vector128.LoadUnsafe(ref row, (nuint)(step2 + second)); xd = Vector128.LoadUnsafe(ref row, (nuint)(step3 + second));
+                // Element j of the second load is tap second + j; taps below 8 were done, so j runs from skip.
+                ref short w8 = ref Unsafe.Add(ref wr, second * 8);
+                if (skip <= 0) Tap(ref al, ref ah, ref bl, ref bh, ref cl, ref ch, ref dl, ref dh, Vector128.LoadUnsafe(ref w8), xa, xb, xc, xd, 0);
+                if (skip <= 1) Tap(ref al, ref ah, ref bl, ref bh, ref cl, ref ch, ref dl, ref dh, Vector128.LoadUnsafe(ref w8, 8), xa, xb, xc, xd, 1);
+                if (skip <= 2) Tap(ref al, ref ah, ref bl, ref bh, ref cl, ref ch, ref dl, ref dh, Vector128.LoadUnsafe(ref w8, 16), xa, xb, xc, xd, 2);
+                if (skip <= 3) Tap(ref al, ref ah, ref bl, ref bh, ref cl, ref ch, ref dl, ref dh, Vector128.LoadUnsafe(ref w8, 24), xa, xb, xc, xd, 3);
+                if (skip <= 4) Tap(ref al, ref ah, ref bl, ref bh, ref cl, ref ch, ref dl, ref dh, Vector128.LoadUnsafe(ref w8, 32), xa, xb, xc, xd, 4);
+                if (skip <= 5) Tap(ref al, ref ah, ref bl, ref bh, ref cl, ref ch, ref dl, ref dh, Vector128.LoadUnsafe(ref w8, 40), xa, xb, xc, xd, 5);
+                Tap(ref al, ref ah, ref bl, ref bh, ref cl, ref ch, ref dl, ref dh, Vector128.LoadUnsafe(ref w8, 48), xa, xb, xc, xd, 6);
+                Tap(ref al, ref ah, ref bl, ref bh, ref cl, ref ch, ref dl, ref dh, Vector128.LoadUnsafe(ref w8, 56), xa, xb, xc, xd, 7);
+            }
+            a0 = al; a1 = ah; b0 = bl; b1 = bh; c0 = cl; c1 = ch; d0 = dl; d1 = dh;
+        }
+
+        /// <summary>One tap of four windows: its eight weights times element <paramref name="index"/> of each window's row load.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Tap(ref Vector128<int> al, ref Vector128<int> ah, ref Vector128<int> bl, ref Vector128<int> bh, ref Vector128<int> cl, ref Vector128<int> ch,
+            ref Vector128<int> dl, ref Vector128<int> dh, Vector128<short> w, Vector128<short> xa, Vector128<short> xb, Vector128<short> xc, Vector128<short> xd,
+            [System.Diagnostics.CodeAnalysis.ConstantExpected(Min = 0, Max = 7)] byte index)
+        {
+            var lower = w.GetLower();
+            al = AdvSimd.MultiplyBySelectedScalarWideningLowerAndAdd(al, lower, xa, index); ah = AdvSimd.MultiplyBySelectedScalarWideningUpperAndAdd(ah, w, xa, index);
+            bl = AdvSimd.MultiplyBySelectedScalarWideningLowerAndAdd(bl, lower, xb, index); bh = AdvSimd.MultiplyBySelectedScalarWideningUpperAndAdd(bh, w, xb, index);
+            cl = AdvSimd.MultiplyBySelectedScalarWideningLowerAndAdd(cl, lower, xc, index); ch = AdvSimd.MultiplyBySelectedScalarWideningUpperAndAdd(ch, w, xc, index);
+            dl = AdvSimd.MultiplyBySelectedScalarWideningLowerAndAdd(dl, lower, xd, index); dh = AdvSimd.MultiplyBySelectedScalarWideningUpperAndAdd(dh, w, xd, index);
         }
 
         /// <summary>Σ window·W for four windows and eight channels (channels 0–3 and 4–7 of each), in registers.</summary>

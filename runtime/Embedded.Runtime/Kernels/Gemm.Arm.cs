@@ -31,15 +31,18 @@ public static partial class Gemm
         ref sbyte wBase = ref MemoryMarshal.GetReference<sbyte>(w.Weights);
         ref byte xBase = ref MemoryMarshal.GetReference(x);
         if (rows > 0 && (long)(rows - 1) * rowStride + groups * 4 > x.Length) throw new ArgumentException("GEMM rows are shorter than the packed depth.", nameof(x));
-        int r = 0;
-        for (; r + 4 <= rows; r += 4)
+        // Blocks outer, rows inner: a block's stage constants are set up once for all the rows of the call (up to 128
+        // pixels of an in-place 1×1 convolution, whose rows stay in L1 while the blocks pass over them).
+        int fullRows = rows & ~3;
+        for (int b = 0; b < w.Blocks; b++)
         {
-            ref byte x0 = ref Unsafe.Add(ref xBase, r * rowStride);
-            ref byte x1 = ref Unsafe.Add(ref x0, rowStride);
-            ref byte x2 = ref Unsafe.Add(ref x1, rowStride);
-            ref byte x3 = ref Unsafe.Add(ref x2, rowStride);
-            for (int b = 0; b < w.Blocks; b++)
+            sink.Block(b);
+            for (int r = 0; r < fullRows; r += 4)
             {
+                ref byte x0 = ref Unsafe.Add(ref xBase, r * rowStride);
+                ref byte x1 = ref Unsafe.Add(ref x0, rowStride);
+                ref byte x2 = ref Unsafe.Add(ref x1, rowStride);
+                ref byte x3 = ref Unsafe.Add(ref x2, rowStride);
                 Vector128<int> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
                 ref sbyte wb = ref Unsafe.Add(ref wBase, b * groups * 32);
                 int g = 0;
@@ -80,15 +83,11 @@ public static partial class Gemm
                     p = Broadcast(ref x2, 4 * g, xor); a2 = Dp.DotProduct(a2, lo, p); b2 = Dp.DotProduct(b2, hi, p);
                     p = Broadcast(ref x3, 4 * g, xor); a3 = Dp.DotProduct(a3, lo, p); b3 = Dp.DotProduct(b3, hi, p);
                 }
-                sink.Block(b);
                 sink.Row(r, a0, b0); sink.Row(r + 1, a1, b1); sink.Row(r + 2, a2, b2); sink.Row(r + 3, a3, b3);
             }
-        }
-        for (; r < rows; r++)
-        {
-            ref byte x0 = ref Unsafe.Add(ref xBase, r * rowStride);
-            for (int b = 0; b < w.Blocks; b++)
+            for (int r = fullRows; r < rows; r++)
             {
+                ref byte x0 = ref Unsafe.Add(ref xBase, r * rowStride);
                 Vector128<int> a0 = default, b0 = default;
                 ref sbyte wb = ref Unsafe.Add(ref wBase, b * groups * 32);
                 for (int g = 0; g < groups; g++)
@@ -97,7 +96,6 @@ public static partial class Gemm
                     a0 = Dp.DotProduct(a0, Vector128.LoadUnsafe(ref wb, (nuint)(g * 32)), p);
                     b0 = Dp.DotProduct(b0, Vector128.LoadUnsafe(ref wb, (nuint)(g * 32 + 16)), p);
                 }
-                sink.Block(b);
                 sink.Row(r, a0, b0);
             }
         }

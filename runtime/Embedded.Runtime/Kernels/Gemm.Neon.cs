@@ -35,15 +35,18 @@ public static partial class Gemm
         ref sbyte wBase = ref MemoryMarshal.GetReference<sbyte>(w.Weights);
         ref byte xBase = ref MemoryMarshal.GetReference(x);
         if (rows > 0 && (long)(rows - 1) * rowStride + groups * 4 > x.Length) throw new ArgumentException("GEMM rows are shorter than the packed depth.", nameof(x));
-        int r = 0;
-        for (; r + 4 <= rows; r += 4)
+        // Blocks outer, rows inner: a block's stage constants are set up once for all the rows of the call (up to 128
+        // pixels of an in-place 1×1 convolution, whose rows stay in L1 while the blocks pass over them).
+        int fullRows = rows & ~3;
+        for (int b = 0; b < w.Blocks; b++)
         {
-            ref byte x0 = ref Unsafe.Add(ref xBase, r * rowStride);
-            ref byte x1 = ref Unsafe.Add(ref x0, rowStride);
-            ref byte x2 = ref Unsafe.Add(ref x1, rowStride);
-            ref byte x3 = ref Unsafe.Add(ref x2, rowStride);
-            for (int b = 0; b < w.Blocks; b++)
+            sink.Block(b);
+            for (int r = 0; r < fullRows; r += 4)
             {
+                ref byte x0 = ref Unsafe.Add(ref xBase, r * rowStride);
+                ref byte x1 = ref Unsafe.Add(ref x0, rowStride);
+                ref byte x2 = ref Unsafe.Add(ref x1, rowStride);
+                ref byte x3 = ref Unsafe.Add(ref x2, rowStride);
                 // a<row><channel pair>: lanes [c 2j: k0+k1, k2+k3 | c 2j+1: k0+k1, k2+k3] summed over groups.
                 Vector128<int> a00 = default, a01 = default, a02 = default, a03 = default, a10 = default, a11 = default, a12 = default, a13 = default;
                 Vector128<int> a20 = default, a21 = default, a22 = default, a23 = default, a30 = default, a31 = default, a32 = default, a33 = default;
@@ -90,18 +93,14 @@ public static partial class Gemm
                     p = Broadcast(ref x3, 4 * g, xor);
                     a30 = Lower1(a30, lo, p); a31 = Upper1(a31, lo, p); a32 = Lower1(a32, hi, p); a33 = Upper1(a33, hi, p);
                 }
-                sink.Block(b);
                 sink.Row(r, AdvSimd.Arm64.AddPairwise(a00, a01), AdvSimd.Arm64.AddPairwise(a02, a03));
                 sink.Row(r + 1, AdvSimd.Arm64.AddPairwise(a10, a11), AdvSimd.Arm64.AddPairwise(a12, a13));
                 sink.Row(r + 2, AdvSimd.Arm64.AddPairwise(a20, a21), AdvSimd.Arm64.AddPairwise(a22, a23));
                 sink.Row(r + 3, AdvSimd.Arm64.AddPairwise(a30, a31), AdvSimd.Arm64.AddPairwise(a32, a33));
             }
-        }
-        for (; r < rows; r++)
-        {
-            ref byte x0 = ref Unsafe.Add(ref xBase, r * rowStride);
-            for (int b = 0; b < w.Blocks; b++)
+            for (int r = fullRows; r < rows; r++)
             {
+                ref byte x0 = ref Unsafe.Add(ref xBase, r * rowStride);
                 Vector128<int> a00 = default, a01 = default, a02 = default, a03 = default;
                 ref sbyte wb = ref Unsafe.Add(ref wBase, b * groups * 32);
                 int g = 0;
@@ -121,7 +120,6 @@ public static partial class Gemm
                     var p = Broadcast(ref x0, 4 * g, xor);
                     a00 = Lower1(a00, lo, p); a01 = Upper1(a01, lo, p); a02 = Lower1(a02, hi, p); a03 = Upper1(a03, hi, p);
                 }
-                sink.Block(b);
                 sink.Row(r, AdvSimd.Arm64.AddPairwise(a00, a01), AdvSimd.Arm64.AddPairwise(a02, a03));
             }
         }

@@ -31,6 +31,11 @@ public sealed class PackedGemm16
     /// Layout: channel group g of 16, kernel row ky, pair q, lane j (0..15): ((g·kH + ky)·RowPairs + q)·32 + 2j + i.
     /// </summary>
     public short[] RowWeights { get; private set; } = Array.Empty<short>();
+    /// <summary>
+    /// The same row-padded weights tap by tap for NEON's multiply-by-element (SMLAL v.4s, v.4h, v.h[i]): block b of eight
+    /// output channels, kernel row ky, element k of the padded row (2·RowPairs of them), lane j: ((b·kH + ky)·2·RowPairs + k)·8 + j.
+    /// </summary>
+    public short[] TapWeights { get; private set; } = Array.Empty<short>();
     /// <summary><see cref="Constants"/> padded to whole groups of sixteen channels (zeros past the last output).</summary>
     public int[] RowConstants { get; private set; } = Array.Empty<int>();
     /// <summary>Groups of sixteen output channels in <see cref="RowWeights"/>.</summary>
@@ -87,14 +92,17 @@ public sealed class PackedGemm16
             packed.RowWeights = new short[packed.RowGroups * kH * packed.RowPairs * 32];
             packed.RowConstants = new int[packed.RowGroups * 16];
             packed.Constants.AsSpan(0, outputs).CopyTo(packed.RowConstants);
+            var tapWeights = new short[packed.Blocks * kH * 2 * packed.RowPairs * BlockChannels];
             for (int o = 0; o < outputs; o++)
             for (int k = 0; k < depth; k++)
             {
                 int ky = k / rowLength, inRow = k % rowLength;
                 int block = o / BlockChannels, lane = o % BlockChannels;
-                packed.RowWeights[(((o / 16) * kH + ky) * packed.RowPairs + inRow / 2) * 32 + (o % 16) * 2 + inRow % 2] =
-                    packed.Weights[((block * packed.Pairs + k / 2) * BlockChannels + lane) * 2 + k % 2];
+                short weight = packed.Weights[((block * packed.Pairs + k / 2) * BlockChannels + lane) * 2 + k % 2];
+                packed.RowWeights[(((o / 16) * kH + ky) * packed.RowPairs + inRow / 2) * 32 + (o % 16) * 2 + inRow % 2] = weight;
+                tapWeights[((block * kH + ky) * 2 * packed.RowPairs + inRow) * BlockChannels + lane] = weight;
             }
+            packed.TapWeights = tapWeights;
         }
         return packed;
     }
