@@ -20,6 +20,8 @@ internal sealed partial class PreparedOperator
     private readonly PackedGemm16? _gemm16;
     private readonly PackedDepthwise? _depthwise;
     private readonly VectorOutputStage? _vectorStage;
+    // TFLite's single-rounding stage of a conv/depthwise/FC, which only the NEON kernels compute (x86 keeps the scalar stage).
+    private readonly VectorOutputStage? _singleRoundingStage;
     // Mul of an 8-bit [N,H,W,C] tensor by an 8-bit per-channel gate: the pattern Mul.TryFast accepts.
     private readonly bool _squeezeExcite;
     private readonly bool _residualAdd;
@@ -72,7 +74,11 @@ internal sealed partial class PreparedOperator
         }
         var stage = op.Params switch { Conv2DParams c => c.Output, FullyConnectedParams f => f.Output, DepthwiseConv2DParams d => d.Output, _ => null };
         if (stage is not null && (_gemm is not null || _depthwise is not null || _gemm16 is not null))
+        {
             _vectorStage = VectorOutputStage.TryCreate(stage, _output.Tensor.Shape[_output.Tensor.Rank - 1], _output.ZeroPoints, wide: _gemm16 is not null);
+            if (_vectorStage is null && _gemm16 is null)
+                _singleRoundingStage = VectorOutputStage.TryCreateSingleRounding(stage, _output.Tensor.Shape[_output.Tensor.Rank - 1], _output.ZeroPoints);
+        }
     }
 
     /// <summary>
@@ -90,6 +96,7 @@ internal sealed partial class PreparedOperator
         _gemm16 = source._gemm16;
         _depthwise = source._depthwise;
         _vectorStage = source._vectorStage;
+        _singleRoundingStage = source._singleRoundingStage;
         _squeezeExcite = source._squeezeExcite;
         _residualAdd = source._residualAdd;
         _requantize = source._requantize;
@@ -117,13 +124,16 @@ internal sealed partial class PreparedOperator
             throw new InvalidOperationException($"operator {_op} has no splittable kernel on {path}");
     }
 
+    /// <summary>The vector stage a kernel on <paramref name="path"/> gets: single-rounding stages only on NEON paths.</summary>
+    private VectorOutputStage? StageFor(KernelPath path) => _vectorStage ?? (path.UsesNeon() ? _singleRoundingStage : null);
+
     private bool TryInvokeFast(Span<byte> arena, KernelPath path, KernelScratch scratch, int part, int parts, int partEnd = -1)
     {
         if (path == KernelPath.Reference) return false;
         if (_gemm is not null && _op.Params is Conv2DParams conv)
         {
             var w = Input(1).Tensor.Shape;
-            Conv2D.Fast(path, Input(0).In(arena), w[1], w[2], _output.Out(arena), conv, _gemm, scratch, _vectorStage, part, parts, partEnd);
+            Conv2D.Fast(path, Input(0).In(arena), w[1], w[2], _output.Out(arena), conv, _gemm, scratch, StageFor(path), part, parts, partEnd);
             return true;
         }
         if (_gemm16 is not null)
@@ -135,7 +145,7 @@ internal sealed partial class PreparedOperator
         if (_gemm is not null && _op.Params is FullyConnectedParams fc)
         {
             if (parts > 1) return FullyConnected.TryFastPart(path, Input(0).In(arena), _output.Out(arena), _gemm, scratch, _vectorStage, part, parts, partEnd);
-            FullyConnected.Fast(path, Input(0).In(arena), _output.Out(arena), fc, _gemm, scratch, _vectorStage);
+            FullyConnected.Fast(path, Input(0).In(arena), _output.Out(arena), fc, _gemm, scratch, StageFor(path));
             return true;
         }
         if (_vectorStage is not null && _op.Params is GlobalAveragePoolParams gap
@@ -156,7 +166,7 @@ internal sealed partial class PreparedOperator
             return Dequantize.TryFast(path, Input(0).In(arena), Elements.AsFloats(_output.Write(arena)), Input(0).Scales);
         if (_depthwise is not null)
         {
-            DepthwiseConv2D.Fast(path, Input(0).In(arena), _output.Out(arena), (DepthwiseConv2DParams)_op.Params, _depthwise, scratch, _vectorStage, part, parts, partEnd);
+            DepthwiseConv2D.Fast(path, Input(0).In(arena), _output.Out(arena), (DepthwiseConv2DParams)_op.Params, _depthwise, scratch, StageFor(path), part, parts, partEnd);
             return true;
         }
         return false;

@@ -40,11 +40,13 @@ public static partial class DepthwiseConv2D
         {
             if (OutputStageNeon.IsPlain(stage)) RowsNeon8<TBytes, OutputStageNeon.Lanes>(g, input, w, scalarStage, stage, output, ring);
             else if (OutputStageNeon.IsHardSwish(stage)) RowsNeon8<TBytes, OutputStageNeon.Gate>(g, input, w, scalarStage, stage, output, ring);
+            else if (stage.SingleRounding) RowsNeon8<TBytes, OutputStageNeon.Single>(g, input, w, scalarStage, stage, output, ring);
             else RowsNeon8<TBytes, OutputStageNeon.Any>(g, input, w, scalarStage, stage, output, ring);
             return;
         }
         if (OutputStageNeon.IsPlain(stage)) RowsNeon<TBytes, OutputStageNeon.Lanes>(g, input, w, scalarStage, stage, output, ring);
         else if (OutputStageNeon.IsHardSwish(stage)) RowsNeon<TBytes, OutputStageNeon.Gate>(g, input, w, scalarStage, stage, output, ring);
+        else if (stage.SingleRounding) RowsNeon<TBytes, OutputStageNeon.Single>(g, input, w, scalarStage, stage, output, ring);
         else RowsNeon<TBytes, OutputStageNeon.Any>(g, input, w, scalarStage, stage, output, ring);
     }
 

@@ -71,6 +71,7 @@ public static partial class Gemm
     {
         if (OutputStageNeon.IsPlain(s)) FinishNeon<OutputStageNeon.Lanes>(dot, width, constants, factors, inputSums, rows, firstRow, outputs, s, output);
         else if (OutputStageNeon.IsHardSwish(s)) FinishNeon<OutputStageNeon.Gate>(dot, width, constants, factors, inputSums, rows, firstRow, outputs, s, output);
+        else if (s.SingleRounding) FinishNeon<OutputStageNeon.Single>(dot, width, constants, factors, inputSums, rows, firstRow, outputs, s, output);
         else FinishNeon<OutputStageNeon.Any>(dot, width, constants, factors, inputSums, rows, firstRow, outputs, s, output);
     }
 

@@ -109,6 +109,7 @@ public static partial class Gemm
     {
         if (OutputStageNeon.IsPlain(stage)) DotFinishNeon<OutputStageNeon.Lanes>(path, x, rowStride, rows, firstRow, w, sums, stage, output);
         else if (OutputStageNeon.IsHardSwish(stage)) DotFinishNeon<OutputStageNeon.Gate>(path, x, rowStride, rows, firstRow, w, sums, stage, output);
+        else if (stage.SingleRounding) DotFinishNeon<OutputStageNeon.Single>(path, x, rowStride, rows, firstRow, w, sums, stage, output);
         else DotFinishNeon<OutputStageNeon.Any>(path, x, rowStride, rows, firstRow, w, sums, stage, output);
     }
 

@@ -32,6 +32,7 @@ public static class OutputStageNeon
         Vector128<int> y;
         if (s.Activation is FusedActivation.HardSigmoid or FusedActivation.HardSwish) y = Gated(acc, s, at);
         else if (s.Wide) y = MultiplyRoundShift(acc, Read(s.ReducedMultipliers, at), Read64(s.NegatedReducedShifts64, at));
+        else if (s.SingleRounding) y = MultiplyRoundShift(acc, Read(s.Multipliers, at), Read64(s.NegatedTotalShifts64, at));
         else y = MultiplyByQuantizedMultiplier(acc, Read(s.Multipliers, at), Read(s.LeftShifts, at), Read(s.NegatedRightShifts, at));
         y = AdvSimd.Min(AdvSimd.Max(y, Read(s.Min, at)), Read(s.Max, at));
         return AdvSimd.Add(y, Read(s.ZeroPoints, at));
@@ -123,6 +124,33 @@ public static class OutputStageNeon
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<int> Swap(Vector128<int> v) => AdvSimd.ExtractVector128(v, v, 2);
 
+    /// <summary>The constants of a single-rounding stage (<see cref="VectorOutputStage.SingleRounding"/>) for four channels.</summary>
+    public readonly struct Single : IBlock4<Single>
+    {
+        private readonly Vector128<int> _multiplier, _min, _max, _zeroPoint;
+        private readonly Vector128<long> _shiftLower, _shiftUpper;
+
+        private Single(VectorOutputStage s, nuint at)
+        {
+            _multiplier = Read(s.Multipliers, at);
+            (_shiftLower, _shiftUpper) = Read64(s.NegatedTotalShifts64, at);
+            _min = Read(s.Min, at); _max = Read(s.Max, at); _zeroPoint = Read(s.ZeroPoints, at);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Single For(VectorOutputStage s, int first) => new(s, (nuint)first);
+
+        /// <summary>saturate((acc·M + 2^(t−1)) >> t), t = 31 − shift: SMULL2 of half-swapped registers, SRSHL, SQXTN.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<int> Apply(Vector128<int> acc)
+        {
+            var y = AdvSimd.ExtractNarrowingSaturateUpper(
+                AdvSimd.ExtractNarrowingSaturateLower(AdvSimd.ShiftArithmeticRounded(AdvSimd.MultiplyWideningUpper(Swap(acc), Swap(_multiplier)), _shiftLower)),
+                AdvSimd.ShiftArithmeticRounded(AdvSimd.MultiplyWideningUpper(acc, _multiplier), _shiftUpper));
+            return AdvSimd.Add(AdvSimd.Min(AdvSimd.Max(y, _min), _max), _zeroPoint);
+        }
+    }
+
     /// <summary>Any stage through <see cref="Apply4"/>, constants loaded per call (h-sigmoid, wide gate-free stages).</summary>
     public readonly struct Any : IBlock4<Any>
     {
@@ -142,7 +170,7 @@ public static class OutputStageNeon
     public static bool IsHardSwish(VectorOutputStage s) => s.Activation == FusedActivation.HardSwish;
 
     /// <summary>True for a stage <see cref="Lanes"/> computes (gate-free, 8-bit input accumulators).</summary>
-    public static bool IsPlain(VectorOutputStage s) => !s.Wide && s.Activation is not (FusedActivation.HardSigmoid or FusedActivation.HardSwish);
+    public static bool IsPlain(VectorOutputStage s) => !s.Wide && !s.SingleRounding && s.Activation is not (FusedActivation.HardSigmoid or FusedActivation.HardSwish);
 
     /// <summary>
     /// TFLite's double-rounding MultiplyByQuantizedMultiplier on four lanes: x·2^left (wrapping, as the reference),

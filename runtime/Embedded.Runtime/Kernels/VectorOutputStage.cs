@@ -132,6 +132,39 @@ public sealed class VectorOutputStage
         return (int)(Math.Max(Min[lane], Math.Min(Max[lane], y)) + ZeroPoints[lane]);
     }
 
+    /// <summary>
+    /// TFLite's single-rounding requantization (one 64-bit product, one round-half-up shift by 31 − shift), which only
+    /// the NEON stage computes: such a stage is made by <see cref="TryCreateSingleRounding"/> and handed to NEON paths alone.
+    /// </summary>
+    public bool SingleRounding { get; private set; }
+
+    /// <summary>
+    /// A gate-free, 8-bit-accumulator stage in single rounding for the NEON kernels (the x86 stages compute double
+    /// rounding only and never see it); null for gated, wide or left-shifting (31 − shift &lt; 1) stages.
+    /// </summary>
+    public static VectorOutputStage? TryCreateSingleRounding(OutputStage stage, int channels, int[] outputZeroPoints)
+    {
+        if (stage.Rounding != RoundingMode.SingleRounding || stage.HasGate) return null;
+        var v = new VectorOutputStage(channels) { SingleRounding = true };
+        int padded = v.Multipliers.Length;
+        var totalShifts = new int[padded];
+        for (int c = 0; c < padded; c++)
+        {
+            int from = Math.Min(c, channels - 1);
+            var m = stage.Multipliers[stage.Multipliers.Length == 1 ? 0 : from];
+            totalShifts[c] = 31 - m.Shift;
+            if (totalShifts[c] is < 1 or > 62) return null;
+            v.Multipliers[c] = m.Multiplier;
+            v.ZeroPoints[c] = c >= channels ? 0 : outputZeroPoints.Length == 0 ? 0 : outputZeroPoints[outputZeroPoints.Length == 1 ? 0 : c];
+            v.Min[c] = stage.ClampMin[stage.ClampMin.Length == 1 ? 0 : from] - v.ZeroPoints[c];
+            v.Max[c] = stage.ClampMax[stage.ClampMax.Length == 1 ? 0 : from] - v.ZeroPoints[c];
+        }
+        v.NegatedTotalShifts64 = Negated64(totalShifts);
+        v.NegatedRightShifts = Negated(v.RightShifts);
+        v.NeonReady = true;
+        return v;
+    }
+
     /// <summary>Null when the stage needs the scalar path (gated activations, single rounding).</summary>
     public static VectorOutputStage? TryCreate(OutputStage stage, int channels, int[] outputZeroPoints, bool wide = false)
     {

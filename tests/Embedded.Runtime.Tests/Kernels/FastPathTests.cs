@@ -28,6 +28,13 @@ public sealed class FastPathTests
     private static KernelPath[] FastPaths => ((KernelPath[])Enum.GetValues(typeof(KernelPath))).Where(p => p != KernelPath.Reference).ToArray();
     private static KernelPath[] SupportedFastPaths => KernelPaths.Available.Where(p => p != KernelPath.Reference).ToArray();
 
+    /// <summary>
+    /// The vector stage an interpreter hands a kernel on <paramref name="path"/> (PreparedOperator.StageFor): the shared one,
+    /// or on NEON paths a single-rounding one, which only the NEON stage computes.
+    /// </summary>
+    private static VectorOutputStage? StageFor(KernelPath path, OutputStage stage, int channels, int[] zeroPoints) =>
+        VectorOutputStage.TryCreate(stage, channels, zeroPoints) ?? (path.UsesNeon() ? VectorOutputStage.TryCreateSingleRounding(stage, channels, zeroPoints) : null);
+
     private static int Channels(Random r) => r.Next(4) == 0 ? new[] { 96, 131, 160, 288 }[r.Next(4)] : r.Next(1, 68);
 
     private static byte[] Weights(Random r, int count, ElementType type)
@@ -94,7 +101,7 @@ public sealed class FastPathTests
             foreach (var path in FastPaths)
             {
                 var actual = new byte[expected.Length];
-                Conv2D.Fast(path, new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), kh, kw, new QuantizedOutput(actual, outType, outShape, outZps), p, packed, scratch, VectorOutputStage.TryCreate(p.Output, cout, outZps));
+                Conv2D.Fast(path, new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), kh, kw, new QuantizedOutput(actual, outType, outShape, outZps), p, packed, scratch, StageFor(path, p.Output, cout, outZps));
                 CollectionAssert.AreEqual(expected, actual, $"case {i} path {path}: {kh}x{kw} s{stride} d{dilation} pad {pad.Top},{pad.Left},{pad.Bottom},{pad.Right} {h}x{w}x{cin}→{cout} {inType}/{wType}→{outType} {p.Output.Activation}");
             }
             cases++;
@@ -179,7 +186,7 @@ public sealed class FastPathTests
             foreach (var path in FastPaths)
             {
                 var actual = new byte[expected.Length];
-                FullyConnected.Fast(path, new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), new QuantizedOutput(actual, outType, new[] { rows, outputs }, outZps), p, packed, scratch, VectorOutputStage.TryCreate(p.Output, outputs, outZps));
+                FullyConnected.Fast(path, new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), new QuantizedOutput(actual, outType, new[] { rows, outputs }, outZps), p, packed, scratch, StageFor(path, p.Output, outputs, outZps));
                 CollectionAssert.AreEqual(expected, actual, $"K={k} outputs={outputs} path {path} {inType}/{wType}");
                 // The thread split by outputs (where the fused AVX-512 kernel applies), each part on its own.
                 var stage = VectorOutputStage.TryCreate(p.Output, outputs, outZps);
@@ -262,7 +269,7 @@ public sealed class FastPathTests
             int parts = r.Next(3) == 0 ? 1 : r.Next(2, 6);
             var actual = new byte[expected.Length];
             for (int part = 0; part < parts; part++)
-                DepthwiseConv2D.Fast(path, new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), new QuantizedOutput(actual, outType, outShape, outZps), p, packed, scratch, VectorOutputStage.TryCreate(p.Output, channels, outZps), part, parts);
+                DepthwiseConv2D.Fast(path, new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), new QuantizedOutput(actual, outType, outShape, outZps), p, packed, scratch, StageFor(path, p.Output, channels, outZps), part, parts);
             CollectionAssert.AreEqual(expected, actual, $"{label} path {path}: {k}x{k} s{stride} d{dilation} {h}x{w}x{channels} {inType}/{wType}→{outType}, {parts} parts, padded rows {ring}, byte weights {packed.SignedByteWeights}");
         }
     }

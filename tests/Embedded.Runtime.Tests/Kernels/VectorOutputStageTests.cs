@@ -91,8 +91,11 @@ public sealed class VectorOutputStageTests
             var activation = (FusedActivation)r.Next(Enum.GetValues(typeof(FusedActivation)).Length);
             bool wide = r.Next(3) == 0;
             int[] zeroPoints = TestKit.RandomZeroPoints(r, channels, outType);
-            var stage = TestKit.RandomStage(r, channels, outType, zeroPoints, activation, RoundingMode.DoubleRounding, r.Next(100, 200_000), perChannel: r.Next(3) != 0);
-            var vector = VectorOutputStage.TryCreate(stage, channels, zeroPoints, wide);
+            // Single rounding (TFLite's newer requantization) too: only the NEON stage computes it.
+            var rounding = r.Next(4) == 0 ? RoundingMode.SingleRounding : RoundingMode.DoubleRounding;
+            var stage = TestKit.RandomStage(r, channels, outType, zeroPoints, activation, rounding, r.Next(100, 200_000), perChannel: r.Next(3) != 0);
+            var vector = rounding == RoundingMode.SingleRounding ? (wide ? null : VectorOutputStage.TryCreateSingleRounding(stage, channels, zeroPoints))
+                : VectorOutputStage.TryCreate(stage, channels, zeroPoints, wide);
             if (vector is null || !vector.NeonReady) continue;
             int padded = (channels + 15) / 16 * 16;
             var acc = new int[padded];
@@ -109,13 +112,13 @@ public sealed class VectorOutputStageTests
                     var upper = OutputStageNeon.Apply4(System.Runtime.Intrinsics.Vector128.Create((ReadOnlySpan<int>)acc.AsSpan(c + 4, 4)), vector, c + 4);
                     for (int j = 0; j < 8 && c + j < channels; j++)
                         Assert.AreEqual(expected[c + j], j < 4 ? lower[j] : upper[j - 4], $"case {i} Apply4 {activation} wide={wide} channel {c + j} acc {acc[c + j]}");
-                    if (OutputStageNeon.IsPlain(vector))
-                    {
-                        var lanes = OutputStageNeon.Lanes.Load(vector, c);
-                        var got = lanes.Apply(System.Runtime.Intrinsics.Vector128.Create((ReadOnlySpan<int>)acc.AsSpan(c, 4)));
-                        for (int j = 0; j < 4 && c + j < channels; j++)
-                            Assert.AreEqual(expected[c + j], got[j], $"case {i} Lanes {activation} channel {c + j} acc {acc[c + j]}");
-                    }
+                    // The kernels' block forms (constants loaded once per block of channels) give the same lanes.
+                    var x4 = System.Runtime.Intrinsics.Vector128.Create((ReadOnlySpan<int>)acc.AsSpan(c, 4));
+                    var block = OutputStageNeon.IsPlain(vector) ? OutputStageNeon.Lanes.For(vector, c).Apply(x4)
+                        : OutputStageNeon.IsHardSwish(vector) ? OutputStageNeon.Gate.For(vector, c).Apply(x4)
+                        : vector.SingleRounding ? OutputStageNeon.Single.For(vector, c).Apply(x4) : OutputStageNeon.Any.For(vector, c).Apply(x4);
+                    for (int j = 0; j < 4 && c + j < channels; j++)
+                        Assert.AreEqual(expected[c + j], block[j], $"case {i} block form {activation} {rounding} channel {c + j} acc {acc[c + j]}");
                     OutputStageNeon.Store8(lower, upper, output, c, Math.Min(8, channels - c));
                 }
                 for (int c = 0; c < channels; c++)
