@@ -157,6 +157,8 @@ internal sealed partial class PreparedOperator
             return Add.TryFast(path, Input(0).In(arena), Input(1).In(arena), _output.Out(arena), (AddParams)_op.Params, part, parts, partEnd);
         if (_squeezeExcite && _vectorStage is not null)
             return Mul.TryFast(path, Input(0).In(arena), Input(1).In(arena), _output.Out(arena), _vectorStage, scratch.Dots, part, parts, partEnd);
+        if (_op.Code == OperatorCode.AveragePool2D && parts == 1)
+            return AveragePool2D.TryFast(path, Input(0).In(arena), _output.Out(arena), (Pool2DParams)_op.Params);
         if (_op.Code == OperatorCode.TableLookup && parts == 1)
         {
             TableLookup.Fast(path, Input(0).In(arena), _output.Out(arena), (TableLookupParams)_op.Params);

@@ -343,6 +343,38 @@ public sealed class FastPathTests
     }
 
     [TestMethod]
+    public void AveragePool2D_EveryPath_EqualsReference_PaddedStridedAndGlobal()
+    {
+        var r = new Random(523);
+        for (int i = 0; i < 200; i++)
+        {
+            int channels = Channels(r), h = r.Next(1, 12), w = r.Next(1, 12);
+            bool global = r.Next(4) == 0;
+            int fh = global ? h : r.Next(1, Math.Min(h, 5) + 1), fw = global ? w : r.Next(1, Math.Min(w, 5) + 1);
+            int stride = global ? 1 : r.Next(1, 3);
+            var pad = global ? Padding2D.None : new Padding2D(r.Next(fh), r.Next(fw), r.Next(fh), r.Next(fw));
+            int outH = (h + pad.Top + pad.Bottom - fh) / stride + 1, outW = (w + pad.Left + pad.Right - fw) / stride + 1;
+            var type = EightBit[r.Next(2)];
+            var p = new Pool2DParams
+            {
+                FilterH = fh, FilterW = fw, StrideH = stride, StrideW = stride, Padding = pad,
+                ClampMin = new[] { type.MinValue() + r.Next(0, 30) }, ClampMax = new[] { type.MaxValue() - r.Next(0, 30) },
+            };
+            var inShape = new[] { 1, h, w, channels };
+            var outShape = new[] { 1, outH, outW, channels };
+            var input = TestKit.RandomValues(r, h * w * channels, type);
+            var expected = new byte[outH * outW * channels];
+            AveragePool2D.Reference(new QuantizedInput(input, type, inShape, new[] { 0 }), new QuantizedOutput(expected, type, outShape, new[] { 0 }), p);
+            foreach (var path in FastPaths)
+            {
+                var actual = new byte[expected.Length];
+                Assert.IsTrue(AveragePool2D.TryFast(path, new QuantizedInput(input, type, inShape, new[] { 0 }), new QuantizedOutput(actual, type, outShape, new[] { 0 }), p));
+                CollectionAssert.AreEqual(expected, actual, $"case {i} path {path}: {fh}x{fw} s{stride} pad {pad.Top},{pad.Left},{pad.Bottom},{pad.Right} {h}x{w}x{channels} {type}");
+            }
+        }
+    }
+
+    [TestMethod]
     public void TableLookup_EveryPath_EqualsReference_ForEveryLength0To80_OneOrManyTables_InPlaceToo()
     {
         var r = new Random(521);
