@@ -6,13 +6,14 @@
 # (on x64, with `emb convert`). Needs qemu-user, gcc and the arm64 multiarch libraries (INSTALL=1 installs them).
 #
 # Usage: benchmarks/arm-cost.sh [--cpus "cortex-a72 cortex-a76"] [--path P] [--threads N] [--warmup N] [--runs N]
-#                               [--detail] [MODEL.emb|MODEL.tflite ...]
+#                               [--detail] [--check] [MODEL.emb|MODEL.tflite ...]
 # Default model: the bundled V3-Small. Counts are steady state: WARMUP inferences first (default 30), then the
-# smallest of RUNS marked inferences (the runs differ by a few hundred instructions at most).
+# smallest of RUNS marked inferences (the runs differ by a few hundred instructions at most). --check first compares
+# the output bytes with the Reference path's under the same emulated CPU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-cpus="cortex-a72 cortex-a76"; path=""; threads=1; warmup=30; runs=3; detail=0; models=()
+cpus="cortex-a72 cortex-a76"; path=""; threads=1; warmup=30; runs=3; detail=0; check=""; models=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --cpus) cpus="$2"; shift 2;;
@@ -21,6 +22,7 @@ while [ $# -gt 0 ]; do
     --warmup) warmup="$2"; shift 2;;
     --runs) runs="$2"; shift 2;;
     --detail) detail=1; shift;;
+    --check) check=--check; shift;;
     -h|--help) sed -n '2,12p' "$0"; exit 0;;
     -*) echo "arm-cost: unknown option $1" >&2; exit 2;;
     *) models+=("$1"); shift;;
@@ -53,10 +55,12 @@ for m in "${models[@]}"; do
   for cpu in $cpus; do
     ops="$work/ops.txt"; marks="$work/marks.log"
     qemu-aarch64 -cpu "$cpu" -plugin "$plugin" -d plugin -D "$marks" "$work/armcost/armcost" "$emb" "${input_args[@]}" \
-      ${path:+--path "$path"} --threads "$threads" --warmup "$warmup" --runs "$runs" > "$ops"
+      ${path:+--path "$path"} --threads "$threads" --warmup "$warmup" --runs "$runs" $check > "$ops" \
+      || { echo "arm-cost: $(basename "$m") on $cpu failed: $(grep -m1 -E 'check|rror' "$ops")" >&2; exit 1; }
     awk -v model="$(basename "$m")" -v cpu="$cpu" -v detail="$detail" '
       FNR == NR {
         if ($1 == "path") { kpath = $2; nthreads = $4 }
+        if ($1 == "check") checked = $2
         if ($1 == "op") { n = $2 + 1; code[$2] = $3; macs[$2] = $4; name[$2] = $5 }
         next
       }
@@ -67,7 +71,7 @@ for m in "${models[@]}"; do
       tag == -3 { prev = c; profiled++; next }
       tag >= 0 { d = c - prev; prev = c; if (!(tag in opbest) || d < opbest[tag]) opbest[tag] = d }
       END {
-        printf "model %s  cpu %s  path %s  threads %s\n", model, cpu, kpath, nthreads
+        printf "model %s  cpu %s  path %s  threads %s%s\n", model, cpu, kpath, nthreads, checked != "" ? "  (output " checked " to Reference)" : ""
         printf "total %.1f M instructions per inference (runs:%s)\n", best / 1e6, all
         if (!profiled) exit
         for (i = 0; i < n; i++) { k = code[i]; kind[k] += opbest[i]; kmacs[k] += macs[i]; kcount[k]++; sum += opbest[i] }

@@ -1,10 +1,12 @@
-// armcost MODEL.emb [--input FILE.u8] [--path P] [--threads N] [--warmup N] [--runs N]
+// armcost MODEL.emb [--input FILE.u8] [--path P] [--threads N] [--warmup N] [--runs N] [--check]
 // Prints the operator table ("op INDEX CODE MACS NAME"), warms the interpreter up (so the JIT has reached its
 // optimized code), then runs marked inferences: the counting plugin prints "mark TAG COUNT" for each marker system
 // call, and arm-cost.sh turns the differences into instructions per inference and per operator. Outside qemu the
-// markers are harmless failed system calls (ENOSYS).
+// markers are harmless failed system calls (ENOSYS). --check first compares the output bytes with the Reference path's
+// (exit 1 on a difference).
 using System;
 using System.IO;
+using System.Linq;
 using System.Runtime.InteropServices;
 using Embedded.Runtime.Execution;
 using Embedded.Runtime.Kernels;
@@ -13,6 +15,7 @@ using Embedded.Runtime.Model;
 string? modelPath = null, inputPath = null;
 KernelPath? path = null;
 int threads = 1, warmup = 30, runs = 3;
+bool check = false;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -22,6 +25,7 @@ for (int i = 0; i < args.Length; i++)
         case "--threads": threads = int.Parse(args[++i]); break;
         case "--warmup": warmup = int.Parse(args[++i]); break;
         case "--runs": runs = int.Parse(args[++i]); break;
+        case "--check": check = true; break;
         default:
             if (modelPath is null && !args[i].StartsWith("--", StringComparison.Ordinal)) { modelPath = args[i]; break; }
             Console.Error.WriteLine($"armcost: unknown argument '{args[i]}'");
@@ -50,6 +54,17 @@ if (pixels.Length != inputTensor.Bytes.Length)
 }
 void Fill() => pixels.CopyTo(inputTensor.Bytes);
 
+if (check)
+{
+    using var reference = model.CreateInterpreter(new InterpreterOptions { Path = KernelPath.Reference });
+    pixels.CopyTo(reference.Input(0).Bytes);
+    reference.Invoke();
+    Fill();
+    interpreter.Invoke();
+    bool same = reference.Output(0).Bytes.SequenceEqual(interpreter.Output(0).Bytes);
+    Console.WriteLine($"check {(same ? "identical" : "DIFFERENT")} output bytes, {interpreter.Path} vs Reference");
+    if (!same) return 1;
+}
 for (int i = 0; i < warmup; i++) { Fill(); interpreter.Invoke(); }
 const long Start = -1, End = -2, ProfiledStart = -3;
 for (int r = 0; r < runs; r++)
