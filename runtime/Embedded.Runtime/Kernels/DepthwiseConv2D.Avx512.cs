@@ -22,16 +22,8 @@ public static partial class DepthwiseConv2D
         VectorOutputStage stage, QuantizedOutput output, int outW, int outH, Span<int> values, Span<int> runBias, Span<byte> ring)
     {
         if (pixelBegin >= pixelEnd || outW == 0) return;
-        if (ring.Length < w.PaddedRowBytes(p, outW)) throw new ArgumentException("Depthwise scratch holds fewer padded input rows than this layer reads.", nameof(ring));
-        int oyBegin = pixelBegin / outW, oyEnd = (pixelEnd - 1) / outW + 1;
+        CheckPaddedRows(input, w, p, n, pixelEnd, output, outW, outH, ring);
         int inH = input.Shape[1], inW = input.Shape[2], channels = w.Channels;
-        // Every tap read below is inside the image and every 16-byte read ends at or before its pixel's last channel;
-        // every store is inside the output.
-        if (input.Bytes.Length < (long)(n + 1) * inH * inW * channels) throw new ArgumentException("Depthwise input is shorter than its shape.", nameof(input));
-        if (output.Type is not (Model.ElementType.Int8 or Model.ElementType.UInt8 or Model.ElementType.Int16))
-            throw new ArgumentException($"Depthwise AVX-512 rows store 8- or 16-bit outputs, not {output.Type}.", nameof(output));
-        if (output.Bytes.Length / Model.ElementTypeExtensions.SizeInBytes(output.Type) < (long)(n * outH + oyEnd) * outW * channels)
-            throw new ArgumentException("Depthwise output is shorter than its shape.", nameof(output));
         int full16 = channels / 16 * 16;
         if (full16 > 0)
         {
@@ -133,24 +125,6 @@ public static partial class DepthwiseConv2D
         return count;
     }
 
-    /// <summary>The integers of a depthwise layer that the block kernel needs (no references, so it costs the JIT nothing to copy).</summary>
-    private readonly struct RowGeometry
-    {
-        public readonly int N, InH, InW, Channels, OutW, OutH, PixelBegin, PixelEnd, RowBegin, RowEnd, KernelH, KernelW;
-        public readonly int StrideH, StrideW, DilationH, DilationW, PadTop, PadLeft;
-        /// <summary>Pixels of a padded input row (<see cref="PackedDepthwise.PaddedWidth"/>) and rows the ring keeps.</summary>
-        public readonly int PaddedWidth, RingRows;
-
-        public RowGeometry(Model.DepthwiseConv2DParams p, PackedDepthwise w, int n, int inH, int inW, int outW, int outH, int pixelBegin, int pixelEnd)
-        {
-            N = n; InH = inH; InW = inW; Channels = w.Channels; OutW = outW; OutH = outH;
-            PixelBegin = pixelBegin; PixelEnd = pixelEnd; RowBegin = pixelBegin / outW; RowEnd = (pixelEnd - 1) / outW + 1;
-            KernelH = w.KernelH; KernelW = w.KernelW;
-            StrideH = p.StrideH; StrideW = p.StrideW; DilationH = p.DilationH; DilationW = p.DilationW; PadTop = p.Padding.Top; PadLeft = p.Padding.Left;
-            PaddedWidth = (int)w.PaddedWidth(p, outW); RingRows = (int)w.RingRows(p);
-        }
-    }
-
     private static void Blocks<TBytes>(in RowGeometry g, ReadOnlySpan<byte> input, PackedDepthwise w, int blocksEnd, VectorOutputStage stage, ref byte output, bool int16, Span<byte> ring)
         where TBytes : struct, IWidenBytes
     {
@@ -232,69 +206,6 @@ public static partial class DepthwiseConv2D
                 }
             }
         }
-    }
-
-    /// <summary>The most kernel rows the ring kernel reads per output row (a row's offsets live on the stack).</summary>
-    private const int MaxKernelRows = MaxRowTaps;
-
-    /// <summary>
-    /// Makes input rows [first, end) (at most <see cref="RowGeometry.RingRows"/> of them) present in the ring, given that rows
-    /// [filledBegin, filledEnd) are, and updates that range. Output rows usually need rows further down, so only the new
-    /// ones are copied; with dilation the next output row may start above the rows filled so far (d = 2, top padding 3:
-    /// rows 1, 3, 5, then 0, 2, 4, 6), and then the whole window is copied again.
-    /// </summary>
-    private static void EnsureRingRows(in RowGeometry g, ReadOnlySpan<byte> input, ReadOnlySpan<byte> paddingPixel, Span<byte> ring, int first, int end,
-        ref int filledBegin, ref int filledEnd)
-    {
-        if (first >= filledBegin && first <= filledEnd)
-        {
-            if (end <= filledEnd) return;
-            FillRingRows(g, input, paddingPixel, ring, filledEnd, end);
-            filledEnd = end;
-            // The new rows took the slots of the rows RingRows above them.
-            filledBegin = Math.Max(filledBegin, end - g.RingRows);
-            return;
-        }
-        FillRingRows(g, input, paddingPixel, ring, first, end);
-        filledBegin = first;
-        filledEnd = end;
-    }
-
-    /// <summary>
-    /// Copies input rows [from, to) of image g.N into their ring slots (row mod <see cref="RowGeometry.RingRows"/>), each
-    /// as <see cref="RowGeometry.PaddedWidth"/> pixels: <see cref="RowGeometry.PadLeft"/> zero-point pixels, the row, then
-    /// zero-point pixels to the padded width. Returns <paramref name="to"/> (rows below it are in place).
-    /// </summary>
-    private static int FillRingRows(in RowGeometry g, ReadOnlySpan<byte> input, ReadOnlySpan<byte> paddingPixel, Span<byte> ring, int from, int to)
-    {
-        int channels = g.Channels, width = g.PaddedWidth;
-        int left = Math.Min(g.PadLeft, width), copied = Math.Max(0, Math.Min(g.InW, width - g.PadLeft));
-        for (int iy = from; iy < to; iy++)
-        {
-            var row = ring.Slice(iy % g.RingRows * width * channels, width * channels);
-            for (int px = 0; px < left; px++) paddingPixel.CopyTo(row.Slice(px * channels));
-            input.Slice(((g.N * g.InH + iy) * g.InW) * channels, copied * channels).CopyTo(row.Slice(left * channels));
-            for (int px = left + copied; px < width; px++) paddingPixel.CopyTo(row.Slice(px * channels));
-        }
-        return Math.Max(from, to);
-    }
-
-    /// <summary>Narrows a run [ox, ox + count) to the columns [xFrom, xTo) of a part's row; false when nothing is left.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool ClipRun(ref int ox, ref int count, int xFrom, int xTo)
-    {
-        int end = Math.Min(ox + count, xTo);
-        ox = Math.Max(ox, xFrom);
-        count = end - ox;
-        return count > 0;
-    }
-
-    /// <summary>The kernel taps [a, b) along one axis whose input index start + k·dilation lies in [0, size).</summary>
-    private static (int A, int B) ValidTaps(int start, int dilation, int kernel, int size)
-    {
-        int a = start >= 0 ? 0 : (-start + dilation - 1) / dilation;
-        int b = start >= size ? 0 : Math.Min(kernel, (size - 1 - start) / dilation + 1);
-        return a < b ? (a, b) : (0, 0);
     }
 
     /// <summary>

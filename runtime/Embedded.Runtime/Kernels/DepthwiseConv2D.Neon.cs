@@ -12,51 +12,45 @@ public static partial class DepthwiseConv2D
     /// <summary>
     /// ARM NEON depthwise over output pixels [pixelBegin, pixelEnd) of image <paramref name="n"/>, any kernel size, stride,
     /// dilation and padding. Like the AVX-512 rows it reads zero-point-padded copies of the input rows
-    /// (<paramref name="ring"/>, <see cref="FillRingRows"/>), so every pixel takes the kernel's whole width and starts from
-    /// bias − z·Σw over its valid kernel rows. Eight channels per step: input bytes widened to int16 (SXTL/UXTL), times
-    /// the int16 weights w − z_w, accumulated in int32 with SMLAL/SMLAL2 (exact: |x|·|w| ≤ 255·383), two pixels per
-    /// weight load; the NEON output stage and narrowing stores. Fewer than eight last channels go scalar.
+    /// (<paramref name="ring"/>, <see cref="EnsureRingRows"/>), so every pixel takes the kernel's whole width and starts
+    /// from bias − z·Σw over its valid kernel rows. Eight channels per step, two pixels per weight load, the taps as
+    /// <see cref="SignedByteTaps{TBytes}"/> (weights in [−127, 127]: SMULL/SMLAL in int16 lanes) or
+    /// <see cref="WideTaps{TBytes}"/> (any other weights: int16 SMLAL); the NEON output stage and narrowing stores.
+    /// Fewer than eight last channels go scalar.
     /// </summary>
     internal static void RowsNeon(QuantizedInput input, bool signed, PackedDepthwise w, Model.DepthwiseConv2DParams p, int n, int pixelBegin, int pixelEnd,
         VectorOutputStage stage, QuantizedOutput output, int outW, int outH, Span<byte> ring)
     {
         if (pixelBegin >= pixelEnd || outW == 0) return;
-        if (ring.Length < w.PaddedRowBytes(p, outW)) throw new ArgumentException("Depthwise scratch holds fewer padded input rows than this layer reads.", nameof(ring));
-        if (w.KernelH > MaxKernelRows) throw new ArgumentException("Depthwise kernel has more rows than the ring kernel keeps.", nameof(w));
+        CheckPaddedRows(input, w, p, n, pixelEnd, output, outW, outH, ring);
         int inH = input.Shape[1], inW = input.Shape[2];
-        if (input.Bytes.Length < (long)(n + 1) * inH * inW * w.Channels) throw new ArgumentException("Depthwise input is shorter than its shape.", nameof(input));
-        int oyEnd = (pixelEnd - 1) / outW + 1;
-        if (output.Bytes.Length / Model.ElementTypeExtensions.SizeInBytes(output.Type) < (long)(n * outH + oyEnd) * outW * w.Channels)
-            throw new ArgumentException("Depthwise output is shorter than its shape.", nameof(output));
         var g = new RowGeometry(p, w, n, inH, inW, outW, outH, pixelBegin, pixelEnd);
-        if (signed) RowsNeon<SignedBytes8>(g, input.Bytes, w, p.Output, stage, output, ring);
-        else RowsNeon<UnsignedBytes8>(g, input.Bytes, w, p.Output, stage, output, ring);
-    }
-
-    private static void RowsNeon<TBytes>(in RowGeometry g, ReadOnlySpan<byte> input, PackedDepthwise w, Model.OutputStage scalarStage, VectorOutputStage stage, QuantizedOutput output, Span<byte> ring)
-        where TBytes : struct, IWiden8
-    {
         if (w.SignedByteWeights)
         {
-            if (OutputStageNeon.IsPlain(stage)) RowsNeon8<TBytes, OutputStageNeon.Lanes>(g, input, w, scalarStage, stage, output, ring);
-            else if (OutputStageNeon.IsHardSwish(stage)) RowsNeon8<TBytes, OutputStageNeon.Gate>(g, input, w, scalarStage, stage, output, ring);
-            else if (stage.SingleRounding) RowsNeon8<TBytes, OutputStageNeon.Single>(g, input, w, scalarStage, stage, output, ring);
-            else RowsNeon8<TBytes, OutputStageNeon.Any>(g, input, w, scalarStage, stage, output, ring);
-            return;
+            if (signed) RowsNeon<SignedByteTaps<SignedBytes8>>(g, input.Bytes, w, p.Output, stage, output, ring);
+            else RowsNeon<SignedByteTaps<UnsignedBytes8>>(g, input.Bytes, w, p.Output, stage, output, ring);
         }
-        if (OutputStageNeon.IsPlain(stage)) RowsNeon<TBytes, OutputStageNeon.Lanes>(g, input, w, scalarStage, stage, output, ring);
-        else if (OutputStageNeon.IsHardSwish(stage)) RowsNeon<TBytes, OutputStageNeon.Gate>(g, input, w, scalarStage, stage, output, ring);
-        else if (stage.SingleRounding) RowsNeon<TBytes, OutputStageNeon.Single>(g, input, w, scalarStage, stage, output, ring);
-        else RowsNeon<TBytes, OutputStageNeon.Any>(g, input, w, scalarStage, stage, output, ring);
+        else if (signed) RowsNeon<WideTaps<SignedBytes8>>(g, input.Bytes, w, p.Output, stage, output, ring);
+        else RowsNeon<WideTaps<UnsignedBytes8>>(g, input.Bytes, w, p.Output, stage, output, ring);
     }
 
-    private static void RowsNeon<TBytes, TStage>(in RowGeometry g, ReadOnlySpan<byte> input, PackedDepthwise w, Model.OutputStage scalarStage, VectorOutputStage stage, QuantizedOutput output, Span<byte> ring)
-        where TBytes : struct, IWiden8 where TStage : struct, OutputStageNeon.IBlock4<TStage>
+    private static void RowsNeon<TTaps>(in RowGeometry g, ReadOnlySpan<byte> input, PackedDepthwise w, Model.OutputStage scalarStage, VectorOutputStage stage, QuantizedOutput output, Span<byte> ring)
+        where TTaps : struct, IDepthwiseTaps
+    {
+        if (OutputStageNeon.IsPlain(stage)) RowsNeon<TTaps, OutputStageNeon.Lanes>(g, input, w, scalarStage, stage, output, ring);
+        else if (OutputStageNeon.IsHardSwish(stage)) RowsNeon<TTaps, OutputStageNeon.Gate>(g, input, w, scalarStage, stage, output, ring);
+        else if (stage.SingleRounding) RowsNeon<TTaps, OutputStageNeon.Single>(g, input, w, scalarStage, stage, output, ring);
+        else RowsNeon<TTaps, OutputStageNeon.Any>(g, input, w, scalarStage, stage, output, ring);
+    }
+
+    private static void RowsNeon<TTaps, TStage>(in RowGeometry g, ReadOnlySpan<byte> input, PackedDepthwise w, Model.OutputStage scalarStage, VectorOutputStage stage, QuantizedOutput output, Span<byte> ring)
+        where TTaps : struct, IDepthwiseTaps where TStage : struct, OutputStageNeon.IBlock4<TStage>
     {
         nint channels = g.Channels, ringRow = (nint)g.PaddedWidth * channels;
-        nint tapStep = channels * g.DilationW, pixelStep = channels * g.StrideW, weightRowStep = g.KernelW * channels;
+        nint tapStep = channels * g.DilationW, pixelStep = channels * g.StrideW, channelBytes = channels * TTaps.WeightBytes;
+        nint weightRowBytes = g.KernelW * channelBytes;
         int prefixRow = g.KernelW + 1, full8 = g.Channels / 8 * 8, kernelW = g.KernelW;
-        ref short weights = ref MemoryMarshal.GetArrayDataReference(w.Weights16);
+        ref byte weights = ref TTaps.Weights(w);
         ref int prefix = ref MemoryMarshal.GetArrayDataReference(w.WeightPrefix);
         ref int bias = ref MemoryMarshal.GetArrayDataReference(w.Bias);
         ref int zeros = ref MemoryMarshal.GetArrayDataReference(w.InputZeroPoints);
@@ -65,6 +59,7 @@ public static partial class DepthwiseConv2D
         ref nint rowAt0 = ref MemoryMarshal.GetReference(rowAt);
         ref byte out0 = ref MemoryMarshal.GetReference(output.Bytes);
         int outBytes = output.Type == Model.ElementType.Int16 ? 2 : 1;
+        var offset = Vector128.Create(TTaps.Offset);
         int filledBegin = int.MinValue, filledEnd = int.MinValue;   // input rows [filledBegin, filledEnd) are in the ring
         for (int oy = g.RowBegin; oy < g.RowEnd; oy++)
         {
@@ -83,123 +78,12 @@ public static partial class DepthwiseConv2D
             nint sumB = (nint)(kyB * prefixRow + g.KernelW) * channels, sumA = (nint)(kyA * prefixRow + g.KernelW) * channels;
             for (int c = 0; c < full8; c += 8)
             {
-                var start0 = Vector128.LoadUnsafe(ref bias, (nuint)c) - Vector128.LoadUnsafe(ref zeros, (nuint)c)
-                    * (Vector128.LoadUnsafe(ref prefix, (nuint)(sumB + c)) - Vector128.LoadUnsafe(ref prefix, (nuint)(sumA + c)));
-                var start1 = Vector128.LoadUnsafe(ref bias, (nuint)(c + 4)) - Vector128.LoadUnsafe(ref zeros, (nuint)(c + 4))
-                    * (Vector128.LoadUnsafe(ref prefix, (nuint)(sumB + c + 4)) - Vector128.LoadUnsafe(ref prefix, (nuint)(sumA + c + 4)));
-                ref short blockWeights = ref Unsafe.Add(ref weights, kyA * weightRowStep + c);
-                var stage0 = TStage.For(stage, c);
-                var stage1 = TStage.For(stage, c + 4);
-                ref byte block = ref Unsafe.Add(ref rows0, c);
-                nint at = ((nint)(outRow + xFrom) * channels + c) * outBytes, outStep = channels * outBytes;
-                int ox = xFrom;
-                for (; ox + 2 <= xTo; ox += 2, at += 2 * outStep)
-                {
-                    ref byte taps = ref Unsafe.Add(ref block, ox * pixelStep);
-                    Vector128<int> a0 = start0, a1 = start1, b0 = start0, b1 = start1;
-                    ref short wr = ref blockWeights;
-                    for (int r = 0; r < rows; r++, wr = ref Unsafe.Add(ref wr, weightRowStep))
-                    {
-                        ref byte x = ref Unsafe.Add(ref taps, Unsafe.Add(ref rowAt0, r));
-                        ref short wk = ref wr;
-                        for (int k = 0; k < kernelW; k++, x = ref Unsafe.Add(ref x, tapStep), wk = ref Unsafe.Add(ref wk, channels))
-                        {
-                            var wv = Vector128.LoadUnsafe(ref wk);
-                            var xa = TBytes.Widen(ref x);
-                            var xb = TBytes.Widen(ref Unsafe.Add(ref x, pixelStep));
-                            a0 = AdvSimd.MultiplyWideningLowerAndAdd(a0, xa.GetLower(), wv.GetLower());
-                            a1 = AdvSimd.MultiplyWideningUpperAndAdd(a1, xa, wv);
-                            b0 = AdvSimd.MultiplyWideningLowerAndAdd(b0, xb.GetLower(), wv.GetLower());
-                            b1 = AdvSimd.MultiplyWideningUpperAndAdd(b1, xb, wv);
-                        }
-                    }
-                    Store8(stage0.Apply(a0), stage1.Apply(a1), ref Unsafe.Add(ref out0, at), outBytes);
-                    Store8(stage0.Apply(b0), stage1.Apply(b1), ref Unsafe.Add(ref out0, at + outStep), outBytes);
-                }
-                if (ox < xTo)
-                {
-                    ref byte taps = ref Unsafe.Add(ref block, ox * pixelStep);
-                    Vector128<int> a0 = start0, a1 = start1;
-                    ref short wr = ref blockWeights;
-                    for (int r = 0; r < rows; r++, wr = ref Unsafe.Add(ref wr, weightRowStep))
-                    {
-                        ref byte x = ref Unsafe.Add(ref taps, Unsafe.Add(ref rowAt0, r));
-                        ref short wk = ref wr;
-                        for (int k = 0; k < kernelW; k++, x = ref Unsafe.Add(ref x, tapStep), wk = ref Unsafe.Add(ref wk, channels))
-                        {
-                            var wv = Vector128.LoadUnsafe(ref wk);
-                            var xa = TBytes.Widen(ref x);
-                            a0 = AdvSimd.MultiplyWideningLowerAndAdd(a0, xa.GetLower(), wv.GetLower());
-                            a1 = AdvSimd.MultiplyWideningUpperAndAdd(a1, xa, wv);
-                        }
-                    }
-                    Store8(stage0.Apply(a0), stage1.Apply(a1), ref Unsafe.Add(ref out0, at), outBytes);
-                }
-            }
-            // The last channels (fewer than eight), one at a time from the same padded rows.
-            for (int c = full8; c < g.Channels; c++)
-            {
-                int start = unchecked(w.Bias[c] - w.InputZeroPoints[c] * (w.WeightPrefix[sumB + c] - w.WeightPrefix[sumA + c]));
-                for (int ox = xFrom; ox < xTo; ox++)
-                {
-                    int acc = start;
-                    for (int r = 0; r < rows; r++)
-                    for (int k = 0; k < g.KernelW; k++)
-                    {
-                        byte raw = Unsafe.Add(ref rows0, rowAt[r] + ox * pixelStep + k * tapStep + c);
-                        acc = unchecked(acc + TBytes.Value(raw) * w.Weights[((kyA + r) * g.KernelW + k) * g.Channels + c]);
-                    }
-                    output.Store((outRow + ox) * g.Channels + c, OutputStageMath.Apply(scalarStage, c, acc, false, output.ZeroPoint(c)));
-                }
-            }
-        }
-    }
-
-    /// <summary>
-    /// <see cref="RowsNeon{TBytes, TStage}"/> for weights that fit in signed bytes (<see cref="PackedDepthwise.SignedByteWeights"/>):
-    /// the input bytes as x_s (uint8 inputs XOR 0x80, their + 128 folded into the start value with the zero point), two
-    /// taps of a kernel row multiplied and added in int16 lanes (SMULL + SMLAL on 8-byte loads: |x_s·w| ≤ 128·127, so two
-    /// fit) and widened into the int32 sums with SADDW/SADDW2: half the instructions per tap of the int16 form.
-    /// </summary>
-    private static void RowsNeon8<TBytes, TStage>(in RowGeometry g, ReadOnlySpan<byte> input, PackedDepthwise w, Model.OutputStage scalarStage, VectorOutputStage stage, QuantizedOutput output, Span<byte> ring)
-        where TBytes : struct, IWiden8 where TStage : struct, OutputStageNeon.IBlock4<TStage>
-    {
-        nint channels = g.Channels, ringRow = (nint)g.PaddedWidth * channels;
-        nint tapStep = channels * g.DilationW, pixelStep = channels * g.StrideW, weightRowStep = g.KernelW * channels;
-        int prefixRow = g.KernelW + 1, full8 = g.Channels / 8 * 8, kernelW = g.KernelW, pairEnd = g.KernelW & ~1;
-        ref sbyte weights = ref MemoryMarshal.GetArrayDataReference(w.Weights8);
-        ref int prefix = ref MemoryMarshal.GetArrayDataReference(w.WeightPrefix);
-        ref int bias = ref MemoryMarshal.GetArrayDataReference(w.Bias);
-        ref int zeros = ref MemoryMarshal.GetArrayDataReference(w.InputZeroPoints);
-        ref byte rows0 = ref MemoryMarshal.GetReference(ring);
-        Span<nint> rowAt = stackalloc nint[MaxKernelRows];
-        ref nint rowAt0 = ref MemoryMarshal.GetReference(rowAt);
-        ref byte out0 = ref MemoryMarshal.GetReference(output.Bytes);
-        int outBytes = output.Type == Model.ElementType.Int16 ? 2 : 1;
-        var offset = Vector128.Create(TBytes.Offset);
-        int filledBegin = int.MinValue, filledEnd = int.MinValue;   // input rows [filledBegin, filledEnd) are in the ring
-        for (int oy = g.RowBegin; oy < g.RowEnd; oy++)
-        {
-            int y0 = oy * g.StrideH - g.PadTop;
-            var (kyA, kyB) = ValidTaps(y0, g.DilationH, g.KernelH, g.InH);
-            int rows = kyB - kyA;
-            if (rows > 0)
-            {
-                int first = y0 + kyA * g.DilationH, last = y0 + (kyB - 1) * g.DilationH;
-                EnsureRingRows(g, input, w.PaddingPixel, ring, first, last + 1, ref filledBegin, ref filledEnd);
-                for (int r = 0; r < rows; r++) rowAt[r] = (first + r * g.DilationH) % g.RingRows * ringRow;
-            }
-            int xFrom = Math.Max(0, g.PixelBegin - oy * g.OutW), xTo = Math.Min(g.OutW, g.PixelEnd - oy * g.OutW);
-            int outRow = (g.N * g.OutH + oy) * g.OutW;
-            nint sumB = (nint)(kyB * prefixRow + g.KernelW) * channels, sumA = (nint)(kyA * prefixRow + g.KernelW) * channels;
-            for (int c = 0; c < full8; c += 8)
-            {
-                // bias − (z − offset)·Σw over the valid kernel rows: x − z = x_s − (z − offset).
+                // bias − (z − offset)·Σw over the valid kernel rows: x − z = x_t − (z − offset) for the taps' x_t.
                 var start0 = Vector128.LoadUnsafe(ref bias, (nuint)c) - (Vector128.LoadUnsafe(ref zeros, (nuint)c) - offset)
                     * (Vector128.LoadUnsafe(ref prefix, (nuint)(sumB + c)) - Vector128.LoadUnsafe(ref prefix, (nuint)(sumA + c)));
                 var start1 = Vector128.LoadUnsafe(ref bias, (nuint)(c + 4)) - (Vector128.LoadUnsafe(ref zeros, (nuint)(c + 4)) - offset)
                     * (Vector128.LoadUnsafe(ref prefix, (nuint)(sumB + c + 4)) - Vector128.LoadUnsafe(ref prefix, (nuint)(sumA + c + 4)));
-                ref sbyte blockWeights = ref Unsafe.Add(ref weights, kyA * weightRowStep + c);
+                ref byte blockWeights = ref Unsafe.Add(ref weights, kyA * weightRowBytes + c * TTaps.WeightBytes);
                 var stage0 = TStage.For(stage, c);
                 var stage1 = TStage.For(stage, c + 4);
                 ref byte block = ref Unsafe.Add(ref rows0, c);
@@ -209,61 +93,20 @@ public static partial class DepthwiseConv2D
                 {
                     ref byte taps = ref Unsafe.Add(ref block, ox * pixelStep);
                     Vector128<int> a0 = start0, a1 = start1, b0 = start0, b1 = start1;
-                    ref sbyte wr = ref blockWeights;
-                    for (int r = 0; r < rows; r++, wr = ref Unsafe.Add(ref wr, weightRowStep))
-                    {
-                        ref byte x = ref Unsafe.Add(ref taps, Unsafe.Add(ref rowAt0, r));
-                        Vector128<short> pa, pb;
-                        if (kernelW == 3)
-                        {
-                            // Taps 0+1 in int16 lanes, tap 2 alone: straight-line code for the common kernel widths.
-                            (pa, pb) = TapPair<TBytes>(ref x, ref wr, tapStep, pixelStep, channels);
-                            Accumulate(ref a0, ref a1, ref b0, ref b1, pa, pb);
-                            (pa, pb) = Tap<TBytes>(ref Unsafe.Add(ref x, 2 * tapStep), ref Unsafe.Add(ref wr, 2 * channels), pixelStep);
-                            Accumulate(ref a0, ref a1, ref b0, ref b1, pa, pb);
-                            continue;
-                        }
-                        if (kernelW == 5)
-                        {
-                            (pa, pb) = TapPair<TBytes>(ref x, ref wr, tapStep, pixelStep, channels);
-                            Accumulate(ref a0, ref a1, ref b0, ref b1, pa, pb);
-                            (pa, pb) = TapPair<TBytes>(ref Unsafe.Add(ref x, 2 * tapStep), ref Unsafe.Add(ref wr, 2 * channels), tapStep, pixelStep, channels);
-                            Accumulate(ref a0, ref a1, ref b0, ref b1, pa, pb);
-                            (pa, pb) = Tap<TBytes>(ref Unsafe.Add(ref x, 4 * tapStep), ref Unsafe.Add(ref wr, 4 * channels), pixelStep);
-                            Accumulate(ref a0, ref a1, ref b0, ref b1, pa, pb);
-                            continue;
-                        }
-                        ref sbyte wk = ref wr;
-                        int k = 0;
-                        for (; k < pairEnd; k += 2, x = ref Unsafe.Add(ref x, 2 * tapStep), wk = ref Unsafe.Add(ref wk, 2 * channels))
-                        {
-                            (pa, pb) = TapPair<TBytes>(ref x, ref wk, tapStep, pixelStep, channels);
-                            Accumulate(ref a0, ref a1, ref b0, ref b1, pa, pb);
-                        }
-                        if (k < kernelW)
-                        {
-                            (pa, pb) = Tap<TBytes>(ref x, ref wk, pixelStep);
-                            Accumulate(ref a0, ref a1, ref b0, ref b1, pa, pb);
-                        }
-                    }
+                    ref byte wr = ref blockWeights;
+                    for (int r = 0; r < rows; r++, wr = ref Unsafe.Add(ref wr, weightRowBytes))
+                        TTaps.Row2(ref Unsafe.Add(ref taps, Unsafe.Add(ref rowAt0, r)), ref wr, tapStep, pixelStep, channelBytes, kernelW, ref a0, ref a1, ref b0, ref b1);
                     Store8(stage0.Apply(a0), stage1.Apply(a1), ref Unsafe.Add(ref out0, at), outBytes);
                     Store8(stage0.Apply(b0), stage1.Apply(b1), ref Unsafe.Add(ref out0, at + outStep), outBytes);
                 }
                 if (ox < xTo)
                 {
+                    // The last pixel of a row: the pair form with the second pixel the same one (its sums are dropped).
                     ref byte taps = ref Unsafe.Add(ref block, ox * pixelStep);
-                    Vector128<int> a0 = start0, a1 = start1;
-                    ref sbyte wr = ref blockWeights;
-                    for (int r = 0; r < rows; r++, wr = ref Unsafe.Add(ref wr, weightRowStep))
-                    {
-                        ref byte x = ref Unsafe.Add(ref taps, Unsafe.Add(ref rowAt0, r));
-                        ref sbyte wk = ref wr;
-                        for (int k = 0; k < kernelW; k++, x = ref Unsafe.Add(ref x, tapStep), wk = ref Unsafe.Add(ref wk, channels))
-                        {
-                            var pa = AdvSimd.MultiplyWideningLower(TBytes.Signed(ref x), Vector64.LoadUnsafe(ref wk));
-                            a0 = AdvSimd.AddWideningLower(a0, pa.GetLower()); a1 = AdvSimd.AddWideningUpper(a1, pa);
-                        }
-                    }
+                    Vector128<int> a0 = start0, a1 = start1, b0 = start0, b1 = start1;
+                    ref byte wr = ref blockWeights;
+                    for (int r = 0; r < rows; r++, wr = ref Unsafe.Add(ref wr, weightRowBytes))
+                        TTaps.Row2(ref Unsafe.Add(ref taps, Unsafe.Add(ref rowAt0, r)), ref wr, tapStep, 0, channelBytes, kernelW, ref a0, ref a1, ref b0, ref b1);
                     Store8(stage0.Apply(a0), stage1.Apply(a1), ref Unsafe.Add(ref out0, at), outBytes);
                 }
             }
@@ -278,7 +121,7 @@ public static partial class DepthwiseConv2D
                     for (int k = 0; k < g.KernelW; k++)
                     {
                         byte raw = Unsafe.Add(ref rows0, rowAt[r] + ox * pixelStep + k * tapStep + c);
-                        acc = unchecked(acc + TBytes.Value(raw) * w.Weights[((kyA + r) * g.KernelW + k) * g.Channels + c]);
+                        acc = unchecked(acc + TTaps.Value(raw) * w.Weights[((kyA + r) * g.KernelW + k) * g.Channels + c]);
                     }
                     output.Store((outRow + ox) * g.Channels + c, OutputStageMath.Apply(scalarStage, c, acc, false, output.ZeroPoint(c)));
                 }
@@ -286,33 +129,116 @@ public static partial class DepthwiseConv2D
         }
     }
 
-    /// <summary>Two taps (columns k, k + 1) of two pixels: SMULL + SMLAL of x_s and the signed-byte weights, int16 lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector128<short> A, Vector128<short> B) TapPair<TBytes>(ref byte x, ref sbyte w, nint tapStep, nint pixelStep, nint channels)
-        where TBytes : struct, IWiden8
+    /// <summary>How <see cref="RowsNeon{TTaps, TStage}"/> multiplies a kernel row of two pixels into their int32 sums.</summary>
+    private interface IDepthwiseTaps
     {
-        var w0 = Vector64.LoadUnsafe(ref w);
-        var w1 = Vector64.LoadUnsafe(ref Unsafe.Add(ref w, channels));
-        ref byte x1 = ref Unsafe.Add(ref x, tapStep);
-        var pa = AdvSimd.MultiplyWideningLowerAndAdd(AdvSimd.MultiplyWideningLower(TBytes.Signed(ref x), w0), TBytes.Signed(ref x1), w1);
-        var pb = AdvSimd.MultiplyWideningLowerAndAdd(AdvSimd.MultiplyWideningLower(TBytes.Signed(ref Unsafe.Add(ref x, pixelStep)), w0), TBytes.Signed(ref Unsafe.Add(ref x1, pixelStep)), w1);
-        return (pa, pb);
+        /// <summary>What the taps' x_t is below the input value (x − z = x_t − (z − Offset)).</summary>
+        static abstract int Offset { get; }
+        /// <summary>Bytes per packed weight, and the weights (tap-major, as <see cref="PackedDepthwise.Weights16"/>).</summary>
+        static abstract int WeightBytes { get; }
+        static abstract ref byte Weights(PackedDepthwise w);
+        /// <summary>The input value of a byte, for the scalar channel tail.</summary>
+        static abstract int Value(byte raw);
+
+        /// <summary>
+        /// Σ x_t·w over one kernel row of <paramref name="kernelW"/> taps (<paramref name="tapStep"/> bytes apart) for eight
+        /// channels of two pixels (<paramref name="pixelStep"/> bytes apart), added to a (channels 0–3, 4–7) and b.
+        /// </summary>
+        static abstract void Row2(ref byte x, ref byte w, nint tapStep, nint pixelStep, nint channelBytes, int kernelW,
+            ref Vector128<int> a0, ref Vector128<int> a1, ref Vector128<int> b0, ref Vector128<int> b1);
     }
 
-    /// <summary>One tap of two pixels (SMULL).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector128<short> A, Vector128<short> B) Tap<TBytes>(ref byte x, ref sbyte w, nint pixelStep) where TBytes : struct, IWiden8
+    /// <summary>
+    /// Weights in signed bytes, inputs as x_s (uint8 XOR 0x80): two taps multiplied and added in int16 lanes (SMULL +
+    /// SMLAL on 8-byte loads; |x_s·w| ≤ 128·127, so two fit) and widened into the int32 sums with SADDW/SADDW2 — half the
+    /// instructions per tap of <see cref="WideTaps{TBytes}"/>. Kernel rows of 3 and 5 taps run as straight-line code.
+    /// </summary>
+    private readonly struct SignedByteTaps<TBytes> : IDepthwiseTaps where TBytes : struct, IWiden8
     {
-        var w0 = Vector64.LoadUnsafe(ref w);
-        return (AdvSimd.MultiplyWideningLower(TBytes.Signed(ref x), w0), AdvSimd.MultiplyWideningLower(TBytes.Signed(ref Unsafe.Add(ref x, pixelStep)), w0));
+        public static int Offset => TBytes.Offset;
+        public static int WeightBytes => 1;
+        public static ref byte Weights(PackedDepthwise w) => ref Unsafe.As<sbyte, byte>(ref MemoryMarshal.GetArrayDataReference(w.Weights8));
+        public static int Value(byte raw) => TBytes.Value(raw);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Row2(ref byte x, ref byte w, nint tapStep, nint pixelStep, nint channelBytes, int kernelW,
+            ref Vector128<int> a0, ref Vector128<int> a1, ref Vector128<int> b0, ref Vector128<int> b1)
+        {
+            if (kernelW == 3)
+            {
+                TapPair(ref x, ref w, tapStep, pixelStep, channelBytes, ref a0, ref a1, ref b0, ref b1);
+                Tap(ref Unsafe.Add(ref x, 2 * tapStep), ref Unsafe.Add(ref w, 2 * channelBytes), pixelStep, ref a0, ref a1, ref b0, ref b1);
+                return;
+            }
+            if (kernelW == 5)
+            {
+                TapPair(ref x, ref w, tapStep, pixelStep, channelBytes, ref a0, ref a1, ref b0, ref b1);
+                TapPair(ref Unsafe.Add(ref x, 2 * tapStep), ref Unsafe.Add(ref w, 2 * channelBytes), tapStep, pixelStep, channelBytes, ref a0, ref a1, ref b0, ref b1);
+                Tap(ref Unsafe.Add(ref x, 4 * tapStep), ref Unsafe.Add(ref w, 4 * channelBytes), pixelStep, ref a0, ref a1, ref b0, ref b1);
+                return;
+            }
+            int k = 0;
+            for (; k + 2 <= kernelW; k += 2, x = ref Unsafe.Add(ref x, 2 * tapStep), w = ref Unsafe.Add(ref w, 2 * channelBytes))
+                TapPair(ref x, ref w, tapStep, pixelStep, channelBytes, ref a0, ref a1, ref b0, ref b1);
+            if (k < kernelW) Tap(ref x, ref w, pixelStep, ref a0, ref a1, ref b0, ref b1);
+        }
+
+        /// <summary>Taps k and k + 1 of two pixels.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void TapPair(ref byte x, ref byte w, nint tapStep, nint pixelStep, nint channelBytes,
+            ref Vector128<int> a0, ref Vector128<int> a1, ref Vector128<int> b0, ref Vector128<int> b1)
+        {
+            var w0 = Vector64.LoadUnsafe(ref w).AsSByte();
+            var w1 = Vector64.LoadUnsafe(ref Unsafe.Add(ref w, channelBytes)).AsSByte();
+            ref byte x1 = ref Unsafe.Add(ref x, tapStep);
+            var pa = AdvSimd.MultiplyWideningLowerAndAdd(AdvSimd.MultiplyWideningLower(TBytes.Signed(ref x), w0), TBytes.Signed(ref x1), w1);
+            var pb = AdvSimd.MultiplyWideningLowerAndAdd(AdvSimd.MultiplyWideningLower(TBytes.Signed(ref Unsafe.Add(ref x, pixelStep)), w0), TBytes.Signed(ref Unsafe.Add(ref x1, pixelStep)), w1);
+            Accumulate(ref a0, ref a1, ref b0, ref b1, pa, pb);
+        }
+
+        /// <summary>One tap of two pixels (SMULL).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Tap(ref byte x, ref byte w, nint pixelStep, ref Vector128<int> a0, ref Vector128<int> a1, ref Vector128<int> b0, ref Vector128<int> b1)
+        {
+            var w0 = Vector64.LoadUnsafe(ref w).AsSByte();
+            Accumulate(ref a0, ref a1, ref b0, ref b1, AdvSimd.MultiplyWideningLower(TBytes.Signed(ref x), w0), AdvSimd.MultiplyWideningLower(TBytes.Signed(ref Unsafe.Add(ref x, pixelStep)), w0));
+        }
+
+        /// <summary>Two pixels' int16 products into their int32 sums (SADDW/SADDW2).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Accumulate(ref Vector128<int> a0, ref Vector128<int> a1, ref Vector128<int> b0, ref Vector128<int> b1, Vector128<short> pa, Vector128<short> pb)
+        {
+            a0 = AdvSimd.AddWideningLower(a0, pa.GetLower()); a1 = AdvSimd.AddWideningUpper(a1, pa);
+            b0 = AdvSimd.AddWideningLower(b0, pb.GetLower()); b1 = AdvSimd.AddWideningUpper(b1, pb);
+        }
     }
 
-    /// <summary>Two pixels' int16 products into their int32 sums (SADDW/SADDW2).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Accumulate(ref Vector128<int> a0, ref Vector128<int> a1, ref Vector128<int> b0, ref Vector128<int> b1, Vector128<short> pa, Vector128<short> pb)
+    /// <summary>
+    /// Any weights (w − z_w in [−383, 383], e.g. uint8 weights with a zero point): inputs widened to int16 (SXTL/UXTL),
+    /// times the int16 weights, accumulated in int32 with SMLAL/SMLAL2 (exact: |x|·|w| ≤ 255·383).
+    /// </summary>
+    private readonly struct WideTaps<TBytes> : IDepthwiseTaps where TBytes : struct, IWiden8
     {
-        a0 = AdvSimd.AddWideningLower(a0, pa.GetLower()); a1 = AdvSimd.AddWideningUpper(a1, pa);
-        b0 = AdvSimd.AddWideningLower(b0, pb.GetLower()); b1 = AdvSimd.AddWideningUpper(b1, pb);
+        public static int Offset => 0;
+        public static int WeightBytes => 2;
+        public static ref byte Weights(PackedDepthwise w) => ref Unsafe.As<short, byte>(ref MemoryMarshal.GetArrayDataReference(w.Weights16));
+        public static int Value(byte raw) => TBytes.Value(raw);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Row2(ref byte x, ref byte w, nint tapStep, nint pixelStep, nint channelBytes, int kernelW,
+            ref Vector128<int> a0, ref Vector128<int> a1, ref Vector128<int> b0, ref Vector128<int> b1)
+        {
+            for (int k = 0; k < kernelW; k++, x = ref Unsafe.Add(ref x, tapStep), w = ref Unsafe.Add(ref w, channelBytes))
+            {
+                var wv = Vector128.LoadUnsafe(ref Unsafe.As<byte, short>(ref w));
+                var xa = TBytes.Widen(ref x);
+                var xb = TBytes.Widen(ref Unsafe.Add(ref x, pixelStep));
+                a0 = AdvSimd.MultiplyWideningLowerAndAdd(a0, xa.GetLower(), wv.GetLower());
+                a1 = AdvSimd.MultiplyWideningUpperAndAdd(a1, xa, wv);
+                b0 = AdvSimd.MultiplyWideningLowerAndAdd(b0, xb.GetLower(), wv.GetLower());
+                b1 = AdvSimd.MultiplyWideningUpperAndAdd(b1, xb, wv);
+            }
+        }
     }
 
     /// <summary>
@@ -328,7 +254,7 @@ public static partial class DepthwiseConv2D
         else Unsafe.WriteUnaligned(ref target, AdvSimd.ExtractNarrowingLower(words));
     }
 
-    /// <summary>Eight input bytes as int16 lanes: sign- or zero-extended by the input type.</summary>
+    /// <summary>Eight input bytes as int16 lanes (sign- or zero-extended by the input type), or as x_s in signed bytes.</summary>
     private interface IWiden8
     {
         static abstract Vector128<short> Widen(ref byte x);
