@@ -22,11 +22,6 @@ public static partial class Gemm
             FinishAvx2(dot, constants, inputSums, rows, firstRow, w, vectorStage, output, path.UsesAvx512());
             return;
         }
-        if (vectorStage is not null && vectorStage.NeonReady && path.UsesNeon())
-        {
-            FinishNeon(dot, width, constants, w.NeedsInputSums ? w.InputSumFactors : null, inputSums, rows, firstRow, w.Outputs, vectorStage, output);
-            return;
-        }
 #endif
         for (int r = 0; r < rows; r++)
         {
@@ -65,7 +60,8 @@ public static partial class Gemm
 
     /// <summary>
     /// NEON: acc = C + dot (+ f·Σx when <paramref name="factors"/> is given), the NEON output stage, narrowing stores —
-    /// block by block, so a block's stage constants stay in registers over its rows. Also finishes the int16-input GEMM.
+    /// block by block, so a block's stage constants stay in registers over its rows: the int16-input GEMM's finish (the
+    /// int8 GEMM requantizes inside its tiles, <see cref="StageRows{TStage}"/>).
     /// </summary>
     internal static void FinishNeon(ReadOnlySpan<int> dot, int width, int[] constants, int[]? factors, ReadOnlySpan<int> inputSums, int rows, int firstRow, int outputs, VectorOutputStage s, QuantizedOutput output)
     {
