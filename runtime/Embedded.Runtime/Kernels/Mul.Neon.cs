@@ -28,8 +28,8 @@ public static partial class Mul
         {
             var zero = Narrow(zeroPoints.Slice(c, 8));
             var gate = Narrow(gates.Slice(c, 8));
-            var lanes0 = plain ? OutputStageNeon.Lanes.Load(stage, c) : default;
-            var lanes1 = plain ? OutputStageNeon.Lanes.Load(stage, c + 4) : default;
+            var lanes0 = plain ? OutputStageNeon.Lanes.For(stage, c) : default;
+            var lanes1 = plain ? OutputStageNeon.Lanes.For(stage, c + 4) : default;
             for (int i = 0; i < count; i++)
             {
                 int at = firstAt + i * channels + c;

@@ -65,9 +65,6 @@ public static class OutputStageNeon
 
         /// <summary>Channels [first, first + 4) of a plain stage (its arrays are padded to whole blocks).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Lanes Load(VectorOutputStage s, int first) => new(s, (nuint)first);
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Lanes For(VectorOutputStage s, int first) => new(s, (nuint)first);
 
         /// <summary>What <see cref="Apply4"/> computes for a plain stage.</summary>
