@@ -18,34 +18,47 @@ public static partial class Mul
     /// </summary>
     private static void RowsNeon(QuantizedInput a, int firstPixel, int count, bool signed, ReadOnlySpan<int> zeroPoints, ReadOnlySpan<int> gates, VectorOutputStage stage, QuantizedOutput output)
     {
-        int channels = output.Channels, full8 = channels / 8 * 8;
+        int channels = output.Channels;
         int firstAt = firstPixel * channels;
-        if ((long)firstAt + (long)count * channels > Math.Min(a.Bytes.Length, output.Bytes.Length))
+        if ((long)firstAt + (long)count * channels > Math.Min(a.Bytes.Length, output.Bytes.Length) || zeroPoints.Length < channels || gates.Length < channels)
             throw new ArgumentException("Mul: the pixels exceed the tensors.", nameof(output));
-        ref byte x0 = ref MemoryMarshal.GetReference(a.Bytes);
-        bool plain = OutputStageNeon.IsPlain(stage);
-        for (int c = 0; c < full8; c += 8)
-        {
-            var zero = Narrow(zeroPoints.Slice(c, 8));
-            var gate = Narrow(gates.Slice(c, 8));
-            var lanes0 = plain ? OutputStageNeon.Lanes.For(stage, c) : default;
-            var lanes1 = plain ? OutputStageNeon.Lanes.For(stage, c + 4) : default;
-            for (int i = 0; i < count; i++)
-            {
-                int at = firstAt + i * channels + c;
-                var raw = Vector64.LoadUnsafe(ref Unsafe.Add(ref x0, at));
-                var x = (signed ? AdvSimd.SignExtendWideningLower(raw.AsSByte()) : AdvSimd.ZeroExtendWideningLower(raw).AsInt16()) - zero;
-                var lower = AdvSimd.MultiplyWideningLower(x.GetLower(), gate.GetLower());
-                var upper = AdvSimd.MultiplyWideningUpper(x, gate);
-                if (plain) OutputStageNeon.Store8(lanes0.Apply(lower), lanes1.Apply(upper), output, at, 8);
-                else OutputStageNeon.Store8(OutputStageNeon.Apply4(lower, stage, c), OutputStageNeon.Apply4(upper, stage, c + 4), output, at, 8);
-            }
-        }
+        if (output.Type is not (ElementType.Int8 or ElementType.UInt8)) throw new ArgumentException("Mul: NEON rows store 8-bit outputs.", nameof(output));
+        if (OutputStageNeon.IsPlain(stage)) Blocks<OutputStageNeon.Lanes>(a.Bytes, firstAt, count, channels, signed, zeroPoints, gates, stage, output.Bytes);
+        else Blocks<OutputStageNeon.Any>(a.Bytes, firstAt, count, channels, signed, zeroPoints, gates, stage, output.Bytes);
         for (int i = 0; i < count; i++)
-        for (int c = full8; c < channels; c++)
+        for (int c = channels / 8 * 8; c < channels; c++)
         {
             int at = firstAt + i * channels + c;
             output.Store(at, stage.ApplyScalar((a[at] - zeroPoints[c]) * gates[c], c));
+        }
+    }
+
+    /// <summary>
+    /// Channels [0, C rounded down to 8) of <paramref name="count"/> pixels, block by block; 8-bit outputs stored as one
+    /// 8-byte write (XTN keeps the low byte of values already clamped to the type). The caller checked every bound.
+    /// </summary>
+    private static void Blocks<TStage>(ReadOnlySpan<byte> a, int firstAt, int count, int channels, bool signed, ReadOnlySpan<int> zeroPoints, ReadOnlySpan<int> gates,
+        VectorOutputStage stage, Span<byte> output) where TStage : struct, OutputStageNeon.IBlock4<TStage>
+    {
+        ref byte x0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(a), firstAt);
+        ref byte o0 = ref Unsafe.Add(ref MemoryMarshal.GetReference(output), firstAt);
+        var flip = Vector64.Create(signed ? (byte)0x80 : (byte)0);
+        for (int c = 0; c + 8 <= channels; c += 8)
+        {
+            // Signed inputs as unsigned bytes (XOR 0x80) with their zero points raised by 128: one widening for both types.
+            var zero = Narrow(zeroPoints.Slice(c, 8)) + Vector128.Create(signed ? (short)128 : (short)0);
+            var gate = Narrow(gates.Slice(c, 8));
+            var lowerStage = TStage.For(stage, c);
+            var upperStage = TStage.For(stage, c + 4);
+            for (int i = 0; i < count; i++)
+            {
+                nint at = (nint)i * channels + c;
+                var x = AdvSimd.ZeroExtendWideningLower(Vector64.LoadUnsafe(ref Unsafe.Add(ref x0, at)) ^ flip).AsInt16() - zero;
+                var lower = lowerStage.Apply(AdvSimd.MultiplyWideningLower(x.GetLower(), gate.GetLower()));
+                var upper = upperStage.Apply(AdvSimd.MultiplyWideningUpper(x, gate));
+                var words = AdvSimd.ExtractNarrowingSaturateUpper(AdvSimd.ExtractNarrowingSaturateLower(lower), upper);
+                Unsafe.WriteUnaligned(ref Unsafe.Add(ref o0, at), AdvSimd.ExtractNarrowingLower(words));
+            }
         }
     }
 
