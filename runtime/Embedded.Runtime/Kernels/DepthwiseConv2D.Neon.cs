@@ -58,7 +58,8 @@ public static partial class DepthwiseConv2D
         Span<nint> rowAt = stackalloc nint[MaxKernelRows];
         ref nint rowAt0 = ref MemoryMarshal.GetReference(rowAt);
         ref byte out0 = ref MemoryMarshal.GetReference(output.Bytes);
-        int outBytes = output.Type == Model.ElementType.Int16 ? 2 : 1;
+        bool int16 = output.Type == Model.ElementType.Int16;
+        int outBytes = int16 ? 2 : 1;
         var offset = Vector128.Create(TTaps.Offset);
         int filledBegin = int.MinValue, filledEnd = int.MinValue;   // input rows [filledBegin, filledEnd) are in the ring
         for (int oy = g.RowBegin; oy < g.RowEnd; oy++)
@@ -96,8 +97,8 @@ public static partial class DepthwiseConv2D
                     ref byte wr = ref blockWeights;
                     for (int r = 0; r < rows; r++, wr = ref Unsafe.Add(ref wr, weightRowBytes))
                         TTaps.Row2(ref Unsafe.Add(ref taps, Unsafe.Add(ref rowAt0, r)), ref wr, tapStep, pixelStep, channelBytes, kernelW, ref a0, ref a1, ref b0, ref b1);
-                    Store8(stage0.Apply(a0), stage1.Apply(a1), ref Unsafe.Add(ref out0, at), outBytes);
-                    Store8(stage0.Apply(b0), stage1.Apply(b1), ref Unsafe.Add(ref out0, at + outStep), outBytes);
+                    OutputStageNeon.Store8(stage0.Apply(a0), stage1.Apply(a1), ref Unsafe.Add(ref out0, at), int16);
+                    OutputStageNeon.Store8(stage0.Apply(b0), stage1.Apply(b1), ref Unsafe.Add(ref out0, at + outStep), int16);
                 }
                 if (ox < xTo)
                 {
@@ -107,7 +108,7 @@ public static partial class DepthwiseConv2D
                     ref byte wr = ref blockWeights;
                     for (int r = 0; r < rows; r++, wr = ref Unsafe.Add(ref wr, weightRowBytes))
                         TTaps.Row2(ref Unsafe.Add(ref taps, Unsafe.Add(ref rowAt0, r)), ref wr, tapStep, 0, channelBytes, kernelW, ref a0, ref a1, ref b0, ref b1);
-                    Store8(stage0.Apply(a0), stage1.Apply(a1), ref Unsafe.Add(ref out0, at), outBytes);
+                    OutputStageNeon.Store8(stage0.Apply(a0), stage1.Apply(a1), ref Unsafe.Add(ref out0, at), int16);
                 }
             }
             // The last channels (fewer than eight), one at a time from the same padded rows.
@@ -239,19 +240,6 @@ public static partial class DepthwiseConv2D
                 b1 = AdvSimd.MultiplyWideningUpperAndAdd(b1, xb, wv);
             }
         }
-    }
-
-    /// <summary>
-    /// Eight clamped values at <paramref name="target"/> as int8/uint8 (<paramref name="bytes"/> = 1: XTN keeps each
-    /// int16's low byte, which is the value itself for anything already clamped to the type) or int16 (2). Bounds were
-    /// checked once for the whole call.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store8(Vector128<int> lower, Vector128<int> upper, ref byte target, int bytes)
-    {
-        var words = AdvSimd.ExtractNarrowingSaturateUpper(AdvSimd.ExtractNarrowingSaturateLower(lower), upper);
-        if (bytes == 2) Unsafe.WriteUnaligned(ref target, words);
-        else Unsafe.WriteUnaligned(ref target, AdvSimd.ExtractNarrowingLower(words));
     }
 
     /// <summary>Eight input bytes as int16 lanes (sign- or zero-extended by the input type), or as x_s in signed bytes.</summary>

@@ -35,7 +35,7 @@ public static partial class Mul
 
     /// <summary>
     /// Channels [0, C rounded down to 8) of <paramref name="count"/> pixels, block by block; 8-bit outputs stored as one
-    /// 8-byte write (XTN keeps the low byte of values already clamped to the type). The caller checked every bound.
+    /// 8-byte write. The caller checked every bound.
     /// </summary>
     private static void Blocks<TStage>(ReadOnlySpan<byte> a, int firstAt, int count, int channels, bool signed, ReadOnlySpan<int> zeroPoints, ReadOnlySpan<int> gates,
         VectorOutputStage stage, Span<byte> output) where TStage : struct, OutputStageNeon.IBlock4<TStage>
@@ -54,10 +54,8 @@ public static partial class Mul
             {
                 nint at = (nint)i * channels + c;
                 var x = AdvSimd.ZeroExtendWideningLower(Vector64.LoadUnsafe(ref Unsafe.Add(ref x0, at)) ^ flip).AsInt16() - zero;
-                var lower = lowerStage.Apply(AdvSimd.MultiplyWideningLower(x.GetLower(), gate.GetLower()));
-                var upper = upperStage.Apply(AdvSimd.MultiplyWideningUpper(x, gate));
-                var words = AdvSimd.ExtractNarrowingSaturateUpper(AdvSimd.ExtractNarrowingSaturateLower(lower), upper);
-                Unsafe.WriteUnaligned(ref Unsafe.Add(ref o0, at), AdvSimd.ExtractNarrowingLower(words));
+                OutputStageNeon.Store8(lowerStage.Apply(AdvSimd.MultiplyWideningLower(x.GetLower(), gate.GetLower())),
+                    upperStage.Apply(AdvSimd.MultiplyWideningUpper(x, gate)), ref Unsafe.Add(ref o0, at), int16: false);
             }
         }
     }

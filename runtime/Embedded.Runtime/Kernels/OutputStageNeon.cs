@@ -225,6 +225,19 @@ public static class OutputStageNeon
         (Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(values), at), Vector128.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(values), at + 2));
 
     /// <summary>
+    /// Eight already clamped values at <paramref name="target"/> as int16 (<paramref name="int16"/>) or as 8-bit values
+    /// (XTN keeps each int16's low byte, which is the value itself for anything clamped to an 8-bit type), for kernels
+    /// that checked their output bounds once for the whole call.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Store8(Vector128<int> lower, Vector128<int> upper, ref byte target, bool int16)
+    {
+        var words = AdvSimd.ExtractNarrowingSaturateUpper(AdvSimd.ExtractNarrowingSaturateLower(lower), upper);
+        if (int16) Unsafe.WriteUnaligned(ref target, words);
+        else Unsafe.WriteUnaligned(ref target, AdvSimd.ExtractNarrowingLower(words));
+    }
+
+    /// <summary>
     /// Stores eight already clamped values (two vectors of four) in the output's element type with saturating
     /// narrowing (which cannot change clamped values): 8-bit outputs as one 8-byte write, int16 as one 16-byte write;
     /// fewer than eight go element-wise.
