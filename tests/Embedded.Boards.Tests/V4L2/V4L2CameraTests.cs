@@ -7,6 +7,7 @@ using Embedded.Boards.Hardware;
 using Embedded.Boards.Tests.Support;
 using Embedded.Boards.V4L2;
 using Embedded.Boards.V4L2.Interop;
+using Embedded.Tests.Support;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Embedded.Boards.Tests.V4L2;
@@ -196,9 +197,7 @@ public sealed class V4L2CameraTests
         var data = new byte[64 * 48 * 2];
         for (int i = 0; i < 4; i++) { device.Pending.Enqueue((data, 0)); camera.Capture(Second); }
         device.Record = false;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++) { device.Pending.Enqueue((data, 0)); camera.Capture(Second); }
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = Allocations.SteadyState(() => { device.Pending.Enqueue((data, 0)); camera.Capture(Second); }, callsPerRound: 100);
         Assert.AreEqual(0L, allocated, $"100 captures allocated {allocated} bytes");
     }
 }

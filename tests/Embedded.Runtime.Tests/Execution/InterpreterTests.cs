@@ -7,6 +7,7 @@ using Embedded.Runtime.Format;
 using Embedded.Runtime.Model;
 using Embedded.Runtime.Planning;
 using Embedded.Runtime.Tests.Support;
+using Embedded.Tests.Support;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Embedded.Runtime.Tests.Execution;
@@ -71,9 +72,7 @@ public sealed class InterpreterTests
         var interpreter = EmbeddedModel.Load(Models.TinyFile).CreateInterpreter();
         Models.FillInput(interpreter, 3);
         interpreter.Invoke(); // warm up: JIT, static tables
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++) interpreter.Invoke();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = Allocations.SteadyState(interpreter.Invoke, callsPerRound: 100);
         Assert.AreEqual(0L, allocated, $"Invoke allocated {allocated} bytes over 100 calls");
     }
 
@@ -83,9 +82,7 @@ public sealed class InterpreterTests
         var interpreter = EmbeddedModel.Load(Models.MobileNetV3SmallFile).CreateInterpreter();
         Models.FillInput(interpreter, 3);
         interpreter.Invoke();
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 3; i++) interpreter.Invoke();
-        Assert.AreEqual(0L, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.AreEqual(0L, Allocations.SteadyState(interpreter.Invoke, callsPerRound: 2));
     }
 
     [TestMethod]

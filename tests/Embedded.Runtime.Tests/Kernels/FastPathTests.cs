@@ -7,6 +7,7 @@ using Embedded.Runtime.Kernels;
 using Embedded.Runtime.Model;
 using Embedded.Runtime.Quantization;
 using Embedded.Runtime.Tests.Support;
+using Embedded.Tests.Support;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 
 namespace Embedded.Runtime.Tests.Kernels;
@@ -545,25 +546,9 @@ public sealed class FastPathTests
             Models.FillInput(fast, 5);
             fast.Invoke();
             CollectionAssert.AreEqual(expected, fast.Output(0).Bytes.ToArray(), $"path {path}");
-            long allocated = SteadyStateAllocatedBytes(fast.Invoke, GC.GetAllocatedBytesForCurrentThread);
+            long allocated = Allocations.SteadyState(fast.Invoke);
             Assert.AreEqual(0L, allocated, $"path {path} allocated {allocated} bytes during inference");
         }
-    }
-
-    /// <summary>
-    /// Bytes allocated by a round of five inferences, the least of three rounds: an allocation on the inference path
-    /// shows in every round, while the runtime's one-off work (tiered JIT promotions seen on a busy test host) does not.
-    /// </summary>
-    private static long SteadyStateAllocatedBytes(Action invoke, Func<long> allocatedBytes)
-    {
-        long least = long.MaxValue;
-        for (int round = 0; round < 3; round++)
-        {
-            long before = allocatedBytes();
-            for (int i = 0; i < 5; i++) invoke();
-            least = Math.Min(least, allocatedBytes() - before);
-        }
-        return least;
     }
 
     [TestMethod]
@@ -583,7 +568,7 @@ public sealed class FastPathTests
             interpreter.Invoke();
             CollectionAssert.AreEqual(expected, interpreter.Output(0).Bytes.ToArray(), $"{path}, {threads} threads");
             for (int i = 0; i < 3; i++) interpreter.Invoke();   // warm-up: events create their wait handles once
-            long allocated = SteadyStateAllocatedBytes(interpreter.Invoke, () => GC.GetAllocatedBytesForCurrentThread() + interpreter.WorkerAllocatedBytes);
+            long allocated = Allocations.SteadyState(interpreter.Invoke, () => GC.GetAllocatedBytesForCurrentThread() + interpreter.WorkerAllocatedBytes);
             Assert.AreEqual(0L, allocated, $"{path}, {threads} threads: {allocated} bytes allocated by the caller and the workers per round of inferences");
             // Pauses longer than the pool's spin let the workers fall asleep: each inference must wake them again.
             for (int i = 0; i < 3; i++)
