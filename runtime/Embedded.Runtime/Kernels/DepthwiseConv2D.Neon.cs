@@ -61,6 +61,9 @@ public static partial class DepthwiseConv2D
         bool int16 = output.Type == Model.ElementType.Int16;
         int outBytes = int16 ? 2 : 1;
         var offset = Vector128.Create(TTaps.Offset);
+        bool blocks16 = TTaps.Sums16Ready && !int16;
+        Span<int> sums = stackalloc int[ChunkPixels * 16];
+        ref int sums0 = ref MemoryMarshal.GetReference(sums);
         int filledBegin = int.MinValue, filledEnd = int.MinValue;   // input rows [filledBegin, filledEnd) are in the ring
         for (int oy = g.RowBegin; oy < g.RowEnd; oy++)
         {
@@ -77,13 +80,31 @@ public static partial class DepthwiseConv2D
             int outRow = (g.N * g.OutH + oy) * g.OutW;
             // Σw over kernel rows [kyA, kyB), all columns: prefix sums at column kW minus the rows above kyA.
             nint sumB = (nint)(kyB * prefixRow + g.KernelW) * channels, sumA = (nint)(kyA * prefixRow + g.KernelW) * channels;
-            for (int c = 0; c < full8; c += 8)
+            int c8 = 0;
+            if (blocks16)
             {
-                // bias − (z − offset)·Σw over the valid kernel rows: x − z = x_t − (z − offset) for the taps' x_t.
-                var start0 = Vector128.LoadUnsafe(ref bias, (nuint)c) - (Vector128.LoadUnsafe(ref zeros, (nuint)c) - offset)
-                    * (Vector128.LoadUnsafe(ref prefix, (nuint)(sumB + c)) - Vector128.LoadUnsafe(ref prefix, (nuint)(sumA + c)));
-                var start1 = Vector128.LoadUnsafe(ref bias, (nuint)(c + 4)) - (Vector128.LoadUnsafe(ref zeros, (nuint)(c + 4)) - offset)
-                    * (Vector128.LoadUnsafe(ref prefix, (nuint)(sumB + c + 4)) - Vector128.LoadUnsafe(ref prefix, (nuint)(sumA + c + 4)));
+                // Sixteen channels at a time: the sums of up to ChunkPixels pixels, then their output stage.
+                ref byte outRow0 = ref Unsafe.Add(ref out0, (nint)outRow * channels);
+                for (; c8 + 16 <= g.Channels; c8 += 16)
+                {
+                    var s0 = Start(ref bias, ref zeros, ref prefix, sumA, sumB, c8, offset);
+                    var s1 = Start(ref bias, ref zeros, ref prefix, sumA, sumB, c8 + 4, offset);
+                    var s2 = Start(ref bias, ref zeros, ref prefix, sumA, sumB, c8 + 8, offset);
+                    var s3 = Start(ref bias, ref zeros, ref prefix, sumA, sumB, c8 + 12, offset);
+                    ref byte blockWeights = ref Unsafe.Add(ref weights, kyA * weightRowBytes + c8);
+                    ref byte block = ref Unsafe.Add(ref rows0, c8);
+                    for (int x = xFrom; x < xTo; x += ChunkPixels)
+                    {
+                        int pixels = Math.Min(ChunkPixels, xTo - x);
+                        TTaps.Sums16(ref Unsafe.Add(ref block, x * pixelStep), ref rowAt0, rows, ref blockWeights, weightRowBytes, tapStep, pixelStep, channels, kernelW, pixels, s0, s1, s2, s3, ref sums0);
+                        Stage16<TStage>(stage, c8, ref sums0, pixels, ref Unsafe.Add(ref outRow0, x * channels + c8), channels);
+                    }
+                }
+            }
+            for (int c = c8; c < full8; c += 8)
+            {
+                var start0 = Start(ref bias, ref zeros, ref prefix, sumA, sumB, c, offset);
+                var start1 = Start(ref bias, ref zeros, ref prefix, sumA, sumB, c + 4, offset);
                 ref byte blockWeights = ref Unsafe.Add(ref weights, kyA * weightRowBytes + c * TTaps.WeightBytes);
                 var stage0 = TStage.For(stage, c);
                 var stage1 = TStage.For(stage, c + 4);
@@ -130,6 +151,35 @@ public static partial class DepthwiseConv2D
         }
     }
 
+    /// <summary>Output pixels per pass of the 16-channel blocks: their int32 sums (2 KB) stay in L1 for the output stage.</summary>
+    private const int ChunkPixels = 32;
+
+    /// <summary>bias − (z − offset)·Σw over the valid kernel rows for channels [c, c + 4): x − z = x_t − (z − offset).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Start(ref int bias, ref int zeros, ref int prefix, nint sumA, nint sumB, int c, Vector128<int> offset) =>
+        Vector128.LoadUnsafe(ref bias, (nuint)c) - (Vector128.LoadUnsafe(ref zeros, (nuint)c) - offset)
+            * (Vector128.LoadUnsafe(ref prefix, (nuint)(sumB + c)) - Vector128.LoadUnsafe(ref prefix, (nuint)(sumA + c)));
+
+    /// <summary>
+    /// The output stage of 16 channels [c, c + 16) over <paramref name="pixels"/> pixels' sums (16 int32 per pixel), eight
+    /// channels at a time so that a block's constants stay in registers for the whole run; 8-bit outputs
+    /// (<see cref="OutputStageNeon.Clamp8"/>), <paramref name="channels"/> bytes apart.
+    /// </summary>
+    private static void Stage16<TStage>(VectorOutputStage stage, int c, ref int sums, int pixels, ref byte output, nint channels)
+        where TStage : struct, OutputStageNeon.IBlock4<TStage>
+    {
+        for (int half = 0; half < 16; half += 8)
+        {
+            var lower = TStage.For(stage, c + half);
+            var upper = TStage.For(stage, c + half + 4);
+            var clamp = OutputStageNeon.Clamp8.For(stage, c + half);
+            ref int at = ref Unsafe.Add(ref sums, half);
+            ref byte target = ref Unsafe.Add(ref output, half);
+            for (int p = 0; p < pixels; p++, at = ref Unsafe.Add(ref at, 16), target = ref Unsafe.Add(ref target, channels))
+                Unsafe.WriteUnaligned(ref target, clamp.Bytes(lower.Scale(Vector128.LoadUnsafe(ref at)), upper.Scale(Vector128.LoadUnsafe(ref at, 4))));
+        }
+    }
+
     /// <summary>How <see cref="RowsNeon{TTaps, TStage}"/> multiplies a kernel row of two pixels into their int32 sums.</summary>
     private interface IDepthwiseTaps
     {
@@ -147,6 +197,17 @@ public static partial class DepthwiseConv2D
         /// </summary>
         static abstract void Row2(ref byte x, ref byte w, nint tapStep, nint pixelStep, nint channelBytes, int kernelW,
             ref Vector128<int> a0, ref Vector128<int> a1, ref Vector128<int> b0, ref Vector128<int> b1);
+
+        /// <summary>Whether <see cref="Sums16"/> exists for these taps.</summary>
+        static abstract bool Sums16Ready { get; }
+
+        /// <summary>
+        /// The int32 sums (starting from s0–s3) of 16 channels for <paramref name="pixels"/> pixels (<paramref name="pixelStep"/>
+        /// bytes apart from <paramref name="x"/>) over the kernel rows at <paramref name="rowAt"/> offsets, into
+        /// <paramref name="sums"/> (16 per pixel); weights of a tap <paramref name="channels"/> bytes apart.
+        /// </summary>
+        static abstract void Sums16(ref byte x, ref nint rowAt, int rows, ref byte w, nint weightRowBytes, nint tapStep, nint pixelStep, nint channels,
+            int kernelW, int pixels, Vector128<int> s0, Vector128<int> s1, Vector128<int> s2, Vector128<int> s3, ref int sums);
     }
 
     /// <summary>
@@ -184,6 +245,90 @@ public static partial class DepthwiseConv2D
             if (k < kernelW) Tap(ref x, ref w, pixelStep, ref a0, ref a1, ref b0, ref b1);
         }
 
+        public static bool Sums16Ready => true;
+
+        public static void Sums16(ref byte x, ref nint rowAt, int rows, ref byte w, nint weightRowBytes, nint tapStep, nint pixelStep, nint channels,
+            int kernelW, int pixels, Vector128<int> s0, Vector128<int> s1, Vector128<int> s2, Vector128<int> s3, ref int sums)
+        {
+            for (int p = 0; p < pixels; p += 2, x = ref Unsafe.Add(ref x, 2 * pixelStep), sums = ref Unsafe.Add(ref sums, 32))
+            {
+                // A last odd pixel takes the pair form with its partner the same pixel (whose sums are not stored).
+                nint step = p + 1 < pixels ? pixelStep : 0;
+                Vector128<int> a0 = s0, a1 = s1, a2 = s2, a3 = s3, b0 = s0, b1 = s1, b2 = s2, b3 = s3;
+                ref byte wr = ref w;
+                for (int r = 0; r < rows; r++, wr = ref Unsafe.Add(ref wr, weightRowBytes))
+                {
+                    ref byte xr = ref Unsafe.Add(ref x, Unsafe.Add(ref rowAt, r));
+                    if (kernelW == 3)
+                    {
+                        Pair16(ref xr, ref wr, tapStep, step, channels, ref a0, ref a1, ref a2, ref a3, ref b0, ref b1, ref b2, ref b3);
+                        Single16(ref Unsafe.Add(ref xr, 2 * tapStep), ref Unsafe.Add(ref wr, 2 * channels), step, ref a0, ref a1, ref a2, ref a3, ref b0, ref b1, ref b2, ref b3);
+                        continue;
+                    }
+                    if (kernelW == 5)
+                    {
+                        Pair16(ref xr, ref wr, tapStep, step, channels, ref a0, ref a1, ref a2, ref a3, ref b0, ref b1, ref b2, ref b3);
+                        Pair16(ref Unsafe.Add(ref xr, 2 * tapStep), ref Unsafe.Add(ref wr, 2 * channels), tapStep, step, channels, ref a0, ref a1, ref a2, ref a3, ref b0, ref b1, ref b2, ref b3);
+                        Single16(ref Unsafe.Add(ref xr, 4 * tapStep), ref Unsafe.Add(ref wr, 4 * channels), step, ref a0, ref a1, ref a2, ref a3, ref b0, ref b1, ref b2, ref b3);
+                        continue;
+                    }
+                    int k = 0;
+                    for (; k + 2 <= kernelW; k += 2)
+                        Pair16(ref Unsafe.Add(ref xr, k * tapStep), ref Unsafe.Add(ref wr, k * channels), tapStep, step, channels, ref a0, ref a1, ref a2, ref a3, ref b0, ref b1, ref b2, ref b3);
+                    if (k < kernelW)
+                        Single16(ref Unsafe.Add(ref xr, k * tapStep), ref Unsafe.Add(ref wr, k * channels), step, ref a0, ref a1, ref a2, ref a3, ref b0, ref b1, ref b2, ref b3);
+                }
+                a0.StoreUnsafe(ref sums); a1.StoreUnsafe(ref sums, 4); a2.StoreUnsafe(ref sums, 8); a3.StoreUnsafe(ref sums, 12);
+                if (step == 0) break;
+                b0.StoreUnsafe(ref sums, 16); b1.StoreUnsafe(ref sums, 20); b2.StoreUnsafe(ref sums, 24); b3.StoreUnsafe(ref sums, 28);
+            }
+        }
+
+        // 16 channels as two 8-byte halves throughout (LDP of two D registers, SMULL/SMLAL on each): .NET copies a
+        // register for every GetLower() of a vector that stays live, which SMULL2 would need.
+
+        /// <summary>Taps k and k + 1 of two pixels, 16 channels.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Pair16(ref byte x, ref byte w, nint tapStep, nint pixelStep, nint channels,
+            ref Vector128<int> a0, ref Vector128<int> a1, ref Vector128<int> a2, ref Vector128<int> a3,
+            ref Vector128<int> b0, ref Vector128<int> b1, ref Vector128<int> b2, ref Vector128<int> b3)
+        {
+            var w0 = Vector64.LoadUnsafe(ref w).AsSByte(); var w0h = Vector64.LoadUnsafe(ref w, 8).AsSByte();
+            ref byte w1r = ref Unsafe.Add(ref w, channels);
+            var w1 = Vector64.LoadUnsafe(ref w1r).AsSByte(); var w1h = Vector64.LoadUnsafe(ref w1r, 8).AsSByte();
+            ref byte x1 = ref Unsafe.Add(ref x, tapStep);
+            ref byte y0 = ref Unsafe.Add(ref x, pixelStep);
+            ref byte y1 = ref Unsafe.Add(ref x1, pixelStep);
+            Widen16(
+                AdvSimd.MultiplyWideningLowerAndAdd(AdvSimd.MultiplyWideningLower(TBytes.Signed(ref x), w0), TBytes.Signed(ref x1), w1),
+                AdvSimd.MultiplyWideningLowerAndAdd(AdvSimd.MultiplyWideningLower(TBytes.Signed(ref x, 8), w0h), TBytes.Signed(ref x1, 8), w1h),
+                ref a0, ref a1, ref a2, ref a3);
+            Widen16(
+                AdvSimd.MultiplyWideningLowerAndAdd(AdvSimd.MultiplyWideningLower(TBytes.Signed(ref y0), w0), TBytes.Signed(ref y1), w1),
+                AdvSimd.MultiplyWideningLowerAndAdd(AdvSimd.MultiplyWideningLower(TBytes.Signed(ref y0, 8), w0h), TBytes.Signed(ref y1, 8), w1h),
+                ref b0, ref b1, ref b2, ref b3);
+        }
+
+        /// <summary>One tap of two pixels, 16 channels.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Single16(ref byte x, ref byte w, nint pixelStep,
+            ref Vector128<int> a0, ref Vector128<int> a1, ref Vector128<int> a2, ref Vector128<int> a3,
+            ref Vector128<int> b0, ref Vector128<int> b1, ref Vector128<int> b2, ref Vector128<int> b3)
+        {
+            var w0 = Vector64.LoadUnsafe(ref w).AsSByte(); var w0h = Vector64.LoadUnsafe(ref w, 8).AsSByte();
+            ref byte y = ref Unsafe.Add(ref x, pixelStep);
+            Widen16(AdvSimd.MultiplyWideningLower(TBytes.Signed(ref x), w0), AdvSimd.MultiplyWideningLower(TBytes.Signed(ref x, 8), w0h), ref a0, ref a1, ref a2, ref a3);
+            Widen16(AdvSimd.MultiplyWideningLower(TBytes.Signed(ref y), w0), AdvSimd.MultiplyWideningLower(TBytes.Signed(ref y, 8), w0h), ref b0, ref b1, ref b2, ref b3);
+        }
+
+        /// <summary>Channels 0–7 (<paramref name="lower"/>) and 8–15 (<paramref name="upper"/>) of int16 products into the int32 sums (SADDW2 before SADDW: see above).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Widen16(Vector128<short> lower, Vector128<short> upper, ref Vector128<int> a0, ref Vector128<int> a1, ref Vector128<int> a2, ref Vector128<int> a3)
+        {
+            a1 = AdvSimd.AddWideningUpper(a1, lower); a0 = AdvSimd.AddWideningLower(a0, lower.GetLower());
+            a3 = AdvSimd.AddWideningUpper(a3, upper); a2 = AdvSimd.AddWideningLower(a2, upper.GetLower());
+        }
+
         /// <summary>Taps k and k + 1 of two pixels.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void TapPair(ref byte x, ref byte w, nint tapStep, nint pixelStep, nint channelBytes,
@@ -209,8 +354,8 @@ public static partial class DepthwiseConv2D
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         private static void Accumulate(ref Vector128<int> a0, ref Vector128<int> a1, ref Vector128<int> b0, ref Vector128<int> b1, Vector128<short> pa, Vector128<short> pb)
         {
-            a0 = AdvSimd.AddWideningLower(a0, pa.GetLower()); a1 = AdvSimd.AddWideningUpper(a1, pa);
-            b0 = AdvSimd.AddWideningLower(b0, pb.GetLower()); b1 = AdvSimd.AddWideningUpper(b1, pb);
+            a1 = AdvSimd.AddWideningUpper(a1, pa); a0 = AdvSimd.AddWideningLower(a0, pa.GetLower());
+            b1 = AdvSimd.AddWideningUpper(b1, pb); b0 = AdvSimd.AddWideningLower(b0, pb.GetLower());
         }
     }
 
@@ -224,6 +369,11 @@ public static partial class DepthwiseConv2D
         public static int WeightBytes => 2;
         public static ref byte Weights(PackedDepthwise w) => ref Unsafe.As<short, byte>(ref MemoryMarshal.GetArrayDataReference(w.Weights16));
         public static int Value(byte raw) => TBytes.Value(raw);
+        public static bool Sums16Ready => false;
+
+        public static void Sums16(ref byte x, ref nint rowAt, int rows, ref byte w, nint weightRowBytes, nint tapStep, nint pixelStep, nint channels,
+            int kernelW, int pixels, Vector128<int> s0, Vector128<int> s1, Vector128<int> s2, Vector128<int> s3, ref int sums) =>
+            throw new NotSupportedException("Wide depthwise taps have no 16-channel form.");
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static void Row2(ref byte x, ref byte w, nint tapStep, nint pixelStep, nint channelBytes, int kernelW,
@@ -248,7 +398,7 @@ public static partial class DepthwiseConv2D
         static abstract Vector128<short> Widen(ref byte x);
         static abstract int Value(byte x);
         /// <summary>Eight input bytes as x_s = x − <see cref="Offset"/> in signed bytes.</summary>
-        static abstract Vector64<sbyte> Signed(ref byte x);
+        static abstract Vector64<sbyte> Signed(ref byte x, nuint at = 0);
         static abstract int Offset { get; }
     }
 
@@ -258,7 +408,7 @@ public static partial class DepthwiseConv2D
         public static Vector128<short> Widen(ref byte x) => AdvSimd.SignExtendWideningLower(Vector64.LoadUnsafe(ref x).AsSByte());
         public static int Value(byte x) => (sbyte)x;
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector64<sbyte> Signed(ref byte x) => Vector64.LoadUnsafe(ref x).AsSByte();
+        public static Vector64<sbyte> Signed(ref byte x, nuint at = 0) => Vector64.LoadUnsafe(ref x, at).AsSByte();
         public static int Offset => 0;
     }
 
@@ -268,7 +418,7 @@ public static partial class DepthwiseConv2D
         public static Vector128<short> Widen(ref byte x) => AdvSimd.ZeroExtendWideningLower(Vector64.LoadUnsafe(ref x)).AsInt16();
         public static int Value(byte x) => x;
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector64<sbyte> Signed(ref byte x) => (Vector64.LoadUnsafe(ref x) ^ Vector64.Create((byte)0x80)).AsSByte();
+        public static Vector64<sbyte> Signed(ref byte x, nuint at = 0) => (Vector64.LoadUnsafe(ref x, at) ^ Vector64.Create((byte)0x80)).AsSByte();
         public static int Offset => 128;
     }
 }

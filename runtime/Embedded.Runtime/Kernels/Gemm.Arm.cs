@@ -26,6 +26,8 @@ public static partial class Gemm
     internal static void TilesDot<TSink>(ReadOnlySpan<byte> x, int rowStride, int rows, PackedGemm w, ref TSink sink)
         where TSink : IRowSink, allows ref struct
     {
+        // A local copy: the JIT keeps its fields (a block's stage constants) in registers, not behind the reference.
+        var s = sink;
         int groups = w.Groups, quadEnd = groups & ~3;
         var xor = Vector128.Create(w.InputXor).AsSByte();
         ref sbyte wBase = ref MemoryMarshal.GetReference<sbyte>(w.Weights);
@@ -36,7 +38,7 @@ public static partial class Gemm
         int fullRows = rows & ~3;
         for (int b = 0; b < w.Blocks; b++)
         {
-            sink.Block(b);
+            s.Block(b);
             for (int r = 0; r < fullRows; r += 4)
             {
                 ref byte x0 = ref Unsafe.Add(ref xBase, r * rowStride);
@@ -83,7 +85,7 @@ public static partial class Gemm
                     p = Broadcast(ref x2, 4 * g, xor); a2 = Dp.DotProduct(a2, lo, p); b2 = Dp.DotProduct(b2, hi, p);
                     p = Broadcast(ref x3, 4 * g, xor); a3 = Dp.DotProduct(a3, lo, p); b3 = Dp.DotProduct(b3, hi, p);
                 }
-                sink.Row(r, a0, b0); sink.Row(r + 1, a1, b1); sink.Row(r + 2, a2, b2); sink.Row(r + 3, a3, b3);
+                s.Row(r, a0, b0); s.Row(r + 1, a1, b1); s.Row(r + 2, a2, b2); s.Row(r + 3, a3, b3);
             }
             for (int r = fullRows; r < rows; r++)
             {
@@ -96,9 +98,10 @@ public static partial class Gemm
                     a0 = Dp.DotProduct(a0, Vector128.LoadUnsafe(ref wb, (nuint)(g * 32)), p);
                     b0 = Dp.DotProduct(b0, Vector128.LoadUnsafe(ref wb, (nuint)(g * 32 + 16)), p);
                 }
-                sink.Row(r, a0, b0);
+                s.Row(r, a0, b0);
             }
         }
+        sink = s;
     }
 }
 #endif

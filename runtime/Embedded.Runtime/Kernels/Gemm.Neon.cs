@@ -29,6 +29,8 @@ public static partial class Gemm
     internal static void TilesNeon<TSink>(ReadOnlySpan<byte> x, int rowStride, int rows, PackedGemm w, ref TSink sink)
         where TSink : IRowSink, allows ref struct
     {
+        // A local copy: the JIT keeps its fields (a block's stage constants) in registers, not behind the reference.
+        var s = sink;
         int groups = w.Groups;
         int quadEnd = w.HasMinus128 ? 0 : groups & ~3;   // 16-byte input loads; pairs of groups share int16 lanes
         var xor = Vector128.Create(w.InputXor).AsSByte();
@@ -40,7 +42,7 @@ public static partial class Gemm
         int fullRows = rows & ~3;
         for (int b = 0; b < w.Blocks; b++)
         {
-            sink.Block(b);
+            s.Block(b);
             for (int r = 0; r < fullRows; r += 4)
             {
                 ref byte x0 = ref Unsafe.Add(ref xBase, r * rowStride);
@@ -93,10 +95,10 @@ public static partial class Gemm
                     p = Broadcast(ref x3, 4 * g, xor);
                     a30 = Lower1(a30, lo, p); a31 = Upper1(a31, lo, p); a32 = Lower1(a32, hi, p); a33 = Upper1(a33, hi, p);
                 }
-                sink.Row(r, AdvSimd.Arm64.AddPairwise(a00, a01), AdvSimd.Arm64.AddPairwise(a02, a03));
-                sink.Row(r + 1, AdvSimd.Arm64.AddPairwise(a10, a11), AdvSimd.Arm64.AddPairwise(a12, a13));
-                sink.Row(r + 2, AdvSimd.Arm64.AddPairwise(a20, a21), AdvSimd.Arm64.AddPairwise(a22, a23));
-                sink.Row(r + 3, AdvSimd.Arm64.AddPairwise(a30, a31), AdvSimd.Arm64.AddPairwise(a32, a33));
+                s.Row(r, AdvSimd.Arm64.AddPairwise(a00, a01), AdvSimd.Arm64.AddPairwise(a02, a03));
+                s.Row(r + 1, AdvSimd.Arm64.AddPairwise(a10, a11), AdvSimd.Arm64.AddPairwise(a12, a13));
+                s.Row(r + 2, AdvSimd.Arm64.AddPairwise(a20, a21), AdvSimd.Arm64.AddPairwise(a22, a23));
+                s.Row(r + 3, AdvSimd.Arm64.AddPairwise(a30, a31), AdvSimd.Arm64.AddPairwise(a32, a33));
             }
             for (int r = fullRows; r < rows; r++)
             {
@@ -120,9 +122,10 @@ public static partial class Gemm
                     var p = Broadcast(ref x0, 4 * g, xor);
                     a00 = Lower1(a00, lo, p); a01 = Upper1(a01, lo, p); a02 = Lower1(a02, hi, p); a03 = Upper1(a03, hi, p);
                 }
-                sink.Row(r, AdvSimd.Arm64.AddPairwise(a00, a01), AdvSimd.Arm64.AddPairwise(a02, a03));
+                s.Row(r, AdvSimd.Arm64.AddPairwise(a00, a01), AdvSimd.Arm64.AddPairwise(a02, a03));
             }
         }
+        sink = s;
     }
 
     /// <summary>Group <paramref name="index"/> (four bytes) of a 16-byte input load in every 32-bit lane (DUP by element).</summary>

@@ -29,13 +29,51 @@ public static class OutputStageNeon
     public static Vector128<int> Apply4(Vector128<int> acc, VectorOutputStage s, int first)
     {
         nuint at = (nuint)first;
-        Vector128<int> y;
-        if (s.Activation is FusedActivation.HardSigmoid or FusedActivation.HardSwish) y = Gated(acc, s, at);
-        else if (s.Wide) y = MultiplyRoundShift(acc, Read(s.ReducedMultipliers, at), Read64(s.NegatedReducedShifts64, at));
-        else if (s.SingleRounding) y = MultiplyRoundShift(acc, Read(s.Multipliers, at), Read64(s.NegatedTotalShifts64, at));
-        else y = MultiplyByQuantizedMultiplier(acc, Read(s.Multipliers, at), Read(s.LeftShifts, at), Read(s.NegatedRightShifts, at));
-        y = AdvSimd.Min(AdvSimd.Max(y, Read(s.Min, at)), Read(s.Max, at));
+        var y = AdvSimd.Min(AdvSimd.Max(Scale4(acc, s, at), Read(s.Min, at)), Read(s.Max, at));
         return AdvSimd.Add(y, Read(s.ZeroPoints, at));
+    }
+
+    /// <summary>The requantized acc[c] for channels [at, at + 4) before the zero point and the clamp.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<int> Scale4(Vector128<int> acc, VectorOutputStage s, nuint at)
+    {
+        if (s.Activation is FusedActivation.HardSigmoid or FusedActivation.HardSwish) return Gated(acc, s, at);
+        if (s.Wide) return MultiplyRoundShift(acc, Read(s.ReducedMultipliers, at), Read64(s.NegatedReducedShifts64, at));
+        if (s.SingleRounding) return MultiplyRoundShift(acc, Read(s.Multipliers, at), Read64(s.NegatedTotalShifts64, at));
+        return MultiplyByQuantizedMultiplier(acc, Read(s.Multipliers, at), Read(s.LeftShifts, at), Read(s.NegatedRightShifts, at));
+    }
+
+    /// <summary>
+    /// The zero point and the clamp of eight channels with 8-bit outputs, done after narrowing: SQXTN to int16, SQADD
+    /// of the zero point, SMAX/SMIN in int16 against the output bounds, XTN. Exact: where nothing saturates this is
+    /// clamp(y, Min, Max) + zp; where the int16 steps saturate, the value lies beyond every 8-bit bound either way
+    /// (|zero point| ≤ 255), so both give that bound.
+    /// </summary>
+    public readonly struct Clamp8
+    {
+        private readonly Vector128<short> _zeroPoint, _min, _max;
+
+        private Clamp8(VectorOutputStage s, nuint at)
+        {
+            // Min and Max bound the value before its zero point is added: the output bounds are Min + zp and Max + zp.
+            Vector128<int> zpLower = Read(s.ZeroPoints, at), zpUpper = Read(s.ZeroPoints, at + 4);
+            _zeroPoint = Narrow(zpLower, zpUpper);
+            _min = Narrow(Read(s.Min, at) + zpLower, Read(s.Min, at + 4) + zpUpper);
+            _max = Narrow(Read(s.Max, at) + zpLower, Read(s.Max, at + 4) + zpUpper);
+        }
+
+        /// <summary>Channels [first, first + 8) of a stage whose output is int8 or uint8.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Clamp8 For(VectorOutputStage s, int first) => new(s, (nuint)first);
+
+        /// <summary>The eight output bytes (each the low byte of its clamped value) of two scaled halves.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector64<byte> Bytes(Vector128<int> lower, Vector128<int> upper) =>
+            AdvSimd.ExtractNarrowingLower(AdvSimd.Min(AdvSimd.Max(AdvSimd.AddSaturate(Narrow(lower, upper), _zeroPoint), _min), _max)).AsByte();
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static Vector128<short> Narrow(Vector128<int> lower, Vector128<int> upper) =>
+            AdvSimd.ExtractNarrowingSaturateUpper(AdvSimd.ExtractNarrowingSaturateLower(lower), upper);
     }
 
     /// <summary>
@@ -50,6 +88,9 @@ public static class OutputStageNeon
 
         /// <summary>What <see cref="Apply4"/> gives for these channels.</summary>
         Vector128<int> Apply(Vector128<int> acc);
+
+        /// <summary><see cref="Apply"/> before the zero point and the clamp (for <see cref="Clamp8"/>).</summary>
+        Vector128<int> Scale(Vector128<int> acc);
     }
 
     /// <summary>The constants of a plain stage (no gate, not wide) for four channels.</summary>
@@ -69,8 +110,10 @@ public static class OutputStageNeon
 
         /// <summary>What <see cref="Apply4"/> computes for a plain stage.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector128<int> Apply(Vector128<int> acc) =>
-            AdvSimd.Add(AdvSimd.Min(AdvSimd.Max(MultiplyByQuantizedMultiplier(acc, _multiplier, _left, _right), _min), _max), _zeroPoint);
+        public Vector128<int> Apply(Vector128<int> acc) => AdvSimd.Add(AdvSimd.Min(AdvSimd.Max(Scale(acc), _min), _max), _zeroPoint);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<int> Scale(Vector128<int> acc) => MultiplyByQuantizedMultiplier(acc, _multiplier, _left, _right);
     }
 
     /// <summary>
@@ -97,7 +140,10 @@ public static class OutputStageNeon
         public static Gate For(VectorOutputStage s, int first) => new(s, (nuint)first);
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector128<int> Apply(Vector128<int> acc)
+        public Vector128<int> Apply(Vector128<int> acc) => AdvSimd.Add(AdvSimd.Min(AdvSimd.Max(Scale(acc), _min), _max), _zeroPoint);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<int> Scale(Vector128<int> acc)
         {
             const int gateHalf = OutputStageMath.GateHalf, gateOne = OutputStageMath.GateOne;
             var accSwapped = Swap(acc);
@@ -110,10 +156,9 @@ public static class OutputStageNeon
             var gatedSwapped = AdvSimd.ShiftRightArithmeticRoundedNarrowingSaturateUpper(
                 AdvSimd.ShiftRightArithmeticRoundedNarrowingSaturateLower(AdvSimd.MultiplyWideningUpper(gate, _multiplier), OutputStageMath.GateBits),
                 AdvSimd.MultiplyWideningUpper(Swap(gate), _multiplierSwapped), OutputStageMath.GateBits);
-            var y = AdvSimd.ExtractNarrowingSaturateUpper(
+            return AdvSimd.ExtractNarrowingSaturateUpper(
                 AdvSimd.ExtractNarrowingSaturateLower(AdvSimd.ShiftArithmeticRounded(AdvSimd.MultiplyWideningUpper(accSwapped, gatedSwapped), _shiftLower)),
                 AdvSimd.ShiftArithmeticRounded(AdvSimd.MultiplyWideningUpper(acc, Swap(gatedSwapped)), _shiftUpper));
-            return AdvSimd.Add(AdvSimd.Min(AdvSimd.Max(y, _min), _max), _zeroPoint);
         }
     }
 
@@ -139,13 +184,13 @@ public static class OutputStageNeon
 
         /// <summary>saturate((acc·M + 2^(t−1)) >> t), t = 31 − shift: SMULL2 of half-swapped registers, SRSHL, SQXTN.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector128<int> Apply(Vector128<int> acc)
-        {
-            var y = AdvSimd.ExtractNarrowingSaturateUpper(
+        public Vector128<int> Apply(Vector128<int> acc) => AdvSimd.Add(AdvSimd.Min(AdvSimd.Max(Scale(acc), _min), _max), _zeroPoint);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<int> Scale(Vector128<int> acc) =>
+            AdvSimd.ExtractNarrowingSaturateUpper(
                 AdvSimd.ExtractNarrowingSaturateLower(AdvSimd.ShiftArithmeticRounded(AdvSimd.MultiplyWideningUpper(Swap(acc), Swap(_multiplier)), _shiftLower)),
                 AdvSimd.ShiftArithmeticRounded(AdvSimd.MultiplyWideningUpper(acc, _multiplier), _shiftUpper));
-            return AdvSimd.Add(AdvSimd.Min(AdvSimd.Max(y, _min), _max), _zeroPoint);
-        }
     }
 
     /// <summary>Any stage through <see cref="Apply4"/>, constants loaded per call (h-sigmoid, wide gate-free stages).</summary>
@@ -161,6 +206,9 @@ public static class OutputStageNeon
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector128<int> Apply(Vector128<int> acc) => Apply4(acc, _stage, _first);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<int> Scale(Vector128<int> acc) => Scale4(acc, _stage, (nuint)_first);
     }
 
     /// <summary>True for a stage <see cref="Gate"/> computes.</summary>
