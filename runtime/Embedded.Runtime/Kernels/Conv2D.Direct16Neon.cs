@@ -13,54 +13,86 @@ public static partial class Conv2D
     /// NEON windows for <see cref="Direct16{TWindows}"/>: four neighbouring windows × eight output channels in sixteen
     /// int32 accumulators. A window pair (two int16 inputs) is duplicated to every 32-bit lane, so SMLAL/SMLAL2 against
     /// a row-weight vector (channel j's two weights in lanes 2j, 2j + 1) add both products of two channels; ADDP folds
-    /// each channel's two lanes at the end. Each weight load serves four windows; the NEON output stage follows.
+    /// each channel's two lanes at the end. Each weight load serves four windows. The sums of up to 32 windows go to the
+    /// scratch, and the NEON output stage runs over them afterwards, eight channels at a time.
     /// </summary>
     internal readonly struct NeonWindows : IWindowRuns
     {
         public static void Run(ref short start, nint pixelStep, int count, nint rowStep, int kH, PackedGemm16 w, VectorOutputStage stage, in QuantizedOutput output, int outBase, KernelScratch scratch)
         {
-            if (OutputStageNeon.IsPlain(stage)) Run<OutputStageNeon.Lanes>(ref start, pixelStep, count, rowStep, kH, w, stage, output, outBase);
-            else if (OutputStageNeon.IsHardSwish(stage)) Run<OutputStageNeon.Gate>(ref start, pixelStep, count, rowStep, kH, w, stage, output, outBase);
-            else Run<OutputStageNeon.Any>(ref start, pixelStep, count, rowStep, kH, w, stage, output, outBase);
+            if (OutputStageNeon.IsPlain(stage)) Run<OutputStageNeon.Lanes>(ref start, pixelStep, count, rowStep, kH, w, stage, output, outBase, scratch);
+            else if (OutputStageNeon.IsHardSwish(stage)) Run<OutputStageNeon.Gate>(ref start, pixelStep, count, rowStep, kH, w, stage, output, outBase, scratch);
+            else Run<OutputStageNeon.Any>(ref start, pixelStep, count, rowStep, kH, w, stage, output, outBase, scratch);
         }
 
-        private static void Run<TStage>(ref short start, nint pixelStep, int count, nint rowStep, int kH, PackedGemm16 w, VectorOutputStage stage, in QuantizedOutput output, int outBase)
+        /// <summary>Windows per pass: their int32 sums (at most ChunkRows × the scratch width) stay in L1 for the output stage.</summary>
+        private const int ChunkWindows = KernelScratch.ChunkRows;
+
+        private static void Run<TStage>(ref short start, nint pixelStep, int count, nint rowStep, int kH, PackedGemm16 w, VectorOutputStage stage, in QuantizedOutput output, int outBase, KernelScratch scratch)
             where TStage : struct, OutputStageNeon.IBlock4<TStage>
         {
             ref short weights = ref MemoryMarshal.GetArrayDataReference(w.RowWeights);
             ref short tapWeights = ref MemoryMarshal.GetArrayDataReference(w.TapWeights);
-            ref int constants = ref MemoryMarshal.GetArrayDataReference(w.RowConstants);
-            int groupShorts = kH * w.RowPairs * 32, outputs = w.Outputs, rowShorts = 2 * w.RowPairs;
+            int groupShorts = kH * w.RowPairs * 32, outputs = w.Outputs, rowShorts = 2 * w.RowPairs, width = w.Blocks * PackedGemm16.BlockChannels;
+            if (scratch.Dots.Length < ChunkWindows * width) throw new ArgumentException("Direct int16 convolution: the scratch is narrower than the weights.", nameof(scratch));
+            ref int sums = ref MemoryMarshal.GetArrayDataReference(scratch.Dots);
             // Window rows of 8..16 shorts (the RGB 3×3 stem: 10) go tap by tap (SMLAL by element, no duplicated pairs).
             bool byTap = rowShorts is >= 8 and <= 16 && w.TapWeights.Length > 0;
+            for (int first = 0; first < count; first += ChunkWindows)
+            {
+                int windows = Math.Min(ChunkWindows, count - first);
+                ref short chunk = ref Unsafe.Add(ref start, first * pixelStep);
+                // The sums of the chunk's windows into [window, width] int32: four windows × eight channels at a time.
+                for (int o = 0; o < outputs; o += 8)
+                {
+                    // Eight channels: half (o / 8 % 2) of group o / 16, i.e. lanes 16·half .. 16·half + 15 of its 32-short pair rows.
+                    ref short halfWeights = ref Unsafe.Add(ref weights, o / 16 * groupShorts + o % 16 * 2);
+                    ref short blockTaps = ref Unsafe.Add(ref tapWeights, o / 8 * kH * rowShorts * 8);
+                    for (int i = 0; i < windows; i += 4)
+                    {
+                        // The last windows of a run (fewer than four) read the last one again for the missing ones, whose
+                        // sums land in rows of the chunk the stage below does not read.
+                        int valid = Math.Min(4, windows - i);
+                        nint step1 = valid > 1 ? pixelStep : 0, step2 = valid > 2 ? 2 * pixelStep : step1, step3 = valid > 3 ? 3 * pixelStep : step2;
+                        ref int to = ref Unsafe.Add(ref sums, i * width + o);
+                        if (byTap) SumTaps4(ref Unsafe.Add(ref chunk, i * pixelStep), step1, step2, step3, rowStep, kH, rowShorts, ref blockTaps, ref to, width);
+                        else Sum4(ref Unsafe.Add(ref chunk, i * pixelStep), step1, step2, step3, rowStep, kH, w.RowPairs, ref halfWeights, ref to, width);
+                    }
+                }
+                Stage<TStage>(ref sums, width, windows, w, stage, output, outBase + first * outputs);
+            }
+        }
+
+        /// <summary>
+        /// The output stage of <paramref name="windows"/> windows' sums, eight channels at a time so that a block's
+        /// constants stay in registers over the windows; 8-bit outputs clamp after narrowing (<see cref="OutputStageNeon.Clamp8"/>).
+        /// </summary>
+        private static void Stage<TStage>(ref int sums, int width, int windows, PackedGemm16 w, VectorOutputStage stage, in QuantizedOutput output, int outBase)
+            where TStage : struct, OutputStageNeon.IBlock4<TStage>
+        {
+            ref int constants = ref MemoryMarshal.GetArrayDataReference(w.RowConstants);
+            int outputs = w.Outputs;
+            bool bytes = output.Type is Model.ElementType.Int8 or Model.ElementType.UInt8;
+            ref byte out0 = ref MemoryMarshal.GetReference(output.Bytes);
             for (int o = 0; o < outputs; o += 8)
             {
-                // Eight channels: half (o / 8 % 2) of group o / 16, i.e. lanes 16·half .. 16·half + 15 of its 32-short pair rows.
-                ref short halfWeights = ref Unsafe.Add(ref weights, o / 16 * groupShorts + o % 16 * 2);
-                ref short blockTaps = ref Unsafe.Add(ref tapWeights, o / 8 * kH * rowShorts * 8);
-                var lowerStage = TStage.For(stage, o);
-                var upperStage = TStage.For(stage, o + 4);
+                var lower = TStage.For(stage, o);
+                var upper = TStage.For(stage, o + 4);
                 var cLower = Vector128.LoadUnsafe(ref constants, (nuint)o);
                 var cUpper = Vector128.LoadUnsafe(ref constants, (nuint)(o + 4));
                 int lanes = Math.Min(8, outputs - o);
-                for (int i = 0; i < count; i += 4)
+                ref int at = ref Unsafe.Add(ref sums, o);
+                if (bytes && lanes == 8)
                 {
-                    // The last windows of a run (fewer than four) read the last one again for the missing ones.
-                    int valid = Math.Min(4, count - i);
-                    nint step1 = valid > 1 ? pixelStep : 0, step2 = valid > 2 ? 2 * pixelStep : step1, step3 = valid > 3 ? 3 * pixelStep : step2;
-                    Vector128<int> a0, a1, b0, b1, c0, c1, d0, d1;
-                    if (byTap)
-                        SumTaps4(ref Unsafe.Add(ref start, i * pixelStep), step1, step2, step3, rowStep, kH, rowShorts, ref blockTaps,
-                            out a0, out a1, out b0, out b1, out c0, out c1, out d0, out d1);
-                    else
-                        Sum4(ref Unsafe.Add(ref start, i * pixelStep), step1, step2, step3, rowStep, kH, w.RowPairs, ref halfWeights,
-                            out a0, out a1, out b0, out b1, out c0, out c1, out d0, out d1);
-                    int at = outBase + i * outputs + o;
-                    OutputStageNeon.Store8(lowerStage.Apply(a0 + cLower), upperStage.Apply(a1 + cUpper), output, at, lanes);
-                    if (valid > 1) OutputStageNeon.Store8(lowerStage.Apply(b0 + cLower), upperStage.Apply(b1 + cUpper), output, at + outputs, lanes);
-                    if (valid > 2) OutputStageNeon.Store8(lowerStage.Apply(c0 + cLower), upperStage.Apply(c1 + cUpper), output, at + 2 * outputs, lanes);
-                    if (valid > 3) OutputStageNeon.Store8(lowerStage.Apply(d0 + cLower), upperStage.Apply(d1 + cUpper), output, at + 3 * outputs, lanes);
+                    // Bounds: Direct16 checked the output holds every pixel's outputs.
+                    var clamp = OutputStageNeon.Clamp8.For(stage, o);
+                    ref byte target = ref Unsafe.Add(ref out0, outBase + o);
+                    for (int i = 0; i < windows; i++, at = ref Unsafe.Add(ref at, width), target = ref Unsafe.Add(ref target, outputs))
+                        Unsafe.WriteUnaligned(ref target, clamp.Bytes(lower.Scale(Vector128.LoadUnsafe(ref at) + cLower), upper.Scale(Vector128.LoadUnsafe(ref at, 4) + cUpper)));
+                    continue;
                 }
+                for (int i = 0; i < windows; i++, at = ref Unsafe.Add(ref at, width))
+                    OutputStageNeon.Store8(lower.Apply(Vector128.LoadUnsafe(ref at) + cLower), upper.Apply(Vector128.LoadUnsafe(ref at, 4) + cUpper), output, outBase + i * outputs + o, lanes);
             }
         }
 
@@ -71,8 +103,7 @@ public static partial class Conv2D
         /// pairwise folding.
         /// </summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void SumTaps4(ref short start, nint step1, nint step2, nint step3, nint rowStep, int kH, int rowShorts, ref short taps,
-            out Vector128<int> a0, out Vector128<int> a1, out Vector128<int> b0, out Vector128<int> b1, out Vector128<int> c0, out Vector128<int> c1, out Vector128<int> d0, out Vector128<int> d1)
+        private static void SumTaps4(ref short start, nint step1, nint step2, nint step3, nint rowStep, int kH, int rowShorts, ref short taps, ref int sums, int width)
         {
             Vector128<int> al = default, ah = default, bl = default, bh = default, cl = default, ch = default, dl = default, dh = default;
             int second = rowShorts - 8, skip = 16 - rowShorts;   // the second load's first element, and how many of it the first covered
@@ -104,7 +135,18 @@ public static partial class Conv2D
                 Tap(ref al, ref ah, ref bl, ref bh, ref cl, ref ch, ref dl, ref dh, Vector128.LoadUnsafe(ref w8, 48), xa, xb, xc, xd, 6);
                 Tap(ref al, ref ah, ref bl, ref bh, ref cl, ref ch, ref dl, ref dh, Vector128.LoadUnsafe(ref w8, 56), xa, xb, xc, xd, 7);
             }
-            a0 = al; a1 = ah; b0 = bl; b1 = bh; c0 = cl; c1 = ch; d0 = dl; d1 = dh;
+            Store4(ref sums, width, al, ah, bl, bh, cl, ch, dl, dh);
+        }
+
+        /// <summary>Four windows' eight sums at rows 0..3 (<paramref name="width"/> int32 apart) of <paramref name="sums"/>.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        private static void Store4(ref int sums, int width, Vector128<int> a0, Vector128<int> a1, Vector128<int> b0, Vector128<int> b1,
+            Vector128<int> c0, Vector128<int> c1, Vector128<int> d0, Vector128<int> d1)
+        {
+            a0.StoreUnsafe(ref sums); a1.StoreUnsafe(ref sums, 4);
+            ref int b = ref Unsafe.Add(ref sums, width); b0.StoreUnsafe(ref b); b1.StoreUnsafe(ref b, 4);
+            ref int c = ref Unsafe.Add(ref b, width); c0.StoreUnsafe(ref c); c1.StoreUnsafe(ref c, 4);
+            ref int d = ref Unsafe.Add(ref c, width); d0.StoreUnsafe(ref d); d1.StoreUnsafe(ref d, 4);
         }
 
         /// <summary>One tap of four windows: its eight weights times element <paramref name="index"/> of each window's row load.</summary>
@@ -121,9 +163,8 @@ public static partial class Conv2D
         }
 
         /// <summary>Σ window·W for four windows and eight channels (channels 0–3 and 4–7 of each), in registers.</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        private static void Sum4(ref short start, nint step1, nint step2, nint step3, nint rowStep, int kH, int rowPairs, ref short weights,
-            out Vector128<int> a0, out Vector128<int> a1, out Vector128<int> b0, out Vector128<int> b1, out Vector128<int> c0, out Vector128<int> c1, out Vector128<int> d0, out Vector128<int> d1)
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static void Sum4(ref short start, nint step1, nint step2, nint step3, nint rowStep, int kH, int rowPairs, ref short weights, ref int sums, int width)
         {
             Vector128<int> a00 = default, a01 = default, a02 = default, a03 = default, b00 = default, b01 = default, b02 = default, b03 = default;
             Vector128<int> c00 = default, c01 = default, c02 = default, c03 = default, d00 = default, d01 = default, d02 = default, d03 = default;
@@ -152,10 +193,8 @@ public static partial class Conv2D
                     d02 = AdvSimd.MultiplyWideningLowerAndAdd(d02, hi.GetLower(), p.GetLower()); d03 = AdvSimd.MultiplyWideningUpperAndAdd(d03, hi, p);
                 }
             }
-            a0 = AdvSimd.Arm64.AddPairwise(a00, a01); a1 = AdvSimd.Arm64.AddPairwise(a02, a03);
-            b0 = AdvSimd.Arm64.AddPairwise(b00, b01); b1 = AdvSimd.Arm64.AddPairwise(b02, b03);
-            c0 = AdvSimd.Arm64.AddPairwise(c00, c01); c1 = AdvSimd.Arm64.AddPairwise(c02, c03);
-            d0 = AdvSimd.Arm64.AddPairwise(d00, d01); d1 = AdvSimd.Arm64.AddPairwise(d02, d03);
+            Store4(ref sums, width, AdvSimd.Arm64.AddPairwise(a00, a01), AdvSimd.Arm64.AddPairwise(a02, a03), AdvSimd.Arm64.AddPairwise(b00, b01), AdvSimd.Arm64.AddPairwise(b02, b03),
+                AdvSimd.Arm64.AddPairwise(c00, c01), AdvSimd.Arm64.AddPairwise(c02, c03), AdvSimd.Arm64.AddPairwise(d00, d01), AdvSimd.Arm64.AddPairwise(d02, d03));
         }
     }
 }

@@ -92,7 +92,22 @@ public static partial class Gemm
                 ref byte x0 = ref Unsafe.Add(ref xBase, r * rowStride);
                 Vector128<int> a0 = default, b0 = default;
                 ref sbyte wb = ref Unsafe.Add(ref wBase, b * groups * 32);
-                for (int g = 0; g < groups; g++)
+                int g = 0;
+                for (; g < quadEnd; g += 4)
+                {
+                    // A single row (a fully connected layer): 16 input bytes per load, SDOT by element as in the tiles.
+                    ref sbyte wg = ref Unsafe.Add(ref wb, g * 32);
+                    var v0 = Vector128.LoadUnsafe(ref Unsafe.Add(ref x0, 4 * g)).AsSByte() ^ xor;
+                    a0 = Dp.DotProductBySelectedQuadruplet(a0, Vector128.LoadUnsafe(ref wg), v0, 0);
+                    b0 = Dp.DotProductBySelectedQuadruplet(b0, Vector128.LoadUnsafe(ref wg, 16), v0, 0);
+                    a0 = Dp.DotProductBySelectedQuadruplet(a0, Vector128.LoadUnsafe(ref wg, 32), v0, 1);
+                    b0 = Dp.DotProductBySelectedQuadruplet(b0, Vector128.LoadUnsafe(ref wg, 48), v0, 1);
+                    a0 = Dp.DotProductBySelectedQuadruplet(a0, Vector128.LoadUnsafe(ref wg, 64), v0, 2);
+                    b0 = Dp.DotProductBySelectedQuadruplet(b0, Vector128.LoadUnsafe(ref wg, 80), v0, 2);
+                    a0 = Dp.DotProductBySelectedQuadruplet(a0, Vector128.LoadUnsafe(ref wg, 96), v0, 3);
+                    b0 = Dp.DotProductBySelectedQuadruplet(b0, Vector128.LoadUnsafe(ref wg, 112), v0, 3);
+                }
+                for (; g < groups; g++)
                 {
                     var p = Broadcast(ref x0, 4 * g, xor);
                     a0 = Dp.DotProduct(a0, Vector128.LoadUnsafe(ref wb, (nuint)(g * 32)), p);

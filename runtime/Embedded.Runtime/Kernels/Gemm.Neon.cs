@@ -106,13 +106,18 @@ public static partial class Gemm
                 Vector128<int> a00 = default, a01 = default, a02 = default, a03 = default;
                 ref sbyte wb = ref Unsafe.Add(ref wBase, b * groups * 32);
                 int g = 0;
-                for (; g < quadEnd; g += 2)
+                for (; g < quadEnd; g += 4)
                 {
-                    var lo0 = Vector128.LoadUnsafe(ref wb, (nuint)(g * 32));
-                    var hi0 = Vector128.LoadUnsafe(ref wb, (nuint)(g * 32 + 16));
-                    var lo1 = Vector128.LoadUnsafe(ref wb, (nuint)(g * 32 + 32));
-                    var hi1 = Vector128.LoadUnsafe(ref wb, (nuint)(g * 32 + 48));
-                    var p = Broadcast(ref x0, 4 * g, xor); var q = Broadcast(ref x0, 4 * g + 4, xor);
+                    // A single row (a fully connected layer): 16 input bytes per load, groups duplicated by element as in the tiles.
+                    ref sbyte wg = ref Unsafe.Add(ref wb, g * 32);
+                    var v0 = Vector128.LoadUnsafe(ref Unsafe.Add(ref x0, 4 * g)).AsSByte() ^ xor;
+                    var lo0 = Vector128.LoadUnsafe(ref wg); var hi0 = Vector128.LoadUnsafe(ref wg, 16);
+                    var lo1 = Vector128.LoadUnsafe(ref wg, 32); var hi1 = Vector128.LoadUnsafe(ref wg, 48);
+                    var p = Lane(v0, 0); var q = Lane(v0, 1);
+                    a00 = Lower2(a00, lo0, p, lo1, q); a01 = Upper2(a01, lo0, p, lo1, q); a02 = Lower2(a02, hi0, p, hi1, q); a03 = Upper2(a03, hi0, p, hi1, q);
+                    lo0 = Vector128.LoadUnsafe(ref wg, 64); hi0 = Vector128.LoadUnsafe(ref wg, 80);
+                    lo1 = Vector128.LoadUnsafe(ref wg, 96); hi1 = Vector128.LoadUnsafe(ref wg, 112);
+                    p = Lane(v0, 2); q = Lane(v0, 3);
                     a00 = Lower2(a00, lo0, p, lo1, q); a01 = Upper2(a01, lo0, p, lo1, q); a02 = Lower2(a02, hi0, p, hi1, q); a03 = Upper2(a03, hi0, p, hi1, q);
                 }
                 for (; g < groups; g++)
