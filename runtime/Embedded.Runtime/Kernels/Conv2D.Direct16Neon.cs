@@ -20,7 +20,8 @@ public static partial class Conv2D
     {
         public static void Run(ref short start, nint pixelStep, int count, nint rowStep, int kH, PackedGemm16 w, VectorOutputStage stage, in QuantizedOutput output, int outBase, KernelScratch scratch)
         {
-            if (OutputStageNeon.IsPlain(stage)) Run<OutputStageNeon.Lanes>(ref start, pixelStep, count, rowStep, kH, w, stage, output, outBase, scratch);
+            if (OutputStageNeon.IsRightShiftOnly(stage)) Run<OutputStageNeon.RightShift>(ref start, pixelStep, count, rowStep, kH, w, stage, output, outBase, scratch);
+            else if (OutputStageNeon.IsPlain(stage)) Run<OutputStageNeon.Lanes>(ref start, pixelStep, count, rowStep, kH, w, stage, output, outBase, scratch);
             else if (OutputStageNeon.IsHardSwish(stage)) Run<OutputStageNeon.Gate>(ref start, pixelStep, count, rowStep, kH, w, stage, output, outBase, scratch);
             else Run<OutputStageNeon.Any>(ref start, pixelStep, count, rowStep, kH, w, stage, output, outBase, scratch);
         }

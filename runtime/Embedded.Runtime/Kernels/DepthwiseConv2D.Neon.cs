@@ -37,7 +37,8 @@ public static partial class DepthwiseConv2D
     private static void RowsNeon<TTaps>(in RowGeometry g, ReadOnlySpan<byte> input, PackedDepthwise w, Model.OutputStage scalarStage, VectorOutputStage stage, QuantizedOutput output, Span<byte> ring)
         where TTaps : struct, IDepthwiseTaps
     {
-        if (OutputStageNeon.IsPlain(stage)) RowsNeon<TTaps, OutputStageNeon.Lanes>(g, input, w, scalarStage, stage, output, ring);
+        if (OutputStageNeon.IsRightShiftOnly(stage)) RowsNeon<TTaps, OutputStageNeon.RightShift>(g, input, w, scalarStage, stage, output, ring);
+        else if (OutputStageNeon.IsPlain(stage)) RowsNeon<TTaps, OutputStageNeon.Lanes>(g, input, w, scalarStage, stage, output, ring);
         else if (OutputStageNeon.IsHardSwish(stage)) RowsNeon<TTaps, OutputStageNeon.Gate>(g, input, w, scalarStage, stage, output, ring);
         else if (stage.SingleRounding) RowsNeon<TTaps, OutputStageNeon.Single>(g, input, w, scalarStage, stage, output, ring);
         else RowsNeon<TTaps, OutputStageNeon.Any>(g, input, w, scalarStage, stage, output, ring);

@@ -178,7 +178,8 @@ public static partial class Gemm
     /// </summary>
     private static void DotFinishNeon(KernelPath path, ReadOnlySpan<byte> x, int rowStride, int rows, int firstRow, PackedGemm w, ReadOnlySpan<int> sums, VectorOutputStage stage, QuantizedOutput output)
     {
-        if (OutputStageNeon.IsPlain(stage)) DotFinishNeon<OutputStageNeon.Lanes>(path, x, rowStride, rows, firstRow, w, sums, stage, output);
+        if (OutputStageNeon.IsRightShiftOnly(stage)) DotFinishNeon<OutputStageNeon.RightShift>(path, x, rowStride, rows, firstRow, w, sums, stage, output);
+        else if (OutputStageNeon.IsPlain(stage)) DotFinishNeon<OutputStageNeon.Lanes>(path, x, rowStride, rows, firstRow, w, sums, stage, output);
         else if (OutputStageNeon.IsHardSwish(stage)) DotFinishNeon<OutputStageNeon.Gate>(path, x, rowStride, rows, firstRow, w, sums, stage, output);
         else if (stage.SingleRounding) DotFinishNeon<OutputStageNeon.Single>(path, x, rowStride, rows, firstRow, w, sums, stage, output);
         else DotFinishNeon<OutputStageNeon.Any>(path, x, rowStride, rows, firstRow, w, sums, stage, output);

@@ -23,7 +23,8 @@ public static partial class Mul
         if ((long)firstAt + (long)count * channels > Math.Min(a.Bytes.Length, output.Bytes.Length) || zeroPoints.Length < channels || gates.Length < channels)
             throw new ArgumentException("Mul: the pixels exceed the tensors.", nameof(output));
         if (output.Type is not (ElementType.Int8 or ElementType.UInt8)) throw new ArgumentException("Mul: NEON rows store 8-bit outputs.", nameof(output));
-        if (OutputStageNeon.IsPlain(stage)) Blocks<OutputStageNeon.Lanes>(a.Bytes, firstAt, count, channels, signed, zeroPoints, gates, stage, output.Bytes);
+        if (OutputStageNeon.IsRightShiftOnly(stage)) Blocks<OutputStageNeon.RightShift>(a.Bytes, firstAt, count, channels, signed, zeroPoints, gates, stage, output.Bytes);
+        else if (OutputStageNeon.IsPlain(stage)) Blocks<OutputStageNeon.Lanes>(a.Bytes, firstAt, count, channels, signed, zeroPoints, gates, stage, output.Bytes);
         else Blocks<OutputStageNeon.Any>(a.Bytes, firstAt, count, channels, signed, zeroPoints, gates, stage, output.Bytes);
         for (int i = 0; i < count; i++)
         for (int c = channels / 8 * 8; c < channels; c++)

@@ -117,6 +117,36 @@ public static class OutputStageNeon
     }
 
     /// <summary>
+    /// The constants of a plain stage whose channels all shift right only (<see cref="VectorOutputStage.RightShiftsOnly"/>)
+    /// for four channels: SQRDMULH, then the fix-up as one SSRA #31 (x + (x >> 31) lowers negative values by one, which
+    /// cannot wrap: with 0 ≤ M &lt; 2^31 SQRDMULH never gives INT_MIN), then SRSHL — three instructions where
+    /// <see cref="Lanes"/> takes six.
+    /// </summary>
+    public readonly struct RightShift : IBlock4<RightShift>
+    {
+        private readonly Vector128<int> _multiplier, _right, _min, _max, _zeroPoint;
+
+        private RightShift(VectorOutputStage s, nuint at)
+        {
+            _multiplier = Read(s.Multipliers, at); _right = Read(s.NegatedRightShifts, at);
+            _min = Read(s.Min, at); _max = Read(s.Max, at); _zeroPoint = Read(s.ZeroPoints, at);
+        }
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static RightShift For(VectorOutputStage s, int first) => new(s, (nuint)first);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<int> Apply(Vector128<int> acc) => AdvSimd.Add(AdvSimd.Min(AdvSimd.Max(Scale(acc), _min), _max), _zeroPoint);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector128<int> Scale(Vector128<int> acc)
+        {
+            var high = AdvSimd.MultiplyRoundedDoublingSaturateHigh(acc, _multiplier);
+            return AdvSimd.ShiftArithmeticRounded(AdvSimd.ShiftRightArithmeticAdd(high, high, 31), _right);
+        }
+    }
+
+    /// <summary>
     /// The constants of an h-swish stage (8-bit accumulators or wide ones alike: the gated product is the same) for four
     /// channels. The gated multiplier round(gate·M / 2^22) is one SQRSHRN pair (it lies in [0, M]: no saturation).
     /// </summary>
@@ -210,6 +240,9 @@ public static class OutputStageNeon
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector128<int> Scale(Vector128<int> acc) => Scale4(acc, _stage, (nuint)_first);
     }
+
+    /// <summary>True for a stage <see cref="RightShift"/> computes (a plain one whose channels all shift right only).</summary>
+    public static bool IsRightShiftOnly(VectorOutputStage s) => IsPlain(s) && s.RightShiftsOnly;
 
     /// <summary>True for a stage <see cref="Gate"/> computes.</summary>
     public static bool IsHardSwish(VectorOutputStage s) => s.Activation == FusedActivation.HardSwish;

@@ -75,11 +75,20 @@ public sealed class VectorOutputStage
     /// </summary>
     public bool NeonReady { get; private set; }
 
+    /// <summary>
+    /// Every channel multiplies by M ≥ 0 and shifts right by at least one, none left (the usual plain stage): the NEON
+    /// stage then needs neither the left shift nor the general fix-up mask (OutputStageNeon.RightShift).
+    /// </summary>
+    public bool RightShiftsOnly { get; private set; }
+
     /// <summary>The stage complete: its aligned blocks too, where the AVX-512 kernels may use them.</summary>
     private VectorOutputStage Finished()
     {
         NegatedRightShifts = Negated(RightShifts);
         NeonReady = true;
+        RightShiftsOnly = true;
+        for (int c = 0; c < Channels; c++)
+            if (LeftShifts[c] != 0 || RightShifts[c] < 1 || Multipliers[c] < 0) RightShiftsOnly = false;
         if (GateTotalShifts.Length > 0)
         {
             NegatedGateShifts64 = Negated64(GateTotalShifts);

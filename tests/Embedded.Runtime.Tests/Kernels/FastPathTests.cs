@@ -121,7 +121,9 @@ public sealed class FastPathTests
             int cin = r.Next(1, 9), cout = Channels(r);
             int k = new[] { 1, 3, 3, 5 }[r.Next(4)], stride = r.Next(2) + 1;
             var pad = new Padding2D(r.Next(k), r.Next(k), r.Next(k), r.Next(k));
-            int h = r.Next(k, k + 9), w = r.Next(k, k + 9), batches = r.Next(4) == 0 ? 2 : 1;
+            // Now and then a wide, short image: runs of windows longer than the NEON kernel's 32-window chunks.
+            bool wide = r.Next(5) == 0;
+            int h = wide ? r.Next(k, k + 3) : r.Next(k, k + 9), w = wide ? r.Next(k + 2 * 32, k + 2 * 80) : r.Next(k, k + 9), batches = r.Next(4) == 0 ? 2 : 1;
             var wType = r.Next(4) == 0 ? ElementType.UInt8 : ElementType.Int8;
             var outType = OutputTypes[r.Next(3)];
             bool perChannel = r.Next(2) == 0;
@@ -213,7 +215,9 @@ public sealed class FastPathTests
             int dilation = r.Next(6) == 0 ? 2 : 1;
             int extent = (k - 1) * dilation + 1;
             var pad = RandomPadding(r, extent);
-            int h = r.Next(extent, extent + 10), w = r.Next(extent, extent + 10);
+            // Now and then a wide, short image: rows longer than the kernels' 32-pixel chunks, odd and even.
+            bool wide = r.Next(5) == 0;
+            int h = wide ? r.Next(extent, extent + 3) : r.Next(extent, extent + 10), w = wide ? r.Next(extent + 2 * 32, extent + 2 * 80) : r.Next(extent, extent + 10);
             var inType = EightBit[r.Next(2)];
             var wType = r.Next(4) == 0 ? ElementType.UInt8 : ElementType.Int8;
             var outType = OutputTypes[r.Next(3)];

@@ -74,7 +74,8 @@ public sealed class VectorOutputStageTests
 
     /// <summary>
     /// The NEON stage (<see cref="OutputStageNeon"/>: SQRDMULH, the rounding-shift fix-up, SMULL/SRSHL/SQXTN for the
-    /// 64-bit steps) and its constants-in-registers form against the scalar stage, with narrowing stores of 1..8 values.
+    /// 64-bit steps) and its constants-in-registers forms (the right-shift-only one too) against the scalar stage, with
+    /// narrowing stores of 1..8 values and the clamp after narrowing for 8-bit outputs (Clamp8).
     /// Runs on ARM64 (the CI runs this suite under qemu-aarch64).
     /// </summary>
     [TestMethod]
@@ -83,7 +84,7 @@ public sealed class VectorOutputStageTests
 #if NET
         if (!KernelPaths.IsSupported(KernelPath.Neon)) Assert.Inconclusive("no ARM64 NEON on this CPU: the NEON stage cannot run");
         var r = new Random(79);
-        int cases = 0;
+        int cases = 0, rightShiftOnly = 0, clamped = 0;
         for (int i = 0; i < 400; i++)
         {
             int channels = r.Next(1, 40);
@@ -119,6 +120,22 @@ public sealed class VectorOutputStageTests
                         : vector.SingleRounding ? OutputStageNeon.Single.For(vector, c).Apply(x4) : OutputStageNeon.Any.For(vector, c).Apply(x4);
                     for (int j = 0; j < 4 && c + j < channels; j++)
                         Assert.AreEqual(expected[c + j], block[j], $"case {i} block form {activation} {rounding} channel {c + j} acc {acc[c + j]}");
+                    var x4Upper = System.Runtime.Intrinsics.Vector128.Create((ReadOnlySpan<int>)acc.AsSpan(c + 4, 4));
+                    if (OutputStageNeon.IsRightShiftOnly(vector))
+                    {
+                        var right = OutputStageNeon.RightShift.For(vector, c).Apply(x4);
+                        for (int j = 0; j < 4 && c + j < channels; j++)
+                            Assert.AreEqual(expected[c + j], right[j], $"case {i} right-shift form {activation} channel {c + j} acc {acc[c + j]}");
+                        rightShiftOnly++;
+                    }
+                    if (outType != ElementType.Int16)
+                    {
+                        // The clamp after narrowing (8-bit outputs): the unclamped block values through Clamp8.
+                        var eight = OutputStageNeon.Clamp8.For(vector, c).Bytes(ScaleBlock(vector, c, x4), ScaleBlock(vector, c + 4, x4Upper));
+                        for (int j = 0; j < 8 && c + j < channels; j++)
+                            Assert.AreEqual(expected[c + j], outType == ElementType.Int8 ? (sbyte)eight[j] : eight[j], $"case {i} Clamp8 {outType} {activation} channel {c + j} acc {acc[c + j]}");
+                        clamped++;
+                    }
                     OutputStageNeon.Store8(lower, upper, output, c, Math.Min(8, channels - c));
                 }
                 for (int c = 0; c < channels; c++)
@@ -127,10 +144,20 @@ public sealed class VectorOutputStageTests
             }
         }
         Assert.IsTrue(cases > 10_000, $"only {cases} accumulator vectors checked");
+        Assert.IsTrue(rightShiftOnly > 1000 && clamped > 1000, $"only {rightShiftOnly} right-shift blocks and {clamped} Clamp8 blocks checked");
 #else
         Assert.Inconclusive("vector stages need .NET intrinsics");
 #endif
     }
+
+#if NET
+    /// <summary>A block form's value before its zero point and clamp (what Clamp8 takes), for the stage's kind.</summary>
+    private static System.Runtime.Intrinsics.Vector128<int> ScaleBlock(VectorOutputStage v, int c, System.Runtime.Intrinsics.Vector128<int> x4) =>
+        OutputStageNeon.IsRightShiftOnly(v) ? OutputStageNeon.RightShift.For(v, c).Scale(x4)
+        : OutputStageNeon.IsPlain(v) ? OutputStageNeon.Lanes.For(v, c).Scale(x4)
+        : OutputStageNeon.IsHardSwish(v) ? OutputStageNeon.Gate.For(v, c).Scale(x4)
+        : v.SingleRounding ? OutputStageNeon.Single.For(v, c).Scale(x4) : OutputStageNeon.Any.For(v, c).Scale(x4);
+#endif
 
     /// <summary>
     /// The 16-lane stages read their constants from <see cref="StageBlocks512"/>: every block starts on a 64-byte boundary
