@@ -7,13 +7,14 @@
 #
 # Usage: benchmarks/arm-cost.sh [--cpus "cortex-a72 cortex-a76"] [--path P] [--threads N] [--warmup N] [--runs N]
 #                               [--detail] [--check] [MODEL.emb|MODEL.tflite ...]
-# Default model: the bundled V3-Small. Counts are steady state: WARMUP inferences first (default 30), then the
+# Default model: the bundled V3-Small. Counts are steady state: four rounds of WARMUP inferences (default 20), each
+# followed by a one-second pause so the JIT tiers up code that runs once per inference, then the
 # smallest of RUNS marked inferences (the runs differ by a few hundred instructions at most). --check first compares
 # the output bytes with the Reference path's under the same emulated CPU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-cpus="cortex-a72 cortex-a76"; path=""; threads=1; warmup=30; runs=3; detail=0; check=""; models=()
+cpus="cortex-a72 cortex-a76"; path=""; threads=1; warmup=20; runs=3; detail=0; check=""; models=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --cpus) cpus="$2"; shift 2;;
@@ -45,6 +46,7 @@ dotnet publish benchmarks/arm-cost/ArmCost -c Release -r linux-arm64 --self-cont
 golden="${ARM_COST_INPUT:-$root/../shared/golden/inputs/n01440764_tench.u8}"
 input_args=(); [ -f "$golden" ] && input_args=(--input "$golden")
 export DOTNET_EnableWriteXorExecute=0   # qemu 7.2 runs stale code through .NET's W^X double mapping (see ../shared/tools/arm-qemu)
+export DOTNET_TC_CallCountingDelayMs=0   # count calls from the start: once-per-inference code tiers up within the warm-up
 
 for m in "${models[@]}"; do
   emb="$m"

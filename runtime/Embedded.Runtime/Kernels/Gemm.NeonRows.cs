@@ -46,74 +46,18 @@ public static partial class Gemm
     }
 
     /// <summary>
-    /// acc = C[o] + dot (+ f[o]·Σx_s with weight zero points), then the block's output stage (constants loaded once per
-    /// block) and a narrowing store of the row's eight outputs: what <see cref="Finish"/> does, without the round trip.
+    /// acc = C[o] + dot (+ f[o]·Σx_s with weight zero points), then the block's output stage and a narrowing store of the
+    /// row's eight outputs: what <see cref="Finish"/> does, without the round trip through memory. Lean enough for the JIT
+    /// to keep a block's constants in registers (the tiles copy the sink into a local); 8-bit outputs clamp after
+    /// narrowing (<see cref="OutputStageNeon.Clamp8"/>); output bounds are checked once per call.
     /// </summary>
     internal ref struct StageRows<TStage> : IRowSink where TStage : struct, OutputStageNeon.IBlock4<TStage>
-    {
-        private readonly QuantizedOutput _output;
-        private readonly VectorOutputStage _stage;
-        private readonly int[] _constants, _factors;
-        private readonly ReadOnlySpan<int> _sums;
-        private readonly bool _withSums;
-        private readonly int _outputs, _firstRow;
-        private int _o, _count;
-        private TStage _lower, _upper;
-        private Vector128<int> _cLower, _cUpper, _fLower, _fUpper;
-
-        public StageRows(QuantizedOutput output, VectorOutputStage stage, PackedGemm w, ReadOnlySpan<int> sums, int firstRow)
-        {
-            _output = output; _stage = stage; _constants = w.Constants; _factors = w.InputSumFactors;
-            _withSums = w.NeedsInputSums; _sums = sums; _outputs = w.Outputs; _firstRow = firstRow;
-            _o = 0; _count = 0; _lower = default; _upper = default;
-            _cLower = default; _cUpper = default; _fLower = default; _fUpper = default;
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Block(int block)
-        {
-            _o = block * PackedGemm.BlockChannels;
-            _count = Math.Min(PackedGemm.BlockChannels, _outputs - _o);
-            _lower = TStage.For(_stage, _o);
-            _upper = TStage.For(_stage, _o + 4);
-            ref int c = ref MemoryMarshal.GetArrayDataReference(_constants);
-            _cLower = Vector128.LoadUnsafe(ref c, (nuint)_o);
-            _cUpper = Vector128.LoadUnsafe(ref c, (nuint)(_o + 4));
-            if (_withSums)
-            {
-                ref int f = ref MemoryMarshal.GetArrayDataReference(_factors);
-                _fLower = Vector128.LoadUnsafe(ref f, (nuint)_o);
-                _fUpper = Vector128.LoadUnsafe(ref f, (nuint)(_o + 4));
-            }
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Row(int row, Vector128<int> lower, Vector128<int> upper)
-        {
-            lower += _cLower;
-            upper += _cUpper;
-            if (_withSums)
-            {
-                var sum = Vector128.Create(_sums[row]);
-                lower += _fLower * sum;
-                upper += _fUpper * sum;
-            }
-            OutputStageNeon.Store8(_lower.Apply(lower), _upper.Apply(upper), _output, (_firstRow + row) * _outputs + _o, _count);
-        }
-    }
-
-    /// <summary>
-    /// <see cref="StageRows{TStage}"/> for int8/uint8 outputs, lean enough for the JIT to keep a block's constants in
-    /// registers: the zero point and clamp after narrowing (<see cref="OutputStageNeon.Clamp8"/>), one 8-byte store per row
-    /// of a whole block into output bounds checked once per call.
-    /// </summary>
-    internal ref struct StageRows8<TStage> : IRowSink where TStage : struct, OutputStageNeon.IBlock4<TStage>
     {
         private readonly ref byte _rows;   // output row firstRow, channel 0
         private readonly VectorOutputStage _stage;
         private readonly int[] _constants, _factors;
         private readonly ReadOnlySpan<int> _sums;
-        private readonly bool _withSums;
+        private readonly bool _withSums, _int16;
         private readonly int _outputs;
         private ref byte _block;
         private int _count;
@@ -121,12 +65,14 @@ public static partial class Gemm
         private OutputStageNeon.Clamp8 _clamp;
         private Vector128<int> _cLower, _cUpper, _fLower, _fUpper;
 
-        public StageRows8(QuantizedOutput output, VectorOutputStage stage, PackedGemm w, ReadOnlySpan<int> sums, int firstRow, int rows)
+        public StageRows(QuantizedOutput output, VectorOutputStage stage, PackedGemm w, ReadOnlySpan<int> sums, int firstRow, int rows)
         {
-            if (output.Type is not (ElementType.Int8 or ElementType.UInt8)) throw new ArgumentException("8-bit outputs only.", nameof(output));
-            if (firstRow < 0 || (long)(firstRow + rows) * w.Outputs > output.Bytes.Length) throw new ArgumentException("GEMM rows beyond the output.", nameof(rows));
+            if (output.Type is not (ElementType.Int8 or ElementType.UInt8 or ElementType.Int16)) throw new ArgumentException($"GEMM rows store 8- or 16-bit outputs, not {output.Type}.", nameof(output));
+            _int16 = output.Type == ElementType.Int16;
+            int size = _int16 ? 2 : 1;
+            if (firstRow < 0 || (long)(firstRow + rows) * w.Outputs * size > output.Bytes.Length) throw new ArgumentException("GEMM rows beyond the output.", nameof(rows));
             if (w.NeedsInputSums && sums.Length < rows) throw new ArgumentException("An input sum per row is needed.", nameof(sums));
-            _rows = ref Unsafe.Add(ref MemoryMarshal.GetReference(output.Bytes), firstRow * w.Outputs);
+            _rows = ref Unsafe.Add(ref MemoryMarshal.GetReference(output.Bytes), firstRow * w.Outputs * size);
             _block = ref _rows;
             _stage = stage; _constants = w.Constants; _factors = w.InputSumFactors;
             _withSums = w.NeedsInputSums; _sums = sums; _outputs = w.Outputs;
@@ -139,10 +85,10 @@ public static partial class Gemm
         {
             int o = block * PackedGemm.BlockChannels;
             _count = Math.Min(PackedGemm.BlockChannels, _outputs - o);
-            _block = ref Unsafe.Add(ref _rows, o);
+            _block = ref Unsafe.Add(ref _rows, _int16 ? 2 * o : o);
             _lower = TStage.For(_stage, o);
             _upper = TStage.For(_stage, o + 4);
-            _clamp = OutputStageNeon.Clamp8.For(_stage, o);
+            if (!_int16) _clamp = OutputStageNeon.Clamp8.For(_stage, o);
             ref int c = ref MemoryMarshal.GetArrayDataReference(_constants);
             _cLower = Vector128.LoadUnsafe(ref c, (nuint)o);
             _cUpper = Vector128.LoadUnsafe(ref c, (nuint)(o + 4));
@@ -164,6 +110,15 @@ public static partial class Gemm
                 var sum = Vector128.Create(Unsafe.Add(ref MemoryMarshal.GetReference(_sums), row));
                 lower += _fLower * sum;
                 upper += _fUpper * sum;
+            }
+            if (_int16)
+            {
+                // Clamped in int32 to int16 bounds, so the saturating narrowing keeps every value.
+                var words = AdvSimd.ExtractNarrowingSaturateUpper(AdvSimd.ExtractNarrowingSaturateLower(_lower.Apply(lower)), _upper.Apply(upper));
+                ref short to = ref Unsafe.As<byte, short>(ref Unsafe.Add(ref _block, 2 * row * _outputs));
+                if (_count == PackedGemm.BlockChannels) words.StoreUnsafe(ref to);
+                else for (int i = 0; i < _count; i++) Unsafe.Add(ref to, i) = words.GetElement(i);
+                return;
             }
             var bytes = _clamp.Bytes(_lower.Scale(lower), _upper.Scale(upper));
             ref byte target = ref Unsafe.Add(ref _block, row * _outputs);
@@ -188,18 +143,9 @@ public static partial class Gemm
     private static void DotFinishNeon<TStage>(KernelPath path, ReadOnlySpan<byte> x, int rowStride, int rows, int firstRow, PackedGemm w, ReadOnlySpan<int> sums, VectorOutputStage stage, QuantizedOutput output)
         where TStage : struct, OutputStageNeon.IBlock4<TStage>
     {
-        if (output.Type is ElementType.Int8 or ElementType.UInt8)
-        {
-            var sink = new StageRows8<TStage>(output, stage, w, sums, firstRow, rows);
-            if (path.UsesDot()) TilesDot(x, rowStride, rows, w, ref sink);
-            else TilesNeon(x, rowStride, rows, w, ref sink);
-        }
-        else
-        {
-            var sink = new StageRows<TStage>(output, stage, w, sums, firstRow);
-            if (path.UsesDot()) TilesDot(x, rowStride, rows, w, ref sink);
-            else TilesNeon(x, rowStride, rows, w, ref sink);
-        }
+        var sink = new StageRows<TStage>(output, stage, w, sums, firstRow, rows);
+        if (path.UsesDot()) TilesDot(x, rowStride, rows, w, ref sink);
+        else TilesNeon(x, rowStride, rows, w, ref sink);
     }
 }
 #endif

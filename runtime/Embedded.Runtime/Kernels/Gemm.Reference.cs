@@ -56,7 +56,7 @@ public static partial class Gemm
             if (path.UsesAvx512() ? TryDotFinishAvx512(x, rowStride, rows, firstRow, w, scratch.InputSums, vectorStage, output)
                 : TryDotFinishAvxVnni(x, rowStride, rows, firstRow, w, scratch.InputSums, vectorStage, output, values)) return;
         }
-        if (vectorStage is not null && vectorStage.NeonReady && path.UsesNeon())
+        if (vectorStage is not null && vectorStage.NeonReady && path.UsesNeon() && output.Type is ElementType.Int8 or ElementType.UInt8 or ElementType.Int16)
         {
             if (w.NeedsInputSums && rows > scratch.InputSums.Length) throw new ArgumentException("GEMM rows exceed the scratch input sums.", nameof(rows));
             DotFinishNeon(path, x, rowStride, rows, firstRow, w, w.NeedsInputSums ? scratch.InputSums : default, vectorStage, output);

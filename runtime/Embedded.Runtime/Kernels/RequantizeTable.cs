@@ -91,15 +91,19 @@ public static partial class Quantize
         var (begin, end) = PartRange.OfElements(count, output.Channels, part, parts, partEnd);
         var x = input.Bytes;
 #if NET
-        if (path.UsesAvx512() && table.Periodic is not null && output.Type is ElementType.Int8 or ElementType.UInt8 or ElementType.Int16)
+        bool avx512 = path.UsesAvx512() && table.Periodic is not null, neon = path.UsesNeon() && PeriodicNeonReady(table);
+        if ((avx512 || neon) && output.Type is ElementType.Int8 or ElementType.UInt8 or ElementType.Int16)
         {
             // Whole periods from the first multiple of 48 on, on 16 lanes; the elements before and after by table.
             int first = Math.Min(end, (begin + RequantizeTable.Period - 1) / RequantizeTable.Period * RequantizeTable.Period);
             int periods = (end - first) / RequantizeTable.Period;
             if (periods > 0)
             {
-                Periodic512(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x.Slice(first)), input.Type == ElementType.Int8, table,
-                    ref System.Runtime.InteropServices.MemoryMarshal.GetReference(output.Bytes.Slice(first * output.Type.SizeInBytes())), output.Type == ElementType.Int16, periods);
+                // Slices check the periods lie inside the input and the output.
+                ref byte from = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x.Slice(first, periods * RequantizeTable.Period));
+                ref byte to = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(output.Bytes.Slice(first * output.Type.SizeInBytes(), periods * RequantizeTable.Period * output.Type.SizeInBytes()));
+                if (avx512) Periodic512(ref from, input.Type == ElementType.Int8, table, ref to, output.Type == ElementType.Int16, periods);
+                else PeriodicNeon(ref from, input.Type == ElementType.Int8, table, ref to, output.Type == ElementType.Int16, periods);
                 int after = first + periods * RequantizeTable.Period;
                 Lookup(x, output, table, after, end);
                 end = first;
