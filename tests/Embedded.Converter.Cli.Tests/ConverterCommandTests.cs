@@ -172,8 +172,9 @@ public sealed class ConverterCommandTests
         // The machine's own two-thread gauge, measured between the same batches.
         StringAssert.Contains(compared.output, "probe    2 threads: a register-only vector loop ran ×");
         StringAssert.Contains(compared.output, "a cache line crossed cores in");
+        // Measured values are reported, never judged here: a loaded test machine makes any timing bound flaky.
         double probe = two.RootElement.GetProperty("probe_speedup").GetDouble();
-        Assert.IsTrue(probe > 0.2 && probe < 2.5, $"probe speedup {probe}");
+        Assert.IsTrue(probe > 0 && double.IsFinite(probe), $"probe speedup {probe}");
         Assert.IsTrue(two.RootElement.GetProperty("line_transfer_ns").GetDouble() > 0);
         Assert.IsFalse(one.RootElement.TryGetProperty("probe_speedup", out _));
         // The same count twice (an A/A check) has no second thread to probe with: no probe line, no crash.

@@ -14,13 +14,14 @@ public sealed class ParallelProbeTests
         for (int threads = 1; threads <= 3; threads++)
         {
             double ms = probe.Run(threads);
-            Assert.IsTrue(ms > 0 && ms < 10_000, $"{threads} threads: {ms} ms");
+            // A measurement: reported, not judged (no timing bound holds on a loaded machine).
+            Assert.IsTrue(ms > 0 && double.IsFinite(ms), $"{threads} threads: {ms} ms");
         }
         // Runs and line transfers alternate on the same helpers without leaving one behind.
         for (int i = 0; i < 3; i++)
         {
             double ns = probe.LineTransferNanoseconds(200);
-            Assert.IsTrue(ns > 0 && ns < 10_000_000, $"line transfer {ns} ns");
+            Assert.IsTrue(ns > 0 && double.IsFinite(ns), $"line transfer {ns} ns");
             Assert.IsTrue(probe.Run(2) > 0);
         }
         Assert.ThrowsExactly<ArgumentOutOfRangeException>(() => probe.Run(0));
