@@ -65,6 +65,7 @@ public static class KernelSelfTest
         yield return ("Requantize uint8 to int16", r => Requantize(r));
         yield return ("Add residual", r => Residual(r));
         yield return ("TableLookup", r => Lookup(r));
+        yield return ("Softmax 8-bit", r => SoftmaxRows(r));
     }
 
     private static byte[] Random8(Random r, int count, ElementType type)
@@ -276,6 +277,28 @@ public static class KernelSelfTest
         {
             if (path == KernelPath.Reference) TableLookup.Reference(new QuantizedInput(input, type, shape, new[] { 0 }), new QuantizedOutput(o, type, shape, new[] { 0 }), p);
             else TableLookup.Fast(path, new QuantizedInput(input, type, shape, new[] { 0 }), new QuantizedOutput(o, type, shape, new[] { 0 }), p);
+        } };
+    }
+
+    /// <summary>TFLite's 8-bit softmax (float table) over rows of up to 1001 classes.</summary>
+    private static Case SoftmaxRows(Random r)
+    {
+        int depth = r.Next(1, 1002), rows = r.Next(1, 3);
+        var inType = r.Next(2) == 0 ? ElementType.Int8 : ElementType.UInt8;
+        var outType = r.Next(2) == 0 ? ElementType.Int8 : ElementType.UInt8;
+        float inScale = (float)(0.02 + r.NextDouble() * 0.2), outScale = 1f / 256;
+        int outZp = outType == ElementType.Int8 ? -128 : 0;
+        var table = new float[SoftmaxParams.TableSize];
+        for (int v = 0; v <= 255; v++) table[255 - v] = MathF.Exp(-inScale * v);
+        var p = new SoftmaxParams { ExpTable = SoftmaxParams.BuildExpTable(inScale, 1), FloatTable = table };
+        var input = Random8(r, rows * depth, inType);
+        var shape = new[] { rows, depth };
+        var expected = new byte[rows * depth];
+        Softmax.Reference(new QuantizedInput(input, inType, shape, new[] { 0 }), expected, outType, outScale, outZp, p);
+        return new Case { Expected = expected, Run = (path, o) =>
+        {
+            if (!Softmax.TryFast(path, new QuantizedInput(input, inType, shape, new[] { 0 }), o, outType, outScale, outZp, p))
+                Softmax.Reference(new QuantizedInput(input, inType, shape, new[] { 0 }), o, outType, outScale, outZp, p);
         } };
     }
 

@@ -164,6 +164,12 @@ internal sealed partial class PreparedOperator
             TableLookup.Fast(path, Input(0).In(arena), _output.Out(arena), (TableLookupParams)_op.Params);
             return true;
         }
+        if (_op.Code == OperatorCode.Softmax && parts == 1)
+        {
+            var output = _output;
+            return Softmax.TryFast(path, Input(0).In(arena), output.Write(arena), output.Tensor.Type, output.Scales.Length > 0 ? output.Scales[0] : 1f,
+                output.ZeroPoints.Length > 0 ? output.ZeroPoints[0] : 0, (SoftmaxParams)_op.Params);
+        }
         if (_op.Code == OperatorCode.Dequantize && parts == 1)
             return Dequantize.TryFast(path, Input(0).In(arena), Elements.AsFloats(_output.Write(arena)), Input(0).Scales);
         if (_depthwise is not null)

@@ -409,6 +409,57 @@ public sealed class FastPathTests
     }
 
     [TestMethod]
+    public void Softmax_FloatTable_EveryPath_EqualsReference_ForEveryDepth1To80_AndTies()
+    {
+        var r = new Random(512);
+        int checkedRows = 0;
+        for (int i = 0; i < 160; i++)
+        {
+            int depth = i < 80 ? i + 1 : new[] { 1001, 1000, 16, 17, 255, 31 }[r.Next(6)];
+            int rows = r.Next(1, 4);
+            var inType = EightBit[r.Next(2)];
+            var outType = EightBit[r.Next(2)];
+            float inScale = (float)(0.02 + r.NextDouble() * 0.3), beta = r.Next(3) == 0 ? 0.5f : 1f;
+            // TFLite's output scale 1/256 mostly; sometimes a coarse or a tiny one (saturating outputs).
+            float outScale = r.Next(4) switch { 0 => (float)(0.001 + r.NextDouble() * 0.05), 1 => 1e-6f, _ => 1f / 256 };
+            int outZp = outType == ElementType.Int8 ? (r.Next(3) == 0 ? r.Next(-128, 128) : -128) : (r.Next(3) == 0 ? r.Next(256) : 0);
+            var table = new float[256];
+            for (int v = 0; v <= 255; v++) table[255 - v] = MathF.Exp(-inScale * beta * v);
+            byte[] input = TestKit.RandomValues(r, rows * depth, inType);
+            AssertSoftmax(input, inType, outType, rows, depth, table, outScale, outZp, $"case {i}");
+            checkedRows += rows;
+        }
+        // Exact ties: 4 inputs at the maximum (e = 1), 24 one below (e = 0.75), 16 two below (e = 0.625): Σe = 32 exactly,
+        // s = 1/128, so 1/(Σe·s) = 4 and the outputs are 4, 3 and 2.5 — which rounds away to 3 (to even would give 2).
+        var tie = new float[256];
+        for (int v = 0; v < 256; v++) tie[v] = 0.5f;
+        tie[255] = 1f; tie[254] = 0.75f; tie[253] = 0.625f;
+        foreach (var inType in EightBit)
+        {
+            int top = inType == ElementType.Int8 ? 100 : 200;
+            byte[] input = Enumerable.Repeat(top, 4).Concat(Enumerable.Repeat(top - 1, 24)).Concat(Enumerable.Repeat(top - 2, 16)).Select(v => (byte)v).ToArray();
+            var expected = new byte[input.Length];
+            AssertSoftmax(input, inType, ElementType.UInt8, 1, input.Length, tie, 1f / 128, 0, "ties", expected);
+            Assert.AreEqual(3, expected[^1], "2.5 rounds half away from zero");
+        }
+        Assert.IsTrue(checkedRows > 200);
+    }
+
+    private static void AssertSoftmax(byte[] input, ElementType inType, ElementType outType, int rows, int depth, float[] table, float outScale, int outZp, string label, byte[]? expected = null)
+    {
+        var p = new SoftmaxParams { Beta = 1, ExpTable = SoftmaxParams.BuildExpTable(0.1f, 1), FloatTable = table };
+        var shape = new[] { rows, depth };
+        expected ??= new byte[rows * depth];
+        Softmax.Reference(new QuantizedInput(input, inType, shape, new[] { 0 }), expected, outType, outScale, outZp, p);
+        foreach (var path in SupportedFastPaths)
+        {
+            var actual = new byte[expected.Length];
+            Assert.IsTrue(Softmax.TryFast(path, new QuantizedInput(input, inType, shape, new[] { 0 }), actual, outType, outScale, outZp, p), $"{label} path {path}");
+            CollectionAssert.AreEqual(expected, actual, $"{label} path {path}: {rows}×{depth} {inType}→{outType} s={outScale} zp={outZp}");
+        }
+    }
+
+    [TestMethod]
     public void Dequantize_EveryPath_EqualsReference_BitForBit_ForEveryLength0To67()
     {
         var r = new Random(512);
