@@ -39,6 +39,8 @@ public static partial class Conv2D
             ref int sums = ref MemoryMarshal.GetArrayDataReference(scratch.Dots);
             // Window rows of 8..16 shorts (the RGB 3×3 stem: 10) go tap by tap (SMLAL by element, no duplicated pairs).
             bool byTap = rowShorts is >= 8 and <= 16 && w.TapWeights.Length > 0;
+            // An odd window row (the RGB stem: 9 = 3 taps × 3 channels) ends in a padding element with zero weights.
+            bool lastIsPadding = w.Depth / kH < rowShorts;
             for (int first = 0; first < count; first += ChunkWindows)
             {
                 int windows = Math.Min(ChunkWindows, count - first);
@@ -56,7 +58,7 @@ public static partial class Conv2D
                         int valid = Math.Min(4, windows - i);
                         nint step1 = valid > 1 ? pixelStep : 0, step2 = valid > 2 ? 2 * pixelStep : step1, step3 = valid > 3 ? 3 * pixelStep : step2;
                         ref int to = ref Unsafe.Add(ref sums, i * width + o);
-                        if (byTap) SumTaps4(ref Unsafe.Add(ref chunk, i * pixelStep), step1, step2, step3, rowStep, kH, rowShorts, ref blockTaps, ref to, width);
+                        if (byTap) SumTaps4(ref Unsafe.Add(ref chunk, i * pixelStep), step1, step2, step3, rowStep, kH, rowShorts, lastIsPadding, ref blockTaps, ref to, width);
                         else Sum4(ref Unsafe.Add(ref chunk, i * pixelStep), step1, step2, step3, rowStep, kH, w.RowPairs, ref halfWeights, ref to, width);
                     }
                 }
@@ -104,7 +106,7 @@ public static partial class Conv2D
         /// pairwise folding.
         /// </summary>
         [MethodImpl(MethodImplOptions.NoInlining)]
-        private static void SumTaps4(ref short start, nint step1, nint step2, nint step3, nint rowStep, int kH, int rowShorts, ref short taps, ref int sums, int width)
+        private static void SumTaps4(ref short start, nint step1, nint step2, nint step3, nint rowStep, int kH, int rowShorts, bool lastIsPadding, ref short taps, ref int sums, int width)
         {
             Vector128<int> al = default, ah = default, bl = default, bh = default, cl = default, ch = default, dl = default, dh = default;
             int second = rowShorts - 8, skip = 16 - rowShorts;   // the second load's first element, and how many of it the first covered
@@ -134,7 +136,7 @@ public static partial class Conv2D
                 if (skip <= 4) Tap(ref al, ref ah, ref bl, ref bh, ref cl, ref ch, ref dl, ref dh, Vector128.LoadUnsafe(ref w8, 32), xa, xb, xc, xd, 4);
                 if (skip <= 5) Tap(ref al, ref ah, ref bl, ref bh, ref cl, ref ch, ref dl, ref dh, Vector128.LoadUnsafe(ref w8, 40), xa, xb, xc, xd, 5);
                 Tap(ref al, ref ah, ref bl, ref bh, ref cl, ref ch, ref dl, ref dh, Vector128.LoadUnsafe(ref w8, 48), xa, xb, xc, xd, 6);
-                Tap(ref al, ref ah, ref bl, ref bh, ref cl, ref ch, ref dl, ref dh, Vector128.LoadUnsafe(ref w8, 56), xa, xb, xc, xd, 7);
+                if (!lastIsPadding) Tap(ref al, ref ah, ref bl, ref bh, ref cl, ref ch, ref dl, ref dh, Vector128.LoadUnsafe(ref w8, 56), xa, xb, xc, xd, 7);
             }
             Store4(ref sums, width, al, ah, bl, bh, cl, ch, dl, dh);
         }
