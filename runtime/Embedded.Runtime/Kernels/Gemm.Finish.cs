@@ -61,7 +61,7 @@ public static partial class Gemm
     /// <summary>
     /// NEON: acc = C + dot (+ f·Σx when <paramref name="factors"/> is given), the NEON output stage, narrowing stores —
     /// block by block, so a block's stage constants stay in registers over its rows: the int16-input GEMM's finish (the
-    /// int8 GEMM requantizes inside its tiles, <see cref="StageRows{TStage}"/>).
+    /// int8 GEMM requantizes inside its tiles, <see cref="StageRows{TStage, TWidth}"/>).
     /// </summary>
     internal static void FinishNeon(ReadOnlySpan<int> dot, int width, int[] constants, int[]? factors, ReadOnlySpan<int> inputSums, int rows, int firstRow, int outputs, VectorOutputStage s, QuantizedOutput output)
     {

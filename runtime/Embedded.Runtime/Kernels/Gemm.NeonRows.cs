@@ -13,7 +13,7 @@ public static partial class Gemm
     /// <summary>
     /// Where the NEON GEMM tiles (<see cref="TilesNeon"/>, <see cref="TilesDot"/>) put each row's eight dot products of a
     /// block: into the scratch dot products (<see cref="DotRows"/>), or straight through the output stage into the output
-    /// (<see cref="StageRows{TStage}"/>, so the int32 sums never leave the registers).
+    /// (<see cref="StageRows{TStage, TWidth}"/>, so the int32 sums never leave the registers).
     /// </summary>
     internal interface IRowSink
     {
@@ -45,19 +45,28 @@ public static partial class Gemm
         }
     }
 
+    /// <summary>The output element width of a <see cref="StageRows{TStage, TWidth}"/> (a type, so each sink compiles only its own store).</summary>
+    internal interface IOutputWidth { static abstract bool Int16 { get; } }
+
+    /// <summary>int8 or uint8 outputs.</summary>
+    internal readonly struct Bytes8 : IOutputWidth { public static bool Int16 => false; }
+
+    /// <summary>int16 outputs.</summary>
+    internal readonly struct Words16 : IOutputWidth { public static bool Int16 => true; }
+
     /// <summary>
     /// acc = C[o] + dot (+ f[o]·Σx_s with weight zero points), then the block's output stage and a narrowing store of the
     /// row's eight outputs: what <see cref="Finish"/> does, without the round trip through memory. Lean enough for the JIT
     /// to keep a block's constants in registers (the tiles copy the sink into a local); 8-bit outputs clamp after
     /// narrowing (<see cref="OutputStageNeon.Clamp8"/>); output bounds are checked once per call.
     /// </summary>
-    internal ref struct StageRows<TStage> : IRowSink where TStage : struct, OutputStageNeon.IBlock4<TStage>
+    internal ref struct StageRows<TStage, TWidth> : IRowSink where TStage : struct, OutputStageNeon.IBlock4<TStage> where TWidth : struct, IOutputWidth
     {
         private readonly ref byte _rows;   // output row firstRow, channel 0
         private readonly VectorOutputStage _stage;
         private readonly int[] _constants, _factors;
         private readonly ReadOnlySpan<int> _sums;
-        private readonly bool _withSums, _int16;
+        private readonly bool _withSums;
         private readonly int _outputs;
         private ref byte _block;
         private int _count;
@@ -68,8 +77,8 @@ public static partial class Gemm
         public StageRows(QuantizedOutput output, VectorOutputStage stage, PackedGemm w, ReadOnlySpan<int> sums, int firstRow, int rows)
         {
             if (output.Type is not (ElementType.Int8 or ElementType.UInt8 or ElementType.Int16)) throw new ArgumentException($"GEMM rows store 8- or 16-bit outputs, not {output.Type}.", nameof(output));
-            _int16 = output.Type == ElementType.Int16;
-            int size = _int16 ? 2 : 1;
+            if ((output.Type == ElementType.Int16) != TWidth.Int16) throw new ArgumentException($"{output.Type} output for a {(TWidth.Int16 ? 16 : 8)}-bit row sink.", nameof(output));
+            int size = TWidth.Int16 ? 2 : 1;
             if (firstRow < 0 || (long)(firstRow + rows) * w.Outputs * size > output.Bytes.Length) throw new ArgumentException("GEMM rows beyond the output.", nameof(rows));
             if (w.NeedsInputSums && sums.Length < rows) throw new ArgumentException("An input sum per row is needed.", nameof(sums));
             _rows = ref Unsafe.Add(ref MemoryMarshal.GetReference(output.Bytes), firstRow * w.Outputs * size);
@@ -85,10 +94,10 @@ public static partial class Gemm
         {
             int o = block * PackedGemm.BlockChannels;
             _count = Math.Min(PackedGemm.BlockChannels, _outputs - o);
-            _block = ref Unsafe.Add(ref _rows, _int16 ? 2 * o : o);
+            _block = ref Unsafe.Add(ref _rows, TWidth.Int16 ? 2 * o : o);
             _lower = TStage.For(_stage, o);
             _upper = TStage.For(_stage, o + 4);
-            if (!_int16) _clamp = OutputStageNeon.Clamp8.For(_stage, o);
+            if (!TWidth.Int16) _clamp = OutputStageNeon.Clamp8.For(_stage, o);
             ref int c = ref MemoryMarshal.GetArrayDataReference(_constants);
             _cLower = Vector128.LoadUnsafe(ref c, (nuint)o);
             _cUpper = Vector128.LoadUnsafe(ref c, (nuint)(o + 4));
@@ -111,7 +120,7 @@ public static partial class Gemm
                 lower += _fLower * sum;
                 upper += _fUpper * sum;
             }
-            if (_int16)
+            if (TWidth.Int16)
             {
                 // Clamped in int32 to int16 bounds, so the saturating narrowing keeps every value.
                 var words = AdvSimd.ExtractNarrowingSaturateUpper(AdvSimd.ExtractNarrowingSaturateLower(_lower.Apply(lower)), _upper.Apply(upper));
@@ -143,7 +152,15 @@ public static partial class Gemm
     private static void DotFinishNeon<TStage>(KernelPath path, ReadOnlySpan<byte> x, int rowStride, int rows, int firstRow, PackedGemm w, ReadOnlySpan<int> sums, VectorOutputStage stage, QuantizedOutput output)
         where TStage : struct, OutputStageNeon.IBlock4<TStage>
     {
-        var sink = new StageRows<TStage>(output, stage, w, sums, firstRow, rows);
+        if (output.Type == ElementType.Int16) DotFinishNeon<TStage, Words16>(path, x, rowStride, rows, firstRow, w, sums, stage, output);
+        else DotFinishNeon<TStage, Bytes8>(path, x, rowStride, rows, firstRow, w, sums, stage, output);
+    }
+
+    private static void DotFinishNeon<TStage, TWidth>(KernelPath path, ReadOnlySpan<byte> x, int rowStride, int rows, int firstRow, PackedGemm w, ReadOnlySpan<int> sums, VectorOutputStage stage, QuantizedOutput output)
+        where TWidth : struct, IOutputWidth
+        where TStage : struct, OutputStageNeon.IBlock4<TStage>
+    {
+        var sink = new StageRows<TStage, TWidth>(output, stage, w, sums, firstRow, rows);
         if (path.UsesDot()) TilesDot(x, rowStride, rows, w, ref sink);
         else TilesNeon(x, rowStride, rows, w, ref sink);
     }
