@@ -124,8 +124,11 @@ internal sealed partial class PreparedOperator
             throw new InvalidOperationException($"operator {_op} has no splittable kernel on {path}");
     }
 
-    /// <summary>The vector stage a kernel on <paramref name="path"/> gets: single-rounding stages only on NEON paths.</summary>
-    private VectorOutputStage? StageFor(KernelPath path) => _vectorStage ?? (path.UsesNeon() ? _singleRoundingStage : null);
+    /// <summary>
+    /// The vector stage a kernel on <paramref name="path"/> gets: single-rounding stages on the NEON and x86 (AVX2,
+    /// AVX-512) paths, whose stages compute them; the portable path keeps the scalar stage for them.
+    /// </summary>
+    private VectorOutputStage? StageFor(KernelPath path) => _vectorStage ?? (path.UsesNeon() || path.UsesAvx2() ? _singleRoundingStage : null);
 
     private bool TryInvokeFast(Span<byte> arena, KernelPath path, KernelScratch scratch, int part, int parts, int partEnd = -1)
     {

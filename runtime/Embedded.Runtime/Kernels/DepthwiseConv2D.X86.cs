@@ -60,7 +60,7 @@ public static partial class DepthwiseConv2D
         ref int zeros = ref MemoryMarshal.GetArrayDataReference(w.InputZeroPoints);
         ref int inOff = ref MemoryMarshal.GetReference(inputOffsets);
         ref int wOff = ref MemoryMarshal.GetReference(weightOffsets);
-        bool plain = stage.Activation is not (FusedActivation.HardSigmoid or FusedActivation.HardSwish) && !stage.Wide;
+        bool plain = stage.Activation is not (FusedActivation.HardSigmoid or FusedActivation.HardSwish) && !stage.Wide && !stage.SingleRounding;
         int full = channels / 8 * 8;
         int y0 = oy * p.StrideH - p.Padding.Top;
         for (int ox = oxBegin; ox < oxEnd; ox++)

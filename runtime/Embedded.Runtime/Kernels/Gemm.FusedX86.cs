@@ -25,7 +25,7 @@ public static partial class Gemm
         ref sbyte wBase = ref MemoryMarshal.GetArrayDataReference(w.Weights);
         ref int cBase = ref MemoryMarshal.GetArrayDataReference(w.VnniConstants);
         ref int fBase = ref MemoryMarshal.GetArrayDataReference(w.InputSumFactors);
-        bool plain = s.Activation is not (FusedActivation.HardSigmoid or FusedActivation.HardSwish) && !s.Wide;
+        bool plain = s.Activation is not (FusedActivation.HardSigmoid or FusedActivation.HardSwish) && !s.Wide && !s.SingleRounding;
         for (int b = 0; b < w.Blocks; b++)
         {
             int o = b * PackedGemm.BlockChannels;

@@ -27,7 +27,7 @@ public static partial class Mul
         int padded = (channels + 7) / 8 * 8;
         if (gate.Length < 2 * padded) return false;
         bool signedA = a.Type == ElementType.Int8;
-        bool plain = stage.Activation is not (FusedActivation.HardSigmoid or FusedActivation.HardSwish) && !stage.Wide;
+        bool plain = stage.Activation is not (FusedActivation.HardSigmoid or FusedActivation.HardSwish) && !stage.Wide && !stage.SingleRounding;
         bool avx512 = path.UsesAvx512();
         // gate[0..C): b − z_b per channel for the current batch; gate[padded..): a's zero points per channel.
         var zeroA = gate.Slice(padded, padded);

@@ -22,10 +22,11 @@ public static class OutputStage512
     public static Vector512<int> Apply16(Vector512<int> acc, VectorOutputStage s, int first)
     {
         if (IsGated(s)) return Gate.For(s, first).Apply(acc);
-        if (!s.Wide) return Plain.For(s, first).Apply(acc);
+        if (IsPlain(s)) return Plain.For(s, first).Apply(acc);
         nuint at = (nuint)first;
-        // Only the clamp and the zero point follow the wide requantization: load just those.
-        return Vector512.Min(Vector512.Max(Wide(acc, s, at), Load(s.Min, at)), Load(s.Max, at)) + Load(s.ZeroPoints, at);
+        // Only the clamp and the zero point follow the wide or single-rounding requantization: load just those.
+        var y = s.Wide ? Wide(acc, s, at) : Single(acc, s, at);
+        return Vector512.Min(Vector512.Max(y, Load(s.Min, at)), Load(s.Max, at)) + Load(s.ZeroPoints, at);
     }
 
     /// <summary>A stage's constants for one block of sixteen channels, held in registers by the kernels' row loops.</summary>
@@ -56,8 +57,8 @@ public static class OutputStage512
     /// <summary>True for a stage <see cref="Gate"/> holds: h-sigmoid or h-swish.</summary>
     public static bool IsGated(VectorOutputStage s) => s.Activation is FusedActivation.HardSigmoid or FusedActivation.HardSwish;
 
-    /// <summary>True for a stage <see cref="Plain"/> can hold: no gate, not wide.</summary>
-    public static bool IsPlain(VectorOutputStage s) => !IsGated(s) && !s.Wide;
+    /// <summary>True for a stage <see cref="Plain"/> can hold: no gate, not wide, double rounding.</summary>
+    public static bool IsPlain(VectorOutputStage s) => !IsGated(s) && !s.Wide && !s.SingleRounding;
 
     /// <summary>
     /// A plain stage for one block of sixteen channels: where its constants are (<see cref="StageBlocks512"/>, aligned
@@ -155,6 +156,12 @@ public static class OutputStage512
         MultiplyRoundShift(Avx512F.ConvertToVector512Int64(acc.GetLower()), Avx512F.ConvertToVector512Int64(acc.GetUpper()),
             Load(s.ReducedMultipliers64, at), Load(s.ReducedMultipliers64, at + 8), Load(s.ReducedRounds64, at), Load(s.ReducedRounds64, at + 8),
             Load(s.ReducedShifts64, at), Load(s.ReducedShifts64, at + 8));
+
+    /// <summary>TFLite's single rounding: (acc·M + 2^(t−1)) >> t, t = 31 − shift, saturated.</summary>
+    private static Vector512<int> Single(Vector512<int> acc, VectorOutputStage s, nuint at) =>
+        MultiplyRoundShift(Avx512F.ConvertToVector512Int64(acc.GetLower()), Avx512F.ConvertToVector512Int64(acc.GetUpper()),
+            Load(s.Multipliers64, at), Load(s.Multipliers64, at + 8), Load(s.TotalRounds64, at), Load(s.TotalRounds64, at + 8),
+            Load(s.TotalShifts64, at), Load(s.TotalShifts64, at + 8));
 
     /// <summary>sat32((x·m + round) >> shift) on two halves of eight 64-bit lanes, constants in registers.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -7,7 +7,8 @@ using System.Runtime.Intrinsics.X86;
 namespace Embedded.Runtime.Kernels;
 
 /// <summary>
-/// Eight channels of a gate-free, double-rounding output stage with AVX2. The doubling high multiply is
+/// Eight channels of the output stage with AVX2 (double rounding; single rounding and the 64-bit steps as
+/// <see cref="MultiplyRoundShift"/>). The doubling high multiply is
 /// (a·M + 2^30) >> 31 on 64-bit products (VPMULDQ on even and odd lanes): gemmlowp's nudge and truncation toward
 /// zero are exactly that rounding half up, and the result fits in 32 bits because M &lt; 2^31.
 /// </summary>
@@ -23,6 +24,8 @@ public static class OutputStageX86
         var y = s.Activation is Embedded.Runtime.Model.FusedActivation.HardSigmoid or Embedded.Runtime.Model.FusedActivation.HardSwish
             ? Gated(acc, s, at, avx512)
             : s.Wide ? Wide(acc, s, at, avx512)
+            : s.SingleRounding ? MultiplyRoundShift(acc, Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.Multipliers), at),
+                Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.TotalShifts), at), int.MinValue, int.MaxValue, avx512)
             : MultiplyByQuantizedMultiplier(acc,
             Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.Multipliers), at),
             Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(s.LeftShifts), at),

@@ -142,14 +142,14 @@ public sealed class VectorOutputStage
     }
 
     /// <summary>
-    /// TFLite's single-rounding requantization (one 64-bit product, one round-half-up shift by 31 − shift), which only
-    /// the NEON stage computes: such a stage is made by <see cref="TryCreateSingleRounding"/> and handed to NEON paths alone.
+    /// TFLite's single-rounding requantization (one 64-bit product, one round-half-up shift by 31 − shift): such a stage
+    /// is made by <see cref="TryCreateSingleRounding"/>; the NEON and x86 (AVX2, AVX-512) stages compute it.
     /// </summary>
     public bool SingleRounding { get; private set; }
 
     /// <summary>
-    /// A gate-free, 8-bit-accumulator stage in single rounding for the NEON kernels (the x86 stages compute double
-    /// rounding only and never see it); null for gated, wide or left-shifting (31 − shift &lt; 1) stages.
+    /// A gate-free, 8-bit-accumulator stage in single rounding for the NEON and x86 kernels; null for gated, wide or
+    /// left-shifting (31 − shift &lt; 1) stages.
     /// </summary>
     public static VectorOutputStage? TryCreateSingleRounding(OutputStage stage, int channels, int[] outputZeroPoints)
     {
@@ -171,6 +171,9 @@ public sealed class VectorOutputStage
         v.NegatedTotalShifts64 = Negated64(totalShifts);
         v.NegatedRightShifts = Negated(v.RightShifts);
         v.NeonReady = true;
+        // The x86 stages: (acc·M + 2^(t−1)) >> t on 64-bit lanes, as their wide and gated products.
+        v.TotalShifts = totalShifts;
+        (v.Multipliers64, v.TotalRounds64, v.TotalShifts64) = Widen(v.Multipliers, totalShifts);
         return v;
     }
 

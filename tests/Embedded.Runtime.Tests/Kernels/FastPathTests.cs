@@ -31,10 +31,10 @@ public sealed class FastPathTests
 
     /// <summary>
     /// The vector stage an interpreter hands a kernel on <paramref name="path"/> (PreparedOperator.StageFor): the shared one,
-    /// or on NEON paths a single-rounding one, which only the NEON stage computes.
+    /// or on NEON and x86 SIMD paths a single-rounding one, which their stages compute (the portable path does not).
     /// </summary>
     private static VectorOutputStage? StageFor(KernelPath path, OutputStage stage, int channels, int[] zeroPoints) =>
-        VectorOutputStage.TryCreate(stage, channels, zeroPoints) ?? (path.UsesNeon() ? VectorOutputStage.TryCreateSingleRounding(stage, channels, zeroPoints) : null);
+        VectorOutputStage.TryCreate(stage, channels, zeroPoints) ?? (path.UsesNeon() || path.UsesAvx2() ? VectorOutputStage.TryCreateSingleRounding(stage, channels, zeroPoints) : null);
 
     private static int Channels(Random r) => r.Next(4) == 0 ? new[] { 96, 131, 160, 288 }[r.Next(4)] : r.Next(1, 68);
 

@@ -23,7 +23,7 @@ public sealed class VectorOutputStageTests
 #if NET
         if (!KernelPaths.IsSupported(KernelPath.Avx2)) Assert.Inconclusive("no AVX2 on this CPU: the x86 stages cannot run");
         var r = new Random(71);
-        int cases = 0;
+        int cases = 0, singles = 0;
         for (int i = 0; i < 400; i++)
         {
             int channels = r.Next(1, 40);
@@ -31,9 +31,13 @@ public sealed class VectorOutputStageTests
             var activation = (FusedActivation)r.Next(Enum.GetValues(typeof(FusedActivation)).Length);
             bool wide = r.Next(3) == 0;
             int[] zeroPoints = TestKit.RandomZeroPoints(r, channels, outType);
-            var stage = TestKit.RandomStage(r, channels, outType, zeroPoints, activation, RoundingMode.DoubleRounding, r.Next(100, 200_000), perChannel: r.Next(3) != 0);
-            var vector = VectorOutputStage.TryCreate(stage, channels, zeroPoints, wide);
+            // Single rounding (TFLite's newer requantization) too: the x86 stages compute it as a 64-bit product.
+            var rounding = r.Next(4) == 0 ? RoundingMode.SingleRounding : RoundingMode.DoubleRounding;
+            var stage = TestKit.RandomStage(r, channels, outType, zeroPoints, activation, rounding, r.Next(100, 200_000), perChannel: r.Next(3) != 0);
+            var vector = rounding == RoundingMode.SingleRounding ? (wide ? null : VectorOutputStage.TryCreateSingleRounding(stage, channels, zeroPoints))
+                : VectorOutputStage.TryCreate(stage, channels, zeroPoints, wide);
             if (vector is null) continue;
+            if (vector.SingleRounding) singles++;
             var accumulators = Accumulators(r, stage, channels);
             int padded = (channels + 15) / 16 * 16;
             var acc = new int[padded];
@@ -66,7 +70,7 @@ public sealed class VectorOutputStageTests
                 cases++;
             }
         }
-        Assert.IsTrue(cases > 10_000, $"only {cases} accumulator vectors checked");
+        Assert.IsTrue(cases > 10_000 && singles > 20, $"only {cases} accumulator vectors checked, {singles} single-rounding stages");
 #else
         Assert.Inconclusive("vector stages need .NET intrinsics");
 #endif
