@@ -130,6 +130,7 @@ public static partial class DepthwiseConv2D
     {
         if (OutputStage512.IsPlain(stage)) Blocks512<TBytes, OutputStage512.Plain>(g, input, w, blocksEnd, stage, ref output, int16, ring);
         else if (OutputStage512.IsGated(stage)) Blocks512<TBytes, OutputStage512.Gate>(g, input, w, blocksEnd, stage, ref output, int16, ring);
+        else if (stage.SingleRounding) Blocks512<TBytes, OutputStage512.Single>(g, input, w, blocksEnd, stage, ref output, int16, ring);
         else Blocks512<TBytes, OutputStage512.Any>(g, input, w, blocksEnd, stage, ref output, int16, ring);
     }
 

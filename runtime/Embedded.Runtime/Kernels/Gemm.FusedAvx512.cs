@@ -29,6 +29,7 @@ public static partial class Gemm
         var geometry = new GemmRows(x, rowStride, rows, firstRow, inputSums, output, pairBegin, pairEnd);
         if (OutputStage512.IsPlain(s)) BlockPairs<OutputStage512.Plain>(geometry, w, s);
         else if (OutputStage512.IsGated(s)) BlockPairs<OutputStage512.Gate>(geometry, w, s);
+        else if (s.SingleRounding) BlockPairs<OutputStage512.Single>(geometry, w, s);
         else BlockPairs<OutputStage512.Any>(geometry, w, s);
         return true;
     }

@@ -25,7 +25,7 @@ public static class OutputStage512
         if (IsPlain(s)) return Plain.For(s, first).Apply(acc);
         nuint at = (nuint)first;
         // Only the clamp and the zero point follow the wide or single-rounding requantization: load just those.
-        var y = s.Wide ? Wide(acc, s, at) : Single(acc, s, at);
+        var y = s.Wide ? Wide(acc, s, at) : SingleRounded(acc, s, at);
         return Vector512.Min(Vector512.Max(y, Load(s.Min, at)), Load(s.Max, at)) + Load(s.ZeroPoints, at);
     }
 
@@ -97,6 +97,30 @@ public static class OutputStage512
     }
 
     /// <summary>
+    /// TFLite's single-rounding stage (<see cref="VectorOutputStage.SingleRounding"/>) for one block of sixteen channels:
+    /// (acc·M + 2^(t−1)) >> t on two halves of eight 64-bit lanes (VPMULDQ, VPADDQ, VPSRAVQ, VPMOVSQD), then the clamp
+    /// and the zero point; constants read from the stage's arrays as memory operands.
+    /// </summary>
+    public readonly struct Single : IBlock<Single>
+    {
+        private readonly VectorOutputStage _stage;
+        private readonly nuint _at;
+
+        private Single(VectorOutputStage s, int first) { _stage = s; _at = (nuint)first; }
+
+        /// <summary>Channels [first, first + 16) of a single-rounding stage.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Single For(VectorOutputStage s, int first) => new(s, first);
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<int> Apply(Vector512<int> acc)
+        {
+            var s = _stage; nuint at = _at;
+            return Vector512.Min(Vector512.Max(SingleRounded(acc, s, at), Load(s.Min, at)), Load(s.Max, at)) + Load(s.ZeroPoints, at);
+        }
+    }
+
+    /// <summary>
     /// The h-sigmoid / h-swish stage (see <see cref="OutputStageMath.HardSwish"/>) for one block of sixteen channels,
     /// the same steps on every lane; its constants (64-bit ones as two halves) are read from <see cref="StageBlocks512"/>.
     /// </summary>
@@ -158,7 +182,7 @@ public static class OutputStage512
             Load(s.ReducedShifts64, at), Load(s.ReducedShifts64, at + 8));
 
     /// <summary>TFLite's single rounding: (acc·M + 2^(t−1)) >> t, t = 31 − shift, saturated.</summary>
-    private static Vector512<int> Single(Vector512<int> acc, VectorOutputStage s, nuint at) =>
+    private static Vector512<int> SingleRounded(Vector512<int> acc, VectorOutputStage s, nuint at) =>
         MultiplyRoundShift(Avx512F.ConvertToVector512Int64(acc.GetLower()), Avx512F.ConvertToVector512Int64(acc.GetUpper()),
             Load(s.Multipliers64, at), Load(s.Multipliers64, at + 8), Load(s.TotalRounds64, at), Load(s.TotalRounds64, at + 8),
             Load(s.TotalShifts64, at), Load(s.TotalShifts64, at + 8));

@@ -60,7 +60,8 @@ public sealed class VectorOutputStageTests
                         var got = OutputStage512.Apply16(lanes, vector, c);
                         // The kernels' block forms (constants loaded once) must give the same lanes.
                         var block = OutputStage512.IsPlain(vector) ? OutputStage512.Plain.For(vector, c).Apply(lanes)
-                            : OutputStage512.IsGated(vector) ? OutputStage512.Gate.For(vector, c).Apply(lanes) : got;
+                            : OutputStage512.IsGated(vector) ? OutputStage512.Gate.For(vector, c).Apply(lanes)
+                            : vector.SingleRounding ? OutputStage512.Single.For(vector, c).Apply(lanes) : got;
                         for (int j = 0; j < 16 && c + j < channels; j++)
                         {
                             Assert.AreEqual(expected[c + j], got[j], $"case {i} Apply16 {activation} wide={wide} channel {c + j} acc {acc[c + j]}");
