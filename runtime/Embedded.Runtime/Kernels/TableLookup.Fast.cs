@@ -7,7 +7,7 @@ public static partial class TableLookup
 {
     /// <summary>
     /// The table lookup off the reference path: one table over the whole tensor on NEON as TBL/TBX over the 256 entries
-    /// held in sixteen registers (sixteen bytes a step); otherwise element by element with a running channel counter
+    /// held in sixteen registers (sixteen bytes a step), on AVX-512 VBMI as two VPERMI2B (64 bytes a step); otherwise element by element with a running channel counter
     /// instead of the reference's two divisions per element. The same bytes as <see cref="Reference"/>, in place too.
     /// </summary>
     public static void Fast(KernelPath path, QuantizedInput input, QuantizedOutput output, TableLookupParams p)
@@ -20,6 +20,7 @@ public static partial class TableLookup
         int i = 0;
 #if NET
         if (p.TableCount == 1 && path.UsesNeon()) i = LookupNeon(input.Bytes, output.Bytes, tables, (byte)offset);
+        else if (p.TableCount == 1 && VbmiReady(path)) i = LookupVbmi(input.Bytes, output.Bytes, tables, (byte)offset);
 #endif
         if (p.TableCount == 1)
         {
