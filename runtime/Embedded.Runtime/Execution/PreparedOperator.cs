@@ -154,6 +154,9 @@ internal sealed partial class PreparedOperator
         if (_vectorStage is not null && _op.Params is GlobalAveragePoolParams gap
             && GlobalAveragePool.TryFast(path, Input(0).In(arena), _output.Out(arena), gap, _vectorStage, scratch.Dots, part, parts))
             return true;
+        if (_op.Params is GlobalAveragePoolParams mean && parts == 1
+            && GlobalAveragePool.TryFastSums(path, Input(0).In(arena), _output.Out(arena), mean, scratch.PartialSums))
+            return true;
         if (_requantize is not null)
             return Quantize.TryFast(path, Input(0).In(arena), _output.Out(arena), _requantize, part, parts, partEnd);
         if (_residualAdd)

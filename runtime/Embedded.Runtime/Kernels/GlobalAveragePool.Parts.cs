@@ -49,6 +49,21 @@ public static partial class GlobalAveragePool
     }
 
     /// <summary>
+    /// Any of the pool's algorithms (TFLite's MEAN forms too) for one 8-bit image on one thread: the sums as
+    /// <see cref="SumPixels"/> computes them (vectorized on AVX-512 and NEON), each channel finished as the reference
+    /// does. False where it does not apply (the Reference path, int16 inputs, batches, a short scratch).
+    /// </summary>
+    public static bool TryFastSums(KernelPath path, QuantizedInput input, QuantizedOutput output, GlobalAveragePoolParams p, Span<int> sums)
+    {
+        if (path == KernelPath.Reference || input.IsWide || input.Shape.Length != 4 || input.Shape[0] != 1 || sums.Length < input.Shape[3]
+            || (long)input.Shape[1] * input.Shape[2] >= 1 << 23) return false;   // int32 sums of 8-bit values stay exact below 2^23 cells
+        int cells = input.Shape[1] * input.Shape[2], channels = input.Shape[3];
+        SumPixels(path, input, 0, 1, sums);
+        for (int c = 0; c < channels; c++) output.Store(c, Finish(sums[c], c, cells, input, output, p));
+        return true;
+    }
+
+    /// <summary>
     /// The second phase: adds the parts' sums (<see cref="SumPixels"/>) and finishes as <see cref="TryFast"/> does — minus
     /// H·W·z_in, the shared requantization, the output zero point and clamp — so the bytes are the reference's.
     /// </summary>

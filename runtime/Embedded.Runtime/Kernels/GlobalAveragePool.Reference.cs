@@ -18,14 +18,20 @@ public static partial class GlobalAveragePool
             long sum = 0;
             for (int i = 0; i < cells; i++)
                 sum += input[(n * cells + i) * channels + c];
-            var m = PerChannel.Pick(p.Multipliers, c);
-            long q = p.Algorithm switch
-            {
-                MeanAlgorithm.TfliteBias => p.TfliteBias + (long)OutputStageMath.Requantize(sum, m, p.Rounding, input.IsWide),
-                MeanAlgorithm.TruncatedMean => sum / cells,
-                _ => output.ZeroPoint(c) + (long)OutputStageMath.Requantize(sum - (long)cells * input.ZeroPoint(c), m, p.Rounding, input.IsWide),
-            };
-            output.Store(n * channels + c, PerChannel.Clamp(q, output.Type.MinValue(), output.Type.MaxValue()));
+            output.Store(n * channels + c, Finish(sum, c, cells, input, output, p));
         }
+    }
+
+    /// <summary>Channel <paramref name="c"/>'s output from its sum over <paramref name="cells"/> pixels, by the pool's algorithm.</summary>
+    internal static int Finish(long sum, int c, int cells, QuantizedInput input, QuantizedOutput output, GlobalAveragePoolParams p)
+    {
+        var m = PerChannel.Pick(p.Multipliers, c);
+        long q = p.Algorithm switch
+        {
+            MeanAlgorithm.TfliteBias => p.TfliteBias + (long)OutputStageMath.Requantize(sum, m, p.Rounding, input.IsWide),
+            MeanAlgorithm.TruncatedMean => sum / cells,
+            _ => output.ZeroPoint(c) + (long)OutputStageMath.Requantize(sum - (long)cells * input.ZeroPoint(c), m, p.Rounding, input.IsWide),
+        };
+        return PerChannel.Clamp(q, output.Type.MinValue(), output.Type.MaxValue());
     }
 }

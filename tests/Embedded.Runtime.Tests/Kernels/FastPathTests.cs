@@ -548,6 +548,39 @@ public sealed class FastPathTests
     }
 
     [TestMethod]
+    public void GlobalAveragePool_TfliteMeanForms_EveryPath_EqualsReference()
+    {
+        var r = new Random(509);
+        int ran = 0;
+        for (int i = 0; i < 150; i++)
+        {
+            int channels = Channels(r), h = r.Next(1, 16), w = r.Next(1, 16);
+            var type = EightBit[r.Next(2)];
+            var algorithm = (MeanAlgorithm)r.Next(3);
+            var inZps = TestKit.RandomZeroPoints(r, 1, type);
+            var outZps = TestKit.RandomZeroPoints(r, 1, type);
+            var p = new GlobalAveragePoolParams
+            {
+                Rounding = (RoundingMode)r.Next(2), Algorithm = algorithm, TfliteBias = r.Next(-200, 200),
+                Multipliers = new[] { QuantizedMultiplier.FromDouble((0.5 + r.NextDouble()) / (h * w)) },
+            };
+            var inShape = new[] { 1, h, w, channels };
+            var outShape = new[] { 1, 1, 1, channels };
+            byte[] input = TestKit.RandomValues(r, h * w * channels, type);
+            var expected = new byte[channels];
+            GlobalAveragePool.Reference(new QuantizedInput(input, type, inShape, inZps), new QuantizedOutput(expected, type, outShape, outZps), p);
+            foreach (var path in SupportedFastPaths)
+            {
+                var actual = new byte[expected.Length];
+                Assert.IsTrue(GlobalAveragePool.TryFastSums(path, new QuantizedInput(input, type, inShape, inZps), new QuantizedOutput(actual, type, outShape, outZps), p, new int[channels]));
+                CollectionAssert.AreEqual(expected, actual, $"case {i} path {path}: {h}x{w}x{channels} {type} {algorithm}");
+                ran++;
+            }
+        }
+        Assert.IsTrue(ran >= 150);
+    }
+
+    [TestMethod]
     public void GlobalAveragePool_EveryPath_EqualsReference()
     {
         var r = new Random(508);
