@@ -14,10 +14,15 @@ internal static class Im2Col
         int outH, int outW, int first, int rows, int rowLength, Span<T> target) where T : unmanaged
     {
         int inH = inShape[1], inW = inShape[2], inC = inShape[3];
-        for (int r = 0; r < rows; r++)
+        // The first pixel's position once; then a step to the right per row (no divisions per row).
+        int n = first / (outH * outW), oy = first / outW % outH, ox = first % outW;
+        for (int r = 0; r < rows; r++, ox++)
         {
-            int pixel = first + r;
-            int n = pixel / (outH * outW), oy = pixel / outW % outH, ox = pixel % outW;
+            if (ox == outW)
+            {
+                ox = 0;
+                if (++oy == outH) { oy = 0; n++; }
+            }
             var row = target.Slice(r * rowLength, rowLength);
             int at = 0;
             int x0 = ox * p.StrideW - p.Padding.Left;
@@ -45,25 +50,36 @@ internal static class Im2Col
     }
 
     /// <summary>
-    /// A kernel row's run of input values into the unrolled row. Runs of 16 to 32 bytes (the int16 stem's 3×3×3 rows are
-    /// 18 bytes) go as two overlapping 16-byte vector moves: Span.CopyTo's general memmove costs several times more for
-    /// such short runs.
+    /// A kernel row's run of input values into the unrolled row. Runs of 8 to 32 bytes (an 8-bit RGB stem's 3×3 rows are
+    /// 9 bytes, the int16 stem's 18) go as two overlapping moves of 8 or 16 bytes: Span.CopyTo's general memmove costs
+    /// several times more for such short runs.
     /// </summary>
     private static void Copy<T>(ReadOnlySpan<T> source, Span<T> target) where T : unmanaged
     {
-#if NET
         var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(source);
-        if (bytes.Length is >= 16 and <= 32 && System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+        var to = System.Runtime.InteropServices.MemoryMarshal.AsBytes(target);
+        if (bytes.Length is >= 8 and <= 32)
         {
-            var to = System.Runtime.InteropServices.MemoryMarshal.AsBytes(target);
             if (to.Length < bytes.Length) throw new ArgumentException("im2col row is shorter than the kernel row.", nameof(target));
-            var head = System.Runtime.Intrinsics.Vector128.Create(bytes);
-            var tail = System.Runtime.Intrinsics.Vector128.Create(bytes.Slice(bytes.Length - 16));
-            System.Runtime.Intrinsics.Vector128.CopyTo(head, to);
-            System.Runtime.Intrinsics.Vector128.CopyTo(tail, to.Slice(bytes.Length - 16));
-            return;
-        }
+#if NET
+            if (bytes.Length >= 16 && System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated)
+            {
+                var head = System.Runtime.Intrinsics.Vector128.Create(bytes);
+                var tail = System.Runtime.Intrinsics.Vector128.Create(bytes.Slice(bytes.Length - 16));
+                System.Runtime.Intrinsics.Vector128.CopyTo(head, to);
+                System.Runtime.Intrinsics.Vector128.CopyTo(tail, to.Slice(bytes.Length - 16));
+                return;
+            }
 #endif
+            if (bytes.Length <= 16)
+            {
+                ulong head = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes);
+                ulong tail = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes.Slice(bytes.Length - 8));
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(to, head);
+                System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(to.Slice(bytes.Length - 8), tail);
+                return;
+            }
+        }
         source.CopyTo(target);
     }
 }
