@@ -20,7 +20,7 @@ internal sealed partial class PreparedOperator
     private readonly PackedGemm16? _gemm16;
     private readonly PackedDepthwise? _depthwise;
     private readonly VectorOutputStage? _vectorStage;
-    // TFLite's single-rounding stage of a conv/depthwise/FC, which only the NEON kernels compute (x86 keeps the scalar stage).
+    // TFLite's single-rounding stage of a conv/depthwise/FC, which the NEON and x86 SIMD stages compute (the portable path keeps the scalar stage).
     private readonly VectorOutputStage? _singleRoundingStage;
     // Mul of an 8-bit [N,H,W,C] tensor by an 8-bit per-channel gate: the pattern Mul.TryFast accepts.
     private readonly bool _squeezeExcite;
