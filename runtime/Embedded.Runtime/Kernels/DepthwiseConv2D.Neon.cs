@@ -13,10 +13,11 @@ public static partial class DepthwiseConv2D
     /// ARM NEON depthwise over output pixels [pixelBegin, pixelEnd) of image <paramref name="n"/>, any kernel size, stride,
     /// dilation and padding. Like the AVX-512 rows it reads zero-point-padded copies of the input rows
     /// (<paramref name="ring"/>, <see cref="EnsureRingRows"/>), so every pixel takes the kernel's whole width and starts
-    /// from bias − z·Σw over its valid kernel rows. Eight channels per step, two pixels per weight load, the taps as
-    /// <see cref="SignedByteTaps{TBytes}"/> (weights in [−127, 127]: SMULL/SMLAL in int16 lanes) or
-    /// <see cref="WideTaps{TBytes}"/> (any other weights: int16 SMLAL); the NEON output stage and narrowing stores.
-    /// Fewer than eight last channels go scalar.
+    /// from bias − z·Σw over its valid kernel rows. With signed-byte weights (in [−127, 127]) and 8-bit outputs, blocks
+    /// of sixteen channels first (<see cref="IDepthwiseTaps.Sums16"/>: the sums of up to 32 pixels, then their output
+    /// stage with its constants in registers); then eight channels per step, two pixels per weight load, the taps as
+    /// <see cref="SignedByteTaps{TBytes}"/> (SMULL/SMLAL in int16 lanes) or <see cref="WideTaps{TBytes}"/> (any other
+    /// weights: int16 SMLAL), the NEON output stage and narrowing stores. Fewer than eight last channels go scalar.
     /// </summary>
     internal static void RowsNeon(QuantizedInput input, bool signed, PackedDepthwise w, Model.DepthwiseConv2DParams p, int n, int pixelBegin, int pixelEnd,
         VectorOutputStage stage, QuantizedOutput output, int outW, int outH, Span<byte> ring)
