@@ -118,6 +118,7 @@ public static class TfliteImporter
             }
             for (int i = 0; i < _graph.Operators.Length; i++) Lower(i, _graph.Operators[i]);
             foreach (int output in _graph.Outputs) _builder.MarkOutput(Tensor(output));
+            _builder.ReplaceOperators(ElementwiseTableFolding.Apply(_builder.Tensors, _builder.Operators, _builder.Outputs.ToArray()));
             return _builder.Build(_metadata);
         }
 

@@ -59,6 +59,17 @@ public sealed class ModelBuilder
 
     public void MarkOutput(int tensor) => _outputs.Add(tensor);
 
+    public IReadOnlyList<OperatorDefinition> Operators => _operators;
+    public IReadOnlyList<int> Outputs => _outputs;
+
+    /// <summary>Replaces the operators in execution order (an import pass that fuses some of them); tensors left unread stay out of the arena.</summary>
+    public void ReplaceOperators(IEnumerable<OperatorDefinition> operators)
+    {
+        var replaced = new List<OperatorDefinition>(operators);
+        _operators.Clear();
+        _operators.AddRange(replaced);
+    }
+
     public ModelDefinition Build(ModelMetadata metadata)
     {
         int[] inputs = _inputs.ToArray(), outputs = _outputs.ToArray();
