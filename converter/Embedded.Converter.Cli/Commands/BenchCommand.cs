@@ -3,6 +3,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Collections.Generic;
 using System.Linq;
 using Embedded.Converter.Cli.Bench;
 using Embedded.Runtime.Execution;
@@ -74,10 +75,19 @@ internal static class BenchCommand
                     if (probe is not null) probeSamples[k][batch] = probe.Run(counts[k]);
                     if (probe is not null && k == 0) transfers[batch] = probe.LineTransferNanoseconds();
                 }
-            // The breakdown comes from separate profiled runs so timing each operator does not inflate the latency figures.
+            // The breakdown comes from separate profiled runs so timing each operator does not inflate the latency figures;
+            // each operator's time is its median over those runs (a noisy neighbour's pauses land on a few operators only).
+            int profiled = Math.Min(iterations, 100);
+            var runs = new long[profiled][];
+            for (int i = 0; i < profiled; i++) interpreter0.InvokeProfiled(runs[i] = new long[ops.Count]);
             var ticks = new long[ops.Count];
-            int profiled = Math.Min(iterations, 50);
-            for (int i = 0; i < profiled; i++) interpreter0.InvokeProfiled(ticks);
+            var column = new long[profiled];
+            for (int op = 0; op < ops.Count; op++)
+            {
+                for (int i = 0; i < profiled; i++) column[i] = runs[i][op];
+                Array.Sort(column);
+                ticks[op] = column[profiled / 2] * profiled;   // the median, kept in the units of a sum over the runs
+            }
             foreach (var s in samples) Array.Sort(s);
             foreach (var s in probeSamples) Array.Sort(s);
             Array.Sort(transfers);
@@ -106,6 +116,7 @@ internal static class BenchCommand
                 o.WriteLine($"{group.Key,-20} {group.Count(),5} {F(ms),12} {ms / total,7:P1}");
             }
             o.WriteLine($"{"total",-20} {ops.Count,5} {F(total),12}");
+            WriteMacRates(o, ops, model.Definition.Tensors, op => ticks[op] * 1000.0 / Stopwatch.Frequency / profiled);
             o.WriteLine();
             o.WriteLine("slowest operators:");
             foreach (int i in Enumerable.Range(0, ops.Count).OrderByDescending(i => ticks[i]).Take(top == 0 ? ops.Count : top))
@@ -114,7 +125,7 @@ internal static class BenchCommand
                 double ms = ticks[i] * 1000.0 / Stopwatch.Frequency / profiled;
                 long macs = ModelStatistics.MultiplyAccumulates(ops[i], model.Definition.Tensors);
                 string rate = macs > 0 && ms > 0 ? $"{macs / ms / 1e6,6:F1} GMAC/s" : new string(' ', 13);
-                o.WriteLine($"  #{i,-3} {ops[i].Code,-16} {F(ms),8} ms {rate}  {outTensor.Type}[{string.Join("×", outTensor.Shape)}] {ops[i].Name}");
+                o.WriteLine($"  #{i,-3} {ops[i].Code,-16} {F(ms),8} ms {rate}  {outTensor.Type}[{string.Join("×", outTensor.Shape)}] {ShortName(ops[i].Name)}");
             }
             if (json)
                 for (int k = 0; k < counts.Length; k++)
@@ -125,6 +136,27 @@ internal static class BenchCommand
         {
             foreach (var interpreter in interpreters) interpreter.Dispose();
         }
+    }
+
+    /// <summary>An operator's name cut to one line: TFLite names join every fused layer's name (hundreds of characters).</summary>
+    private static string ShortName(string name) => name.Length <= 72 ? name : name.Substring(0, 71) + "…";
+
+    /// <summary>Operators with fewer multiply-accumulates than this are timed mostly as call overhead, not as MAC rates.</summary>
+    internal const long RatedMacs = 100_000;
+
+    /// <summary>
+    /// The slowest MAC rate among operators with at least <see cref="RatedMacs"/> MACs, and what the smaller ones (a
+    /// squeeze-excite block's 1×1 convolutions: a few thousand MACs, timed mostly as call overhead) cost in all.
+    /// </summary>
+    private static void WriteMacRates(TextWriter o, IReadOnlyList<OperatorDefinition> ops, IReadOnlyList<TensorDefinition> tensors, Func<int, double> msOf)
+    {
+        var rated = Enumerable.Range(0, ops.Count).Select(i => (i, macs: ModelStatistics.MultiplyAccumulates(ops[i], tensors), ms: msOf(i))).Where(x => x.macs > 0).ToList();
+        var large = rated.Where(x => x.macs >= RatedMacs && x.ms > 0).ToList();
+        var small = rated.Where(x => x.macs < RatedMacs).ToList();
+        if (large.Count == 0) return;
+        var slowest = large.MinBy(x => x.macs / x.ms);
+        o.WriteLine($"MAC rate slowest {slowest.macs / slowest.ms / 1e6:F1} GMAC/s (#{slowest.i} {ops[slowest.i].Code}) of the {large.Count} operators with ≥ {RatedMacs / 1000} k MACs"
+            + (small.Count == 0 ? "" : $"; {small.Count} smaller ones ({small.Sum(x => x.macs) / 1e3:F0} k MACs) take {small.Sum(x => x.ms).ToString("F3", CultureInfo.InvariantCulture)} ms"));
     }
 
     /// <summary>Inferences per turn when several thread counts take turns.</summary>

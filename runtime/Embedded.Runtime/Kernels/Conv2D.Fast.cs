@@ -15,7 +15,8 @@ public static partial class Conv2D
     /// <summary>
     /// Conv2D (groups = 1, 8-bit input with one zero point) as a GEMM over packed weights: 1×1 stride-1 unpadded
     /// convolutions read the NHWC input rows in place; any other shape is unrolled (im2col) a chunk of output pixels
-    /// at a time into scratch rows, padding filled with the input zero point (a real 0).
+    /// at a time into scratch rows, padding filled with the input zero point (a real 0), each row's input sum taken
+    /// as it is unrolled when the weights need it.
     /// </summary>
     public static void Fast(KernelPath path, QuantizedInput input, int kH, int kW, QuantizedOutput output, Conv2DParams p, PackedGemm w, KernelScratch scratch, VectorOutputStage? vectorStage = null, int part = 0, int parts = 1, int partEnd = -1)
     {
@@ -40,11 +41,12 @@ public static partial class Conv2D
             }
             else
             {
-                Im2Col.Unroll(input.Bytes, input.Shape, w.PaddingRow, p, kH, kW, outH, outW, first, rows, rowBytes, scratch.Rows);
+                Im2Col.UnrollBytes(input.Bytes, input.Shape, w.PaddingRow, p, kH, kW, outH, outW, first, rows, rowBytes, w.Depth, w.InputXor, scratch.Rows,
+                    w.NeedsInputSums ? scratch.InputSums : default);
                 x = scratch.Rows;
                 stride = rowBytes;
             }
-            if (w.NeedsInputSums)
+            if (direct && w.NeedsInputSums)
                 for (int r = 0; r < rows; r++) scratch.InputSums[r] = Gemm.InputSum(x.Slice(r * stride), w.Depth, w.InputXor);
             Gemm.DotFinish(path, x, stride, rows, first, w, scratch, p.Output, vectorStage, output);
         }

@@ -8,7 +8,7 @@ namespace Embedded.Runtime.Kernels;
 /// input patch; cells outside the image get the padding pixel (each channel's zero point, a real 0), and the
 /// row's tail up to the row length is cleared (the packed weights are zero there).
 /// </summary>
-internal static class Im2Col
+internal static partial class Im2Col
 {
     public static void Unroll<T>(ReadOnlySpan<T> input, ReadOnlySpan<int> inShape, ReadOnlySpan<T> padding, Conv2DParams p, int kH, int kW,
         int outH, int outW, int first, int rows, int rowLength, Span<T> target) where T : unmanaged

@@ -12,6 +12,9 @@ public sealed class KernelScratch
     /// <summary>Output pixels computed per GEMM call: enough to amortize weight loads, small enough for L1/L2.</summary>
     public const int ChunkRows = 32;
 
+    /// <summary>Bytes past the last im2col row, so its 16-byte moves and 32-byte sums stay inside (<see cref="Im2Col.UnrollBytes"/>).</summary>
+    public const int RowSlack = 32;
+
     public int[] Dots { get; }
     public byte[] Rows { get; }
     public int[] InputSums { get; }
@@ -52,7 +55,7 @@ public sealed class KernelScratch
         DepthwiseRows = new byte[depthwiseRowBytes];
         PartialSums = new int[maxChannels];
         Dots = new int[ChunkRows * Math.Max(maxWidth, 1)];
-        Rows = new byte[ChunkRows * Math.Max(maxRowBytes, 4)];
+        Rows = new byte[ChunkRows * Math.Max(maxRowBytes, 4) + RowSlack];
         InputSums = new int[ChunkRows];
     }
 }

@@ -73,43 +73,79 @@ public sealed class FastPathTests
             var pad = kh == 1 && kw == 1 && r.Next(2) == 0 ? Padding2D.None : new Padding2D(r.Next(extentH), r.Next(extentW), r.Next(extentH), r.Next(extentW));
             int h = r.Next(extentH, extentH + 9), w = r.Next(extentW, extentW + 9);
             if (cin * cout * h * w > 400_000) { cin = Math.Min(cin, 24); cout = Math.Min(cout, 24); }
-            var inType = EightBit[r.Next(2)];
             var wType = r.Next(4) == 0 ? ElementType.UInt8 : ElementType.Int8;
-            var outType = OutputTypes[r.Next(3)];
-            int outH = (h + pad.Top + pad.Bottom - extentH) / stride + 1, outW = (w + pad.Left + pad.Right - extentW) / stride + 1;
-            int batches = r.Next(1, 3);
-            var inShape = new[] { batches, h, w, cin };
-            var wShape = new[] { cout, kh, kw, cin };
-            var outShape = new[] { batches, outH, outW, cout };
-            var inQuant = QuantizationParams.PerTensor(0.02f, TestKit.RandomZeroPoints(r, 1, inType)[0]);
-            var wQuant = WeightQuant(r, wType, cout);
-            byte[] input = TestKit.RandomValues(r, inShape.Aggregate(1, (a, b) => a * b), inType);
-            byte[] weights = Weights(r, wShape.Aggregate(1, (a, b) => a * b), wType);
-            int[] bias = r.Next(4) == 0 ? Array.Empty<int>() : TestKit.RandomBias(r, cout, 20000);
-            int[] outZps = TestKit.RandomZeroPoints(r, 1, outType);
-            var p = new Conv2DParams
-            {
-                StrideH = stride, StrideW = stride, DilationH = dilation, DilationW = dilation, Padding = pad,
-                Output = TestKit.RandomStage(r, cout, outType, outZps, Activations[r.Next(Activations.Length)], (RoundingMode)r.Next(2), Math.Sqrt(kh * kw * cin) * 3000, perChannel: r.Next(3) != 0),
-            };
-            var expected = new byte[outShape.Aggregate(1, (a, b) => a * b) * outType.SizeInBytes()];
-            Conv2D.Reference(new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), new QuantizedInput(weights, wType, wShape, wQuant.ZeroPoints),
-                bias, new QuantizedOutput(expected, outType, outShape, outZps), p);
-
-            var packed = PackedGemm.TryCreate(new TensorDefinition("x", inType, inShape, inQuant), new TensorDefinition("w", wType, wShape, wQuant), weights, bias, cout, kh * kw * cin)!;
-            Assert.IsNotNull(packed);
-            var scratch = new KernelScratch(packed.Blocks * PackedGemm.BlockChannels, packed.Groups * 4);
-            foreach (var path in FastPaths)
-            {
-                var actual = new byte[expected.Length];
-                Conv2D.Fast(path, new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), kh, kw, new QuantizedOutput(actual, outType, outShape, outZps), p, packed, scratch, StageFor(path, p.Output, cout, outZps));
-                CollectionAssert.AreEqual(expected, actual, $"case {i} path {path}: {kh}x{kw} s{stride} d{dilation} pad {pad.Top},{pad.Left},{pad.Bottom},{pad.Right} {h}x{w}x{cin}→{cout} {inType}/{wType}→{outType} {p.Output.Activation}");
-            }
+            CheckConv2D(r, $"case {i}", cin, cout, kh, kw, stride, dilation, pad, h, w, wType, narrowWeights: false);
             cases++;
             if (!pad.Equals(Padding2D.None)) padded++;
             if (kh == 1 && kw == 1 && stride == 1 && pad.Equals(Padding2D.None) && cin % 4 == 0) direct++;
         }
         Assert.IsTrue(padded > 50 && direct > 10, $"sweep too narrow: {padded} padded, {direct} in-place 1×1 of {cases}");
+    }
+
+    /// <summary>
+    /// Kernel rows of 8 to 16 bytes (an RGB stem: 3×3×3 rows of 9), which im2col moves 16 bytes at a time and sums as it
+    /// unrolls: uint8 weights with a zero point whose channels need input sums or not (w − z_w within a byte), windows at
+    /// every edge, stride 2 on odd and even sizes, images whose last window ends at the buffer's end.
+    /// </summary>
+    [TestMethod]
+    public void Conv2D_ShortKernelRows_EveryPath_EqualsReference()
+    {
+        var r = new Random(502);
+        for (int i = 0; i < 120; i++)
+        {
+            int kw = r.Next(1, 6);
+            int cin = Math.Max(1, r.Next(8, 17) / kw);
+            int kh = r.Next(1, 4);
+            int stride = r.Next(2) + 1, dilation = r.Next(6) == 0 ? 2 : 1;
+            int extentH = (kh - 1) * dilation + 1, extentW = (kw - 1) * dilation + 1;
+            var pad = r.Next(3) == 0 ? Padding2D.None : new Padding2D(r.Next(extentH), r.Next(extentW), r.Next(extentH), r.Next(extentW));
+            int h = r.Next(extentH, extentH + 12), w = r.Next(extentW, extentW + 12);
+            CheckConv2D(r, $"short-row case {i}", cin, Channels(r) % 40 + 1, kh, kw, stride, dilation, pad, h, w, r.Next(3) == 0 ? ElementType.Int8 : ElementType.UInt8, narrowWeights: r.Next(2) == 0);
+        }
+    }
+
+    private static void CheckConv2D(Random r, string name, int cin, int cout, int kh, int kw, int stride, int dilation, Padding2D pad, int h, int w, ElementType wType, bool narrowWeights)
+    {
+        int extentH = (kh - 1) * dilation + 1, extentW = (kw - 1) * dilation + 1;
+        var inType = EightBit[r.Next(2)];
+        var outType = OutputTypes[r.Next(3)];
+        int outH = (h + pad.Top + pad.Bottom - extentH) / stride + 1, outW = (w + pad.Left + pad.Right - extentW) / stride + 1;
+        int batches = r.Next(1, 3);
+        var inShape = new[] { batches, h, w, cin };
+        var wShape = new[] { cout, kh, kw, cin };
+        var outShape = new[] { batches, outH, outW, cout };
+        var inQuant = QuantizationParams.PerTensor(0.02f, TestKit.RandomZeroPoints(r, 1, inType)[0]);
+        var wQuant = WeightQuant(r, wType, cout);
+        byte[] input = TestKit.RandomValues(r, inShape.Aggregate(1, (a, b) => a * b), inType);
+        byte[] weights = Weights(r, wShape.Aggregate(1, (a, b) => a * b), wType);
+        if (narrowWeights && wType == ElementType.UInt8)
+        {
+            // Most channels within a signed byte of the zero point (packed without input sums), a few spanning 0..255.
+            int zw = wQuant.ZeroPoints[0], per = kh * kw * cin;
+            for (int o = 0; o < cout; o++)
+                if (r.Next(4) != 0)
+                    for (int k = 0; k < per; k++) weights[o * per + k] = (byte)Math.Clamp(zw + r.Next(-128, 128), 0, 255);
+        }
+        int[] bias = r.Next(4) == 0 ? Array.Empty<int>() : TestKit.RandomBias(r, cout, 20000);
+        int[] outZps = TestKit.RandomZeroPoints(r, 1, outType);
+        var p = new Conv2DParams
+        {
+            StrideH = stride, StrideW = stride, DilationH = dilation, DilationW = dilation, Padding = pad,
+            Output = TestKit.RandomStage(r, cout, outType, outZps, Activations[r.Next(Activations.Length)], (RoundingMode)r.Next(2), Math.Sqrt(kh * kw * cin) * 3000, perChannel: r.Next(3) != 0),
+        };
+        var expected = new byte[outShape.Aggregate(1, (a, b) => a * b) * outType.SizeInBytes()];
+        Conv2D.Reference(new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), new QuantizedInput(weights, wType, wShape, wQuant.ZeroPoints),
+            bias, new QuantizedOutput(expected, outType, outShape, outZps), p);
+
+        var packed = PackedGemm.TryCreate(new TensorDefinition("x", inType, inShape, inQuant), new TensorDefinition("w", wType, wShape, wQuant), weights, bias, cout, kh * kw * cin)!;
+        Assert.IsNotNull(packed);
+        var scratch = new KernelScratch(packed.Blocks * PackedGemm.BlockChannels, packed.Groups * 4);
+        foreach (var path in FastPaths)
+        {
+            var actual = new byte[expected.Length];
+            Conv2D.Fast(path, new QuantizedInput(input, inType, inShape, inQuant.ZeroPoints), kh, kw, new QuantizedOutput(actual, outType, outShape, outZps), p, packed, scratch, StageFor(path, p.Output, cout, outZps));
+            CollectionAssert.AreEqual(expected, actual, $"{name} path {path}: {kh}x{kw} s{stride} d{dilation} pad {pad.Top},{pad.Left},{pad.Bottom},{pad.Right} {h}x{w}x{cin}→{cout} {inType}/{wType}→{outType} {p.Output.Activation}");
+        }
     }
 
     [TestMethod]
