@@ -245,7 +245,10 @@ internal sealed partial class PreparedOperator
             }
             case OperatorCode.Quantize:
                 if (Input(0).Tensor.Type == ElementType.Float32)
-                    Quantize.FromFloatReference(Elements.AsFloats(Input(0).Read(arena)), _output.Out(arena), _output.Scales);
+                {
+                    if (!Quantize.TryFromFloatFast(path, Elements.AsFloats(Input(0).Read(arena)), _output.Out(arena), _output.Scales))
+                        Quantize.FromFloatReference(Elements.AsFloats(Input(0).Read(arena)), _output.Out(arena), _output.Scales);
+                }
                 else
                     Quantize.RequantizeReference(Input(0).In(arena), _output.Out(arena), (QuantizeParams)_op.Params);
                 break;

@@ -24,6 +24,14 @@ public static partial class DepthwiseConv2D
         if (pixelBegin >= pixelEnd || outW == 0) return;
         CheckPaddedRows(input, w, p, n, pixelEnd, output, outW, outH, ring);
         int inH = input.Shape[1], inW = input.Shape[2], channels = w.Channels;
+        if (channels == VectorOutputStage.PairChannels && p.StrideW == 1 && p.DilationW == 1 && stage.Pairs is { } pairStage && w.PairWeights16.Length > 0)
+        {
+            var pairs = new RowGeometry(p, w, n, inH, inW, outW, outH, pixelBegin, pixelEnd);
+            ref byte to = ref MemoryMarshal.GetReference(output.Bytes);
+            if (signed) Pairs<SignedBytes>(pairs, input.Bytes, w, pairStage, ref to, output.Type == Model.ElementType.Int16, ring);
+            else Pairs<UnsignedBytes>(pairs, input.Bytes, w, pairStage, ref to, output.Type == Model.ElementType.Int16, ring);
+            return;
+        }
         int full16 = channels / 16 * 16;
         if (full16 > 0)
         {

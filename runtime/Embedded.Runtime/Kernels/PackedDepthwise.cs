@@ -21,6 +21,11 @@ public sealed class PackedDepthwise
     /// </summary>
     public short[] Weights16 { get; }
     /// <summary>
+    /// An 8-channel layer's <see cref="Weights16"/> with each tap's eight weights twice (16 per tap): the AVX-512 rows
+    /// multiply two neighbouring pixels in one ZMM with them (<c>DepthwiseConv2D.Pairs512</c>). Empty for other channel counts.
+    /// </summary>
+    public short[] PairWeights16 { get; private set; } = Array.Empty<short>();
+    /// <summary>
     /// The same weights as signed bytes when every one lies in [−127, 127] (<see cref="SignedByteWeights"/>; int8 weights
     /// without zero point, as TFLite and our converter make them): the NEON rows multiply them with SMULL/SMLAL, two taps
     /// per int16 lane (|x_s·w| ≤ 128·127, so two products fit).
@@ -52,9 +57,10 @@ public sealed class PackedDepthwise
 
     /// <summary>
     /// Input columns a row of <paramref name="outW"/> output pixels reads, padding included: the pixels of one padded row
-    /// of the AVX-512 kernel's ring.
+    /// of the AVX-512 kernel's ring. An 8-channel layer's rows get one padding pixel more: its pairs of pixels
+    /// (<see cref="PairWeights16"/>) read the taps of one pixel past an odd last one, whose sums are not stored.
     /// </summary>
-    public long PaddedWidth(DepthwiseConv2DParams p, int outW) => outW <= 0 ? 0 : (long)(outW - 1) * p.StrideW + (long)(KernelW - 1) * p.DilationW + 1;
+    public long PaddedWidth(DepthwiseConv2DParams p, int outW) => outW <= 0 ? 0 : (long)(outW - 1) * p.StrideW + (long)(KernelW - 1) * p.DilationW + 1 + (Channels == VectorOutputStage.PairChannels ? 1 : 0);
 
     /// <summary>Input rows one output row's taps span: the padded rows the AVX-512 kernel keeps at once.</summary>
     public long RingRows(DepthwiseConv2DParams p) => (long)(KernelH - 1) * p.DilationH + 1;
@@ -101,6 +107,11 @@ public sealed class PackedDepthwise
             packed.WeightPrefix[(i * (kW + 1) + j) * channels + c] = unchecked(packed.Weights[((i - 1) * kW + j - 1) * channels + c]
                 + packed.WeightPrefix[((i - 1) * (kW + 1) + j) * channels + c] + packed.WeightPrefix[(i * (kW + 1) + j - 1) * channels + c]
                 - packed.WeightPrefix[((i - 1) * (kW + 1) + j - 1) * channels + c]);
+        if (channels == VectorOutputStage.PairChannels)
+        {
+            packed.PairWeights16 = new short[kH * kW * 2 * channels];
+            for (int i = 0; i < packed.PairWeights16.Length; i++) packed.PairWeights16[i] = packed.Weights16[i / (2 * channels) * channels + i % channels];
+        }
         return packed;
     }
 }

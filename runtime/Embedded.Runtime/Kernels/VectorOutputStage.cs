@@ -81,6 +81,54 @@ public sealed class VectorOutputStage
     /// </summary>
     public bool RightShiftsOnly { get; private set; }
 
+    /// <summary>
+    /// For an 8-channel stage: the same stage over 16 lanes, lane c taking channel c mod 8 — two pixels of an 8-channel
+    /// layer in one ZMM (the AVX-512 depthwise pairs, <c>DepthwiseConv2D.Pairs512</c>). Null for other channel counts.
+    /// </summary>
+    public VectorOutputStage? Pairs { get; private set; }
+
+    /// <summary>Lanes of a pair stage's channel count: one pixel's channels fill half a 16-lane block.</summary>
+    public const int PairChannels = 8;
+
+    /// <summary>A copy of this 8-channel stage with every per-channel array repeated over 16 lanes.</summary>
+    private VectorOutputStage RepeatedPair()
+    {
+        var r = new VectorOutputStage(2 * PairChannels)
+        {
+            Activation = Activation, Wide = Wide, SingleRounding = SingleRounding, NeonReady = NeonReady, RightShiftsOnly = RightShiftsOnly,
+            GateMultipliers = Repeat(GateMultipliers), GateTotalShifts = Repeat(GateTotalShifts), TotalShifts = Repeat(TotalShifts),
+            ReducedMultipliers = Repeat(ReducedMultipliers), ReducedShifts = Repeat(ReducedShifts),
+            GateMultipliers64 = Repeat(GateMultipliers64), GateRounds64 = Repeat(GateRounds64), GateShifts64 = Repeat(GateShifts64),
+            Multipliers64 = Repeat(Multipliers64), TotalRounds64 = Repeat(TotalRounds64), TotalShifts64 = Repeat(TotalShifts64),
+            ReducedMultipliers64 = Repeat(ReducedMultipliers64), ReducedRounds64 = Repeat(ReducedRounds64), ReducedShifts64 = Repeat(ReducedShifts64),
+            NegatedRightShifts = Repeat(NegatedRightShifts), NegatedGateShifts64 = Repeat(NegatedGateShifts64),
+            NegatedTotalShifts64 = Repeat(NegatedTotalShifts64), NegatedReducedShifts64 = Repeat(NegatedReducedShifts64),
+        };
+        Array.Copy(Repeat(Multipliers), r.Multipliers, 16); Array.Copy(Repeat(LeftShifts), r.LeftShifts, 16); Array.Copy(Repeat(RightShifts), r.RightShifts, 16);
+        Array.Copy(Repeat(Masks), r.Masks, 16); Array.Copy(Repeat(HalfMasks), r.HalfMasks, 16); Array.Copy(Repeat(ZeroPoints), r.ZeroPoints, 16);
+        Array.Copy(Repeat(Min), r.Min, 16); Array.Copy(Repeat(Max), r.Max, 16);
+#if NET
+        if (_blocks512 is not null) r._blocks512 = StageBlocks512.Create(r);
+#endif
+        return r;
+    }
+
+    /// <summary>An 8-channel array as 16 lanes (channel c mod 8); empty stays empty.</summary>
+    private static T[] Repeat<T>(T[] values)
+    {
+        if (values.Length == 0) return values;
+        var r = new T[2 * PairChannels];
+        for (int i = 0; i < r.Length; i++) r[i] = values[i % PairChannels];
+        return r;
+    }
+
+    /// <summary>The pair form of an 8-channel stage, once the stage is complete.</summary>
+    private VectorOutputStage WithPairs()
+    {
+        if (Channels == PairChannels) Pairs = RepeatedPair();
+        return this;
+    }
+
     /// <summary>The stage complete: its aligned blocks too, where the AVX-512 kernels may use them.</summary>
     private VectorOutputStage Finished()
     {
@@ -99,7 +147,7 @@ public sealed class VectorOutputStage
 #if NET
         if (System.Runtime.Intrinsics.X86.Avx512F.IsSupported) _blocks512 = StageBlocks512.Create(this);
 #endif
-        return this;
+        return WithPairs();
     }
 
     private static int[] Negated(int[] shifts)
@@ -174,7 +222,7 @@ public sealed class VectorOutputStage
         // The x86 stages: (acc·M + 2^(t−1)) >> t on 64-bit lanes, as their wide and gated products.
         v.TotalShifts = totalShifts;
         (v.Multipliers64, v.TotalRounds64, v.TotalShifts64) = Widen(v.Multipliers, totalShifts);
-        return v;
+        return v.WithPairs();
     }
 
     /// <summary>Null when the stage needs the scalar path (gated activations, single rounding).</summary>

@@ -265,6 +265,26 @@ public sealed class FastPathTests
     /// Dilation 2 with top padding 3: output row 0 reads input rows 1, 3, 5 and row 1 reads 0, 2, 4, 6 — a row above
     /// those the padded-row kernels had filled so far (they used to skip it and read a stale ring slot).
     /// </summary>
+    /// <summary>
+    /// Eight channels with stride 1, which AVX-512 computes two pixels to a ZMM: odd and even widths (an odd last pixel
+    /// pairs with the padding pixel after it), widths below one pair, shares ending mid-row, every stage form.
+    /// </summary>
+    [TestMethod]
+    public void DepthwiseConv2D_EightChannelPairs_EveryPath_EqualsReference()
+    {
+        var r = new Random(510);
+        for (int i = 0; i < 120; i++)
+        {
+            int k = new[] { 3, 3, 5, 1 }[r.Next(4)];
+            int stride = r.Next(6) == 0 ? 2 : 1;
+            int dilation = r.Next(8) == 0 ? 2 : 1;
+            int extent = (k - 1) * dilation + 1;
+            int h = r.Next(extent, extent + 8), w = r.Next(5) == 0 ? r.Next(extent, extent + 3) : r.Next(extent, extent + 45);
+            AssertDepthwiseEveryPath(r, $"pairs case {i}", 8, k, stride, dilation, RandomPadding(r, extent), h, w,
+                EightBit[r.Next(2)], r.Next(4) == 0 ? ElementType.UInt8 : ElementType.Int8, OutputTypes[r.Next(3)]);
+        }
+    }
+
     [TestMethod]
     public void DepthwiseConv2D_DilatedRowsStartingAboveTheFilledOnes_EqualReference()
     {
@@ -524,6 +544,42 @@ public sealed class FastPathTests
         var perChannel = QuantizationParams.PerAxis(1, new[] { 0.1f, 0.2f }, new[] { 0, 0 });
         Assert.IsFalse(Dequantize.TryFast(KernelPath.Vector128, new QuantizedInput(new byte[2], ElementType.Int8, new[] { 1, 2 }, perChannel.ZeroPoints), new float[2], perChannel.Scales));
         Assert.IsFalse(Dequantize.TryFast(KernelPath.Reference, new QuantizedInput(new byte[2], ElementType.Int8, new[] { 1, 2 }, new[] { 0 }), new float[2], new[] { 0.1f }));
+    }
+
+    [TestMethod]
+    public void QuantizeFromFloat_EveryPath_EqualsReference_ForEveryLength0To80_TiesAndSpecialValues()
+    {
+        var r = new Random(513);
+        var types = new[] { ElementType.Int8, ElementType.UInt8, ElementType.Int16 };
+        float[] special = { float.NaN, float.PositiveInfinity, float.NegativeInfinity, 0f, -0f, float.Epsilon, -float.Epsilon, 1e30f, -1e30f, 16777217f, -8388608.5f };
+        for (int length = 0; length <= 80; length++)
+        {
+            var type = types[length % 3];
+            int n = length <= 67 ? length : r.Next(68, 3000);
+            float scale = (float)(1e-3 + r.NextDouble() * (r.Next(2) == 0 ? 0.05 : 2));
+            int zp = TestKit.RandomZeroPoints(r, 1, type)[0];
+            var input = new float[n];
+            for (int i = 0; i < n; i++)
+                input[i] = r.Next(8) switch
+                {
+                    0 => special[r.Next(special.Length)],
+                    1 => (r.Next(-300, 300) + 0.5f) * scale,   // a tie after the division (most of the time)
+                    2 => r.Next(-40000, 40000) * scale,        // saturates for 8-bit outputs
+                    _ => (float)((r.NextDouble() - 0.5) * 300 * scale),
+                };
+            var shape = new[] { 1, n };
+            var expected = new byte[n * type.SizeInBytes()];
+            Quantize.FromFloatReference(input, new QuantizedOutput(expected, type, shape, new[] { zp }), new[] { scale });
+            foreach (var path in SupportedFastPaths)
+            {
+                var actual = new byte[expected.Length];
+                Assert.IsTrue(Quantize.TryFromFloatFast(path, input, new QuantizedOutput(actual, type, shape, new[] { zp }), new[] { scale }), $"{path} {type}");
+                CollectionAssert.AreEqual(expected, actual, $"{n} floats to {type} (scale {scale}, zp {zp}) on {path}");
+            }
+        }
+        // Per-channel scales and the reference path keep the reference kernel.
+        Assert.IsFalse(Quantize.TryFromFloatFast(KernelPath.Vector128, new float[2], new QuantizedOutput(new byte[2], ElementType.Int8, new[] { 1, 2 }, new[] { 0, 0 }), new[] { 0.1f, 0.2f }));
+        Assert.IsFalse(Quantize.TryFromFloatFast(KernelPath.Reference, new float[2], new QuantizedOutput(new byte[2], ElementType.Int8, new[] { 1, 2 }, new[] { 0 }), new[] { 0.1f }));
     }
 
     [TestMethod]
