@@ -33,6 +33,8 @@ public static class TfliteImporter
         private readonly RoundingMode _rounding = RoundingMode.DoubleRounding;
         private readonly ModelBuilder _builder = new();
         private readonly Dictionary<int, int> _tensorOf = new();
+        // PAD outputs that only a convolution reads: its padding instead of a padded copy (TryFoldPad).
+        private readonly Dictionary<int, (int Input, int Top, int Left, int Bottom, int Right)> _foldedPads = new();
 
         public Importer(TfliteModel model, ModelMetadata metadata, TfliteKernels kernels)
         {
@@ -245,7 +247,7 @@ public static class TfliteImporter
                     break;
                 }
                 case Pad:
-                    LowerPad(index, op);
+                    if (!TryFoldPad(op)) LowerPad(index, op);
                     break;
                 case Concatenation:
                     LowerConcatenation(index, op);
@@ -261,6 +263,33 @@ public static class TfliteImporter
         {
             if (T(input).Type is not (TfliteType.Int8 or TfliteType.UInt8) || T(output).Type != T(input).Type) throw Error(index, "8-bit input and output of the same type are supported");
             _builder.AddOperator(OperatorCode.TableLookup, T(output).Name, new[] { Tensor(input) }, new[] { Tensor(output) }, new TableLookupParams { TableCount = 1, Tables = table });
+        }
+
+        /// <summary>
+        /// A spatial PAD of a 4-D tensor whose only reader is a CONV_2D or DEPTHWISE_CONV_2D (Keras' ZeroPadding2D before a
+        /// stride-2 convolution) becomes that convolution's padding: TFLite fills with the zero point, which is what the
+        /// convolution's padding contributes (a real 0), so the bytes are the same without the padded copy. False (a PAD
+        /// operator is emitted) for anything else.
+        /// </summary>
+        private bool TryFoldPad(TfliteOperator op)
+        {
+            int x = op.Inputs[0], output = op.Outputs[0];
+            if (T(x).Shape.Length != 4 || op.Inputs.Length < 2 || op.Inputs[1] < 0 || _graph.Outputs.Contains(output)) return false;
+            if (ZeroPoint(x) != ZeroPoint(output) || Scale(x) != Scale(output) || T(x).Type != T(output).Type) return false;
+            var data = _model.Buffers[T(op.Inputs[1]).Buffer];
+            if (data.Length != 4 * 2 * 4) return false;
+            var pads = new int[8];
+            for (int i = 0; i < 8; i++) pads[i] = BitConverter.ToInt32(data.Span.Slice(4 * i, 4));
+            if (pads.Any(v => v < 0) || pads[0] != 0 || pads[1] != 0 || pads[6] != 0 || pads[7] != 0) return false;
+            var readers = _graph.Operators.Where(o => o.Inputs.Contains(output)).ToArray();
+            if (readers.Length != 1 || readers[0].BuiltinCode is not (Conv2D or DepthwiseConv2D) || readers[0].Inputs[0] != output || readers[0].Inputs.Skip(1).Contains(output)) return false;
+            var reader = readers[0];
+            if (reader.Options is null || reader.Inputs.Length < 2 || reader.Inputs[1] < 0 || T(reader.Inputs[1]).Shape.Length != 4) return false;
+            // Kept within a kernel's extent on every side (what the kernels are tested for); wider pads stay a PAD.
+            var (own, extentH, extentW) = ConvolutionPadding(reader);
+            if (own.Top + pads[2] >= extentH || own.Bottom + pads[3] >= extentH || own.Left + pads[4] >= extentW || own.Right + pads[5] >= extentW) return false;
+            _foldedPads[output] = (x, pads[2], pads[4], pads[3], pads[5]);
+            return true;
         }
 
         /// <summary>PAD with a constant int32 [rank, 2] paddings tensor; the fill is the output zero point, as in TFLite.</summary>
@@ -334,11 +363,17 @@ public static class TfliteImporter
             int strideW = o.Int(1), strideH = o.Int(2);
             int fused = depthwise ? o.Byte(4) : o.Byte(3);
             int dilationW = depthwise ? o.Int(5, 1) : o.Int(4, 1), dilationH = depthwise ? o.Int(6, 1) : o.Int(5, 1);
-            int kh = w.Shape[1], kw = w.Shape[2];
-            var pad = o.Byte(0) == 0 ? Padding2D.Same(x.Shape[1], x.Shape[2], kh, kw, strideH, strideW, dilationH, dilationW) : Padding2D.None;
+            var (pad, _, _) = ConvolutionPadding(op);
             int channels = depthwise ? w.Shape[3] : w.Shape[0];
             var stage = Stage(input, weights, output, channels, fused, depthwise ? _rounding : GemmRounding(input));
-            var inputs = bias >= 0 ? new[] { Tensor(input), Tensor(weights), Tensor(bias) } : new[] { Tensor(input), Tensor(weights) };
+            int source = input;
+            if (_foldedPads.TryGetValue(input, out var folded))
+            {
+                // The padded tensor's own padding (SAME is computed on its size) plus the folded PAD's.
+                source = folded.Input;
+                pad = new Padding2D(pad.Top + folded.Top, pad.Left + folded.Left, pad.Bottom + folded.Bottom, pad.Right + folded.Right);
+            }
+            var inputs = bias >= 0 ? new[] { Tensor(source), Tensor(weights), Tensor(bias) } : new[] { Tensor(source), Tensor(weights) };
             if (depthwise)
                 _builder.AddOperator(OperatorCode.DepthwiseConv2D, T(output).Name, inputs, new[] { Tensor(output) }, new DepthwiseConv2DParams
                 {
@@ -349,6 +384,20 @@ public static class TfliteImporter
                 {
                     StrideH = strideH, StrideW = strideW, DilationH = dilationH, DilationW = dilationW, Padding = pad, Groups = x.Shape[3] / w.Shape[3], Output = stage,
                 });
+        }
+
+        /// <summary>A CONV_2D's or DEPTHWISE_CONV_2D's own padding (SAME or VALID on its input's size) and its kernel extents.</summary>
+        private (Padding2D Pad, int ExtentH, int ExtentW) ConvolutionPadding(TfliteOperator op)
+        {
+            var o = op.Options!;
+            bool depthwise = op.BuiltinCode == DepthwiseConv2D;
+            var x = T(op.Inputs[0]);
+            var w = T(op.Inputs[1]);
+            int strideW = o.Int(1), strideH = o.Int(2);
+            int dilationW = depthwise ? o.Int(5, 1) : o.Int(4, 1), dilationH = depthwise ? o.Int(6, 1) : o.Int(5, 1);
+            int kh = w.Shape[1], kw = w.Shape[2];
+            var pad = o.Byte(0) == 0 ? Padding2D.Same(x.Shape[1], x.Shape[2], kh, kw, strideH, strideW, dilationH, dilationW) : Padding2D.None;
+            return (pad, (kh - 1) * dilationH + 1, (kw - 1) * dilationW + 1);
         }
 
         /// <summary>

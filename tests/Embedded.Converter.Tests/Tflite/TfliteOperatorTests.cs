@@ -30,8 +30,26 @@ public sealed class TfliteOperatorTests
             int differ = actual.Zip(expected, (a, b) => a != b).Count(d => d);
             if (actual.Length != expected.Length || differ != 0) failures.Add($"{c.Name}: {differ} of {expected.Length} bytes differ");
         }
-        Assert.AreEqual(11, cases);
+        Assert.AreEqual(13, cases);
         Assert.AreEqual(0, failures.Count, string.Join("; ", failures));
+    }
+
+    [TestMethod]
+    public void PadReadOnlyByAConvolution_BecomesItsPadding_AndAPadThatIsAnOutputStays()
+    {
+        foreach (var c in TfliteOperatorCases.All().Where(c => c.Name.StartsWith("pad_")))
+        {
+            var definition = TfliteImporter.Import(TfliteModel.Parse(c.Model, c.Name + ".tflite"), new ModelMetadata { Name = c.Name });
+            var codes = definition.Operators.Select(o => o.Code).ToArray();
+            if (c.Name is "pad_int8" or "pad_uint8") CollectionAssert.AreEqual(new[] { OperatorCode.Pad }, codes, c.Name);
+            else
+            {
+                Assert.HasCount(1, codes, c.Name);
+                Assert.AreNotEqual(OperatorCode.Pad, codes[0], c.Name);
+                // The convolution reads the graph input itself, with the PAD's rows and columns in its padding.
+                Assert.AreEqual(definition.Inputs[0], definition.Operators[0].Inputs[0]);
+            }
+        }
     }
 
     [TestMethod]
