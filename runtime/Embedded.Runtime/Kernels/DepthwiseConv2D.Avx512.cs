@@ -158,7 +158,7 @@ public static partial class DepthwiseConv2D
         VectorOutputStage stage, ref byte output, bool int16, Span<byte> ring)
         where TBytes : struct, IWidenBytes where TStage : struct, OutputStage512.IBlock<TStage>
     {
-        nint channels = g.Channels, ringRow = (nint)g.PaddedWidth * channels;
+        nint channels = g.Channels;
         nint tapStep = channels * g.DilationW, pixelStep = channels * g.StrideW, weightRowStep = g.KernelW * channels;
         int prefixRow = g.KernelW + 1;
         ref short weights = ref MemoryMarshal.GetArrayDataReference(w.Weights16);
@@ -168,17 +168,9 @@ public static partial class DepthwiseConv2D
         int filledBegin = int.MinValue, filledEnd = int.MinValue;   // input rows [filledBegin, filledEnd) are in the ring
         for (int oy = g.RowBegin; oy < g.RowEnd; oy++)
         {
-            int y0 = oy * g.StrideH - g.PadTop;
-            var (kyA, kyB) = ValidTaps(y0, g.DilationH, g.KernelH, g.InH);
+            var (kyA, kyB) = RingRowsFor(g, input, w.PaddingPixel, ring, oy, rowAt, ref filledBegin, ref filledEnd);
             int rows = kyB - kyA;
-            if (rows > 0)
-            {
-                int first = y0 + kyA * g.DilationH, last = y0 + (kyB - 1) * g.DilationH;
-                // Rows [first, last] span at most RingRows, so no two rows this output row reads share a slot.
-                EnsureRingRows(g, input, w.PaddingPixel, ring, first, last + 1, ref filledBegin, ref filledEnd);
-                for (int r = 0; r < rows; r++) rowAt[r] = (first + r * g.DilationH) % g.RingRows * ringRow;
-            }
-            int xFrom = Math.Max(0, g.PixelBegin - oy * g.OutW), xTo = Math.Min(g.OutW, g.PixelEnd - oy * g.OutW);
+            var (xFrom, xTo) = Columns(g, oy);
             nint outRow = ((nint)(g.N * g.OutH + oy) * g.OutW) * channels;
             for (int c = 0; c < blocksEnd; c += 16)
             {

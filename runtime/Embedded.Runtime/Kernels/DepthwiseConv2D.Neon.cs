@@ -48,7 +48,7 @@ public static partial class DepthwiseConv2D
     private static void RowsNeon<TTaps, TStage>(in RowGeometry g, ReadOnlySpan<byte> input, PackedDepthwise w, Model.OutputStage scalarStage, VectorOutputStage stage, QuantizedOutput output, Span<byte> ring)
         where TTaps : struct, IDepthwiseTaps where TStage : struct, OutputStageNeon.IBlock4<TStage>
     {
-        nint channels = g.Channels, ringRow = (nint)g.PaddedWidth * channels;
+        nint channels = g.Channels;
         nint tapStep = channels * g.DilationW, pixelStep = channels * g.StrideW, channelBytes = channels * TTaps.WeightBytes;
         nint weightRowBytes = g.KernelW * channelBytes;
         int prefixRow = g.KernelW + 1, full8 = g.Channels / 8 * 8, kernelW = g.KernelW;
@@ -69,16 +69,9 @@ public static partial class DepthwiseConv2D
         int filledBegin = int.MinValue, filledEnd = int.MinValue;   // input rows [filledBegin, filledEnd) are in the ring
         for (int oy = g.RowBegin; oy < g.RowEnd; oy++)
         {
-            int y0 = oy * g.StrideH - g.PadTop;
-            var (kyA, kyB) = ValidTaps(y0, g.DilationH, g.KernelH, g.InH);
+            var (kyA, kyB) = RingRowsFor(g, input, w.PaddingPixel, ring, oy, rowAt, ref filledBegin, ref filledEnd);
             int rows = kyB - kyA;
-            if (rows > 0)
-            {
-                int first = y0 + kyA * g.DilationH, last = y0 + (kyB - 1) * g.DilationH;
-                EnsureRingRows(g, input, w.PaddingPixel, ring, first, last + 1, ref filledBegin, ref filledEnd);
-                for (int r = 0; r < rows; r++) rowAt[r] = (first + r * g.DilationH) % g.RingRows * ringRow;
-            }
-            int xFrom = Math.Max(0, g.PixelBegin - oy * g.OutW), xTo = Math.Min(g.OutW, g.PixelEnd - oy * g.OutW);
+            var (xFrom, xTo) = Columns(g, oy);
             int outRow = (g.N * g.OutH + oy) * g.OutW;
             // Σw over kernel rows [kyA, kyB), all columns: prefix sums at column kW minus the rows above kyA.
             nint sumB = (nint)(kyB * prefixRow + g.KernelW) * channels, sumA = (nint)(kyA * prefixRow + g.KernelW) * channels;

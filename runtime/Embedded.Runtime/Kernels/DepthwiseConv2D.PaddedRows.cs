@@ -56,6 +56,30 @@ public static partial class DepthwiseConv2D
     }
 
     /// <summary>
+    /// What every padded-row kernel does first for output row <paramref name="oy"/>: the kernel rows [kyA, kyB) that fall
+    /// inside the image, made present in the ring, and each one's byte offset in it (<paramref name="rowAt"/>).
+    /// </summary>
+    private static (int KyA, int KyB) RingRowsFor(in RowGeometry g, ReadOnlySpan<byte> input, ReadOnlySpan<byte> paddingPixel, Span<byte> ring, int oy, Span<nint> rowAt,
+        ref int filledBegin, ref int filledEnd)
+    {
+        int y0 = oy * g.StrideH - g.PadTop;
+        var (kyA, kyB) = ValidTaps(y0, g.DilationH, g.KernelH, g.InH);
+        if (kyB > kyA)
+        {
+            int first = y0 + kyA * g.DilationH, last = y0 + (kyB - 1) * g.DilationH;
+            // Rows [first, last] span at most RingRows, so no two rows this output row reads share a slot.
+            EnsureRingRows(g, input, paddingPixel, ring, first, last + 1, ref filledBegin, ref filledEnd);
+            nint ringRow = (nint)g.PaddedWidth * g.Channels;
+            for (int r = 0; r < kyB - kyA; r++) rowAt[r] = (first + r * g.DilationH) % g.RingRows * ringRow;
+        }
+        return (kyA, kyB);
+    }
+
+    /// <summary>The columns [from, to) of output row <paramref name="oy"/> in this part's pixels (a share may end mid-row).</summary>
+    private static (int From, int To) Columns(in RowGeometry g, int oy) =>
+        (Math.Max(0, g.PixelBegin - oy * g.OutW), Math.Min(g.OutW, g.PixelEnd - oy * g.OutW));
+
+    /// <summary>
     /// Copies input rows [from, to) of image g.N into their ring slots (row mod <see cref="RowGeometry.RingRows"/>), each
     /// as <see cref="RowGeometry.PaddedWidth"/> pixels: <see cref="RowGeometry.PadLeft"/> zero-point pixels, the row, then
     /// zero-point pixels to the padded width. Returns <paramref name="to"/> (rows below it are in place).

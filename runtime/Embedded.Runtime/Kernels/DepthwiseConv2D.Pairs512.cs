@@ -23,7 +23,7 @@ public static partial class DepthwiseConv2D
         const int channels = VectorOutputStage.PairChannels, pairLanes = 2 * channels;
         if (w.Channels != channels || g.StrideW != 1 || g.DilationW != 1 || w.PairWeights16.Length != w.KernelH * w.KernelW * pairLanes)
             throw new ArgumentException("Depthwise pairs need 8 channels, stride 1 and their pair weights.", nameof(w));
-        nint ringRow = (nint)g.PaddedWidth * channels, weightRowStep = (nint)g.KernelW * pairLanes;
+        nint weightRowStep = (nint)g.KernelW * pairLanes;
         int prefixRow = g.KernelW + 1;
         ref short weights = ref MemoryMarshal.GetArrayDataReference(w.PairWeights16);
         ref int prefix = ref MemoryMarshal.GetArrayDataReference(w.WeightPrefix);
@@ -35,16 +35,9 @@ public static partial class DepthwiseConv2D
         var zeros = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(w.InputZeroPoints));
         for (int oy = g.RowBegin; oy < g.RowEnd; oy++)
         {
-            int y0 = oy * g.StrideH - g.PadTop;
-            var (kyA, kyB) = ValidTaps(y0, g.DilationH, g.KernelH, g.InH);
+            var (kyA, kyB) = RingRowsFor(g, input, w.PaddingPixel, ring, oy, rowAt, ref filledBegin, ref filledEnd);
             int rows = kyB - kyA;
-            if (rows > 0)
-            {
-                int first = y0 + kyA * g.DilationH, last = y0 + (kyB - 1) * g.DilationH;
-                EnsureRingRows(g, input, w.PaddingPixel, ring, first, last + 1, ref filledBegin, ref filledEnd);
-                for (int r = 0; r < rows; r++) rowAt[r] = (first + r * g.DilationH) % g.RingRows * ringRow;
-            }
-            int xFrom = Math.Max(0, g.PixelBegin - oy * g.OutW), xTo = Math.Min(g.OutW, g.PixelEnd - oy * g.OutW);
+            var (xFrom, xTo) = Columns(g, oy);
             // bias − z·Σw over kernel rows [kyA, kyB), all columns, for both pixels of a pair.
             var sum = Vector256.LoadUnsafe(ref prefix, (nuint)((kyB * prefixRow + g.KernelW) * channels)) - Vector256.LoadUnsafe(ref prefix, (nuint)((kyA * prefixRow + g.KernelW) * channels));
             var start8 = bias - zeros * sum;

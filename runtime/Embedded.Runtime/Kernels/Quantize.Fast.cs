@@ -12,8 +12,8 @@ public static partial class Quantize
 {
     /// <summary>
     /// <see cref="FromFloatReference"/> sixteen floats at a time on the portable 128-bit vectors (NEON, SSE), for one
-    /// scale and one zero point (a TFLite model's float input): the same IEEE division, round half away from zero as
-    /// trunc(v) ± 1 where |v − trunc(v)| ≥ ½ (that difference is exact in float), the saturation decided on
+    /// scale and one zero point (a TFLite model's float input): the same IEEE division, round half away from zero
+    /// (<c>VectorRounding.HalfAwayFromZero</c>), the saturation decided on
     /// v + zp in float as the reference does, NaN to the zero point. False on the reference path, without 128-bit
     /// vectors, for per-channel scales, or for other output types.
     /// </summary>
@@ -64,11 +64,7 @@ public static partial class Quantize
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<int> Four(ref float from, int i, in Bounds b)
     {
-        var scaled = Vector128.LoadUnsafe(ref from, (nuint)i) / b.Scale;
-        var whole = Vector128.Truncate(scaled);
-        var away = Vector128.GreaterThanOrEqual(Vector128.Abs(scaled - whole), Vector128.Create(0.5f));
-        var step = Vector128.ConditionalSelect(Vector128.LessThan(scaled, Vector128<float>.Zero), Vector128.Create(-1f), Vector128.Create(1f));
-        var rounded = whole + (step & away);
+        var rounded = VectorRounding.HalfAwayFromZero(Vector128.LoadUnsafe(ref from, (nuint)i) / b.Scale);
         // The reference's order: NaN → zp, v + zp ≤ min → min, ≥ max → max, else (int)v + zp (v is small there: exact).
         var shifted = rounded + b.ZeroPointF;
         var low = Vector128.LessThanOrEqual(shifted, b.Min).AsInt32();

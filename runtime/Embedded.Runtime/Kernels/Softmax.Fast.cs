@@ -97,12 +97,7 @@ public static partial class Softmax
         var e = Vector128.Create(
             Unsafe.Add(ref table, baseIndex + (Unsafe.Add(ref x, i) ^ flip)), Unsafe.Add(ref table, baseIndex + (Unsafe.Add(ref x, i + 1) ^ flip)),
             Unsafe.Add(ref table, baseIndex + (Unsafe.Add(ref x, i + 2) ^ flip)), Unsafe.Add(ref table, baseIndex + (Unsafe.Add(ref x, i + 3) ^ flip)));
-        var rescaled = e * scale;
-        var whole = Vector128.Truncate(rescaled);
-        // Round half away from zero: ±1 where |x − trunc(x)| ≥ ½ (the difference is exact in float).
-        var away = Vector128.GreaterThanOrEqual(Vector128.Abs(rescaled - whole), Vector128.Create(0.5f));
-        var step = Vector128.ConditionalSelect(Vector128.LessThan(rescaled, Vector128<float>.Zero), Vector128.Create(-1f), Vector128.Create(1f));
-        var rounded = whole + (step & away);
+        var rounded = VectorRounding.HalfAwayFromZero(e * scale);
         // Bounded before the conversion (an overflowing conversion differs by CPU); beyond ±2^30 the clamp decides anyway.
         rounded = Vector128.Min(Vector128.Max(rounded, Vector128.Create(-1073741824f)), Vector128.Create(1073741824f));
         return Vector128.Min(Vector128.Max(Vector128.ConvertToInt32(rounded) + zp, lo), hi);
