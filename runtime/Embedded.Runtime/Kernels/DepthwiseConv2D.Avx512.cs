@@ -33,13 +33,16 @@ public static partial class DepthwiseConv2D
             return;
         }
         int full16 = channels / 16 * 16;
-        if (full16 > 0)
+        // A last eight channels go two pixels to a ZMM inside the same row loop (the rows are in the ring then).
+        var tailPairs = channels - full16 == VectorOutputStage.PairChannels && w.PairWeights16.Length > 0 ? stage.Pairs : null;
+        if (full16 > 0 || tailPairs is not null)
         {
             var geometry = new RowGeometry(p, w, n, inH, inW, outW, outH, pixelBegin, pixelEnd);
             ref byte o = ref MemoryMarshal.GetReference(output.Bytes);
             bool int16 = output.Type == Model.ElementType.Int16;
-            if (signed) Blocks<SignedBytes>(geometry, input.Bytes, w, full16, stage, ref o, int16, ring);
-            else Blocks<UnsignedBytes>(geometry, input.Bytes, w, full16, stage, ref o, int16, ring);
+            if (signed) Blocks<SignedBytes>(geometry, input.Bytes, w, full16, stage, tailPairs, ref o, int16, ring);
+            else Blocks<UnsignedBytes>(geometry, input.Bytes, w, full16, stage, tailPairs, ref o, int16, ring);
+            if (tailPairs is not null) return;
         }
         if (full16 == channels) return;
         // Only the tail channels (read from the input itself) go by runs of one valid-tap rectangle.
@@ -133,17 +136,18 @@ public static partial class DepthwiseConv2D
         return count;
     }
 
-    private static void Blocks<TBytes>(in RowGeometry g, ReadOnlySpan<byte> input, PackedDepthwise w, int blocksEnd, VectorOutputStage stage, ref byte output, bool int16, Span<byte> ring)
+    private static void Blocks<TBytes>(in RowGeometry g, ReadOnlySpan<byte> input, PackedDepthwise w, int blocksEnd, VectorOutputStage stage, VectorOutputStage? tailPairs, ref byte output, bool int16, Span<byte> ring)
         where TBytes : struct, IWidenBytes
     {
-        if (OutputStage512.IsPlain(stage)) Blocks512<TBytes, OutputStage512.Plain>(g, input, w, blocksEnd, stage, ref output, int16, ring);
-        else if (OutputStage512.IsGated(stage)) Blocks512<TBytes, OutputStage512.Gate>(g, input, w, blocksEnd, stage, ref output, int16, ring);
-        else if (stage.SingleRounding) Blocks512<TBytes, OutputStage512.Single>(g, input, w, blocksEnd, stage, ref output, int16, ring);
-        else Blocks512<TBytes, OutputStage512.Any>(g, input, w, blocksEnd, stage, ref output, int16, ring);
+        if (OutputStage512.IsPlain(stage)) Blocks512<TBytes, OutputStage512.Plain>(g, input, w, blocksEnd, stage, tailPairs, ref output, int16, ring);
+        else if (OutputStage512.IsGated(stage)) Blocks512<TBytes, OutputStage512.Gate>(g, input, w, blocksEnd, stage, tailPairs, ref output, int16, ring);
+        else if (stage.SingleRounding) Blocks512<TBytes, OutputStage512.Single>(g, input, w, blocksEnd, stage, tailPairs, ref output, int16, ring);
+        else Blocks512<TBytes, OutputStage512.Any>(g, input, w, blocksEnd, stage, tailPairs, ref output, int16, ring);
     }
 
     /// <summary>
-    /// Channels [0, <paramref name="blocksEnd"/>) in blocks of sixteen over the rows of <paramref name="g"/>. The input rows
+    /// Channels [0, <paramref name="blocksEnd"/>) in blocks of sixteen over the rows of <paramref name="g"/>, and with
+    /// <paramref name="tailPairs"/> the last eight channels two pixels to a ZMM (<see cref="TailPairsRow"/>). The input rows
     /// an output row reads are first copied into <paramref name="ring"/> with their left and right padding filled with
     /// the zero points (<see cref="FillRingRows"/>; each input row once), so every pixel of a row reads the whole width
     /// of the kernel: Σ (x − z)·w = Σ x·w − z·Σw over the row's valid kernel rows (a padded tap's z·w cancels), one start
@@ -155,7 +159,7 @@ public static partial class DepthwiseConv2D
     /// </summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Blocks512<TBytes, TStage>(in RowGeometry g, ReadOnlySpan<byte> input, PackedDepthwise w, int blocksEnd,
-        VectorOutputStage stage, ref byte output, bool int16, Span<byte> ring)
+        VectorOutputStage stage, VectorOutputStage? tailPairs, ref byte output, bool int16, Span<byte> ring)
         where TBytes : struct, IWidenBytes where TStage : struct, OutputStage512.IBlock<TStage>
     {
         nint channels = g.Channels;
@@ -206,6 +210,9 @@ public static partial class DepthwiseConv2D
                     }
                 }
             }
+            if (tailPairs is not null)
+                TailPairsRow<TBytes, TStage>(g, w, blocksEnd, TStage.For(tailPairs, 0), ref Unsafe.Add(ref rows0, xFrom * pixelStep + blocksEnd), rowAt, kyA, kyB,
+                    xTo - xFrom, ref output, outRow + xFrom * channels + blocksEnd, int16);
         }
     }
 

@@ -3,6 +3,7 @@ using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Embedded.Runtime.Kernels;
 
@@ -64,6 +65,67 @@ public static partial class DepthwiseConv2D
                 OutputStage512.StoreLanes(block.Apply(acc0), ref output, at + i * channels, Math.Min(2, count - i) * channels, int16);
                 if (i + 2 < count) OutputStage512.StoreLanes(block.Apply(acc1), ref output, at + (i + 2) * channels, Math.Min(2, count - i - 2) * channels, int16);
             }
+        }
+    }
+
+    /// <summary>
+    /// The last eight channels (from <paramref name="first"/>) of one output row's <paramref name="count"/> pixels, two
+    /// pixels to a ZMM: each tap's eight bytes of pixel x and of pixel x + 1 (one stride on) as one vector, the tail's
+    /// weights twice (<see cref="PackedDepthwise.PairWeights16"/>), the tail stage over 16 lanes, then each pixel's eight
+    /// lanes to its own place. Two pairs per step share the weight loads; an odd last pixel pairs with itself.
+    /// <paramref name="taps"/> is the first pixel's tail in the ring, kernel row r at <paramref name="rowAt"/>[r − kyA].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TailPairsRow<TBytes, TStage>(in RowGeometry g, PackedDepthwise w, int first, TStage block, ref byte taps, ReadOnlySpan<nint> rowAt, int kyA, int kyB,
+        int count, ref byte output, nint at, bool int16)
+        where TBytes : struct, IWidenBytes where TStage : struct, OutputStage512.IBlock<TStage>
+    {
+        const int pairLanes = 2 * VectorOutputStage.PairChannels;
+        nint channels = g.Channels, pixelStep = channels * g.StrideW, tapStep = channels * g.DilationW;
+        int prefixRow = g.KernelW + 1, rows = kyB - kyA;
+        ref int prefix = ref MemoryMarshal.GetArrayDataReference(w.WeightPrefix);
+        var sum = Vector256.LoadUnsafe(ref prefix, (nuint)((kyB * prefixRow + g.KernelW) * channels + first)) - Vector256.LoadUnsafe(ref prefix, (nuint)((kyA * prefixRow + g.KernelW) * channels + first));
+        var start8 = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(w.Bias), (nuint)first) - Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(w.InputZeroPoints), (nuint)first) * sum;
+        var start = Vector512.Create(start8, start8);
+        ref short weights = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(w.PairWeights16), kyA * g.KernelW * pairLanes);
+        for (int i = 0; i < count; i += 4)
+        {
+            // Pixels i, i + 1 and i + 2, i + 3; a missing one repeats the pixel before it (its lanes are not stored).
+            nint second = i + 1 < count ? pixelStep : 0, third = i + 2 < count ? 2 * pixelStep : 0, fourth = i + 3 < count ? 3 * pixelStep : third;
+            ref byte pixel = ref Unsafe.Add(ref taps, i * pixelStep);
+            Vector512<int> a0 = start, a1 = start;
+            for (int r = 0; r < rows; r++)
+            {
+                ref byte x = ref Unsafe.Add(ref pixel, rowAt[r]);
+                ref short wr = ref Unsafe.Add(ref weights, r * g.KernelW * pairLanes);
+                for (int k = 0; k < g.KernelW; k++)
+                {
+                    var wv = Avx512F.ConvertToVector512Int32(Vector256.LoadUnsafe(ref Unsafe.Add(ref wr, k * pairLanes)));
+                    ref byte tap = ref Unsafe.Add(ref x, k * tapStep);
+                    a0 += TBytes.WidenPair(ref tap, second) * wv;
+                    a1 += TBytes.WidenPair(ref Unsafe.Add(ref tap, third), fourth - third) * wv;
+                }
+            }
+            StorePair(block.Apply(a0), ref output, at + i * channels, i + 1 < count ? channels : -1, int16);
+            if (i + 2 < count) StorePair(block.Apply(a1), ref output, at + (i + 2) * channels, i + 3 < count ? channels : -1, int16);
+        }
+    }
+
+    /// <summary>Lanes 0–7 at element <paramref name="at"/>, lanes 8–15 <paramref name="second"/> elements on (none when negative).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePair(Vector512<int> v, ref byte output, nint at, nint second, bool int16)
+    {
+        if (int16)
+        {
+            var shorts = Avx512F.ConvertToVector256Int16(v).AsByte();
+            shorts.GetLower().StoreUnsafe(ref output, (nuint)(2 * at));
+            if (second >= 0) shorts.GetUpper().StoreUnsafe(ref output, (nuint)(2 * (at + second)));
+        }
+        else
+        {
+            var bytes = Avx512F.ConvertToVector128Byte(v).AsUInt64();
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref output, at), bytes.GetElement(0));
+            if (second >= 0) Unsafe.WriteUnaligned(ref Unsafe.Add(ref output, at + second), bytes.GetElement(1));
         }
     }
 

@@ -127,6 +127,8 @@ public static partial class DepthwiseConv2D
         static abstract Vector256<int> Widen(ref byte at);
         /// <summary>Sixteen bytes to ZMM int32 lanes (AVX-512 callers only).</summary>
         static abstract Vector512<int> Widen16(ref byte at);
+        /// <summary>Eight bytes at <paramref name="at"/> and eight <paramref name="second"/> bytes on, to ZMM int32 lanes (AVX-512 callers only).</summary>
+        static abstract Vector512<int> WidenPair(ref byte at, nint second);
     }
 
     internal readonly struct SignedBytes : IWidenBytes
@@ -136,6 +138,10 @@ public static partial class DepthwiseConv2D
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<int> Widen16(ref byte at) => Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref at).AsSByte());
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<int> WidenPair(ref byte at, nint second) =>
+            Avx512F.ConvertToVector512Int32(Vector128.Create(Unsafe.ReadUnaligned<ulong>(ref at), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref at, second))).AsSByte());
     }
 
     internal readonly struct UnsignedBytes : IWidenBytes
@@ -145,6 +151,10 @@ public static partial class DepthwiseConv2D
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<int> Widen16(ref byte at) => Avx512F.ConvertToVector512Int32(Vector128.LoadUnsafe(ref at));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector512<int> WidenPair(ref byte at, nint second) =>
+            Avx512F.ConvertToVector512Int32(Vector128.Create(Unsafe.ReadUnaligned<ulong>(ref at), Unsafe.ReadUnaligned<ulong>(ref Unsafe.Add(ref at, second))).AsByte());
     }
 
     /// <summary>Channels [from, C) of one pixel (those past the last full block of 8) over its listed taps, with the scalar output stage.</summary>

@@ -21,8 +21,9 @@ public sealed class PackedDepthwise
     /// </summary>
     public short[] Weights16 { get; }
     /// <summary>
-    /// An 8-channel layer's <see cref="Weights16"/> with each tap's eight weights twice (16 per tap): the AVX-512 rows
-    /// multiply two neighbouring pixels in one ZMM with them (<c>DepthwiseConv2D.Pairs512</c>). Empty for other channel counts.
+    /// For 16k + 8 channels: each tap's last eight weights of <see cref="Weights16"/> twice (16 per tap), with which the
+    /// AVX-512 rows multiply two pixels' last eight channels in one ZMM (<c>DepthwiseConv2D.Pairs512</c> for 8-channel
+    /// layers, the tail of <c>Blocks512</c>). Empty for other channel counts.
     /// </summary>
     public short[] PairWeights16 { get; private set; } = Array.Empty<short>();
     /// <summary>
@@ -107,10 +108,12 @@ public sealed class PackedDepthwise
             packed.WeightPrefix[(i * (kW + 1) + j) * channels + c] = unchecked(packed.Weights[((i - 1) * kW + j - 1) * channels + c]
                 + packed.WeightPrefix[((i - 1) * (kW + 1) + j) * channels + c] + packed.WeightPrefix[(i * (kW + 1) + j - 1) * channels + c]
                 - packed.WeightPrefix[((i - 1) * (kW + 1) + j - 1) * channels + c]);
-        if (channels == VectorOutputStage.PairChannels)
+        const int pair = VectorOutputStage.PairChannels;
+        if (channels % (2 * pair) == pair)
         {
-            packed.PairWeights16 = new short[kH * kW * 2 * channels];
-            for (int i = 0; i < packed.PairWeights16.Length; i++) packed.PairWeights16[i] = packed.Weights16[i / (2 * channels) * channels + i % channels];
+            // Each tap's last eight channels twice.
+            packed.PairWeights16 = new short[kH * kW * 2 * pair];
+            for (int i = 0; i < packed.PairWeights16.Length; i++) packed.PairWeights16[i] = packed.Weights16[i / (2 * pair) * channels + channels - pair + i % pair];
         }
         return packed;
     }

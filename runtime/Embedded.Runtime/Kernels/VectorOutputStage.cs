@@ -82,50 +82,52 @@ public sealed class VectorOutputStage
     public bool RightShiftsOnly { get; private set; }
 
     /// <summary>
-    /// For an 8-channel stage: the same stage over 16 lanes, lane c taking channel c mod 8 — two pixels of an 8-channel
-    /// layer in one ZMM (the AVX-512 depthwise pairs, <c>DepthwiseConv2D.Pairs512</c>). Null for other channel counts.
+    /// For a stage of 16k + 8 channels: its last eight channels over 16 lanes, lane j taking channel C − 8 + j mod 8 —
+    /// two pixels' last eight channels in one ZMM (the AVX-512 depthwise pairs, <c>DepthwiseConv2D.Pairs512</c> and
+    /// the 8-channel tail of <c>Blocks512</c>). Null for other channel counts.
     /// </summary>
     public VectorOutputStage? Pairs { get; private set; }
 
     /// <summary>Lanes of a pair stage's channel count: one pixel's channels fill half a 16-lane block.</summary>
     public const int PairChannels = 8;
 
-    /// <summary>A copy of this 8-channel stage with every per-channel array repeated over 16 lanes.</summary>
+    /// <summary>A copy of this stage's last eight channels with every per-channel array repeated over 16 lanes.</summary>
     private VectorOutputStage RepeatedPair()
     {
+        int first = Channels - PairChannels;
         var r = new VectorOutputStage(2 * PairChannels)
         {
             Activation = Activation, Wide = Wide, SingleRounding = SingleRounding, NeonReady = NeonReady, RightShiftsOnly = RightShiftsOnly,
-            GateMultipliers = Repeat(GateMultipliers), GateTotalShifts = Repeat(GateTotalShifts), TotalShifts = Repeat(TotalShifts),
-            ReducedMultipliers = Repeat(ReducedMultipliers), ReducedShifts = Repeat(ReducedShifts),
-            GateMultipliers64 = Repeat(GateMultipliers64), GateRounds64 = Repeat(GateRounds64), GateShifts64 = Repeat(GateShifts64),
-            Multipliers64 = Repeat(Multipliers64), TotalRounds64 = Repeat(TotalRounds64), TotalShifts64 = Repeat(TotalShifts64),
-            ReducedMultipliers64 = Repeat(ReducedMultipliers64), ReducedRounds64 = Repeat(ReducedRounds64), ReducedShifts64 = Repeat(ReducedShifts64),
-            NegatedRightShifts = Repeat(NegatedRightShifts), NegatedGateShifts64 = Repeat(NegatedGateShifts64),
-            NegatedTotalShifts64 = Repeat(NegatedTotalShifts64), NegatedReducedShifts64 = Repeat(NegatedReducedShifts64),
+            GateMultipliers = Repeat(GateMultipliers, first), GateTotalShifts = Repeat(GateTotalShifts, first), TotalShifts = Repeat(TotalShifts, first),
+            ReducedMultipliers = Repeat(ReducedMultipliers, first), ReducedShifts = Repeat(ReducedShifts, first),
+            GateMultipliers64 = Repeat(GateMultipliers64, first), GateRounds64 = Repeat(GateRounds64, first), GateShifts64 = Repeat(GateShifts64, first),
+            Multipliers64 = Repeat(Multipliers64, first), TotalRounds64 = Repeat(TotalRounds64, first), TotalShifts64 = Repeat(TotalShifts64, first),
+            ReducedMultipliers64 = Repeat(ReducedMultipliers64, first), ReducedRounds64 = Repeat(ReducedRounds64, first), ReducedShifts64 = Repeat(ReducedShifts64, first),
+            NegatedRightShifts = Repeat(NegatedRightShifts, first), NegatedGateShifts64 = Repeat(NegatedGateShifts64, first),
+            NegatedTotalShifts64 = Repeat(NegatedTotalShifts64, first), NegatedReducedShifts64 = Repeat(NegatedReducedShifts64, first),
         };
-        Array.Copy(Repeat(Multipliers), r.Multipliers, 16); Array.Copy(Repeat(LeftShifts), r.LeftShifts, 16); Array.Copy(Repeat(RightShifts), r.RightShifts, 16);
-        Array.Copy(Repeat(Masks), r.Masks, 16); Array.Copy(Repeat(HalfMasks), r.HalfMasks, 16); Array.Copy(Repeat(ZeroPoints), r.ZeroPoints, 16);
-        Array.Copy(Repeat(Min), r.Min, 16); Array.Copy(Repeat(Max), r.Max, 16);
+        Array.Copy(Repeat(Multipliers, first), r.Multipliers, 16); Array.Copy(Repeat(LeftShifts, first), r.LeftShifts, 16); Array.Copy(Repeat(RightShifts, first), r.RightShifts, 16);
+        Array.Copy(Repeat(Masks, first), r.Masks, 16); Array.Copy(Repeat(HalfMasks, first), r.HalfMasks, 16); Array.Copy(Repeat(ZeroPoints, first), r.ZeroPoints, 16);
+        Array.Copy(Repeat(Min, first), r.Min, 16); Array.Copy(Repeat(Max, first), r.Max, 16);
 #if NET
         if (_blocks512 is not null) r._blocks512 = StageBlocks512.Create(r);
 #endif
         return r;
     }
 
-    /// <summary>An 8-channel array as 16 lanes (channel c mod 8); empty stays empty.</summary>
-    private static T[] Repeat<T>(T[] values)
+    /// <summary>Channels [first, first + 8) of a per-channel array as 16 lanes (lane j: first + j mod 8); empty stays empty.</summary>
+    private static T[] Repeat<T>(T[] values, int first)
     {
         if (values.Length == 0) return values;
         var r = new T[2 * PairChannels];
-        for (int i = 0; i < r.Length; i++) r[i] = values[i % PairChannels];
+        for (int i = 0; i < r.Length; i++) r[i] = values[first + i % PairChannels];
         return r;
     }
 
-    /// <summary>The pair form of an 8-channel stage, once the stage is complete.</summary>
+    /// <summary>The pair form of a 16k + 8-channel stage, once the stage is complete.</summary>
     private VectorOutputStage WithPairs()
     {
-        if (Channels == PairChannels) Pairs = RepeatedPair();
+        if (Channels % (2 * PairChannels) == PairChannels) Pairs = RepeatedPair();
         return this;
     }
 

@@ -266,21 +266,23 @@ public sealed class FastPathTests
     /// those the padded-row kernels had filled so far (they used to skip it and read a stale ring slot).
     /// </summary>
     /// <summary>
-    /// Eight channels with stride 1, which AVX-512 computes two pixels to a ZMM: odd and even widths (an odd last pixel
-    /// pairs with the padding pixel after it), widths below one pair, shares ending mid-row, every stage form.
+    /// 16k + 8 channels, whose last eight AVX-512 computes two pixels to a ZMM (all eight of an 8-channel layer): odd and
+    /// even widths (an odd last pixel pairs with itself, or with the padding pixel after it), widths below one pair,
+    /// both strides, shares ending mid-row, every stage form.
     /// </summary>
     [TestMethod]
     public void DepthwiseConv2D_EightChannelPairs_EveryPath_EqualsReference()
     {
         var r = new Random(510);
-        for (int i = 0; i < 120; i++)
+        for (int i = 0; i < 160; i++)
         {
+            int channels = i % 2 == 0 ? 8 : new[] { 24, 40, 72, 88 }[r.Next(4)];
             int k = new[] { 3, 3, 5, 1 }[r.Next(4)];
             int stride = r.Next(6) == 0 ? 2 : 1;
             int dilation = r.Next(8) == 0 ? 2 : 1;
             int extent = (k - 1) * dilation + 1;
             int h = r.Next(extent, extent + 8), w = r.Next(5) == 0 ? r.Next(extent, extent + 3) : r.Next(extent, extent + 45);
-            AssertDepthwiseEveryPath(r, $"pairs case {i}", 8, k, stride, dilation, RandomPadding(r, extent), h, w,
+            AssertDepthwiseEveryPath(r, $"pairs case {i}", channels, k, stride, dilation, RandomPadding(r, extent), h, w,
                 EightBit[r.Next(2)], r.Next(4) == 0 ? ElementType.UInt8 : ElementType.Int8, OutputTypes[r.Next(3)]);
         }
     }
