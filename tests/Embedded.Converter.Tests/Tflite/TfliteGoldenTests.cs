@@ -32,6 +32,21 @@ public sealed class TfliteGoldenTests
         AssertIdentical(model, kernels, inputs, (name, ext) => File.ReadAllBytes(Path.Combine(folder, name + ext)));
     }
 
+    /// <summary>The models with their own input size: golden/inputs-SIZE holds each one's eight golden images, preprocessed.</summary>
+    [TestMethod]
+    [DataRow("mobilenet_v1_0.5_160_quant", 160, TfliteKernels.Builtin, "tflite-builtin")]
+    [DataRow("vww_96_int8", 96, TfliteKernels.Builtin, "tflite-builtin")]
+    [DataRow("vww_96_int8", 96, TfliteKernels.Micro, "tflm-reference")]
+    public void SizedGoldenInputs_GiveTheInterpretersBytes(string model, int size, TfliteKernels kernels, string goldenFolder)
+    {
+        string inputs = SharedFixtures.Fixture("golden", $"inputs-{size}");
+        var pixels = Directory.GetFiles(inputs, "*.u8").OrderBy(f => f, StringComparer.Ordinal)
+            .Select(f => (Path.GetFileNameWithoutExtension(f), File.ReadAllBytes(f))).ToList();
+        Assert.HasCount(8, pixels, $"golden/inputs-{size}");
+        string folder = SharedFixtures.Fixture("golden", goldenFolder, model);
+        AssertIdentical(model, kernels, pixels, (name, ext) => File.ReadAllBytes(Path.Combine(folder, name + ext)));
+    }
+
     /// <summary>Inputs never looked at during development (Tflite/HeldOut/README.md), incl. the 128 px V1.</summary>
     [TestMethod]
     [DataRow("v3-small_224_1.0_uint8", 224)]
@@ -65,13 +80,19 @@ public sealed class TfliteGoldenTests
                 var input = interpreter.Input(0).AsSpan<float>();
                 for (int i = 0; i < pixels.Length; i++) input[i] = pixels[i] / 255.0f;
             }
+            else if (interpreter.Input(0).Type == ElementType.Int8)
+            {
+                // An int8 image input is u8 − 128 (the shared fixtures' convention, e.g. Visual Wake Words).
+                var input = interpreter.Input(0).Bytes;
+                for (int i = 0; i < pixels.Length; i++) input[i] = (byte)(pixels[i] ^ 0x80);
+            }
             else pixels.CopyTo(interpreter.Input(0).Bytes);
             interpreter.Invoke();
             var actual = interpreter.Output(0).Bytes.ToArray();
-            var expected = expectedFor(name, floatOut ? ".f32" : ".u8");
+            var expected = expectedFor(name, floatOut ? ".f32" : interpreter.Output(0).Type == ElementType.Int8 ? ".i8" : ".u8");
             if (actual.SequenceEqual(expected)) identical++;
             else different.Add(name);
-            double[] a = Values(actual, floatOut), e = Values(expected, floatOut);
+            double[] a = Values(actual, floatOut, interpreter.Output(0).Type == ElementType.Int8), e = Values(expected, floatOut, interpreter.Output(0).Type == ElementType.Int8);
             worst = Math.Max(worst, a.Zip(e, (p, q) => Math.Abs(p - q)).Max());
             if (Array.IndexOf(a, a.Max()) == Array.IndexOf(e, e.Max())) sameTop1++;
         }
@@ -79,8 +100,9 @@ public sealed class TfliteGoldenTests
         Assert.AreEqual(inputs.Count, identical, $"outputs must be identical byte for byte; differ on {string.Join(", ", different)} (max |Δ| {worst:G4})");
     }
 
-    private static double[] Values(byte[] raw, bool isFloat) =>
-        isFloat ? Enumerable.Range(0, raw.Length / 4).Select(i => (double)BitConverter.ToSingle(raw, 4 * i)).ToArray() : raw.Select(b => (double)b).ToArray();
+    private static double[] Values(byte[] raw, bool isFloat, bool signed) =>
+        isFloat ? Enumerable.Range(0, raw.Length / 4).Select(i => (double)BitConverter.ToSingle(raw, 4 * i)).ToArray()
+            : raw.Select(b => signed ? (double)(sbyte)b : b).ToArray();
 
     [TestMethod]
     public void MicrocontrollerSizedMobileNetV1_ConvertsAndRunsAt128()
