@@ -99,6 +99,54 @@ public sealed class ConverterCommandTests
         StringAssert.Contains(verify.output, "top-1 agreement");
     }
 
+    /// <summary>A model with two outputs (a feature map and pooled features): `run` writes NAME.out0 and NAME.out1, ONNX and .emb.</summary>
+    [TestMethod]
+    public void Run_ModelWithSeveralOutputs_WritesEveryOne_NamedOutK()
+    {
+        string dir = Work("multi"), inputs = Work("multi-in");
+        var random = new Random(7);
+        float[] R(int n, float scale) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1) * scale).ToArray();
+        string onnx = Path.Combine(dir, "two.onnx");
+        File.WriteAllBytes(onnx, new OnnxBuilder(18)
+            .Input("x", 1, 3, 8, 8)
+            .Initializer("w", new long[] { 4, 3, 3, 3 }, R(108, 0.4f))
+            .Node("Conv", new[] { "x", "w" }, new[] { "feat" }, "conv", OnnxBuilder.Ints("pads", 1, 1, 1, 1))
+            .Node("GlobalAveragePool", new[] { "feat" }, new[] { "p" }, "gap")
+            .Node("Flatten", new[] { "p" }, new[] { "pooled" }, "flatten")
+            .Output("feat").Output("pooled")
+            .Metadata("preprocess.mean", "128,128,128").Metadata("preprocess.std", "64,64,64")
+            .Bytes());
+        var pixels = new byte[8 * 8 * 3];
+        random.NextBytes(pixels);
+        string input = Path.Combine(inputs, "img.u8");
+        File.WriteAllBytes(input, pixels);
+
+        var single = Run("run", onnx, "--input", input, "--output", Path.Combine(dir, "float.f32"));
+        Assert.AreEqual(0, single.code, single.error);
+        Assert.AreEqual(4 * 8 * 8 * 4, new FileInfo(Path.Combine(dir, "float.out0.f32")).Length);
+        Assert.AreEqual(4 * 4, new FileInfo(Path.Combine(dir, "float.out1.f32")).Length);
+        Assert.IsFalse(File.Exists(Path.Combine(dir, "float.f32")), "several outputs are named .outK");
+        // The pooled output is the mean of the feature map per channel.
+        var feat = ReadFloats(Path.Combine(dir, "float.out0.f32"));
+        var pooled = ReadFloats(Path.Combine(dir, "float.out1.f32"));
+        for (int c = 0; c < 4; c++) Assert.AreEqual(feat.Skip(c * 64).Take(64).Average(), pooled[c], 1e-5, $"channel {c}");
+
+        string emb = Path.Combine(dir, "two.emb");
+        var convert = Run("convert", onnx, "-o", emb, "--calib", SharedFixtures.Fixture("images", "imagenet-dev"), "--calib-count", "8");
+        Assert.AreEqual(0, convert.code, convert.error);
+        var folder = Run("run", emb, "--inputs", inputs, "--outputs", Path.Combine(dir, "q"));
+        Assert.AreEqual(0, folder.code, folder.error);
+        Assert.IsTrue(File.Exists(Path.Combine(dir, "q", "img.out0.f32")) || File.Exists(Path.Combine(dir, "q", "img.out0.i8")) || File.Exists(Path.Combine(dir, "q", "img.out0.i16")),
+            string.Join(", ", Directory.GetFiles(Path.Combine(dir, "q")).Select(Path.GetFileName)));
+        Assert.AreEqual(2, Directory.GetFiles(Path.Combine(dir, "q"), "img.out*").Length);
+    }
+
+    private static float[] ReadFloats(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        return Enumerable.Range(0, bytes.Length / 4).Select(i => BitConverter.ToSingle(bytes, 4 * i)).ToArray();
+    }
+
     [TestMethod]
     public void ConvertTflite_ThenRun_GivesTflitesBytes()
     {

@@ -8,7 +8,9 @@ namespace Embedded.Converter.Cli.Commands;
 
 /// <summary>
 /// `emb run MODEL --input FILE --output FILE` or `--inputs DIR --outputs DIR`: raw output tensors in the source
-/// model's output type, one file per input named after it (.f32 for float32, .u8 for uint8, .i8 for int8).
+/// model's output types, named after the input (.f32 for float32, .u8 for uint8, .i8 for int8, .i16 for int16). A
+/// model with several outputs (a detection head) writes every one: NAME.outK.ext, K in model order, as
+/// ../shared/golden does; with --output FILE that is FILE without its extension, then .outK.ext.
 /// </summary>
 internal static class RunCommand
 {
@@ -25,11 +27,10 @@ internal static class RunCommand
         command.SetAction(parse => CliErrors.Guard(error, parse.GetValue(verbose), () =>
         {
             var classifier = Classifier.Open(parse.GetValue(model)!.FullName, CommandHelpers.ParseTriple(parse.GetValue(mean), "--mean"), CommandHelpers.ParseTriple(parse.GetValue(std), "--std"));
-            string extension = classifier.OutputType switch { ElementType.Float32 => ".f32", ElementType.UInt8 => ".u8", ElementType.Int8 => ".i8", ElementType.Int16 => ".i16", _ => ".bin" };
             if (parse.GetValue(input) is { } single)
             {
                 var target = parse.GetValue(outFile) ?? throw new ArgumentOutOfRangeException("--output", "--input needs --output");
-                RunOne(classifier, single.FullName, target.FullName, output);
+                RunOne(classifier, single.FullName, target.FullName, singleTarget: true, output);
                 return CliErrors.Ok;
             }
             var dir = parse.GetValue(inputs) ?? throw new ArgumentOutOfRangeException("--input", "give --input FILE --output FILE or --inputs DIR --outputs DIR");
@@ -38,7 +39,7 @@ internal static class RunCommand
             int n = 0;
             foreach (string file in CommandHelpers.InputFiles(dir.FullName))
             {
-                RunOne(classifier, file, Path.Combine(outDir.FullName, Path.GetFileNameWithoutExtension(file) + extension), output);
+                RunOne(classifier, file, Path.Combine(outDir.FullName, Path.GetFileNameWithoutExtension(file)), singleTarget: false, output);
                 n++;
             }
             output.WriteLine($"{n} outputs written to {outDir.FullName}");
@@ -47,10 +48,23 @@ internal static class RunCommand
         return command;
     }
 
-    private static void RunOne(Classifier classifier, string input, string target, TextWriter output)
+    private static string Extension(ElementType type) =>
+        type switch { ElementType.Float32 => ".f32", ElementType.UInt8 => ".u8", ElementType.Int8 => ".i8", ElementType.Int16 => ".i16", _ => ".bin" };
+
+    /// <summary>
+    /// Runs one input and writes its outputs. <paramref name="target"/> is the --output file (used as given for a single
+    /// output) or, for a folder, the path without extension.
+    /// </summary>
+    private static void RunOne(Classifier classifier, string input, string target, bool singleTarget, TextWriter output)
     {
         var logits = classifier.Run(classifier.LoadInput(input));
-        File.WriteAllBytes(target, classifier.RawOutput);
+        int count = classifier.OutputCount;
+        string stem = singleTarget ? Path.Combine(Path.GetDirectoryName(target) ?? "", Path.GetFileNameWithoutExtension(target)) : target;
+        for (int k = 0; k < count; k++)
+        {
+            string path = count == 1 ? (singleTarget ? target : stem + Extension(classifier.OutputTypeAt(0))) : $"{stem}.out{k}{Extension(classifier.OutputTypeAt(k))}";
+            File.WriteAllBytes(path, classifier.RawOutputAt(k));
+        }
         int best = CommandHelpers.ArgMax(logits);
         string label = best < classifier.Labels.Length ? classifier.Labels[best] : "";
         output.WriteLine($"{Path.GetFileName(input)}: class {best} {label}".TrimEnd());

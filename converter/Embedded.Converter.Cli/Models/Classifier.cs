@@ -23,14 +23,18 @@ internal abstract class Classifier
     public abstract int ResizeShorter { get; }
     public abstract int Classes { get; }
     public abstract string[] Labels { get; }
-    /// <summary>The source model's output type, for output files: float32 logits for ONNX-derived models.</summary>
-    public abstract ElementType OutputType { get; }
     public abstract (float mean, float std)[] Normalization { get; }
 
     public abstract float[] Run(byte[] pixels);
 
-    /// <summary>The raw output tensor of the last run, in <see cref="OutputType"/>.</summary>
-    public abstract byte[] RawOutput { get; }
+    /// <summary>How many outputs the model has (detection heads have several), in model order.</summary>
+    public abstract int OutputCount { get; }
+
+    /// <summary>Output <paramref name="k"/>'s element type in the source model (float32 for ONNX-derived outputs).</summary>
+    public abstract ElementType OutputTypeAt(int k);
+
+    /// <summary>Output <paramref name="k"/> of the last run as raw bytes in <see cref="OutputTypeAt"/>.</summary>
+    public abstract byte[] RawOutputAt(int k);
 
     public static Classifier Open(string path, float[]? mean = null, float[]? std = null) =>
         Path.GetExtension(path).ToLowerInvariant() switch
@@ -91,7 +95,6 @@ internal sealed class EmbClassifier : Classifier
     public override int ResizeShorter => _model.Metadata.Preprocessing.ResizeShorterSide;
     public override int Classes => _model.Outputs[0].Shape[^1];
     public override string[] Labels => _model.Metadata.Labels;
-    public override ElementType OutputType => _model.Outputs[0].Type;
     public override (float mean, float std)[] Normalization
     {
         get
@@ -123,7 +126,9 @@ internal sealed class EmbClassifier : Classifier
         return result;
     }
 
-    public override byte[] RawOutput => _interpreter.Output(0).Bytes.ToArray();
+    public override int OutputCount => _model.Outputs.Count;
+    public override ElementType OutputTypeAt(int k) => _model.Outputs[k].Type;
+    public override byte[] RawOutputAt(int k) => _interpreter.Output(k).Bytes.ToArray();
 }
 
 internal sealed class OnnxClassifier : Classifier
@@ -131,7 +136,7 @@ internal sealed class OnnxClassifier : Classifier
     private readonly ModelGraph _graph;
     private readonly FloatExecutor _executor;
     private readonly (float, float)[] _normalization;
-    private float[] _last = Array.Empty<float>();
+    private float[][] _outputs = Array.Empty<float[]>();
 
     public OnnxClassifier(ModelGraph graph, float[]? mean, float[]? std)
     {
@@ -154,18 +159,22 @@ internal sealed class OnnxClassifier : Classifier
     public override int ResizeShorter => 0;
     public override int Classes => _graph.Value(_graph.Outputs[0]).Shape![^1];
     public override string[] Labels => Array.Empty<string>();
-    public override ElementType OutputType => ElementType.Float32;
     public override (float mean, float std)[] Normalization => _normalization;
 
-    public override float[] Run(byte[] pixels) => _last = _executor.Run(new[] { ModelConverter.PixelsToTensor(pixels, Shape) })[0].Floats;
-
-    public override byte[] RawOutput
+    public override float[] Run(byte[] pixels)
     {
-        get
-        {
-            var bytes = new byte[_last.Length * 4];
-            Buffer.BlockCopy(_last, 0, bytes, 0, bytes.Length);
-            return bytes;
-        }
+        _outputs = _executor.Run(new[] { ModelConverter.PixelsToTensor(pixels, Shape) }).Select(t => t.Floats).ToArray();
+        return _outputs[0];
+    }
+
+    public override int OutputCount => _graph.Outputs.Count;
+    public override ElementType OutputTypeAt(int k) => ElementType.Float32;
+
+    public override byte[] RawOutputAt(int k)
+    {
+        var values = _outputs[k];
+        var bytes = new byte[values.Length * 4];
+        Buffer.BlockCopy(values, 0, bytes, 0, bytes.Length);
+        return bytes;
     }
 }

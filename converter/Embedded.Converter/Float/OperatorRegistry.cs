@@ -15,7 +15,7 @@ public static class OperatorRegistry
         {
             new Conv(), new BatchNormalization(), new Relu(), new LeakyRelu(), new Clip(), new HardSigmoid(), new HardSwish(), new Sigmoid(), new Tanh(),
             BinaryOperator.Add(), BinaryOperator.Sub(), BinaryOperator.Mul(), BinaryOperator.Div(),
-            new GlobalAveragePool(), new WindowPool(max: false), new WindowPool(max: true), new Gemm(), new MatMul(),
+            new GlobalAveragePool(), new ReduceMean(), new WindowPool(max: false), new WindowPool(max: true), new Gemm(), new MatMul(),
             new Flatten(), new Reshape(), new Concat(), new Pad(), new Identity("Identity"), new Identity("Dropout"), new Softmax(), new Transpose(),
             new Normalize(), new Swish(), new FullyConnectedOp(),
             new ShapeOperator(), new Gather(), new Cast(), new ConstantOfShape(), new Slice(), new SqueezeUnsqueeze(unsqueeze: false), new SqueezeUnsqueeze(unsqueeze: true),

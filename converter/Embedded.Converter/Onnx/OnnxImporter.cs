@@ -10,14 +10,14 @@ using Google.Protobuf;
 namespace Embedded.Converter.Onnx;
 
 /// <summary>
-/// Reads an ONNX model (opsets 11–17) into the converter's float graph: initializers and Constant nodes become
+/// Reads an ONNX model (opsets 11–20) into the converter's float graph: initializers and Constant nodes become
 /// constants, symbolic batch dimensions become 1, every node is checked against the supported operators, and
 /// <see cref="GraphAnalysis"/> then infers shapes and folds constant subgraphs.
 /// </summary>
 public static class OnnxImporter
 {
     public const int MinOpset = 11;
-    public const int MaxOpset = 17;
+    public const int MaxOpset = 20;
 
     public static ModelGraph Load(string path)
     {

@@ -13,6 +13,7 @@ public static class GraphOptimizer
         {
             $"removed {RemoveIdentities.Run(graph)} Identity/Dropout nodes",
             $"folded {FoldPadIntoConv.Run(graph)} zero Pad nodes into Conv padding",
+            $"rewrote {ReduceMeanToGlobalAveragePool.Run(graph)} spatial ReduceMean nodes as GlobalAveragePool",
             $"fused {FuseFullyConnected.Run(graph)} Gemm into FullyConnected",
             $"folded {FoldBatchNorm.Run(graph)} BatchNormalization nodes",
             $"rewrote {BatchNormToDepthwise.Run(graph)} unfoldable BatchNormalization nodes as depthwise 1×1 convolutions",

@@ -426,7 +426,7 @@ public sealed class Quantizer
         int input = Tensor(node, node.Inputs[0]);
         var inT = Def(input);
         var x = FloatShape(node.Inputs[0]);
-        var g = SpatialGeometry.FromAttributes(node, x[2], x[3], 1, 1);
+        var g = SpatialGeometry.ForPool(node, x[2], x[3]);
         if (node.OpType == "AveragePool" && node.Attributes.Int("count_include_pad", 0) != 0 && (g.PadTop | g.PadLeft | g.PadBottom | g.PadRight) != 0)
             throw new GraphException(node, "count_include_pad = 1 with padding is not supported");
         int output = AddActivation(node.Outputs[0], inT.Type, inT.Quantization!);

@@ -132,4 +132,24 @@ public sealed class PassTests
         Assert.AreEqual(expectedOps, string.Join(",", ops), string.Join("; ", log));
         Assert.IsFalse(graph.Nodes.Any(n => n.OpType is "BatchNormalization" or "HardSigmoid" or "Relu" or "HardSwish"), "activations and BN must be folded or fused");
     }
+    [TestMethod]
+    public void ReduceMeanToGlobalAveragePool_RewritesSpatialMeansOnly_AndKeepsTheFunction()
+    {
+        var r = new Random(31);
+        var onnx = new OnnxBuilder(13)
+            .Input("x", 1, 4, 5, 6)
+            .Node("ReduceMean", new[] { "x" }, new[] { "s" }, "spatial", OnnxBuilder.Ints("axes", 3, 2), OnnxBuilder.Int("keepdims", 0))
+            .Node("ReduceMean", new[] { "x" }, new[] { "c" }, "channels", OnnxBuilder.Ints("axes", 1))
+            .Output("s").Output("c").Bytes();
+        var graph = OnnxImporter.Load(onnx);
+        var input = RandomInput(r, 1, 4, 5, 6);
+        var before = new FloatExecutor(graph).Run(new[] { input });
+        Assert.AreEqual(1, ReduceMeanToGlobalAveragePool.Run(graph));
+        GraphAnalysis.Run(graph);
+        CollectionAssert.AreEqual(new[] { "GlobalAveragePool", "Flatten", "ReduceMean" }, graph.Nodes.Select(n => n.OpType).ToArray());
+        var after = new FloatExecutor(graph).Run(new[] { input });
+        CollectionAssert.AreEqual(new[] { 1, 4 }, after[0].Shape);
+        AssertClose(before[0].Floats, after[0].Floats, 1e-6, "spatial mean");
+        AssertClose(before[1].Floats, after[1].Floats, 0, "channel mean");
+    }
 }

@@ -103,6 +103,53 @@ public sealed class EndToEndQuantizationTests
         }
     }
 
+    /// <summary>
+    /// A PyTorch-style opset-18 tail: a ceil-mode MaxPool (SqueezeNet), <c>x.mean([2, 3])</c> as ReduceMean with axes as an
+    /// input and keepdims = 0 (ShuffleNetV2, EfficientNet), then a linear layer — converted and close to the float model.
+    /// </summary>
+    [TestMethod]
+    public void CeilModeMaxPoolAndSpatialReduceMean_AtOpset18_AreLoweredAndFollowTheFloatModel()
+    {
+        var random = new Random(96);
+        float[] R(int n, float scale) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1) * scale).ToArray();
+        var onnx = new OnnxBuilder(18)
+            .Input("x", 1, 3, 12, 12)
+            .Initializer("w", new long[] { 8, 3, 3, 3 }, R(216, 0.4f))
+            .Initializer("b", new long[] { 8 }, R(8, 0.2f))
+            .Node("Conv", new[] { "x", "w", "b" }, new[] { "c" }, "conv", OnnxBuilder.Ints("pads", 1, 1, 1, 1))
+            .Node("Relu", new[] { "c" }, new[] { "r" }, "relu")
+            .Node("MaxPool", new[] { "r" }, new[] { "p" }, "pool", OnnxBuilder.Ints("kernel_shape", 3, 3), OnnxBuilder.Ints("strides", 2, 2), OnnxBuilder.Int("ceil_mode", 1))
+            .InitializerInt64("axes", new long[] { 2 }, new long[] { 2, 3 })
+            .Node("ReduceMean", new[] { "p", "axes" }, new[] { "m" }, "mean", OnnxBuilder.Int("keepdims", 0))
+            .Initializer("fw", new long[] { 5, 8 }, R(40, 1.0f))
+            .Initializer("fb", new long[] { 5 }, R(5, 0.3f))
+            .Node("Gemm", new[] { "m", "fw", "fb" }, new[] { "y" }, "fc", OnnxBuilder.Int("transB", 1))
+            .Output("y").Bytes();
+        var pixels = Enumerable.Range(0, 24).Select(_ => { var p = new byte[12 * 12 * 3]; random.NextBytes(p); return p; }).ToArray();
+        var result = ModelConverter.ConvertOnnx(onnx, pixels.Take(16).ToArray(), new ConversionOptions { Mean = new[] { 128f, 128f, 128f }, Std = new[] { 64f, 64f, 64f } });
+        var codes = result.Quantized.Definition.Operators.Select(o => o.Code).ToArray();
+        CollectionAssert.Contains(codes, OperatorCode.MaxPool2D);
+        CollectionAssert.Contains(codes, OperatorCode.GlobalAveragePool);
+        var pool = result.Quantized.Definition.Operators.First(o => o.Code == OperatorCode.MaxPool2D);
+        CollectionAssert.AreEqual(new[] { 1, 6, 6, 8 }, result.Quantized.Definition.Tensors[pool.Outputs[0]].Shape, "ceil((12 − 3) / 2) + 1 = 6 windows (floor: 5)");
+        var interpreter = EmbeddedModel.Load(ModelWriter.Write(result.Quantized.Definition)).CreateInterpreter();
+        var executor = new FloatExecutor(result.FloatGraph);
+        double signal = 0, noise = 0;
+        foreach (var image in pixels.Skip(16))
+        {
+            image.CopyTo(interpreter.Input(0).Bytes);
+            interpreter.Invoke();
+            var q = interpreter.Output(0).AsSpan<float>().ToArray();
+            var f = executor.Run(new[] { ModelConverter.PixelsToTensor(image, new[] { 1, 3, 12, 12 }) })[0].Floats;
+            Assert.HasCount(5, q);
+            signal += f.Sum(v => (double)v * v);
+            noise += q.Zip(f, (a, b) => (double)(a - b) * (a - b)).Sum();
+        }
+        double sqnr = 10 * Math.Log10(signal / Math.Max(noise, 1e-12));
+        Console.WriteLine($"ceil MaxPool + ReduceMean tail: int8 vs float SQNR {sqnr:F1} dB");
+        Assert.IsGreaterThan(25.0, sqnr, $"SQNR {sqnr:F1} dB");
+    }
+
     [TestMethod]
     public void ExactMultiplier_FindsTheSmallestIntegerGrid()
     {

@@ -4,7 +4,10 @@ using Embedded.Converter.Graph;
 
 namespace Embedded.Converter.Float.Operators;
 
-/// <summary>Pad (opset 11+: pads and constant_value as inputs) in constant, reflect or edge mode; negative pads crop.</summary>
+/// <summary>
+/// Pad (opset 11+: pads and constant_value as inputs; 18+: the axes the pads apply to as input 3) in constant, reflect
+/// or edge mode; negative pads crop.
+/// </summary>
 public sealed class Pad : FloatOperator
 {
     public override string OpType => "Pad";
@@ -13,15 +16,37 @@ public sealed class Pad : FloatOperator
         node.Attributes.AllowOnly("mode");
         string mode = node.Attributes.String("mode", "constant");
         if (mode != "constant" && mode != "reflect" && mode != "edge") throw new GraphException(node, $"mode '{mode}' is not supported");
-        if (node.Inputs.Count > 3) throw new GraphException(node, "the axes input is not supported");
     }
 
-    /// <summary>Pads as (before[d], after[d]) from the ONNX layout [x1_begin, x2_begin, …, x1_end, x2_end, …].</summary>
-    public static (int[] before, int[] after) Amounts(Node node, long[] pads, int rank)
+    /// <summary>
+    /// Pads as (before[d], after[d]) from the ONNX layout [x1_begin, x2_begin, …, x1_end, x2_end, …] over every axis, or
+    /// over the given <paramref name="axes"/> only (opset 18), the others unpadded.
+    /// </summary>
+    public static (int[] before, int[] after) Amounts(Node node, long[] pads, int rank, long[]? axes = null)
     {
-        if (pads.Length != 2 * rank) throw new GraphException(node, $"{pads.Length} pad values for rank {rank}");
-        return (pads.Take(rank).Select(p => checked((int)p)).ToArray(), pads.Skip(rank).Select(p => checked((int)p)).ToArray());
+        if (axes is null)
+        {
+            if (pads.Length != 2 * rank) throw new GraphException(node, $"{pads.Length} pad values for rank {rank}");
+            return (pads.Take(rank).Select(p => checked((int)p)).ToArray(), pads.Skip(rank).Select(p => checked((int)p)).ToArray());
+        }
+        if (pads.Length != 2 * axes.Length) throw new GraphException(node, $"{pads.Length} pad values for {axes.Length} axes");
+        var before = new int[rank];
+        var after = new int[rank];
+        var seen = new bool[rank];
+        for (int k = 0; k < axes.Length; k++)
+        {
+            int d = NormalizeAxis(node, axes[k], rank);
+            if (seen[d]) throw new GraphException(node, $"axis {axes[k]} is listed twice");
+            seen[d] = true;
+            before[d] = checked((int)pads[k]);
+            after[d] = checked((int)pads[axes.Length + k]);
+        }
+        return (before, after);
     }
+
+    /// <summary>The axes input (opset 18), when given: it must be constant.</summary>
+    private static long[]? AxesOf(Node node, Func<int, TensorData?> input) =>
+        node.HasInput(3) ? (input(3) ?? throw new GraphException(node, "axes (input 3) must be constant")).AsLongs() : null;
 
     private static int[] OutShape(Node node, int[] x, int[] before, int[] after)
     {
@@ -33,7 +58,7 @@ public sealed class Pad : FloatOperator
     public override OutputInfo[] Infer(Node node, ValueInfo?[] inputs)
     {
         var x = ShapeOf(node, inputs, 0);
-        var (b, a) = Amounts(node, ConstantInput(node, inputs, 1, "pads").AsLongs(), x.Length);
+        var (b, a) = Amounts(node, ConstantInput(node, inputs, 1, "pads").AsLongs(), x.Length, AxesOf(node, k => inputs[k]?.Constant));
         if (node.HasInput(2)) ConstantInput(node, inputs, 2, "constant_value");
         return new[] { new OutputInfo(OutShape(node, x, b, a), RequiredInfo(node, inputs, 0).Kind) };
     }
@@ -41,7 +66,7 @@ public sealed class Pad : FloatOperator
     public override TensorData[] Execute(Node node, TensorData?[] inputs)
     {
         var x = Required(node, inputs, 0);
-        var (before, after) = Amounts(node, Required(node, inputs, 1).AsLongs(), x.Rank);
+        var (before, after) = Amounts(node, Required(node, inputs, 1).AsLongs(), x.Rank, AxesOf(node, k => k < inputs.Length ? inputs[k] : null));
         var shape = OutShape(node, x.Shape, before, after);
         string mode = node.Attributes.String("mode", "constant");
         float fill = node.HasInput(2) ? (float)Required(node, inputs, 2).ScalarAt(0) : 0f;

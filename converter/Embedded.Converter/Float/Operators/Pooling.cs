@@ -32,7 +32,7 @@ public sealed class GlobalAveragePool : FloatOperator
     }
 }
 
-/// <summary>Windowed AveragePool / MaxPool over NCHW (2-D, floor output size).</summary>
+/// <summary>Windowed AveragePool / MaxPool over NCHW (2-D; ceil_mode as extra padding, <see cref="SpatialGeometry.ForPool"/>).</summary>
 public sealed class WindowPool : FloatOperator
 {
     private readonly bool _max;
@@ -43,7 +43,6 @@ public sealed class WindowPool : FloatOperator
     {
         node.Attributes.AllowOnly("auto_pad", "ceil_mode", "count_include_pad", "kernel_shape", "pads", "strides", "dilations", "storage_order");
         if (!node.Attributes.Has("kernel_shape")) throw new GraphException(node, "kernel_shape is required");
-        if (node.Attributes.Int("ceil_mode", 0) != 0) throw new GraphException(node, "ceil_mode = 1 is not supported");
         if (node.Attributes.Ints("dilations", new long[] { 1, 1 }) is var d && (d.Length != 2 || d[0] != 1 || d[1] != 1)) throw new GraphException(node, "dilated pooling is not supported");
         if (node.Outputs.Count > 1 && node.Outputs[1].Length > 0) throw new GraphException(node, "the MaxPool indices output is not supported");
     }
@@ -52,7 +51,7 @@ public sealed class WindowPool : FloatOperator
     {
         var x = ShapeOf(node, inputs, 0);
         if (x.Length != 4) throw new GraphException(node, "only rank-4 (NCHW) input is supported");
-        var g = SpatialGeometry.FromAttributes(node, x[2], x[3], 1, 1);
+        var g = SpatialGeometry.ForPool(node, x[2], x[3]);
         return new[] { new OutputInfo(new[] { x[0], x[1], g.OutputH(x[2]), g.OutputW(x[3]) }, DataKind.Float) };
     }
 
@@ -60,7 +59,7 @@ public sealed class WindowPool : FloatOperator
     {
         var x = Required(node, inputs, 0);
         int planes = x.Shape[0] * x.Shape[1], h = x.Shape[2], w = x.Shape[3];
-        var g = SpatialGeometry.FromAttributes(node, h, w, 1, 1);
+        var g = SpatialGeometry.ForPool(node, h, w);
         int oh = g.OutputH(h), ow = g.OutputW(w);
         bool includePad = node.Attributes.Int("count_include_pad", 0) != 0;
         var y = new float[planes * oh * ow];

@@ -61,6 +61,33 @@ public readonly record struct SpatialGeometry(int KernelH, int KernelW, int Stri
         return new SpatialGeometry(kernelH, kernelW, sh, sw, dh, dw, pt, pl, pb, pr);
     }
 
+    /// <summary>
+    /// A pool's geometry with ceil_mode = 1 made explicit: the windows that ceil rounding adds past the bottom and right
+    /// become extra padding there, whose cells both pools skip (max over valid cells; average over valid cells, so
+    /// count_include_pad = 1 is refused where such cells exist). As in ONNX Runtime and PyTorch, a last window that
+    /// would start past the input and its leading padding is dropped.
+    /// </summary>
+    public static SpatialGeometry ForPool(Node node, int inH, int inW)
+    {
+        var g = FromAttributes(node, inH, inW, 1, 1);
+        if (node.Attributes.Int("ceil_mode", 0) == 0) return g;
+        int extraH = CeilExtra(inH, g.KernelH, g.StrideH, g.DilationH, g.PadTop, g.PadBottom);
+        int extraW = CeilExtra(inW, g.KernelW, g.StrideW, g.DilationW, g.PadLeft, g.PadRight);
+        if ((extraH | extraW) != 0 && node.OpType == "AveragePool" && node.Attributes.Int("count_include_pad", 0) != 0)
+            throw new GraphException(node, "ceil_mode = 1 with count_include_pad = 1 is not supported where the last window passes the padding");
+        return g with { PadBottom = g.PadBottom + extraH, PadRight = g.PadRight + extraW };
+    }
+
+    private static int CeilExtra(int input, int kernel, int stride, int dilation, int before, int after)
+    {
+        int extent = (kernel - 1) * dilation + 1;
+        int span = input + before + after - extent;
+        if (span < 0) return 0;
+        int windows = (span + stride - 1) / stride + 1;
+        if ((windows - 1) * stride >= input + before) windows--;
+        return Math.Max(0, (windows - 1) * stride + extent - (input + before + after));
+    }
+
     private static (int before, int after) Same(int input, int kernel, int stride, int dilation, bool upper)
     {
         int output = (input + stride - 1) / stride;

@@ -1,0 +1,111 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Embedded.Converter.Float;
+using Embedded.Converter.Graph;
+using Embedded.Converter.Onnx;
+using Embedded.Converter.Tests.Support;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+
+namespace Embedded.Converter.Tests.Float;
+
+/// <summary>
+/// Single-operator ONNX models run by ONNX Runtime in process (the float oracle) and by the converter's float executor:
+/// the same shapes and values within 1e-5 × max|output|, at the opsets the operator's form belongs to.
+/// </summary>
+[TestClass]
+public sealed class OrtOperatorTests
+{
+    [TestMethod]
+    [DataRow(13, new long[] { 2, 3 }, 1)]
+    [DataRow(13, new long[] { 2, 3 }, 0)]
+    [DataRow(13, new long[] { -1, -2 }, 0)]
+    [DataRow(13, new long[] { 1 }, 1)]
+    [DataRow(13, new long[0], 0)]
+    [DataRow(18, new long[] { 2, 3 }, 0)]
+    [DataRow(18, new long[] { 3 }, 1)]
+    [DataRow(20, new long[] { 2, 3 }, 1)]
+    public void ReduceMean_MatchesOnnxRuntime(int opset, long[] axes, int keepdims)
+    {
+        var b = new OnnxBuilder(opset).Input("x", 2, 5, 7, 6);
+        var attributes = new List<Embedded.Converter.Onnx.Protos.AttributeProto> { OnnxBuilder.Int("keepdims", keepdims) };
+        var inputs = new List<string> { "x" };
+        if (axes.Length > 0)
+        {
+            // Opset 18 moved the axes from an attribute to input 1.
+            if (opset >= 18) { b.InitializerInt64("axes", new long[] { axes.Length }, axes); inputs.Add("axes"); }
+            else attributes.Add(OnnxBuilder.Ints("axes", axes));
+        }
+        b.Node("ReduceMean", inputs.ToArray(), new[] { "y" }, "mean", attributes.ToArray()).Output("y");
+        AssertMatchesOrt(b, new[] { 2, 5, 7, 6 });
+    }
+
+    [TestMethod]
+    public void ReduceMean_WithEmptyAxesAndNoop_IsTheIdentity()
+    {
+        var b = new OnnxBuilder(18).Input("x", 1, 3, 4, 4)
+            .Node("ReduceMean", new[] { "x" }, new[] { "y" }, "mean", OnnxBuilder.Int("noop_with_empty_axes", 1)).Output("y");
+        AssertMatchesOrt(b, new[] { 1, 3, 4, 4 });
+    }
+
+    /// <summary>ceil_mode = 1 (SqueezeNet's pools): odd and even sizes, with and without padding, windows dropped where ONNX drops them.</summary>
+    [TestMethod]
+    [DataRow("MaxPool", 3, 2, 0, 13)]
+    [DataRow("MaxPool", 3, 2, 0, 14)]
+    [DataRow("MaxPool", 2, 2, 0, 7)]
+    [DataRow("MaxPool", 3, 2, 1, 8)]
+    [DataRow("MaxPool", 3, 3, 1, 10)]
+    [DataRow("MaxPool", 2, 3, 0, 5)]
+    [DataRow("AveragePool", 3, 2, 0, 13)]
+    [DataRow("AveragePool", 2, 2, 1, 9)]
+    public void CeilModePools_MatchOnnxRuntime(string op, int kernel, int stride, int pad, int size)
+    {
+        var b = new OnnxBuilder(13).Input("x", 1, 4, size, size + 1)
+            .Node(op, new[] { "x" }, new[] { "y" }, "pool", OnnxBuilder.Ints("kernel_shape", kernel, kernel), OnnxBuilder.Ints("strides", stride, stride),
+                OnnxBuilder.Ints("pads", pad, pad, pad, pad), OnnxBuilder.Int("ceil_mode", 1))
+            .Output("y");
+        AssertMatchesOrt(b, new[] { 1, 4, size, size + 1 });
+    }
+
+    [TestMethod]
+    public void Pad_WithAxesInput_MatchesOnnxRuntime_AtOpset18()
+    {
+        var b = new OnnxBuilder(18).Input("x", 1, 3, 5, 4)
+            .InitializerInt64("pads", new long[] { 4 }, new long[] { 1, 2, 0, 3 })
+            .InitializerInt64("axes", new long[] { 2 }, new long[] { 2, -1 })
+            .Node("Pad", new[] { "x", "pads", "", "axes" }, new[] { "y" }, "pad", OnnxBuilder.String("mode", "reflect"))
+            .Output("y");
+        AssertMatchesOrt(b, new[] { 1, 3, 5, 4 });
+    }
+
+    [TestMethod]
+    public void Opset21_IsRefusedWithTheSupportedRange()
+    {
+        var b = new OnnxBuilder(21).Input("x", 1, 3, 4, 4).Node("Relu", new[] { "x" }, new[] { "y" }).Output("y");
+        var error = Assert.ThrowsExactly<OnnxFormatException>(() => OnnxImporter.Load(b.Bytes(), "opset21.onnx"));
+        StringAssert.Contains(error.Message, "11–20");
+    }
+
+    /// <summary>Runs the model in ONNX Runtime and in the float executor on the same seeded input.</summary>
+    private static void AssertMatchesOrt(OnnxBuilder builder, int[] inputShape)
+    {
+        var random = new Random(inputShape.Aggregate(17, (a, d) => a * 31 + d));
+        var values = Enumerable.Range(0, inputShape.Aggregate(1, (a, d) => a * d)).Select(_ => (float)(random.NextDouble() * 4 - 2)).ToArray();
+        var bytes = builder.Bytes();
+
+        using var session = new InferenceSession(bytes);
+        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("x", new DenseTensor<float>(values, inputShape)) });
+        var expected = results.First().AsTensor<float>();
+        var expectedShape = expected.Dimensions.ToArray();
+        var expectedValues = expected.ToArray();
+
+        var graph = OnnxImporter.Load(bytes, "test.onnx");
+        var actual = new FloatExecutor(graph).Run(new[] { TensorData.FromFloats(inputShape, values) })[0];
+        CollectionAssert.AreEqual(expectedShape, actual.Shape, $"shape [{string.Join(",", actual.Shape)}] vs ORT [{string.Join(",", expectedShape)}]");
+        double scale = Math.Max(1e-6, expectedValues.Max(v => Math.Abs(v)));
+        double worst = expectedValues.Zip(actual.Floats, (e, a) => Math.Abs(e - a)).DefaultIfEmpty(0).Max();
+        Assert.IsTrue(worst <= 1e-5 * scale, $"max |Δ| {worst:G3} > 1e-5 × {scale:G3}");
+    }
+}
