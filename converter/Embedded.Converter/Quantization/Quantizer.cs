@@ -455,7 +455,9 @@ public sealed class Quantizer
             return op.Execute(node, args)[0].Floats[0];
         };
         int channels = inT.Shape[^1];
-        int tables = inT.Quantization!.IsPerAxis ? channels : 1;
+        // One table per channel when either side is quantized per channel (a table feeding a depthwise layer gets
+        // per-channel output scales): a single table would apply channel 0's scale to every channel.
+        int tables = inT.Quantization!.IsPerAxis || q.IsPerAxis ? channels : 1;
         _builder.AddOperator(OperatorCode.TableLookup, node.Name, new[] { input }, new[] { output },
             OutputStageBuilder.Table(f, inT.Quantization, inT.Type, q, type, channels, tables));
     }

@@ -141,8 +141,16 @@ public static class OutputStageBuilder
     public static TableLookupParams Table(Func<double, double> function, QuantizationParams input, ElementType inputType,
         QuantizationParams output, ElementType outputType, int channels, int tableCount = 1)
     {
-        var tables = new byte[tableCount * TableLookupParams.EntriesPerTable];
+        if (tableCount < 1 || channels % tableCount != 0) throw new ArgumentException($"{tableCount} tables do not divide {channels} channels", nameof(tableCount));
         int channelsPerTable = channels / tableCount;
+        // A table serves its channels only if they share the input and output quantization.
+        for (int c = 0; c < channels; c++)
+        {
+            int first = c / channelsPerTable * channelsPerTable;
+            if (Differs(input, c, first) || Differs(output, c, first))
+                throw new ArgumentException($"channel {c} is quantized differently from channel {first}, which shares its table: give one table per channel", nameof(tableCount));
+        }
+        var tables = new byte[tableCount * TableLookupParams.EntriesPerTable];
         int inMin = inputType.MinValue();
         for (int t = 0; t < tableCount; t++)
         {
@@ -159,4 +167,7 @@ public static class OutputStageBuilder
         }
         return new TableLookupParams { TableCount = tableCount, Tables = tables };
     }
+
+    private static bool Differs(QuantizationParams q, int a, int b) =>
+        q.IsPerAxis && (q.ScaleAt(a) != q.ScaleAt(b) || q.ZeroPointAt(a) != q.ZeroPointAt(b));
 }

@@ -150,6 +150,54 @@ public sealed class EndToEndQuantizationTests
         Assert.IsGreaterThan(25.0, sqnr, $"SQNR {sqnr:F1} dB");
     }
 
+    /// <summary>
+    /// EfficientNet's pattern: a SiLU (x·sigmoid(x), a table) feeding a depthwise convolution, which asks for per-channel
+    /// output scales. One table for all channels used channel 0's scale everywhere (6.7 dB, exit 0); one per channel is exact.
+    /// </summary>
+    [TestMethod]
+    public void SiluTableFeedingADepthwiseLayer_GetsATablePerChannel_AndFollowsTheFloatModel()
+    {
+        var random = new Random(97);
+        float[] R(int n, float scale) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1) * scale).ToArray();
+        // Output channels with very different ranges, so their per-channel scales differ.
+        var w = R(8 * 27, 0.3f);
+        for (int o = 0; o < 8; o++) for (int k = 0; k < 27; k++) w[o * 27 + k] *= 1 + 3 * o;
+        var onnx = new OnnxBuilder()
+            .Input("x", 1, 3, 10, 10)
+            .Initializer("w", new long[] { 8, 3, 3, 3 }, w)
+            .Node("Conv", new[] { "x", "w" }, new[] { "c" }, "conv", OnnxBuilder.Ints("pads", 1, 1, 1, 1))
+            .Node("Sigmoid", new[] { "c" }, new[] { "s" }, "sigmoid")
+            .Node("Mul", new[] { "c", "s" }, new[] { "silu" }, "silu")
+            .Initializer("dw", new long[] { 8, 1, 3, 3 }, R(72, 0.5f))
+            .Node("Conv", new[] { "silu", "dw" }, new[] { "y" }, "depthwise", OnnxBuilder.Int("group", 8), OnnxBuilder.Ints("pads", 1, 1, 1, 1))
+            .Output("y").Bytes();
+        var pixels = Enumerable.Range(0, 24).Select(_ => { var p = new byte[10 * 10 * 3]; random.NextBytes(p); return p; }).ToArray();
+        var result = ModelConverter.ConvertOnnx(onnx, pixels.Take(16).ToArray(), new ConversionOptions { Mean = new[] { 128f, 128f, 128f }, Std = new[] { 64f, 64f, 64f } });
+        var definition = result.Quantized.Definition;
+        var table = definition.Operators.Single(o => o.Code == OperatorCode.TableLookup);
+        var tableOut = definition.Tensors[table.Outputs[0]].Quantization!;
+        Assert.IsTrue(tableOut.IsPerAxis, "the table's output feeds a depthwise layer: per-channel scales");
+        Assert.AreEqual(8, ((TableLookupParams)table.Params).TableCount);
+        var interpreter = EmbeddedModel.Load(ModelWriter.Write(definition)).CreateInterpreter();
+        var executor = new FloatExecutor(result.FloatGraph);
+        double signal = 0, noise = 0;
+        foreach (var image in pixels.Skip(16))
+        {
+            image.CopyTo(interpreter.Input(0).Bytes);
+            interpreter.Invoke();
+            var nhwc = interpreter.Output(0).AsSpan<float>().ToArray();
+            var f = executor.Run(new[] { ModelConverter.PixelsToTensor(image, new[] { 1, 3, 10, 10 }) })[0].Floats;
+            // The .emb output is NHWC, the float graph's NCHW.
+            var q = new float[nhwc.Length];
+            for (int c = 0; c < 8; c++) for (int i = 0; i < 100; i++) q[c * 100 + i] = nhwc[i * 8 + c];
+            signal += f.Sum(v => (double)v * v);
+            noise += q.Zip(f, (a, b) => (double)(a - b) * (a - b)).Sum();
+        }
+        double sqnr = 10 * Math.Log10(signal / Math.Max(noise, 1e-12));
+        Console.WriteLine($"SiLU table → depthwise: int8 vs float SQNR {sqnr:F1} dB");
+        Assert.IsGreaterThan(25.0, sqnr, $"SQNR {sqnr:F1} dB");
+    }
+
     [TestMethod]
     public void ExactMultiplier_FindsTheSmallestIntegerGrid()
     {

@@ -135,7 +135,7 @@ public sealed class ElementwiseTests
     {
         var random = new Random(32);
         foreach (var type in new[] { ElementType.Int8, ElementType.UInt8 })
-        foreach (int tables in new[] { 1, 3 })
+        foreach (int tables in new[] { 3, 9 })
         {
             int channels = 9;
             var scales = Enumerable.Range(0, channels).Select(c => 0.02f + 0.01f * (c / 3)).ToArray();
@@ -149,10 +149,14 @@ public sealed class ElementwiseTests
             for (int i = 0; i < input.Length; i++)
             {
                 int c = i % channels;
-                int scaleChannel = tables == 1 ? 0 : c / 3 * 3;
+                int scaleChannel = c / (channels / tables) * (channels / tables);
                 double real = sigmoid(scales[scaleChannel] * (TestKit.Load(input, type, i) - qin.ZeroPointAt(c)));
                 Assert.AreEqual(Quantize(qout, type, real, 0), TestKit.Load(output, type, i), $"{type} tables={tables} element {i}");
             }
         }
+        // One table for channels quantized differently would apply one channel's scale to all: refused.
+        var differing = QuantizationParams.PerAxis(1, Enumerable.Range(0, 9).Select(c => 0.02f + 0.01f * (c / 3)).ToArray(), new int[9]);
+        Assert.ThrowsExactly<ArgumentException>(() => OutputStageBuilder.Table(x => x, differing, ElementType.Int8, QuantizationParams.PerTensor(0.1f, 0), ElementType.Int8, 9, 1));
+        Assert.ThrowsExactly<ArgumentException>(() => OutputStageBuilder.Table(x => x, QuantizationParams.PerTensor(0.1f, 0), ElementType.Int8, differing, ElementType.Int8, 9, 1));
     }
 }
