@@ -21,7 +21,7 @@ internal static class CliErrors
         }
         catch (Exception e) when (e is ModelFormatException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
                                    or ArgumentException or FormatException or Embedded.Converter.Graph.GraphException or Embedded.Imaging.ImageFormatException
-                                   or Deploy.DeployException)
+                                   or Deploy.DeployException or QuantizationQualityException)
         {
             error.WriteLine($"error: {e.Message}");
             if (verbose) error.WriteLine(e);

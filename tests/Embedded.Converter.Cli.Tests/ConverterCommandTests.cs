@@ -141,6 +141,44 @@ public sealed class ConverterCommandTests
         Assert.AreEqual(2, Directory.GetFiles(Path.Combine(dir, "q"), "img.out*").Length);
     }
 
+    /// <summary>
+    /// The output SQNR gate: below --min-sqnr a conversion warns on stderr and still writes the file (exit 0); with
+    /// --strict it fails with exit 2 and writes nothing. (A tiny model reaches ~30–50 dB; 99 dB is out of its reach.)
+    /// </summary>
+    [TestMethod]
+    public void Convert_BelowTheOutputSqnrThreshold_Warns_AndWithStrictFailsWithoutWriting()
+    {
+        string dir = Work("gate");
+        var random = new Random(8);
+        string onnx = Path.Combine(dir, "tiny.onnx");
+        File.WriteAllBytes(onnx, new OnnxBuilder(13)
+            .Input("x", 1, 3, 8, 8)
+            .Initializer("w", new long[] { 4, 3, 3, 3 }, Enumerable.Range(0, 108).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray())
+            .Node("Conv", new[] { "x", "w" }, new[] { "c" }, "conv", OnnxBuilder.Ints("pads", 1, 1, 1, 1))
+            .Node("GlobalAveragePool", new[] { "c" }, new[] { "p" }, "gap")
+            .Node("Flatten", new[] { "p" }, new[] { "y" }, "flatten")
+            .Output("y").Metadata("preprocess.mean", "128,128,128").Metadata("preprocess.std", "64,64,64").Bytes());
+        string calib = SharedFixtures.Fixture("images", "imagenet-dev");
+
+        string fine = Path.Combine(dir, "fine.emb");
+        var plain = Run("convert", onnx, "-o", fine, "--calib", calib, "--calib-count", "8");
+        Assert.AreEqual(0, plain.code, plain.error);
+        StringAssert.Contains(plain.output, "output SQNR");
+        Assert.DoesNotContain("warning", plain.error);
+
+        string warned = Path.Combine(dir, "warned.emb");
+        var warn = Run("convert", onnx, "-o", warned, "--calib", calib, "--calib-count", "8", "--min-sqnr", "99");
+        Assert.AreEqual(0, warn.code, warn.error);
+        StringAssert.Contains(warn.error, "warning: tiny.onnx: the int8 output's SQNR");
+        Assert.IsTrue(File.Exists(warned));
+
+        string refused = Path.Combine(dir, "refused.emb");
+        var strict = Run("convert", onnx, "-o", refused, "--calib", calib, "--calib-count", "8", "--min-sqnr", "99", "--strict");
+        Assert.AreEqual(2, strict.code, strict.output);
+        StringAssert.Contains(strict.error, "--strict: nothing written");
+        Assert.IsFalse(File.Exists(refused));
+    }
+
     private static float[] ReadFloats(string path)
     {
         var bytes = File.ReadAllBytes(path);

@@ -23,6 +23,15 @@ internal static class ConvertCommand
     /// <summary>Images whose per-layer SQNR goes in the report (a subset keeps conversion fast).</summary>
     private const int ReportImages = 16;
 
+    /// <summary>
+    /// Below this output SQNR (int8 vs float, dB) a converted model warns: at 15 dB the noise is a sixth of the signal's
+    /// amplitude, where classifiers start to change their answers.
+    /// </summary>
+    internal const double DefaultMinSqnr = 15;
+
+    /// <summary>What convert does when the quantized model's output drifts from the float model's.</summary>
+    private sealed record QualityGate(double MinSqnr, bool Strict, TextWriter Error);
+
     public static Command Create(TextWriter output, TextWriter error, Option<bool> verbose)
     {
         var model = new Argument<FileInfo>("model") { Description = "Float ONNX or .tflite model, or a quantized .tflite model" };
@@ -37,15 +46,39 @@ internal static class ConvertCommand
         var report = new Option<FileInfo?>("--report") { Description = "Write the per-layer report as .md or .json" };
         var weightClip = new Option<bool>("--weight-clipping") { Description = "Clip weights per channel at the least squared error (default: at max |w|)" };
         var biasCorrect = new Option<bool>("--bias-correction") { Description = "Correct biases by the mean output error on (up to 64) calibration images" };
-        var command = new Command("convert", "Convert a float ONNX or TFLite model (with --calib), or a quantized TFLite model, to an .emb model") { model, outFile, calib, count, method, mean, std, labels, report, weightClip, biasCorrect, match };
+        var minSqnr = new Option<double>("--min-sqnr") { Description = "Warn when the int8 output's SQNR against the float model (dB, on calibration images) is below this", DefaultValueFactory = _ => DefaultMinSqnr };
+        var strict = new Option<bool>("--strict") { Description = "Fail (exit 2, no file written) instead of warning when the output SQNR is below --min-sqnr" };
+        var command = new Command("convert", "Convert a float ONNX or TFLite model (with --calib), or a quantized TFLite model, to an .emb model") { model, outFile, calib, count, method, mean, std, labels, report, weightClip, biasCorrect, minSqnr, strict, match };
         command.SetAction(parse => CliErrors.Guard(error, parse.GetValue(verbose), () =>
             IsQuantizedTflite(parse.GetValue(model)!)
             ? RunTflite(output, parse.GetValue(model)!, parse.GetValue(outFile)!, parse.GetValue(labels), parse.GetValue(match)!)
             : Run(output,
             parse.GetValue(model)!, parse.GetValue(outFile)!, parse.GetValue(calib) ?? throw new ArgumentOutOfRangeException("--calib", "converting a float model needs --calib DIR"), parse.GetValue(count), parse.GetValue(method)!,
             CommandHelpers.ParseTriple(parse.GetValue(mean), "--mean"), CommandHelpers.ParseTriple(parse.GetValue(std), "--std"),
-            parse.GetValue(labels), parse.GetValue(report), parse.GetValue(weightClip), parse.GetValue(biasCorrect))));
+            parse.GetValue(labels), parse.GetValue(report), parse.GetValue(weightClip), parse.GetValue(biasCorrect),
+            new QualityGate(parse.GetValue(minSqnr), parse.GetValue(strict), error))));
         return command;
+    }
+
+    /// <summary>
+    /// The lowest SQNR among the model's outputs: each output's producer, or where that has no measurement (the final
+    /// Dequantize, a Reshape), the nearest operator before it that has one. +∞ when every output is exact.
+    /// </summary>
+    private static double OutputSqnr(ModelDefinition d, IReadOnlyDictionary<int, LayerError> errors)
+    {
+        double worst = double.PositiveInfinity;
+        foreach (int output in d.Outputs)
+        {
+            int tensor = output;
+            for (int steps = 0; steps < d.Operators.Count; steps++)
+            {
+                int producer = Enumerable.Range(0, d.Operators.Count).LastOrDefault(i => d.Operators[i].Outputs.Contains(tensor), -1);
+                if (producer < 0) break;
+                if (errors.TryGetValue(producer, out var e)) { worst = Math.Min(worst, e.SqnrDb); break; }
+                tensor = d.Operators[producer].Inputs[0];
+            }
+        }
+        return worst;
     }
 
     /// <summary>A quantized .tflite model needs no calibration: its integer semantics are imported as they are.</summary>
@@ -93,8 +126,9 @@ internal static class ConvertCommand
         && !Tflite.TfliteFloatImporter.IsFloatModel(Tflite.TfliteModel.Load(file.FullName));
 
     private static int Run(TextWriter output, FileInfo modelFile, FileInfo outFile, DirectoryInfo calibDir, int calibCount, string methodText,
-        float[]? mean, float[]? std, FileInfo? labelsFile, FileInfo? reportFile, bool weightClipping, bool biasCorrection)
+        float[]? mean, float[]? std, FileInfo? labelsFile, FileInfo? reportFile, bool weightClipping, bool biasCorrection, QualityGate gate)
     {
+        if (double.IsNaN(gate.MinSqnr)) throw new ArgumentOutOfRangeException("--min-sqnr", "--min-sqnr must be a number of dB");
         var method = ParseMethod(methodText);
         var console = CommandHelpers.Console(output);
         var clock = Stopwatch.StartNew();
@@ -135,9 +169,9 @@ internal static class ConvertCommand
         else result = convert(onnx, pixels, Options(null));
         foreach (string line in result.Log) console.WriteLine(line);
         byte[] file = ModelWriter.Write(result.Quantized.Definition);
-        File.WriteAllBytes(outFile.FullName, file);
         var model = EmbeddedModel.Load(file);
-        var errors = LayerErrorAnalysis.Run(result.FloatGraph, model, pixels.Take(ReportImages).ToArray()).ToDictionary(e => e.OperatorIndex);
+        int reportImages = Math.Min(ReportImages, pixels.Length);
+        var errors = LayerErrorAnalysis.Run(result.FloatGraph, model, pixels.Take(reportImages).ToArray()).ToDictionary(e => e.OperatorIndex);
 
         var d = model.Definition;
         // One set of cells per operator, rendered as the console table, the Markdown report and the JSON report.
@@ -160,7 +194,16 @@ internal static class ConvertCommand
         foreach (var row in cells) table.AddRow(row.Select(Markup.Escape).ToArray());
         console.Write(table);
         long totalMacs = ModelStatistics.TotalMultiplyAccumulates(d);
-        console.WriteLine($"file {file.Length:N0} bytes, MACs {totalMacs:N0}, parameters {ModelStatistics.TotalParameters(d):N0}, arena {model.ArenaBytes:N0} bytes");
+        double outputSqnr = OutputSqnr(d, errors);
+        console.WriteLine($"file {file.Length:N0} bytes, MACs {totalMacs:N0}, parameters {ModelStatistics.TotalParameters(d):N0}, arena {model.ArenaBytes:N0} bytes, output SQNR {CommandHelpers.F(outputSqnr, "F1")} dB");
+        if (outputSqnr < gate.MinSqnr)
+        {
+            string problem = $"{modelFile.Name}: the int8 output's SQNR against the float model is {CommandHelpers.F(outputSqnr, "F1")} dB on {reportImages} calibration images, below {CommandHelpers.F(gate.MinSqnr, "F1")} dB: " +
+                "the quantized model may not follow the float one (per-layer SQNR above; emb verify checks other images)";
+            if (gate.Strict) throw new QuantizationQualityException(problem + "; --strict: nothing written");
+            gate.Error.WriteLine($"warning: {problem}");
+        }
+        File.WriteAllBytes(outFile.FullName, file);
         console.WriteLine($"wrote {outFile.FullName} in {clock.Elapsed.TotalSeconds:F1} s");
 
         if (reportFile is not null)
