@@ -7,10 +7,9 @@ namespace Embedded.Runtime.Kernels;
 /// Conv2D (groups = 1) and FullyConnected weights packed once at load for the fast GEMM paths, with every
 /// zero-point term folded into per-channel constants.
 /// <para>
-/// With x_s = x − s_x (s_x = 128 for uint8 inputs, else 0) and w_s = w − a_w[o], both signed bytes,
-/// Σ_k (x − z_x)(w − z_w[o]) = Σ x_s·w_s + f[o]·Σ x_s + C[o] with e = s_x − z_x, f[o] = a_w[o] − z_w[o] and
-/// C[o] = bias[o] + e·Σ_k w_s + K·e·f[o]. a_w[o] is z_w[o] itself when every w − z_w[o] of the channel fits a signed
-/// byte (f = 0: no input sums), else the type's offset (128 for uint8 weights, 0 for int8). All int32 with wrapping, which is exactly the
+/// With x_s = x − s_x (s_x = 128 for uint8 inputs, else 0) and w_s = w − a_w (a_w = 128 for uint8 weights, else 0),
+/// both signed bytes, Σ_k (x − z_x)(w − z_w[o]) = Σ x_s·w_s + f[o]·Σ x_s + C[o] with e = s_x − z_x,
+/// f[o] = a_w − z_w[o] and C[o] = bias[o] + e·Σ_k w_s + K·e·f[o]. All int32 with wrapping, which is exactly the
 /// reference's int32 accumulator.
 /// </para>
 /// <para>
@@ -33,7 +32,7 @@ public sealed class PackedGemm
     public int[] Constants { get; }
     /// <summary>C[o] − 128·Σw_s[o]: for the VNNI path, whose input is x_s + 128 (unsigned).</summary>
     public int[] VnniConstants { get; }
-    /// <summary>f[o] = a_w[o] − z_w[o]; all zero (the usual case) means Σx_s is not needed.</summary>
+    /// <summary>f[o] = a_w − z_w[o]; all zero (the usual case) means Σx_s is not needed.</summary>
     public int[] InputSumFactors { get; }
     public bool NeedsInputSums { get; }
     /// <summary>A weight equal to −128 rules out the AVX2 sign trick (|w| must fit in a signed byte).</summary>
@@ -75,16 +74,13 @@ public sealed class PackedGemm
         for (int o = 0; o < outputs; o++)
         {
             int zw = wq.ZeroPoints[wq.Count == 1 ? 0 : o];
-            // When every w − z_w of this channel fits a signed byte, pack that: f = 0 and the GEMM needs no Σx_s (a uint8
-            // model's weights rarely span more than 255 around their zero point). Otherwise offset by the type's a_w.
-            int offset = FitsSignedByte(weights.Type, weightBytes.Slice(o * depth, depth), zw) ? zw : aw;
-            int f = offset - zw;
+            int f = aw - zw;
             int sum = 0;
             int block = o / BlockChannels, lane = o % BlockChannels;
             for (int k = 0; k < depth; k++)
             {
                 int raw = weights.Type == ElementType.UInt8 ? weightBytes[o * depth + k] : (sbyte)weightBytes[o * depth + k];
-                int ws = raw - offset;
+                int ws = raw - aw;
                 if (ws == -128) minus128 = true;
                 sum += ws;
                 packed.Weights[((block * packed.Groups + k / 4) * BlockChannels + lane) * 4 + k % 4] = (sbyte)ws;
@@ -99,16 +95,6 @@ public sealed class PackedGemm
         result.PaddingRow = new byte[input.Shape[input.Rank - 1]];
         Array.Fill(result.PaddingRow, (byte)zx);
         return result;
-    }
-
-    private static bool FitsSignedByte(ElementType type, ReadOnlySpan<byte> row, int zeroPoint)
-    {
-        foreach (byte b in row)
-        {
-            int d = (type == ElementType.UInt8 ? b : (sbyte)b) - zeroPoint;
-            if (d is < sbyte.MinValue or > sbyte.MaxValue) return false;
-        }
-        return true;
     }
 
     private PackedGemm(PackedGemm p, bool minus128, bool needsSums, byte inputXor, int inputZeroPoint)

@@ -84,7 +84,7 @@ public sealed class FastPathTests
 
     /// <summary>
     /// Kernel rows of 8 to 16 bytes (an RGB stem: 3×3×3 rows of 9), which im2col moves 16 bytes at a time and sums as it
-    /// unrolls: uint8 weights with a zero point whose channels need input sums or not (w − z_w within a byte), windows at
+    /// unrolls: uint8 weights with a zero point (narrow or full-range channels), windows at
     /// every edge, stride 2 on odd and even sizes, images whose last window ends at the buffer's end.
     /// </summary>
     [TestMethod]
@@ -120,7 +120,7 @@ public sealed class FastPathTests
         byte[] weights = Weights(r, wShape.Aggregate(1, (a, b) => a * b), wType);
         if (narrowWeights && wType == ElementType.UInt8)
         {
-            // Most channels within a signed byte of the zero point (packed without input sums), a few spanning 0..255.
+            // Most channels within a signed byte of the zero point (a trained layer's spread), a few spanning 0..255.
             int zw = wQuant.ZeroPoints[0], per = kh * kw * cin;
             for (int o = 0; o < cout; o++)
                 if (r.Next(4) != 0)
