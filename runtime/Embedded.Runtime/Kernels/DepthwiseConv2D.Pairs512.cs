@@ -25,24 +25,17 @@ public static partial class DepthwiseConv2D
         if (w.Channels != channels || g.StrideW != 1 || g.DilationW != 1 || w.PairWeights16.Length != w.KernelH * w.KernelW * pairLanes)
             throw new ArgumentException("Depthwise pairs need 8 channels, stride 1 and their pair weights.", nameof(w));
         nint weightRowStep = (nint)g.KernelW * pairLanes;
-        int prefixRow = g.KernelW + 1;
         ref short weights = ref MemoryMarshal.GetArrayDataReference(w.PairWeights16);
-        ref int prefix = ref MemoryMarshal.GetArrayDataReference(w.WeightPrefix);
         ref byte rows0 = ref MemoryMarshal.GetReference(ring);
         Span<nint> rowAt = stackalloc nint[MaxKernelRows];
         int filledBegin = int.MinValue, filledEnd = int.MinValue;
         var block = TStage.For(pairStage, 0);
-        var bias = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(w.Bias));
-        var zeros = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(w.InputZeroPoints));
         for (int oy = g.RowBegin; oy < g.RowEnd; oy++)
         {
             var (kyA, kyB) = RingRowsFor(g, input, w.PaddingPixel, ring, oy, rowAt, ref filledBegin, ref filledEnd);
             int rows = kyB - kyA;
             var (xFrom, xTo) = Columns(g, oy);
-            // bias − z·Σw over kernel rows [kyA, kyB), all columns, for both pixels of a pair.
-            var sum = Vector256.LoadUnsafe(ref prefix, (nuint)((kyB * prefixRow + g.KernelW) * channels)) - Vector256.LoadUnsafe(ref prefix, (nuint)((kyA * prefixRow + g.KernelW) * channels));
-            var start8 = bias - zeros * sum;
-            var start = Vector512.Create(start8, start8);
+            var start = PairStart(w, g.KernelW, channels, 0, kyA, kyB);
             ref byte taps = ref Unsafe.Add(ref rows0, xFrom * channels);
             ref short tapWeights = ref Unsafe.Add(ref weights, kyA * weightRowStep);
             nint at = ((nint)(g.N * g.OutH + oy) * g.OutW + xFrom) * channels;
@@ -82,11 +75,8 @@ public static partial class DepthwiseConv2D
     {
         const int pairLanes = 2 * VectorOutputStage.PairChannels;
         nint channels = g.Channels, pixelStep = channels * g.StrideW, tapStep = channels * g.DilationW;
-        int prefixRow = g.KernelW + 1, rows = kyB - kyA;
-        ref int prefix = ref MemoryMarshal.GetArrayDataReference(w.WeightPrefix);
-        var sum = Vector256.LoadUnsafe(ref prefix, (nuint)((kyB * prefixRow + g.KernelW) * channels + first)) - Vector256.LoadUnsafe(ref prefix, (nuint)((kyA * prefixRow + g.KernelW) * channels + first));
-        var start8 = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(w.Bias), (nuint)first) - Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(w.InputZeroPoints), (nuint)first) * sum;
-        var start = Vector512.Create(start8, start8);
+        int rows = kyB - kyA;
+        var start = PairStart(w, g.KernelW, (int)channels, first, kyA, kyB);
         ref short weights = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(w.PairWeights16), kyA * g.KernelW * pairLanes);
         for (int i = 0; i < count; i += 4)
         {
@@ -109,6 +99,20 @@ public static partial class DepthwiseConv2D
             StorePair(block.Apply(a0), ref output, at + i * channels, i + 1 < count ? channels : -1, int16);
             if (i + 2 < count) StorePair(block.Apply(a1), ref output, at + (i + 2) * channels, i + 3 < count ? channels : -1, int16);
         }
+    }
+
+    /// <summary>
+    /// bias − z·Σw over kernel rows [kyA, kyB), all columns, for channels [first, first + 8), twice: where both pixels of
+    /// a pair start (from the prefix sums, whose column 0 is zero).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> PairStart(PackedDepthwise w, int kernelW, int channels, int first, int kyA, int kyB)
+    {
+        ref int prefix = ref MemoryMarshal.GetArrayDataReference(w.WeightPrefix);
+        int prefixRow = kernelW + 1;
+        var sum = Vector256.LoadUnsafe(ref prefix, (nuint)((kyB * prefixRow + kernelW) * channels + first)) - Vector256.LoadUnsafe(ref prefix, (nuint)((kyA * prefixRow + kernelW) * channels + first));
+        var start = Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(w.Bias), (nuint)first) - Vector256.LoadUnsafe(ref MemoryMarshal.GetArrayDataReference(w.InputZeroPoints), (nuint)first) * sum;
+        return Vector512.Create(start, start);
     }
 
     /// <summary>Lanes 0–7 at element <paramref name="at"/>, lanes 8–15 <paramref name="second"/> elements on (none when negative).</summary>
