@@ -127,8 +127,8 @@ public sealed class ConverterCommandTests
         Assert.AreEqual(4 * 4, new FileInfo(Path.Combine(dir, "float.out1.f32")).Length);
         Assert.IsFalse(File.Exists(Path.Combine(dir, "float.f32")), "several outputs are named .outK");
         // The pooled output is the mean of the feature map per channel.
-        var feat = ReadFloats(Path.Combine(dir, "float.out0.f32"));
-        var pooled = ReadFloats(Path.Combine(dir, "float.out1.f32"));
+        var feat = SharedFixtures.ReadFloats(Path.Combine(dir, "float.out0.f32"));
+        var pooled = SharedFixtures.ReadFloats(Path.Combine(dir, "float.out1.f32"));
         for (int c = 0; c < 4; c++) Assert.AreEqual(feat.Skip(c * 64).Take(64).Average(), pooled[c], 1e-5, $"channel {c}");
 
         string emb = Path.Combine(dir, "two.emb");
@@ -177,12 +177,6 @@ public sealed class ConverterCommandTests
         Assert.AreEqual(2, strict.code, strict.output);
         StringAssert.Contains(strict.error, "--strict: nothing written");
         Assert.IsFalse(File.Exists(refused));
-    }
-
-    private static float[] ReadFloats(string path)
-    {
-        var bytes = File.ReadAllBytes(path);
-        return Enumerable.Range(0, bytes.Length / 4).Select(i => BitConverter.ToSingle(bytes, 4 * i)).ToArray();
     }
 
     [TestMethod]
