@@ -18,7 +18,8 @@ public static class OperatorRegistry
             new GlobalAveragePool(), new ReduceMean(), new WindowPool(max: false), new WindowPool(max: true), new Gemm(), new MatMul(),
             new Flatten(), new Reshape(), new Concat(), new Pad(), new Identity("Identity"), new Identity("Dropout"), new Softmax(), new Transpose(),
             new Normalize(), new Swish(), new FullyConnectedOp(),
-            new ShapeOperator(), new Gather(), new Cast(), new ConstantOfShape(), new Slice(), new SqueezeUnsqueeze(unsqueeze: false), new SqueezeUnsqueeze(unsqueeze: true),
+            new ShapeOperator(), new Gather(), new Cast(), new ConstantOfShape(), new Slice(), new SqueezeUnsqueeze(unsqueeze: false), new SqueezeUnsqueeze(unsqueeze: true), new Split(),
+            new LayoutReshape(), new GatherChannelsOp(),
         };
         var map = new Dictionary<string, FloatOperator>();
         foreach (var op in all) map[op.OpType] = op;

@@ -21,6 +21,13 @@ public static class GraphOptimizer
             $"fused {FuseSwishPatterns.Run(graph)} x·h-sigmoid(x) / x·sigmoid(x) patterns",
             $"fused {FuseActivations.Run(graph)} activations into Conv/FullyConnected",
         };
+        // The layout passes trace shapes through values the passes above created.
+        GraphAnalysis.Run(graph);
+        log.AddRange(new[]
+        {
+            $"resolved {ResolveLayoutChains.Run(graph)} Reshape/Transpose chains in NHWC storage (free reshapes, channel gathers)",
+            $"turned {ChannelSelections.Run(graph)} channel Slice/Split nodes into channel gathers",
+        });
         var normalization = mean is not null && std is not null ? (mean, std) : FoldInputNormalization.FromMetadata(graph);
         if (normalization is { } n)
         {

@@ -100,8 +100,12 @@ public sealed class Quantizer
     private bool FeedsOutputDirectly(string value)
     {
         if (_graph.Outputs.Contains(value)) return true;
-        return _consumers.TryGetValue(value, out var readers) && readers.Count == 1 &&
-               readers[0].OpType is "Reshape" or "Flatten" && FeedsOutputDirectly(readers[0].Outputs[0]);
+        if (!_consumers.TryGetValue(value, out var readers) || readers.Count != 1) return false;
+        var reader = readers[0];
+        // A concatenation of output heads (SSD's boxes) keeps 16 bits when every part it joins does.
+        if (reader.OpType == "Concat")
+            return reader.Inputs.All(i => _consumers.TryGetValue(i, out var r) && r.Count == 1) && FeedsOutputDirectly(reader.Outputs[0]);
+        return reader.OpType is InternalOps.LayoutReshape or InternalOps.GatherChannels && FeedsOutputDirectly(reader.Outputs[0]);
     }
 
     private static QuantizationParams Asymmetric8(double low, double high)
@@ -162,8 +166,10 @@ public sealed class Quantizer
             case "GlobalAveragePool": LowerGlobalAveragePool(node); break;
             case "Mul": LowerMul(node); break;
             case "Add": LowerAdd(node); break;
-            case "Reshape":
-            case "Flatten": LowerReshape(node); break;
+            case InternalOps.LayoutReshape: LowerReshape(node); break;
+            case "Reshape": case "Flatten": case "Transpose": case "Squeeze": case "Unsqueeze":
+                throw new GraphException(node, $"rearranging [{string.Join(",", FloatShape(node.Inputs[0]))}] into [{string.Join(",", FloatShape(node.Outputs[0]))}] moves elements in the runtime's NHWC storage in a way that is neither a reshape nor a channel reordering; not supported yet");
+            case InternalOps.GatherChannels: LowerGatherChannels(node); break;
             case "MaxPool":
             case "AveragePool": LowerPool(node); break;
             case "Relu": case "HardSwish": case "HardSigmoid": case "Sigmoid": case "Tanh": case InternalOps.Swish: case "Clip": case "LeakyRelu":
@@ -409,16 +415,27 @@ public sealed class Quantizer
             OutputStageBuilder.Add(Def(a).Quantization!, Def(b).Quantization!, q, type, channels, _options.Rounding, type == ElementType.Int16 ? 15 : 20));
     }
 
-    /// <summary>Reshape/Flatten keep the bytes; only [N,C,1,1] ↔ [N,C] style reshapes keep the element order across NCHW → NHWC.</summary>
+    /// <summary>A reshape that keeps the storage order (ResolveLayoutChains proved it) keeps the bytes.</summary>
     private void LowerReshape(Node node)
     {
         int input = Tensor(node, node.Inputs[0]);
-        var x = FloatShape(node.Inputs[0]);
-        if (x.Length == 4 && x[2] * x[3] != 1 && x[1] != 1)
-            throw new GraphException(node, $"reshaping [{string.Join(",", x)}] changes element order between NCHW and NHWC; only 1×1 spatial inputs are supported");
         var inT = Def(input);
         int output = AddActivation(node.Outputs[0], inT.Type, inT.Quantization!);
         _builder.AddOperator(OperatorCode.Reshape, node.Name, new[] { input }, new[] { output }, NoParams.Instance);
+    }
+
+    /// <summary>Channel shuffles, slices and splits: the bytes of the chosen channels, their quantization with them.</summary>
+    private void LowerGatherChannels(Node node)
+    {
+        int input = Tensor(node, node.Inputs[0]);
+        var inT = Def(input);
+        var indices = GatherChannelsOp.Indices(node, inT.Shape[^1]);
+        var qi = inT.Quantization!;
+        var q = qi.IsPerAxis
+            ? QuantizationParams.PerAxis(3, indices.Select(i => qi.Scales[i]).ToArray(), indices.Select(i => qi.ZeroPoints[i]).ToArray())
+            : qi;
+        int output = AddActivation(node.Outputs[0], inT.Type, q);
+        _builder.AddOperator(OperatorCode.GatherChannels, node.Name, new[] { input }, new[] { output }, new GatherChannelsParams { Indices = indices });
     }
 
     private void LowerPool(Node node)
@@ -470,7 +487,9 @@ public sealed class Quantizer
         if (axis < 0) axis += rank;
         int nhwcAxis = rank == 4 ? new[] { 0, 3, 1, 2 }[axis] : axis;
         var (type, q) = ActivationQuantization(node.Outputs[0]);
-        if (q.IsPerAxis) q = Asymmetric8(Stats(node.Outputs[0]).Min, Stats(node.Outputs[0]).Max);
+        // Parts that stayed 8-bit (read elsewhere too) make an 8-bit concatenation.
+        if (q.IsPerAxis || (type == ElementType.Int16 && inputs.Any(t => Def(t).Type != ElementType.Int16)))
+            (type, q) = (ElementType.Int8, Asymmetric8(Stats(node.Outputs[0]).Min, Stats(node.Outputs[0]).Max));
         int output = AddActivation(node.Outputs[0], type, q);
         var multipliers = inputs.Select(t =>
         {

@@ -26,6 +26,7 @@ internal sealed partial class PreparedOperator
     private readonly bool _squeezeExcite;
     private readonly bool _residualAdd;
     private readonly RequantizeTable? _requantize;
+    private readonly ChannelGatherPlan? _gather;
 
     private static bool IsSqueezeExcite(TensorDefinition a, TensorDefinition b, TensorDefinition output)
     {
@@ -52,6 +53,8 @@ internal sealed partial class PreparedOperator
         if (op.Params is GlobalAveragePoolParams gap && Input(0).Tensor.Type != ElementType.Int16 && _output.Tensor.Type != ElementType.Int16)
             _vectorStage = VectorOutputStage.TryCreate(gap.Multipliers, gap.Rounding, new[] { _output.Tensor.Type.MinValue() }, new[] { _output.Tensor.Type.MaxValue() },
                 _output.Tensor.Shape[3], _output.ZeroPoints);
+        if (op.Params is GatherChannelsParams gather)
+            _gather = ChannelGatherPlan.TryCreate(Input(0).Tensor, gather);
         if (op.Params is AddParams add && op.Inputs.Length == 2)
             _residualAdd = Add.IsFastCase(Input(0).Tensor, Input(1).Tensor, _output.Tensor, add);
         if (op.Inputs.Length < 2 || !Input(1).Tensor.IsConstant || (_inputs.Length > 2 && _inputs[2] is { } b && !b.Tensor.IsConstant)) return;
@@ -176,6 +179,8 @@ internal sealed partial class PreparedOperator
             return Softmax.TryFast(path, Input(0).In(arena), output.Write(arena), output.Tensor.Type, output.Scales.Length > 0 ? output.Scales[0] : 1f,
                 output.ZeroPoints.Length > 0 ? output.ZeroPoints[0] : 0, (SoftmaxParams)_op.Params);
         }
+        if (_gather is not null && parts == 1)
+            return GatherChannels.TryFast(path, Input(0).Read(arena), _output.Write(arena), _gather);
         if (_op.Code == OperatorCode.Dequantize && parts == 1)
             return Dequantize.TryFast(path, Input(0).In(arena), Elements.AsFloats(_output.Write(arena)), Input(0).Scales);
         if (_depthwise is not null)
@@ -251,6 +256,9 @@ internal sealed partial class PreparedOperator
                 }
                 else
                     Quantize.RequantizeReference(Input(0).In(arena), _output.Out(arena), (QuantizeParams)_op.Params);
+                break;
+            case OperatorCode.GatherChannels:
+                GatherChannels.Reference(Input(0).In(arena), _output.Out(arena), (GatherChannelsParams)_op.Params);
                 break;
             case OperatorCode.Dequantize:
                 Dequantize.Reference(Input(0).In(arena), Elements.AsFloats(_output.Write(arena)), Input(0).Scales);

@@ -37,6 +37,7 @@ internal static class OperatorValidator
             case OperatorCode.Softmax: ValidateSoftmax(v, op.Params as SoftmaxParams); break;
             case OperatorCode.Quantize: ValidateQuantize(v, op.Params as QuantizeParams); break;
             case OperatorCode.Dequantize: ValidateDequantize(v, op.Params); break;
+            case OperatorCode.GatherChannels: ValidateGatherChannels(v, op.Params as GatherChannelsParams); break;
             default: throw v.Fail("code", $"unknown operator code {(int)op.Code}");
         }
     }
@@ -391,6 +392,31 @@ internal static class OperatorValidator
                 throw v.Fail($"params.inputMultipliers[{k}]", $"{t} is copied unchanged but its quantization differs from the output's");
         }
         if (total != output.Shape[p.Axis]) throw v.Fail("outputs[0]", $"{output} has {output.Shape[p.Axis]} along axis {p.Axis}, inputs sum to {total}");
+    }
+
+    private static void ValidateGatherChannels(Context v, GatherChannelsParams? p0)
+    {
+        var p = v.Params(p0);
+        v.Counts(1, 1, 1);
+        var input = v.Activation(v.Input(0), "inputs[0]");
+        if (input.Rank == 0) throw v.Fail("inputs[0]", $"{input} has no channel axis");
+        var output = v.Activation(v.Output(), "outputs[0]", input.Rank);
+        SameType(v, input, output, "outputs[0]");
+        if (p.Indices is null || p.Indices.Length == 0) throw v.Fail("params.indices", "gathers no channel");
+        int channels = input.Shape[input.Rank - 1];
+        for (int j = 0; j < p.Indices.Length; j++)
+            if ((uint)p.Indices[j] >= (uint)channels) throw v.Fail($"params.indices[{j}]", $"channel {p.Indices[j]} outside the input's {channels}");
+        var expected = (int[])input.Shape.Clone();
+        expected[input.Rank - 1] = p.Indices.Length;
+        v.Shape(output, "outputs[0]", expected);
+        var qi = input.Quantization!; var qo = output.Quantization!;
+        if (qi.IsPerAxis != qo.IsPerAxis) throw v.Fail("outputs[0]", "must keep the input's quantization");
+        for (int j = 0; j < (qi.IsPerAxis ? p.Indices.Length : 1); j++)
+        {
+            int from = qi.IsPerAxis ? p.Indices[j] : 0;
+            if (qi.Scales[from] != qo.Scales[j] || qi.ZeroPoints[from] != qo.ZeroPoints[j])
+                throw v.Fail("outputs[0]", $"channel {j} must keep the quantization of input channel {from}");
+        }
     }
 
     private static void ValidateReshape(Context v, OperatorParams p)

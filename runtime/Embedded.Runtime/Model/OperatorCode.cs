@@ -18,4 +18,5 @@ public enum OperatorCode : ushort
     Softmax = 13,
     Quantize = 14,
     Dequantize = 15,
+    GatherChannels = 16,
 }

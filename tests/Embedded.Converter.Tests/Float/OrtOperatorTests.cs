@@ -89,6 +89,55 @@ public sealed class OrtOperatorTests
     }
 
     /// <summary>Runs the model in ONNX Runtime and in the float executor on the same seeded input.</summary>
+    /// <summary>Split in its three spellings: sizes as attribute (11), as input (13), equal parts by num_outputs (18, uneven).</summary>
+    [TestMethod]
+    [DataRow(11, 1, new long[] { 2, 5 }, 0)]
+    [DataRow(13, 1, new long[] { 3, 1, 3 }, 0)]
+    [DataRow(13, 3, new long[0], 2)]
+    [DataRow(18, 1, new long[0], 3)]
+    [DataRow(18, -1, new long[0], 2)]
+    public void Split_MatchesOnnxRuntime_OnEveryOutput(int opset, int axis, long[] split, int equalParts)
+    {
+        var b = new OnnxBuilder(opset).Input("x", 1, 7, 5, 6);
+        int outputs = split.Length > 0 ? split.Length : equalParts;
+        var names = Enumerable.Range(0, outputs).Select(k => $"y{k}").ToArray();
+        var attributes = new List<Embedded.Converter.Onnx.Protos.AttributeProto> { OnnxBuilder.Int("axis", axis) };
+        var inputs = new List<string> { "x" };
+        if (split.Length > 0)
+        {
+            if (opset >= 13) { b.InitializerInt64("split", new long[] { split.Length }, split); inputs.Add("split"); }
+            else attributes.Add(OnnxBuilder.Ints("split", split));
+        }
+        else if (opset >= 18) attributes.Add(OnnxBuilder.Int("num_outputs", outputs));
+        b.Node("Split", inputs.ToArray(), names, "split", attributes.ToArray());
+        foreach (string name in names) b.Output(name);
+        AssertMatchesOrt(b, new[] { 1, 7, 5, 6 });
+    }
+
+    /// <summary>The rearrangements the layout passes recognise, as exported: a channel shuffle, an SSD head's reshape, a channel slice.</summary>
+    [TestMethod]
+    public void ShuffleHeadReshapeAndChannelSlice_MatchOnnxRuntime()
+    {
+        var b = new OnnxBuilder(13).Input("x", 1, 6, 4, 5)
+            .InitializerInt64("s5", new long[] { 5 }, new long[] { 1, 2, 3, 4, 5 })
+            .InitializerInt64("s4", new long[] { 4 }, new long[] { 1, 6, 4, 5 })
+            .Node("Reshape", new[] { "x", "s5" }, new[] { "r" }, "split_groups")
+            .Node("Transpose", new[] { "r" }, new[] { "t" }, "swap", OnnxBuilder.Ints("perm", 0, 2, 1, 3, 4))
+            .Node("Reshape", new[] { "t", "s4" }, new[] { "shuffled" }, "merge")
+            .InitializerInt64("starts", new long[] { 1 }, new long[] { 1 })
+            .InitializerInt64("ends", new long[] { 1 }, new long[] { 6 })
+            .InitializerInt64("axes", new long[] { 1 }, new long[] { 1 })
+            .InitializerInt64("steps", new long[] { 1 }, new long[] { 2 })
+            .Node("Slice", new[] { "shuffled", "starts", "ends", "axes", "steps" }, new[] { "odd" }, "odd")
+            .InitializerInt64("h5", new long[] { 5 }, new long[] { 1, 3, 1, 4, 5 })
+            .Node("Reshape", new[] { "odd", "h5" }, new[] { "h" }, "head")
+            .Node("Transpose", new[] { "h" }, new[] { "ht" }, "head_t", OnnxBuilder.Ints("perm", 0, 3, 4, 1, 2))
+            .InitializerInt64("h3", new long[] { 3 }, new long[] { 1, -1, 1 })
+            .Node("Reshape", new[] { "ht", "h3" }, new[] { "y" }, "boxes")
+            .Output("y");
+        AssertMatchesOrt(b, new[] { 1, 6, 4, 5 });
+    }
+
     private static void AssertMatchesOrt(OnnxBuilder builder, int[] inputShape)
     {
         var random = new Random(inputShape.Aggregate(17, (a, d) => a * 31 + d));
@@ -97,15 +146,20 @@ public sealed class OrtOperatorTests
 
         using var session = new InferenceSession(bytes);
         using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("x", new DenseTensor<float>(values, inputShape)) });
-        var expected = results.First().AsTensor<float>();
-        var expectedShape = expected.Dimensions.ToArray();
-        var expectedValues = expected.ToArray();
-
         var graph = OnnxImporter.Load(bytes, "test.onnx");
-        var actual = new FloatExecutor(graph).Run(new[] { TensorData.FromFloats(inputShape, values) })[0];
-        CollectionAssert.AreEqual(expectedShape, actual.Shape, $"shape [{string.Join(",", actual.Shape)}] vs ORT [{string.Join(",", expectedShape)}]");
-        double scale = Math.Max(1e-6, expectedValues.Max(v => Math.Abs(v)));
-        double worst = expectedValues.Zip(actual.Floats, (e, a) => Math.Abs(e - a)).DefaultIfEmpty(0).Max();
-        Assert.IsTrue(worst <= 1e-5 * scale, $"max |Δ| {worst:G3} > 1e-5 × {scale:G3}");
+        var outputs = new FloatExecutor(graph).Run(new[] { TensorData.FromFloats(inputShape, values) });
+        Assert.HasCount(results.Count, outputs);
+        int k = 0;
+        foreach (var result in results)
+        {
+            var expected = result.AsTensor<float>();
+            var expectedShape = expected.Dimensions.ToArray();
+            var expectedValues = expected.ToArray();
+            var actual = outputs[k++];
+            CollectionAssert.AreEqual(expectedShape, actual.Shape, $"output {k - 1}: shape [{string.Join(",", actual.Shape)}] vs ORT [{string.Join(",", expectedShape)}]");
+            double scale = Math.Max(1e-6, expectedValues.Max(v => Math.Abs(v)));
+            double worst = expectedValues.Zip(actual.Floats, (e, a) => Math.Abs(e - a)).DefaultIfEmpty(0).Max();
+            Assert.IsTrue(worst <= 1e-5 * scale, $"output {k - 1}: max |Δ| {worst:G3} > 1e-5 × {scale:G3}");
+        }
     }
 }

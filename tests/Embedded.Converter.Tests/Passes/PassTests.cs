@@ -127,7 +127,7 @@ public sealed class PassTests
         }
         var ops = graph.Nodes.Select(n => n.OpType).Distinct().OrderBy(o => o, StringComparer.Ordinal).ToArray();
         string expectedOps = file == "mobilenet_v3_small_tf.onnx"
-            ? "Add,Conv,Emb.Normalize,GlobalAveragePool,Mul,Reshape"
+            ? "Add,Conv,Emb.LayoutReshape,Emb.Normalize,GlobalAveragePool,Mul"
             : "Add,Conv,Emb.FullyConnected,Emb.Normalize,GlobalAveragePool,Mul";
         Assert.AreEqual(expectedOps, string.Join(",", ops), string.Join("; ", log));
         Assert.IsFalse(graph.Nodes.Any(n => n.OpType is "BatchNormalization" or "HardSigmoid" or "Relu" or "HardSwish"), "activations and BN must be folded or fused");
@@ -151,5 +151,46 @@ public sealed class PassTests
         CollectionAssert.AreEqual(new[] { 1, 4 }, after[0].Shape);
         AssertClose(before[0].Floats, after[0].Floats, 1e-6, "spatial mean");
         AssertClose(before[1].Floats, after[1].Floats, 0, "channel mean");
+    }
+
+    /// <summary>The rearrangements of ShuffleNet and SSD heads, written as the exporters write them.</summary>
+    private static OnnxBuilder LayoutNetwork(int opset = 13) => new OnnxBuilder(opset)
+        .Input("x", 1, 6, 4, 5)
+        .InitializerInt64("s5", new long[] { 5 }, new long[] { 1, 2, 3, 4, 5 })
+        .InitializerInt64("s4", new long[] { 4 }, new long[] { 1, 6, 4, 5 })
+        .Node("Reshape", new[] { "x", "s5" }, new[] { "r" }, "split_groups")
+        .Node("Transpose", new[] { "r" }, new[] { "t" }, "swap", OnnxBuilder.Ints("perm", 0, 2, 1, 3, 4))
+        .Node("Reshape", new[] { "t", "s4" }, new[] { "shuffled" }, "merge")
+        .InitializerInt64("split", new long[] { 2 }, new long[] { 3, 3 })
+        .Node("Split", new[] { "shuffled", "split" }, new[] { "a", "b" }, "halves", OnnxBuilder.Int("axis", 1))
+        .InitializerInt64("h5", new long[] { 5 }, new long[] { 1, 3, 1, 4, 5 })
+        .Node("Reshape", new[] { "b", "h5" }, new[] { "h" }, "head")
+        .Node("Transpose", new[] { "h" }, new[] { "ht" }, "head_t", OnnxBuilder.Ints("perm", 0, 3, 4, 1, 2))
+        .InitializerInt64("h3", new long[] { 3 }, new long[] { 1, -1, 1 })
+        .Node("Reshape", new[] { "ht", "h3" }, new[] { "boxes" }, "boxes")
+        .Node("Flatten", new[] { "a" }, new[] { "flat" }, "flatten")
+        .Output("boxes").Output("flat");
+
+    [TestMethod]
+    public void LayoutPasses_MakeShufflesAndSplitsOneGather_AndHeadReshapesFree_KeepingTheFunction()
+    {
+        var r = new Random(33);
+        var graph = OnnxImporter.Load(LayoutNetwork().Bytes());
+        var input = RandomInput(r, 1, 6, 4, 5);
+        var before = new FloatExecutor(graph).Run(new[] { input });
+        Assert.AreEqual(2, ResolveLayoutChains.Run(graph), "the shuffle and the head; the Flatten of a 4×5 map moves elements");
+        Assert.AreEqual(1, ChannelSelections.Run(graph));
+        GraphAnalysis.Run(graph);
+        // The split's halves read the shuffle's input directly (one gather each); the shuffle itself is gone.
+        var gathers = graph.Nodes.Where(n => n.OpType == InternalOps.GatherChannels).ToList();
+        Assert.HasCount(2, gathers);
+        Assert.IsTrue(gathers.All(g => g.Inputs[0] == "x"));
+        CollectionAssert.AreEqual(new long[] { 0, 3, 1 }, gathers[0].Attributes.Ints("indices", Array.Empty<long>()));
+        CollectionAssert.AreEqual(new long[] { 4, 2, 5 }, gathers[1].Attributes.Ints("indices", Array.Empty<long>()));
+        Assert.AreEqual(InternalOps.LayoutReshape, graph.Nodes.Single(n => n.Outputs[0] == "boxes").OpType);
+        Assert.AreEqual("Flatten", graph.Nodes.Single(n => n.Outputs[0] == "flat").OpType);
+        var after = new FloatExecutor(graph).Run(new[] { input });
+        AssertClose(before[0].Floats, after[0].Floats, 0, "boxes");
+        AssertClose(before[1].Floats, after[1].Floats, 0, "flat");
     }
 }

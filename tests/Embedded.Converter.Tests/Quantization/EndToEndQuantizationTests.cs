@@ -151,6 +151,86 @@ public sealed class EndToEndQuantizationTests
     }
 
     /// <summary>
+    /// ShuffleNet and SSD structure in NHWC: a channel Split, a Concat, the Reshape/Transpose/Reshape shuffle, a strided
+    /// channel Slice, and two detection-style heads reshaped to [1, boxes, 2] and concatenated (16 bits, as outputs).
+    /// A wrong element order would show as noise the size of the signal; the int8 model follows the float one instead.
+    /// </summary>
+    [TestMethod]
+    public void ShuffleSplitAndHeadReshapes_AreLoweredAsGathersAndFreeReshapes_AndFollowTheFloatModel()
+    {
+        var random = new Random(98);
+        float[] R(int n, float scale) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1) * scale).ToArray();
+        var onnx = new OnnxBuilder(13)
+            .Input("x", 1, 3, 12, 12)
+            .Initializer("w", new long[] { 8, 3, 3, 3 }, R(216, 0.4f))
+            .Node("Conv", new[] { "x", "w" }, new[] { "c" }, "stem", OnnxBuilder.Ints("pads", 1, 1, 1, 1))
+            .Node("Relu", new[] { "c" }, new[] { "cr" }, "stem_relu")
+            .InitializerInt64("split", new long[] { 2 }, new long[] { 4, 4 })
+            .Node("Split", new[] { "cr", "split" }, new[] { "a", "b" }, "split", OnnxBuilder.Int("axis", 1))
+            .Initializer("wb", new long[] { 4, 4, 1, 1 }, R(16, 0.8f))
+            .Node("Conv", new[] { "b", "wb" }, new[] { "bc" }, "branch")
+            .Node("Relu", new[] { "bc" }, new[] { "br" }, "branch_relu")
+            .Node("Concat", new[] { "a", "br" }, new[] { "cat" }, "concat", OnnxBuilder.Int("axis", 1))
+            .InitializerInt64("s5", new long[] { 5 }, new long[] { 1, 2, 4, 12, 12 })
+            .InitializerInt64("s4", new long[] { 4 }, new long[] { 1, 8, 12, 12 })
+            .Node("Reshape", new[] { "cat", "s5" }, new[] { "g" }, "groups")
+            .Node("Transpose", new[] { "g" }, new[] { "gt" }, "swap", OnnxBuilder.Ints("perm", 0, 2, 1, 3, 4))
+            .Node("Reshape", new[] { "gt", "s4" }, new[] { "shuf" }, "shuffle")
+            .Initializer("wh", new long[] { 6, 8, 3, 3 }, R(432, 0.3f))
+            .Node("Conv", new[] { "shuf", "wh" }, new[] { "h1" }, "head1", OnnxBuilder.Ints("pads", 1, 1, 1, 1), OnnxBuilder.Ints("strides", 2, 2))
+            .InitializerInt64("h1s", new long[] { 5 }, new long[] { 1, 3, 2, 6, 6 })
+            .Node("Reshape", new[] { "h1", "h1s" }, new[] { "h1r" }, "head1_split")
+            .Node("Transpose", new[] { "h1r" }, new[] { "h1t" }, "head1_t", OnnxBuilder.Ints("perm", 0, 3, 4, 1, 2))
+            .InitializerInt64("flat3", new long[] { 3 }, new long[] { 1, -1, 2 })
+            .Node("Reshape", new[] { "h1t", "flat3" }, new[] { "boxes1" }, "head1_boxes")
+            .InitializerInt64("starts", new long[] { 1 }, new long[] { 1 })
+            .InitializerInt64("ends", new long[] { 1 }, new long[] { 8 })
+            .InitializerInt64("axes", new long[] { 1 }, new long[] { 1 })
+            .InitializerInt64("steps", new long[] { 1 }, new long[] { 2 })
+            .Node("Slice", new[] { "shuf", "starts", "ends", "axes", "steps" }, new[] { "odd" }, "odd_channels")
+            .Initializer("w2", new long[] { 4, 4, 1, 1 }, R(16, 0.8f))
+            .Node("Conv", new[] { "odd", "w2" }, new[] { "h2" }, "head2")
+            .InitializerInt64("h2s", new long[] { 5 }, new long[] { 1, 2, 2, 12, 12 })
+            .Node("Reshape", new[] { "h2", "h2s" }, new[] { "h2r" }, "head2_split")
+            .Node("Transpose", new[] { "h2r" }, new[] { "h2t" }, "head2_t", OnnxBuilder.Ints("perm", 0, 3, 4, 1, 2))
+            .Node("Reshape", new[] { "h2t", "flat3" }, new[] { "boxes2" }, "head2_boxes")
+            .Node("Concat", new[] { "boxes1", "boxes2" }, new[] { "boxes" }, "boxes", OnnxBuilder.Int("axis", 1))
+            .Node("GlobalAveragePool", new[] { "shuf" }, new[] { "pooled" }, "gap")
+            .Node("Flatten", new[] { "pooled" }, new[] { "features" }, "features")
+            .Output("boxes").Output("features").Bytes();
+        var pixels = Enumerable.Range(0, 24).Select(_ => { var p = new byte[12 * 12 * 3]; random.NextBytes(p); return p; }).ToArray();
+        var result = ModelConverter.ConvertOnnx(onnx, pixels.Take(16).ToArray(), new ConversionOptions { Mean = new[] { 128f, 128f, 128f }, Std = new[] { 64f, 64f, 64f } });
+        var definition = result.Quantized.Definition;
+        var codes = definition.Operators.Select(o => o.Code).ToArray();
+        Assert.AreEqual(4, codes.Count(c => c == OperatorCode.GatherChannels), "the split's halves, the shuffle, the shuffle's odd channels (one gather: shuffle and slice composed)");
+        CollectionAssert.AreEqual(new[] { 1, 108 + 288, 2 }, definition.Tensors[definition.Outputs[0]].Shape);
+        var interpreter = EmbeddedModel.Load(ModelWriter.Write(definition)).CreateInterpreter();
+        var executor = new FloatExecutor(result.FloatGraph);
+        var signal = new double[2];
+        var noise = new double[2];
+        foreach (var image in pixels.Skip(16))
+        {
+            image.CopyTo(interpreter.Input(0).Bytes);
+            interpreter.Invoke();
+            var floats = executor.Run(new[] { ModelConverter.PixelsToTensor(image, new[] { 1, 3, 12, 12 }) });
+            for (int k = 0; k < 2; k++)
+            {
+                var q = interpreter.Output(k).AsSpan<float>().ToArray();
+                var f = floats[k].Floats;
+                Assert.HasCount(f.Length, q);
+                signal[k] += f.Sum(v => (double)v * v);
+                noise[k] += q.Zip(f, (a, b) => (double)(a - b) * (a - b)).Sum();
+            }
+        }
+        for (int k = 0; k < 2; k++)
+        {
+            double sqnr = 10 * Math.Log10(signal[k] / Math.Max(noise[k], 1e-12));
+            Console.WriteLine($"output {k}: int8 vs float SQNR {sqnr:F1} dB");
+            Assert.IsGreaterThan(25.0, sqnr, $"output {k}: SQNR {sqnr:F1} dB");
+        }
+    }
+
+    /// <summary>
     /// EfficientNet's pattern: a SiLU (x·sigmoid(x), a table) feeding a depthwise convolution, which asks for per-channel
     /// output scales. One table for all channels used channel 0's scale everywhere (6.7 dB, exit 0); one per channel is exact.
     /// </summary>

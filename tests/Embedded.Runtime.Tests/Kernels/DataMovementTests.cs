@@ -51,6 +51,23 @@ public sealed class DataMovementTests
     }
 
     [TestMethod]
+    public void GatherChannels_TakesTheIndexedChannelOfEveryPixel_8And16Bit()
+    {
+        var random = new Random(55);
+        foreach (var type in new[] { ElementType.Int8, ElementType.UInt8, ElementType.Int16 })
+        {
+            var indices = new[] { 4, 0, 0, 2 };
+            byte[] input = TestKit.RandomValues(random, 3 * 5, type);
+            var output = new byte[3 * indices.Length * type.SizeInBytes()];
+            GatherChannels.Reference(new QuantizedInput(input, type, new[] { 1, 3, 5 }, new[] { 0 }), new QuantizedOutput(output, type, new[] { 1, 3, 4 }, new[] { 0 }),
+                new GatherChannelsParams { Indices = indices });
+            for (int pixel = 0; pixel < 3; pixel++)
+            for (int j = 0; j < indices.Length; j++)
+                Assert.AreEqual(TestKit.Load(input, type, pixel * 5 + indices[j]), TestKit.Load(output, type, pixel * 4 + j), $"{type} pixel {pixel} channel {j}");
+        }
+    }
+
+    [TestMethod]
     public void Pad_FillsTheZeroPointAndCopiesTheInside_PerChannelFill()
     {
         var random = new Random(51);

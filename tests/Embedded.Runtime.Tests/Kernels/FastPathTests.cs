@@ -440,6 +440,55 @@ public sealed class FastPathTests
         }
     }
 
+    /// <summary>Random channel orders: shuffles of g groups, slices, splits, repeats; widths around the 16-byte block.</summary>
+    internal static int[] RandomChannelIndices(Random r, int channels)
+    {
+        switch (r.Next(4))
+        {
+            case 0:
+            {
+                int groups = new[] { 2, 3, 4 }.Where(g => channels % g == 0).DefaultIfEmpty(1).First();
+                int per = channels / groups;
+                return Enumerable.Range(0, channels).Select(j => j % groups * per + j / groups).ToArray();
+            }
+            case 1:
+            {
+                int start = r.Next(channels), count = 1 + r.Next(channels - start);
+                int step = 1 + r.Next(3);
+                return Enumerable.Range(0, count).Select(k => start + k * step).Where(c => c < channels).ToArray();
+            }
+            case 2: return Enumerable.Range(0, channels).OrderBy(_ => r.Next()).ToArray();
+            default: return Enumerable.Range(0, 1 + r.Next(2 * channels)).Select(_ => r.Next(channels)).ToArray();
+        }
+    }
+
+    [TestMethod]
+    public void GatherChannels_EveryPath_EqualsReference_ShufflesSlicesAndRepeats_8And16Bit()
+    {
+        var r = new Random(523);
+        for (int i = 0; i < 400; i++)
+        {
+            int channels = i < 64 ? i + 1 : Channels(r);
+            var type = OutputTypes[r.Next(3)];
+            var indices = RandomChannelIndices(r, channels);
+            var p = new GatherChannelsParams { Indices = indices };
+            int pixels = r.Next(0, 20);
+            var inShape = new[] { 1, pixels, channels };
+            var outShape = new[] { 1, pixels, indices.Length };
+            var input = TestKit.RandomValues(r, pixels * channels, type);
+            var expected = new byte[pixels * indices.Length * type.SizeInBytes()];
+            GatherChannels.Reference(new QuantizedInput(input, type, inShape, new[] { 0 }), new QuantizedOutput(expected, type, outShape, new[] { 0 }), p);
+            var plan = ChannelGatherPlan.TryCreate(new TensorDefinition("x", type, inShape, QuantizationParams.PerTensor(1f, 0)), p);
+            if (plan is null) { Assert.IsTrue(channels * type.SizeInBytes() < 16 || indices.Length * type.SizeInBytes() < 16, $"case {i}: no plan"); continue; }
+            foreach (var path in FastPaths)
+            {
+                var actual = new byte[expected.Length];
+                if (!GatherChannels.TryFast(path, input, actual, plan)) { Assert.IsFalse(System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated); continue; }
+                CollectionAssert.AreEqual(expected, actual, $"case {i} path {path}: {type} {channels} → [{string.Join(",", indices)}]");
+            }
+        }
+    }
+
     [TestMethod]
     public void TableLookup_EveryPath_EqualsReference_ForEveryLength0To80_OneOrManyTables_InPlaceToo()
     {

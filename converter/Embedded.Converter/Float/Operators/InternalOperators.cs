@@ -14,6 +14,10 @@ public static class InternalOps
     public const string Swish = "Emb.Swish";
     /// <summary>[N, …] × W[Cout, K]ᵀ + b: Flatten/Reshape + Gemm fused.</summary>
     public const string FullyConnected = "Emb.FullyConnected";
+    /// <summary>Channel j of the output is channel indices[j] of the input (axis 1 of NCHW): shuffles, slices, splits.</summary>
+    public const string GatherChannels = "Emb.GatherChannels";
+    /// <summary>A reshape that keeps the runtime's storage order (NHWC for 4-D tensors, logical order otherwise).</summary>
+    public const string LayoutReshape = "Emb.LayoutReshape";
     /// <summary>Attribute on Conv / Emb.FullyConnected naming the activation fused into it.</summary>
     public const string ActivationAttribute = "emb.activation";
 
