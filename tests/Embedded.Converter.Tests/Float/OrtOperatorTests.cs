@@ -138,6 +138,41 @@ public sealed class OrtOperatorTests
         AssertMatchesOrt(b, new[] { 1, 6, 4, 5 });
     }
 
+    /// <summary>Resize up and down, by scales and by sizes, in every supported coordinate transformation and nearest mode.</summary>
+    [TestMethod]
+    [DataRow(13, "linear", "half_pixel", "round_prefer_floor", 28, 28)]
+    [DataRow(13, "linear", "pytorch_half_pixel", "round_prefer_floor", 7, 9)]
+    [DataRow(13, "linear", "align_corners", "round_prefer_floor", 27, 40)]
+    [DataRow(13, "linear", "asymmetric", "round_prefer_floor", 10, 12)]
+    [DataRow(18, "linear", "half_pixel", "round_prefer_floor", 3, 2)]
+    [DataRow(19, "linear", "pytorch_half_pixel", "round_prefer_floor", 1, 1)]
+    [DataRow(13, "nearest", "asymmetric", "floor", 28, 14)]
+    [DataRow(13, "nearest", "half_pixel", "round_prefer_floor", 21, 28)]
+    [DataRow(13, "nearest", "half_pixel", "round_prefer_ceil", 21, 5)]
+    [DataRow(13, "nearest", "align_corners", "ceil", 13, 20)]
+    [DataRow(11, "nearest", "asymmetric", "floor", 14, 21)]
+    public void Resize_MatchesOnnxRuntime(int opset, string mode, string coordinates, string nearest, int outH, int outW)
+    {
+        var b = new OnnxBuilder(opset).Input("x", 1, 3, 7, 10)
+            .Initializer("roi", new long[] { 0 }, Array.Empty<float>())
+            .Initializer("scales", new long[] { 0 }, Array.Empty<float>())
+            .InitializerInt64("sizes", new long[] { 4 }, new long[] { 1, 3, outH, outW })
+            .Node("Resize", new[] { "x", "roi", "scales", "sizes" }, new[] { "y" }, "resize", OnnxBuilder.String("mode", mode),
+                OnnxBuilder.String("coordinate_transformation_mode", coordinates), OnnxBuilder.String("nearest_mode", nearest))
+            .Output("y");
+        AssertMatchesOrt(b, new[] { 1, 3, 7, 10 });
+    }
+
+    [TestMethod]
+    public void Resize_ByScales_MatchesOnnxRuntime()
+    {
+        var b = new OnnxBuilder(13).Input("x", 1, 2, 5, 6)
+            .Initializer("scales", new long[] { 4 }, new[] { 1f, 1f, 2.5f, 2f })
+            .Node("Resize", new[] { "x", "", "scales" }, new[] { "y" }, "resize", OnnxBuilder.String("mode", "linear"))
+            .Output("y");
+        AssertMatchesOrt(b, new[] { 1, 2, 5, 6 });
+    }
+
     private static void AssertMatchesOrt(OnnxBuilder builder, int[] inputShape)
     {
         var random = new Random(inputShape.Aggregate(17, (a, d) => a * 31 + d));
