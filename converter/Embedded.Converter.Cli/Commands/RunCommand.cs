@@ -49,7 +49,11 @@ internal static class RunCommand
     }
 
     private static string Extension(ElementType type) =>
-        type switch { ElementType.Float32 => ".f32", ElementType.UInt8 => ".u8", ElementType.Int8 => ".i8", ElementType.Int16 => ".i16", _ => ".bin" };
+        type switch
+        {
+            ElementType.Float32 => ".f32", ElementType.UInt8 => ".u8", ElementType.Int8 => ".i8", ElementType.Int16 => ".i16",
+            ElementType.Int32 => ".i32", ElementType.Int64 => ".i64", _ => ".bin",
+        };
 
     /// <summary>
     /// Runs one input and writes its outputs. <paramref name="target"/> is the --output file (used as given for a single
@@ -64,6 +68,12 @@ internal static class RunCommand
         {
             string path = count == 1 ? (singleTarget ? target : stem + Extension(classifier.OutputTypeAt(0))) : $"{stem}.out{k}{Extension(classifier.OutputTypeAt(k))}";
             File.WriteAllBytes(path, classifier.RawOutputAt(k));
+        }
+        // Only a score vector names a class; maps and boxes are just written.
+        if (logits.Length != classifier.Classes || classifier.OutputTypeAt(0) is ElementType.Int32 or ElementType.Int64)
+        {
+            output.WriteLine($"{Path.GetFileName(input)}: {count} output{(count == 1 ? "" : "s")} written");
+            return;
         }
         int best = CommandHelpers.ArgMax(logits);
         string label = best < classifier.Labels.Length ? classifier.Labels[best] : "";

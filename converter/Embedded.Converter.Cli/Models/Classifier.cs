@@ -118,7 +118,10 @@ internal sealed class EmbClassifier : Classifier
         _interpreter.Invoke();
         var output = _interpreter.Output(0);
         if (output.Type == ElementType.Float32) return output.AsSpan<float>().ToArray();
-        var q = output.Quantization!;
+        // Class maps (ArgMax: int32/int64 indices) carry no quantization: their values are the indices.
+        if (output.Type == ElementType.Int64) return output.AsSpan<long>().ToArray().Select(v => (float)v).ToArray();
+        if (output.Type == ElementType.Int32 || output.Quantization is null) return output.AsSpan<int>().ToArray().Select(v => (float)v).ToArray();
+        var q = output.Quantization;
         var bytes = output.Bytes;
         var result = new float[output.Definition.ElementCount];
         for (int i = 0; i < result.Length; i++)

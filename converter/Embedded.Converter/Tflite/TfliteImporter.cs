@@ -15,7 +15,7 @@ namespace Embedded.Converter.Tflite;
 public static class TfliteImporter
 {
     // Builtin operator codes used here (tensorflow/lite/schema/schema.fbs).
-    private const int Sub = 41, Mean = 40;
+    private const int Sub = 41, Mean = 40, ResizeBilinear = 23, ArgMax = 56;
     private const int Add = 0, AveragePool2D = 1, Concatenation = 2, Conv2D = 3, DepthwiseConv2D = 4, Dequantize = 6, FullyConnected = 9,
         Logistic = 14, MaxPool2D = 17, Mul = 18, Relu = 19, ReluN1To1 = 20, Relu6 = 21, Reshape = 22, Softmax = 25, Tanh = 28, Pad = 34, Squeeze = 43,
         Quantize = 114, HardSwish = 117;
@@ -56,13 +56,13 @@ public static class TfliteImporter
             Add => "ADD", AveragePool2D => "AVERAGE_POOL_2D", Concatenation => "CONCATENATION", Conv2D => "CONV_2D", DepthwiseConv2D => "DEPTHWISE_CONV_2D",
             Dequantize => "DEQUANTIZE", FullyConnected => "FULLY_CONNECTED", Logistic => "LOGISTIC", MaxPool2D => "MAX_POOL_2D", Mul => "MUL", Relu => "RELU", ReluN1To1 => "RELU_N1_TO_1",
             Relu6 => "RELU6", Reshape => "RESHAPE", Softmax => "SOFTMAX", Tanh => "TANH", Pad => "PAD", Squeeze => "SQUEEZE", Quantize => "QUANTIZE",
-            HardSwish => "HARD_SWISH", Sub => "SUB", Mean => "MEAN", _ => $"builtin {code}",
+            HardSwish => "HARD_SWISH", Sub => "SUB", Mean => "MEAN", ResizeBilinear => "RESIZE_BILINEAR", ArgMax => "ARG_MAX", _ => $"builtin {code}",
         };
 
         private static ElementType TypeOf(TfliteTensor t) => t.Type switch
         {
             TfliteType.UInt8 => ElementType.UInt8, TfliteType.Int8 => ElementType.Int8, TfliteType.Int16 => ElementType.Int16,
-            TfliteType.Int32 => ElementType.Int32, TfliteType.Float32 => ElementType.Float32,
+            TfliteType.Int32 => ElementType.Int32, TfliteType.Float32 => ElementType.Float32, TfliteType.Int64 => ElementType.Int64,
             _ => throw new TfliteFormatException($"tensor '{t.Name}': type {t.Type} is not supported"),
         };
 
@@ -252,12 +252,80 @@ public static class TfliteImporter
                 case Concatenation:
                     LowerConcatenation(index, op);
                     break;
+                case ResizeBilinear:
+                    LowerResizeBilinear(index, op);
+                    break;
+                case ArgMax:
+                    LowerArgMax(index, op);
+                    break;
                 default:
                     throw Error(index, $"{Name(op.BuiltinCode)} is not supported yet");
             }
         }
 
         private bool Signed(int tensor) => T(tensor).Type == TfliteType.Int8;
+
+        /// <summary>
+        /// RESIZE_BILINEAR on uint8 as the builtin (optimized) kernel computes it: per output row and column a float source
+        /// coordinate, its floor and ceiling taps and the fraction between, then float weights per cell (ResizeMode.BilinearFloat).
+        /// The kernel's exact ×8 half-pixel special case and the int8 integer kernel are refused rather than approximated.
+        /// </summary>
+        private void LowerResizeBilinear(int index, TfliteOperator op)
+        {
+            int x = op.Inputs[0], output = op.Outputs[0];
+            var o = op.Options;
+            bool alignCorners = o?.Bool(2) ?? false, halfPixel = o?.Bool(3) ?? false;
+            var inShape = T(x).Shape;
+            var outShape = T(output).Shape;
+            if (inShape.Length != 4 || outShape.Length != 4) throw Error(index, "expects NHWC input and output");
+            if (T(x).Type != TfliteType.UInt8) throw Error(index, $"{T(x).Type} resize is not supported yet (uint8 only)");
+            if (_kernels == TfliteKernels.Micro) throw Error(index, "--match tflm has no uint8 RESIZE_BILINEAR");
+            if (Scale(x) != Scale(output) || ZeroPoint(x) != ZeroPoint(output)) throw Error(index, "input and output quantization must be equal");
+            int scale = outShape[1] / inShape[1];
+            if (!alignCorners && halfPixel && inShape[3] % 8 == 0 && scale == 8 && outShape[1] >= 8 && outShape[2] >= 8 && inShape[1] * 8 == outShape[1] && inShape[2] * 8 == outShape[2])
+                throw Error(index, "the exact ×8 half-pixel uint8 kernel is not reproduced yet");
+            var (rowLower, rowUpper, rowFraction) = FloatTaps(inShape[1], outShape[1], alignCorners, halfPixel);
+            var (colLower, colUpper, colFraction) = FloatTaps(inShape[2], outShape[2], alignCorners, halfPixel);
+            _builder.AddOperator(OperatorCode.Resize, T(output).Name, new[] { Tensor(x) }, new[] { Tensor(output) }, new ResizeParams
+            {
+                Mode = ResizeMode.BilinearFloat, RowLower = rowLower, RowUpper = rowUpper, ColumnLower = colLower, ColumnUpper = colUpper,
+                RowFractions = rowFraction, ColumnFractions = colFraction,
+            });
+        }
+
+        /// <summary>TFLite's ComputeInterpolationValues in float, for every output index of one axis.</summary>
+        private static (int[] lower, int[] upper, float[] fraction) FloatTaps(int inSize, int outSize, bool alignCorners, bool halfPixel)
+        {
+            float scale = alignCorners && outSize > 1 ? (float)(inSize - 1) / (outSize - 1) : (float)inSize / outSize;
+            var lower = new int[outSize];
+            var upper = new int[outSize];
+            var fraction = new float[outSize];
+            for (int i = 0; i < outSize; i++)
+            {
+                float source = halfPixel ? (i + 0.5f) * scale - 0.5f : i * scale;
+                lower[i] = Math.Max((int)MathF.Floor(source), 0);
+                upper[i] = Math.Min((int)MathF.Ceiling(source), inSize - 1);
+                fraction[i] = source - lower[i];
+            }
+            return (lower, upper, fraction);
+        }
+
+        /// <summary>ARG_MAX over the last axis (the class map of a segmentation model), int32 or int64 as the model says.</summary>
+        private void LowerArgMax(int index, TfliteOperator op)
+        {
+            int x = op.Inputs[0], output = op.Outputs[0];
+            var axisData = _model.Buffers[T(op.Inputs[1]).Buffer];
+            if (axisData.Length is not (4 or 8)) throw Error(index, "the axis must be a constant scalar");
+            long axis = axisData.Length == 4 ? BitConverter.ToInt32(axisData.Span) : BitConverter.ToInt64(axisData.Span);
+            int rank = T(x).Shape.Length;
+            if (axis < 0) axis += rank;
+            if (axis != rank - 1) throw Error(index, $"only the last axis ({rank - 1}) is supported, not {axis}");
+            if (T(output).Type is not (TfliteType.Int32 or TfliteType.Int64)) throw Error(index, $"output type {T(output).Type} is not supported");
+            if (_kernels == TfliteKernels.Micro && T(x).Type == TfliteType.UInt8) throw Error(index, "--match tflm has no uint8 ARG_MAX");
+            if (!_tensorOf.ContainsKey(output))
+                _tensorOf[output] = _builder.AddActivation(T(output).Name, T(output).Type == TfliteType.Int64 ? ElementType.Int64 : ElementType.Int32, T(output).Shape, null);
+            _builder.AddOperator(OperatorCode.ArgMax, T(output).Name, new[] { Tensor(x) }, new[] { Tensor(output) }, NoParams.Instance);
+        }
 
         private void Table(int index, int input, int output, byte[] table)
         {

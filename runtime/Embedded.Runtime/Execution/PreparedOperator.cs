@@ -257,6 +257,12 @@ internal sealed partial class PreparedOperator
                 else
                     Quantize.RequantizeReference(Input(0).In(arena), _output.Out(arena), (QuantizeParams)_op.Params);
                 break;
+            case OperatorCode.Resize:
+                Resize.Reference(Input(0).In(arena), _output.Out(arena), (ResizeParams)_op.Params);
+                break;
+            case OperatorCode.ArgMax:
+                ArgMax.Reference(Input(0).In(arena), _output.Write(arena), _output.Tensor.Type);
+                break;
             case OperatorCode.GatherChannels:
                 GatherChannels.Reference(Input(0).In(arena), _output.Out(arena), (GatherChannelsParams)_op.Params);
                 break;

@@ -36,6 +36,7 @@ public sealed class Tensor
             ElementType.Int16 => typeof(T) == typeof(short),
             ElementType.Int32 => typeof(T) == typeof(int),
             ElementType.Float32 => typeof(T) == typeof(float),
+            ElementType.Int64 => typeof(T) == typeof(long),
             _ => false,
         };
         if (!matches) throw new InvalidOperationException($"tensor {Definition} holds {Type}, not {typeof(T).Name}");

@@ -60,7 +60,7 @@ public static class ModelValidator
 
         var q = t.Quantization;
         if (q is null) return;
-        if (t.Type == ElementType.Float32) throw new ModelFormatException(f + ".quantization", "a float32 tensor cannot carry quantization");
+        if (t.Type is ElementType.Float32 or ElementType.Int64) throw new ModelFormatException(f + ".quantization", $"a {t.Type} tensor cannot carry quantization");
         if (q.Scales.Length != q.ZeroPoints.Length || q.Count == 0)
             throw new ModelFormatException(f + ".quantization", $"{q.Scales.Length} scales and {q.ZeroPoints.Length} zero points");
         if (q.IsPerAxis)

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Embedded.Runtime.Model;
@@ -38,6 +39,8 @@ internal static class OperatorValidator
             case OperatorCode.Quantize: ValidateQuantize(v, op.Params as QuantizeParams); break;
             case OperatorCode.Dequantize: ValidateDequantize(v, op.Params); break;
             case OperatorCode.GatherChannels: ValidateGatherChannels(v, op.Params as GatherChannelsParams); break;
+            case OperatorCode.Resize: ValidateResize(v, op.Params as ResizeParams); break;
+            case OperatorCode.ArgMax: ValidateArgMax(v, op.Params); break;
             default: throw v.Fail("code", $"unknown operator code {(int)op.Code}");
         }
     }
@@ -417,6 +420,53 @@ internal static class OperatorValidator
             if (qi.Scales[from] != qo.Scales[j] || qi.ZeroPoints[from] != qo.ZeroPoints[j])
                 throw v.Fail("outputs[0]", $"channel {j} must keep the quantization of input channel {from}");
         }
+    }
+
+    private static void ValidateResize(Context v, ResizeParams? p0)
+    {
+        var p = v.Params(p0);
+        v.Counts(1, 1, 1);
+        var input = v.Activation(v.Input(0), "inputs[0]", 4);
+        var output = v.Activation(v.Output(), "outputs[0]", 4);
+        SameType(v, input, output, "outputs[0]");
+        if (output.Shape[0] != input.Shape[0] || output.Shape[3] != input.Shape[3]) throw v.Fail("outputs[0]", $"{output} must keep the batch and channels of {input}");
+        var qi = input.Quantization!; var qo = output.Quantization!;
+        if (qi.IsPerAxis != qo.IsPerAxis || !qi.Scales.SequenceEqual(qo.Scales) || !qi.ZeroPoints.SequenceEqual(qo.ZeroPoints)) throw v.Fail("outputs[0]", "must keep the input's quantization");
+        Taps(v, "params.rowLower", p.RowLower, output.Shape[1], input.Shape[1]);
+        Taps(v, "params.rowUpper", p.RowUpper, output.Shape[1], input.Shape[1]);
+        Taps(v, "params.columnLower", p.ColumnLower, output.Shape[2], input.Shape[2]);
+        Taps(v, "params.columnUpper", p.ColumnUpper, output.Shape[2], input.Shape[2]);
+        bool integer = p.Mode == ResizeMode.BilinearInteger, floats = p.Mode == ResizeMode.BilinearFloat;
+        Weights(v, "params.rowWeights", p.RowWeights.Length, integer ? output.Shape[1] : 0, p.RowWeights.All(w => Math.Abs(w) <= 1 << 16));
+        Weights(v, "params.columnWeights", p.ColumnWeights.Length, integer ? output.Shape[2] : 0, p.ColumnWeights.All(w => Math.Abs(w) <= 1 << 16));
+        Weights(v, "params.rowFractions", p.RowFractions.Length, floats ? output.Shape[1] : 0, p.RowFractions.All(f => Math.Abs(f) <= 1 << 16));
+        Weights(v, "params.columnFractions", p.ColumnFractions.Length, floats ? output.Shape[2] : 0, p.ColumnFractions.All(f => Math.Abs(f) <= 1 << 16));
+    }
+
+    private static void Taps(Context v, string what, int[] taps, int count, int size)
+    {
+        if (taps is null || taps.Length != count) throw v.Fail(what, $"has {taps?.Length ?? 0} entries, expected one per output index ({count})");
+        for (int i = 0; i < taps.Length; i++)
+            if ((uint)taps[i] >= (uint)size) throw v.Fail($"{what}[{i}]", $"{taps[i]} lies outside the input's {size}");
+    }
+
+    private static void Weights(Context v, string what, int length, int expected, bool bounded)
+    {
+        if (length != expected) throw v.Fail(what, $"has {length} entries, expected {expected} for this mode");
+        if (!bounded) throw v.Fail(what, "weights must be finite and within ±65536");
+    }
+
+    private static void ValidateArgMax(Context v, OperatorParams p)
+    {
+        if (p is not NoParams) throw v.Fail("params", "ArgMax takes no parameters");
+        v.Counts(1, 1, 1);
+        var input = v.Activation(v.Input(0), "inputs[0]");
+        if (input.Rank < 2) throw v.Fail("inputs[0]", $"{input} needs an axis besides the last");
+        if (input.Quantization!.IsPerAxis) throw v.Fail("inputs[0]", $"{input} must be quantized per tensor (raw values are compared)");
+        var output = v.Output();
+        if (output.IsConstant || output.Quantization is not null || output.Type is not (ElementType.Int32 or ElementType.Int64))
+            throw v.Fail("outputs[0]", $"{output} must be an int32 or int64 activation without quantization");
+        v.Shape(output, "outputs[0]", input.Shape.Take(input.Rank - 1).ToArray());
     }
 
     private static void ValidateReshape(Context v, OperatorParams p)

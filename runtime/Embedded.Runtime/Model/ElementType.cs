@@ -8,6 +8,8 @@ public enum ElementType : byte
     Int16 = 3,
     Int32 = 4,
     Float32 = 5,
+    /// <summary>Only as ArgMax's class indices (TFLite's and ONNX's int64 outputs).</summary>
+    Int64 = 6,
 }
 
 public static class ElementTypeExtensions
@@ -19,10 +21,11 @@ public static class ElementTypeExtensions
         ElementType.Int16 => 2,
         ElementType.Int32 => 4,
         ElementType.Float32 => 4,
+        ElementType.Int64 => 8,
         _ => throw new System.ArgumentOutOfRangeException(nameof(type), type, "unknown element type"),
     };
 
-    public static bool IsDefined(this ElementType type) => type >= ElementType.Int8 && type <= ElementType.Float32;
+    public static bool IsDefined(this ElementType type) => type >= ElementType.Int8 && type <= ElementType.Int64;
 
     /// <summary>True for the integer types an activation tensor may have (int8, uint8, int16).</summary>
     public static bool IsQuantizedActivation(this ElementType type) =>

@@ -19,4 +19,6 @@ public enum OperatorCode : ushort
     Quantize = 14,
     Dequantize = 15,
     GatherChannels = 16,
+    Resize = 17,
+    ArgMax = 18,
 }

@@ -47,6 +47,28 @@ public sealed class TfliteGoldenTests
         AssertIdentical(model, kernels, pixels, (name, ext) => File.ReadAllBytes(Path.Combine(folder, name + ext)));
     }
 
+    /// <summary>DeepLabV3 (uint8): RESIZE_BILINEAR's float weights and ARG_MAX's int64 class map, byte for byte at 513×513.</summary>
+    [TestMethod]
+    public void SegmentationModel_GivesTflitesClassMap_ByteForByte()
+    {
+        const string model = "deeplabv3_mnv2_dm05_pascal_quant";
+        var definition = TfliteImporter.Import(TfliteModel.Load(SharedFixtures.Model(model + ".tflite")), new ModelMetadata { Name = model });
+        var interpreter = EmbeddedModel.Load(ModelWriter.Write(definition)).CreateInterpreter();
+        Assert.AreEqual(ElementType.Int64, interpreter.Output(0).Type);
+        string folder = SharedFixtures.Fixture("golden", "tflite-builtin", model);
+        foreach (string golden in Directory.GetFiles(folder, "*.i64"))
+        {
+            string name = Path.GetFileNameWithoutExtension(golden);
+            File.ReadAllBytes(SharedFixtures.Fixture("golden", "inputs-513", name + ".u8")).CopyTo(interpreter.Input(0).Bytes);
+            interpreter.Invoke();
+            var expected = File.ReadAllBytes(golden);
+            var actual = interpreter.Output(0).Bytes.ToArray();
+            int agree = Enumerable.Range(0, expected.Length / 8).Count(i => BitConverter.ToInt64(expected, 8 * i) == BitConverter.ToInt64(actual, 8 * i));
+            Console.WriteLine($"{model} {name}: {agree}/{expected.Length / 8} pixels equal");
+            CollectionAssert.AreEqual(expected, actual, $"{name}: {agree}/{expected.Length / 8} pixels equal");
+        }
+    }
+
     /// <summary>Inputs never looked at during development (Tflite/HeldOut/README.md), incl. the 128 px V1.</summary>
     [TestMethod]
     [DataRow("v3-small_224_1.0_uint8", 224)]
