@@ -170,6 +170,7 @@ public sealed class Quantizer
             case "Reshape": case "Flatten": case "Transpose": case "Squeeze": case "Unsqueeze":
                 throw new GraphException(node, $"rearranging [{string.Join(",", FloatShape(node.Inputs[0]))}] into [{string.Join(",", FloatShape(node.Outputs[0]))}] moves elements in the runtime's NHWC storage in a way that is neither a reshape nor a channel reordering; not supported yet");
             case InternalOps.GatherChannels: LowerGatherChannels(node); break;
+            case "Resize": LowerResize(node); break;
             case "MaxPool":
             case "AveragePool": LowerPool(node); break;
             case "Relu": case "HardSwish": case "HardSigmoid": case "Sigmoid": case "Tanh": case InternalOps.Swish: case "Clip": case "LeakyRelu":
@@ -436,6 +437,28 @@ public sealed class Quantizer
             : qi;
         int output = AddActivation(node.Outputs[0], inT.Type, q);
         _builder.AddOperator(OperatorCode.GatherChannels, node.Name, new[] { input }, new[] { output }, new GatherChannelsParams { Indices = indices });
+    }
+
+    /// <summary>
+    /// Resize with the float model's own taps (ONNX coordinate rules, shared with the float executor): nearest copies,
+    /// bilinear in integers with weights in 1/1024 steps. The quantization passes through unchanged.
+    /// </summary>
+    private void LowerResize(Node node)
+    {
+        int input = Tensor(node, node.Inputs[0]);
+        var inT = Def(input);
+        var x = FloatShape(node.Inputs[0]);
+        TensorData? Constant(int k) => node.HasInput(k) ? _graph.Value(node.Inputs[k]).Constant : null;
+        var (shape, scaleH, scaleW) = Float.Operators.Resize.Plan(node, x, Constant(2), Constant(3));
+        var (rows, columns, linear) = Float.Operators.Resize.Taps(node, x, shape, scaleH, scaleW);
+        static int[] Weights(ResizeTaps taps) => taps.Fraction.Select(f => (int)Math.Round(f * (double)ResizeParams.WeightOne)).ToArray();
+        int output = AddActivation(node.Outputs[0], inT.Type, inT.Quantization!);
+        _builder.AddOperator(OperatorCode.Resize, node.Name, new[] { input }, new[] { output }, new ResizeParams
+        {
+            Mode = linear ? ResizeMode.BilinearInteger : ResizeMode.Nearest,
+            RowLower = rows.Lower, RowUpper = rows.Upper, ColumnLower = columns.Lower, ColumnUpper = columns.Upper,
+            RowWeights = linear ? Weights(rows) : Array.Empty<int>(), ColumnWeights = linear ? Weights(columns) : Array.Empty<int>(),
+        });
     }
 
     private void LowerPool(Node node)

@@ -16,7 +16,7 @@ public static class TfliteFloatImporter
 {
     private const int Add = 0, AveragePool2D = 1, Concatenation = 2, Conv2D = 3, DepthwiseConv2D = 4, FullyConnected = 9, Logistic = 14,
         MaxPool2D = 17, Mul = 18, Relu = 19, ReluN1To1 = 20, Relu6 = 21, Reshape = 22, Softmax = 25, Tanh = 28, Pad = 34, Mean = 40, Sub = 41,
-        Squeeze = 43, HardSwish = 117;
+        Squeeze = 43, HardSwish = 117, ResizeBilinear = 23;
 
     /// <summary>True when the model computes in float (its first operator's input is float32): it needs calibration.</summary>
     public static bool IsFloatModel(TfliteModel model)
@@ -65,12 +65,8 @@ public static class TfliteFloatImporter
                 _graph.Inputs.Add(name);
             }
             foreach (var op in _g.Operators) Lower(op);
-            foreach (int output in _g.Outputs)
-            {
-                string v = Value(output);
-                if (_nchw.Contains(v)) v = Emit("Transpose", new[] { v }, T(output).Name + "/nhwc", Ints("perm", 0, 2, 3, 1));
-                _graph.Outputs.Add(v);
-            }
+            // 4-D outputs stay NCHW in the float graph, as in ONNX graphs; the .emb output is NHWC, TFLite's layout.
+            foreach (int output in _g.Outputs) _graph.Outputs.Add(Value(output));
             GraphAnalysis.Run(_graph);
             return _graph;
         }
@@ -266,11 +262,26 @@ public static class TfliteFloatImporter
                     _names[op.Outputs[0]] = Emit("Pad", new[] { Value(op.Inputs[0]), LongConstant(outName + "/pads", pads) }, outName, nchw: rank == 4);
                     break;
                 }
+                case ResizeBilinear:
+                {
+                    // TFLite's half-pixel taps clamp at the borders as ONNX's do; align_corners and the plain grid match too.
+                    var shape = T(op.Outputs[0]).Shape;
+                    if (shape.Length != 4) throw Error(op, "RESIZE_BILINEAR needs NHWC tensors");
+                    string mode = o?.Bool(2) == true ? "align_corners" : o?.Bool(3) == true ? "half_pixel" : "asymmetric";
+                    var attributes = new Dictionary<string, AttributeValue>
+                    {
+                        ["mode"] = new AttributeValue { Kind = AttributeKind.String, String = "linear" },
+                        ["coordinate_transformation_mode"] = new AttributeValue { Kind = AttributeKind.String, String = mode },
+                    };
+                    string sizes = LongConstant(outName + "/sizes", new long[] { shape[0], shape[3], shape[1], shape[2] });
+                    _names[op.Outputs[0]] = Emit("Resize", new[] { Value(op.Inputs[0]), "", "", sizes }, outName, attributes, nchw: true);
+                    break;
+                }
                 case 114:
                 case 6:
                     throw Error(op, "QUANTIZE/DEQUANTIZE in a float model: convert the quantized model without --calib instead");
                 default:
-                    throw Error(op, $"builtin operator {op.BuiltinCode} is not supported in float .tflite models (supported: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, SUB, MUL, AVERAGE_POOL_2D, MAX_POOL_2D, MEAN, RESHAPE, SQUEEZE, SOFTMAX, HARD_SWISH, LOGISTIC, TANH, RELU, RELU6, RELU_N1_TO_1, CONCATENATION, PAD)");
+                    throw Error(op, $"builtin operator {op.BuiltinCode} is not supported in float .tflite models (supported: CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, ADD, SUB, MUL, AVERAGE_POOL_2D, MAX_POOL_2D, MEAN, RESHAPE, SQUEEZE, SOFTMAX, HARD_SWISH, LOGISTIC, TANH, RELU, RELU6, RELU_N1_TO_1, CONCATENATION, PAD, RESIZE_BILINEAR)");
             }
         }
 

@@ -108,7 +108,7 @@ internal sealed partial class PreparedOperator
     public OperatorDefinition Definition => _op;
 
     /// <summary>int32 dot products per output pixel the fast paths need (for sizing <see cref="KernelScratch"/>).</summary>
-    public int ScratchWidth => _op.Params is MulParams or GlobalAveragePoolParams ? 2 * ((_output.Tensor.Shape[_output.Tensor.Rank - 1] + 7) / 8 * 8) : Math.Max(Math.Max(_gemm is null ? 0 : _gemm.Blocks * PackedGemm.BlockChannels, _gemm16 is null ? 0 : _gemm16.Blocks * PackedGemm16.BlockChannels), (_depthwise?.Channels + 7) / 8 * 8 ?? 0);
+    public int ScratchWidth => _op.Params is ResizeParams ? (Resize.ScratchInts(_output.Tensor) + KernelScratch.ChunkRows - 1) / KernelScratch.ChunkRows : _op.Params is MulParams or GlobalAveragePoolParams ? 2 * ((_output.Tensor.Shape[_output.Tensor.Rank - 1] + 7) / 8 * 8) : Math.Max(Math.Max(_gemm is null ? 0 : _gemm.Blocks * PackedGemm.BlockChannels, _gemm16 is null ? 0 : _gemm16.Blocks * PackedGemm16.BlockChannels), (_depthwise?.Channels + 7) / 8 * 8 ?? 0);
     /// <summary>Padded input rows of a depthwise layer (<see cref="KernelScratch.DepthwiseRows"/>); 0 past the cap.</summary>
     public int ScratchDepthwiseBytes => _depthwise is null ? 0
         : _depthwise.PaddedRowBytes((DepthwiseConv2DParams)_op.Params, _output.Tensor.Shape[2]) is var bytes && bytes <= PackedDepthwise.MaxPaddedRowBytes ? (int)bytes : 0;
@@ -179,6 +179,10 @@ internal sealed partial class PreparedOperator
             return Softmax.TryFast(path, Input(0).In(arena), output.Write(arena), output.Tensor.Type, output.Scales.Length > 0 ? output.Scales[0] : 1f,
                 output.ZeroPoints.Length > 0 ? output.ZeroPoints[0] : 0, (SoftmaxParams)_op.Params);
         }
+        if (_op.Code == OperatorCode.ArgMax && parts == 1)
+            return ArgMax.TryFast(path, Input(0).In(arena), _output.Write(arena), _output.Tensor.Type);
+        if (_op.Code == OperatorCode.Resize && parts == 1)
+            return Resize.TryFast(path, Input(0).In(arena), _output.Out(arena), (ResizeParams)_op.Params, scratch.Dots);
         if (_gather is not null && parts == 1)
             return GatherChannels.TryFast(path, Input(0).Read(arena), _output.Write(arena), _gather);
         if (_op.Code == OperatorCode.Dequantize && parts == 1)

@@ -4,6 +4,7 @@ using System.Linq;
 using Embedded.Runtime.Building;
 using Embedded.Runtime.Execution;
 using Embedded.Runtime.Format;
+using Embedded.Runtime.Kernels;
 using Embedded.Runtime.Model;
 using Embedded.Runtime.Quantization;
 using Embedded.Runtime.Tests.Support;
@@ -14,6 +15,28 @@ namespace Embedded.Runtime.Tests.Format;
 [TestClass]
 public sealed class ModelFormatTests
 {
+    [TestMethod]
+    public void LayoutAndResizeOperators_RoundTrip_AndRunTheSameOnEveryPath()
+    {
+        byte[] file = Models.TinySegmentationFile;
+        var read = ModelReader.Read(file);
+        CollectionAssert.AreEqual(file, ModelWriter.Write(read));
+        CollectionAssert.AreEqual(new[] { OperatorCode.GatherChannels, OperatorCode.Resize, OperatorCode.Resize, OperatorCode.Resize, OperatorCode.ArgMax },
+            read.Operators.Select(o => o.Code).ToArray());
+        byte[]? expected = null;
+        foreach (var path in KernelPaths.Available)
+        {
+            var interpreter = EmbeddedModel.Load(file).CreateInterpreter(new InterpreterOptions { Path = path });
+            Models.FillInput(interpreter, 3);
+            interpreter.Invoke();
+            var classes = interpreter.Output(0).AsSpan<long>().ToArray();
+            Assert.IsTrue(classes.All(c => c is >= 0 and < 3), "class indices of three channels");
+            var bytes = interpreter.Output(0).Bytes.ToArray();
+            if (expected is null) expected = bytes;
+            else CollectionAssert.AreEqual(expected, bytes, $"path {path}");
+        }
+    }
+
     [TestMethod]
     public void WriteReadWrite_IsByteIdentical_AndKeepsEveryField()
     {
@@ -88,9 +111,11 @@ public sealed class ModelFormatTests
     /// loads or fails with the reader's own exception; a model that loads also runs.</summary>
     [TestMethod]
     [Timeout(600_000)]
-    public void EveryByteFlip_LoadsOrFailsWithModelFormatException_NeverAnythingElse()
+    [DataRow("tiny")]
+    [DataRow("tiny-segmentation")]
+    public void EveryByteFlip_LoadsOrFailsWithModelFormatException_NeverAnythingElse(string which)
     {
-        byte[] good = Models.TinyFile;
+        byte[] good = which == "tiny" ? Models.TinyFile : Models.TinySegmentationFile;
         int loaded = 0, rejected = 0;
         foreach (byte mask in new byte[] { 0xFF, 0x01, 0x80, 0x10 })
         for (int position = 0; position < good.Length; position++)

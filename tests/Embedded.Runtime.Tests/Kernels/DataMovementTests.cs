@@ -68,6 +68,54 @@ public sealed class DataMovementTests
     }
 
     [TestMethod]
+    public void Resize_IntegerBilinearIsTheExactlyRoundedInterpolation_NearestCopies_FloatFollowsTflite()
+    {
+        var random = new Random(56);
+        foreach (var type in new[] { ElementType.Int8, ElementType.UInt8, ElementType.Int16 })
+        {
+            var p = FastPathTests.RandomResize(random, ResizeMode.BilinearInteger, 3, 4, 7, 5);
+            byte[] input = TestKit.RandomValues(random, 3 * 4 * 2, type);
+            var output = new byte[7 * 5 * 2 * type.SizeInBytes()];
+            Resize.Reference(new QuantizedInput(input, type, new[] { 1, 3, 4, 2 }, new[] { 0 }), new QuantizedOutput(output, type, new[] { 1, 7, 5, 2 }, new[] { 0 }), p);
+            for (int oy = 0; oy < 7; oy++)
+            for (int ox = 0; ox < 5; ox++)
+            for (int c = 0; c < 2; c++)
+            {
+                double fy = p.RowWeights[oy] / 1024.0, fx = p.ColumnWeights[ox] / 1024.0;
+                int At(int y, int x) => TestKit.Load(input, type, (y * 4 + x) * 2 + c);
+                double real = At(p.RowLower[oy], p.ColumnLower[ox]) * (1 - fy) * (1 - fx) + At(p.RowLower[oy], p.ColumnUpper[ox]) * (1 - fy) * fx
+                    + At(p.RowUpper[oy], p.ColumnLower[ox]) * fy * (1 - fx) + At(p.RowUpper[oy], p.ColumnUpper[ox]) * fy * fx;
+                Assert.AreEqual((int)Math.Round(real, MidpointRounding.AwayFromZero), TestKit.Load(output, type, (oy * 5 + ox) * 2 + c), $"{type} ({oy},{ox},{c})");
+            }
+        }
+        // Nearest: a copy of the named cell; TFLite's float bilinear (2×2 → 3×3, align_corners): the centre is the mean + 0.5, truncated.
+        var nearest = new ResizeParams { Mode = ResizeMode.Nearest, RowLower = new[] { 1, 0 }, RowUpper = new[] { 1, 0 }, ColumnLower = new[] { 0, 0, 1 }, ColumnUpper = new[] { 0, 0, 1 } };
+        var cells = new byte[] { 1, 2, 3, 4 };
+        var copied = new byte[6];
+        Resize.Reference(new QuantizedInput(cells, ElementType.UInt8, new[] { 1, 2, 2, 1 }, new[] { 0 }), new QuantizedOutput(copied, ElementType.UInt8, new[] { 1, 2, 3, 1 }, new[] { 0 }), nearest);
+        CollectionAssert.AreEqual(new byte[] { 3, 3, 4, 1, 1, 2 }, copied);
+        var taps = new[] { 0, 0, 1 };
+        var bilinear = new ResizeParams { Mode = ResizeMode.BilinearFloat, RowLower = taps, RowUpper = new[] { 0, 1, 1 }, ColumnLower = taps, ColumnUpper = new[] { 0, 1, 1 },
+            RowFractions = new[] { 0f, 0.5f, 0f }, ColumnFractions = new[] { 0f, 0.5f, 0f } };
+        var corners = new byte[] { 10, 20, 30, 41 };
+        var resized = new byte[9];
+        Resize.Reference(new QuantizedInput(corners, ElementType.UInt8, new[] { 1, 2, 2, 1 }, new[] { 0 }), new QuantizedOutput(resized, ElementType.UInt8, new[] { 1, 3, 3, 1 }, new[] { 0 }), bilinear);
+        CollectionAssert.AreEqual(new byte[] { 10, 15, 20, 20, 25, 31, 30, 36, 41 }, resized, "(10+20)/2 = 15, (10+20+30+41)/4 + 0.5 = 25.75 → 25, (30+41)/2 + 0.5 = 36");
+    }
+
+    [TestMethod]
+    public void ArgMax_GivesTheFirstIndexOfTheLargestValue_AsInt32OrInt64()
+    {
+        var input = new byte[] { unchecked((byte)-5), 7, 7, 0, unchecked((byte)-128), unchecked((byte)-3), unchecked((byte)-3), unchecked((byte)-100) };
+        var int64 = new byte[16];
+        ArgMax.Reference(new QuantizedInput(input, ElementType.Int8, new[] { 1, 2, 4 }, new[] { 0 }), int64, ElementType.Int64);
+        CollectionAssert.AreEqual(new long[] { 1, 1 }, new[] { BitConverter.ToInt64(int64, 0), BitConverter.ToInt64(int64, 8) });
+        var int32 = new byte[8];
+        ArgMax.Reference(new QuantizedInput(input, ElementType.UInt8, new[] { 1, 2, 4 }, new[] { 0 }), int32, ElementType.Int32);
+        CollectionAssert.AreEqual(new[] { 0, 1 }, new[] { BitConverter.ToInt32(int32, 0), BitConverter.ToInt32(int32, 4) }, "as uint8: 251 leads the first row, the first 253 the second");
+    }
+
+    [TestMethod]
     public void Pad_FillsTheZeroPointAndCopiesTheInside_PerChannelFill()
     {
         var random = new Random(51);

@@ -489,6 +489,78 @@ public sealed class FastPathTests
         }
     }
 
+    /// <summary>Random tap tables as the converter writes them: sorted sources, lower ≤ upper, weights within [0, 1].</summary>
+    internal static ResizeParams RandomResize(Random r, ResizeMode mode, int inH, int inW, int outH, int outW)
+    {
+        int[] Lower(int inSize, int outSize) => Enumerable.Range(0, outSize).Select(i => Math.Min(inSize - 1, i * inSize / outSize)).ToArray();
+        var rowLower = Lower(inH, outH);
+        var colLower = Lower(inW, outW);
+        return new ResizeParams
+        {
+            Mode = mode,
+            RowLower = rowLower, RowUpper = rowLower.Select(v => Math.Min(v + 1, inH - 1)).ToArray(),
+            ColumnLower = colLower, ColumnUpper = colLower.Select(v => Math.Min(v + 1, inW - 1)).ToArray(),
+            RowWeights = mode == ResizeMode.BilinearInteger ? Enumerable.Range(0, outH).Select(_ => r.Next(0, 1025)).ToArray() : Array.Empty<int>(),
+            ColumnWeights = mode == ResizeMode.BilinearInteger ? Enumerable.Range(0, outW).Select(_ => r.Next(0, 1025)).ToArray() : Array.Empty<int>(),
+            RowFractions = mode == ResizeMode.BilinearFloat ? Enumerable.Range(0, outH).Select(_ => (float)r.NextDouble()).ToArray() : Array.Empty<float>(),
+            ColumnFractions = mode == ResizeMode.BilinearFloat ? Enumerable.Range(0, outW).Select(_ => (float)r.NextDouble()).ToArray() : Array.Empty<float>(),
+        };
+    }
+
+    [TestMethod]
+    public void Resize_EveryPath_EqualsReference_NearestIntegerAndFloatBilinear_UpAndDown()
+    {
+        var r = new Random(524);
+        for (int i = 0; i < 300; i++)
+        {
+            var mode = (ResizeMode)(i % 3);
+            var type = mode == ResizeMode.BilinearFloat ? ElementType.UInt8 : OutputTypes[r.Next(3)];
+            int channels = r.Next(4) == 0 ? r.Next(16, 48) : r.Next(1, 24), batches = 1 + r.Next(2);
+            int inH = r.Next(1, 12), inW = r.Next(1, 12), outH = r.Next(1, 30), outW = r.Next(1, 30);
+            var p = RandomResize(r, mode, inH, inW, outH, outW);
+            var inShape = new[] { batches, inH, inW, channels };
+            var outShape = new[] { batches, outH, outW, channels };
+            var input = TestKit.RandomValues(r, batches * inH * inW * channels, type);
+            var expected = new byte[batches * outH * outW * channels * type.SizeInBytes()];
+            Resize.Reference(new QuantizedInput(input, type, inShape, new[] { 0 }), new QuantizedOutput(expected, type, outShape, new[] { 0 }), p);
+            var rows = new int[2 * outW * channels];
+            foreach (var path in FastPaths)
+            {
+                var actual = new byte[expected.Length];
+                if (!Resize.TryFast(path, new QuantizedInput(input, type, inShape, new[] { 0 }), new QuantizedOutput(actual, type, outShape, new[] { 0 }), p, rows))
+                {
+                    Assert.IsTrue(type == ElementType.Int16 || !System.Runtime.Intrinsics.Vector128.IsHardwareAccelerated, $"case {i}: {mode} {type} has a fast path");
+                    continue;
+                }
+                CollectionAssert.AreEqual(expected, actual, $"case {i} path {path}: {mode} {type} [{string.Join(",", inShape)}] → {outH}×{outW}");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void ArgMax_EveryPath_EqualsReference_TiesTakeTheFirst()
+    {
+        var r = new Random(525);
+        for (int i = 0; i < 200; i++)
+        {
+            var type = EightBit[r.Next(2)];
+            var outputType = r.Next(2) == 0 ? ElementType.Int32 : ElementType.Int64;
+            int channels = r.Next(1, 40), cells = r.Next(0, 30);
+            // Few distinct values, so ties are common.
+            var input = TestKit.RandomValues(r, cells * channels, type).Select(v => (byte)(v & (r.Next(2) == 0 ? 0x83 : 0xFF))).ToArray();
+            var shape = new[] { 1, cells == 0 ? 1 : cells, channels };
+            if (cells == 0) { input = new byte[channels]; cells = 1; }
+            var expected = new byte[cells * outputType.SizeInBytes()];
+            ArgMax.Reference(new QuantizedInput(input, type, shape, new[] { 0 }), expected, outputType);
+            foreach (var path in FastPaths)
+            {
+                var actual = new byte[expected.Length];
+                Assert.IsTrue(ArgMax.TryFast(path, new QuantizedInput(input, type, shape, new[] { 0 }), actual, outputType));
+                CollectionAssert.AreEqual(expected, actual, $"case {i} path {path}: {type} {channels} channels → {outputType}");
+            }
+        }
+    }
+
     [TestMethod]
     public void TableLookup_EveryPath_EqualsReference_ForEveryLength0To80_OneOrManyTables_InPlaceToo()
     {

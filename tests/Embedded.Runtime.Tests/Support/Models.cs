@@ -19,6 +19,34 @@ internal static class Models
 
     public static byte[] TinyFile => TinyBytes.Value;
 
+    /// <summary>
+    /// A segmentation-style tail with the layout and resize operators: uint8 [1,6,5,4] → GatherChannels (a shuffle that
+    /// drops a channel) → integer bilinear ×2 → nearest → TFLite float bilinear → ArgMax (int64 class map).
+    /// </summary>
+    public static ModelDefinition TinySegmentation()
+    {
+        var random = new Random(11);
+        var b = new Embedded.Runtime.Building.ModelBuilder();
+        var q = Embedded.Runtime.Model.QuantizationParams.PerTensor(0.05f, 128);
+        var u8 = Embedded.Runtime.Model.ElementType.UInt8;
+        int x = b.AddInput("pixels", u8, new[] { 1, 6, 5, 4 }, q);
+        int gathered = b.AddActivation("gathered", u8, new[] { 1, 6, 5, 3 }, q);
+        b.AddOperator(Embedded.Runtime.Model.OperatorCode.GatherChannels, "shuffle", new[] { x }, new[] { gathered }, new Embedded.Runtime.Model.GatherChannelsParams { Indices = new[] { 2, 0, 3 } });
+        int up = b.AddActivation("up", u8, new[] { 1, 12, 10, 3 }, q);
+        b.AddOperator(Embedded.Runtime.Model.OperatorCode.Resize, "up", new[] { gathered }, new[] { up }, Tests.Kernels.FastPathTests.RandomResize(random, Embedded.Runtime.Model.ResizeMode.BilinearInteger, 6, 5, 12, 10));
+        int nearest = b.AddActivation("nearest", u8, new[] { 1, 7, 9, 3 }, q);
+        b.AddOperator(Embedded.Runtime.Model.OperatorCode.Resize, "nearest", new[] { up }, new[] { nearest }, Tests.Kernels.FastPathTests.RandomResize(random, Embedded.Runtime.Model.ResizeMode.Nearest, 12, 10, 7, 9));
+        int smooth = b.AddActivation("smooth", u8, new[] { 1, 9, 8, 3 }, q);
+        b.AddOperator(Embedded.Runtime.Model.OperatorCode.Resize, "smooth", new[] { nearest }, new[] { smooth }, Tests.Kernels.FastPathTests.RandomResize(random, Embedded.Runtime.Model.ResizeMode.BilinearFloat, 7, 9, 9, 8));
+        int classes = b.AddActivation("classes", Embedded.Runtime.Model.ElementType.Int64, new[] { 1, 9, 8 }, null);
+        b.AddOperator(Embedded.Runtime.Model.OperatorCode.ArgMax, "argmax", new[] { smooth }, new[] { classes }, Embedded.Runtime.Model.NoParams.Instance);
+        b.MarkOutput(classes);
+        return b.Build(new Embedded.Runtime.Model.ModelMetadata { Name = "tiny-segmentation" });
+    }
+
+    public static byte[] TinySegmentationFile => SegmentationBytes.Value;
+    private static readonly Lazy<byte[]> SegmentationBytes = new(() => Embedded.Runtime.Format.ModelWriter.Write(TinySegmentation()));
+
     /// <summary>MobileNetV3-Small at its real sizes (224×224, 1001 classes).</summary>
     public static byte[] MobileNetV3SmallFile => SmallBytes.Value;
 
