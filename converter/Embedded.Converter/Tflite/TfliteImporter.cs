@@ -15,7 +15,7 @@ namespace Embedded.Converter.Tflite;
 public static class TfliteImporter
 {
     // Builtin operator codes used here (tensorflow/lite/schema/schema.fbs).
-    private const int Sub = 41, Mean = 40, ResizeBilinear = 23, ArgMax = 56;
+    private const int Sub = 41, Mean = 40, ResizeBilinear = 23, ArgMax = 56, Custom = 32;
     private const int Add = 0, AveragePool2D = 1, Concatenation = 2, Conv2D = 3, DepthwiseConv2D = 4, Dequantize = 6, FullyConnected = 9,
         Logistic = 14, MaxPool2D = 17, Mul = 18, Relu = 19, ReluN1To1 = 20, Relu6 = 21, Reshape = 22, Softmax = 25, Tanh = 28, Pad = 34, Squeeze = 43,
         Quantize = 114, HardSwish = 117;
@@ -56,7 +56,7 @@ public static class TfliteImporter
             Add => "ADD", AveragePool2D => "AVERAGE_POOL_2D", Concatenation => "CONCATENATION", Conv2D => "CONV_2D", DepthwiseConv2D => "DEPTHWISE_CONV_2D",
             Dequantize => "DEQUANTIZE", FullyConnected => "FULLY_CONNECTED", Logistic => "LOGISTIC", MaxPool2D => "MAX_POOL_2D", Mul => "MUL", Relu => "RELU", ReluN1To1 => "RELU_N1_TO_1",
             Relu6 => "RELU6", Reshape => "RESHAPE", Softmax => "SOFTMAX", Tanh => "TANH", Pad => "PAD", Squeeze => "SQUEEZE", Quantize => "QUANTIZE",
-            HardSwish => "HARD_SWISH", Sub => "SUB", Mean => "MEAN", ResizeBilinear => "RESIZE_BILINEAR", ArgMax => "ARG_MAX", _ => $"builtin {code}",
+            HardSwish => "HARD_SWISH", Sub => "SUB", Mean => "MEAN", ResizeBilinear => "RESIZE_BILINEAR", ArgMax => "ARG_MAX", Custom => "CUSTOM", _ => $"builtin {code}",
         };
 
         private static ElementType TypeOf(TfliteTensor t) => t.Type switch
@@ -258,6 +258,11 @@ public static class TfliteImporter
                 case ArgMax:
                     LowerArgMax(index, op);
                     break;
+                case Custom when op.CustomCode == "TFLite_Detection_PostProcess":
+                    LowerDetectionPostProcess(index, op);
+                    break;
+                case Custom:
+                    throw Error(index, $"custom operator '{op.CustomCode}' is not supported (only TFLite_Detection_PostProcess)");
                 default:
                     throw Error(index, $"{Name(op.BuiltinCode)} is not supported yet");
             }
@@ -308,6 +313,38 @@ public static class TfliteImporter
                 fraction[i] = source - lower[i];
             }
             return (lower, upper, fraction);
+        }
+
+        /// <summary>
+        /// TFLite_Detection_PostProcess (custom): its FlexBuffer options as the kernel's Init reads them (detections_per_class
+        /// 100 and use_regular_nms false when absent), the anchors a constant input, the four float outputs sized as its Prepare does.
+        /// </summary>
+        private void LowerDetectionPostProcess(int index, TfliteOperator op)
+        {
+            if (op.Inputs.Length != 3 || op.Outputs.Length != 4 || op.Inputs.Any(i => i < 0)) throw Error(index, "expects 3 inputs and 4 outputs");
+            if (_kernels == TfliteKernels.Micro) throw Error(index, "--match tflm does not cover TFLite_Detection_PostProcess");
+            var options = FlexBufferMap.Parse(op.CustomOptions.Span, $"operator {index} (TFLite_Detection_PostProcess)");
+            int Int(string key, int? fallback = null) => checked((int)(fallback is int f ? options.Number(key, f) : options.Number(key)));
+            var p = new DetectionPostProcessParams
+            {
+                MaxDetections = Int("max_detections"), MaxClassesPerDetection = Int("max_classes_per_detection"),
+                DetectionsPerClass = Int("detections_per_class", 100), UseRegularNms = options.Number("use_regular_nms", 0) != 0,
+                ScoreThreshold = (float)options.Number("nms_score_threshold"), IouThreshold = (float)options.Number("nms_iou_threshold"),
+                NumClasses = Int("num_classes"),
+                YScale = (float)options.Number("y_scale"), XScale = (float)options.Number("x_scale"),
+                HScale = (float)options.Number("h_scale"), WScale = (float)options.Number("w_scale"),
+            };
+            if (_model.Buffers[T(op.Inputs[2]).Buffer].Length == 0) throw Error(index, "the anchors (input 2) must be a constant");
+            int slots = p.DetectionSlots;
+            var shapes = new[] { new[] { 1, slots, 4 }, new[] { 1, slots }, new[] { 1, slots }, new[] { 1 } };
+            var outputs = new int[4];
+            for (int k = 0; k < 4; k++)
+            {
+                int o = op.Outputs[k];
+                if (T(o).Type != TfliteType.Float32) throw Error(index, $"output {k} must be float32");
+                outputs[k] = _tensorOf.TryGetValue(o, out int existing) ? existing : _tensorOf[o] = _builder.AddActivation(T(o).Name, ElementType.Float32, shapes[k], null);
+            }
+            _builder.AddOperator(OperatorCode.DetectionPostProcess, T(op.Outputs[0]).Name, op.Inputs.Select(Tensor).ToArray(), outputs, p);
         }
 
         /// <summary>ARG_MAX over the last axis (the class map of a segmentation model), int32 or int64 as the model says.</summary>

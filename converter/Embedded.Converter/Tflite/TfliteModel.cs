@@ -18,6 +18,9 @@ public sealed record TfliteTensor(string Name, int[] Shape, TfliteType Type, int
 /// <summary>One operator; <see cref="Options"/> is read per builtin code by the importer.</summary>
 public sealed record TfliteOperator(int BuiltinCode, string CustomCode, int Version, int[] Inputs, int[] Outputs, byte OptionsType, TfliteOptions? Options)
 {
+    /// <summary>A custom operator's options (a FlexBuffer for TFLite's own custom operators), a slice of the file.</summary>
+    public ReadOnlyMemory<byte> CustomOptions { get; init; }
+
     /// <summary>Whether the first <paramref name="inputs"/> inputs and one output are present (−1 marks an absent input).</summary>
     public bool HasOperands(int inputs)
     {
@@ -153,7 +156,7 @@ public sealed class TfliteModel
                 var code = codes[codeIndex];
                 var options = op.Table(4, $"{opWhere}.builtin_options");
                 operators[o] = new TfliteOperator(code.builtin, code.custom, code.version, CheckIndices(op.Ints(1), $"operators[{o}].inputs", true),
-                    CheckIndices(op.Ints(2), $"operators[{o}].outputs", false), op.Byte(3), options is { } t2 ? new TfliteOptions(t2) : null);
+                    CheckIndices(op.Ints(2), $"operators[{o}].outputs", false), op.Byte(3), options is { } t2 ? new TfliteOptions(t2) : null) { CustomOptions = op.Bytes(5) };
             }
             subGraphs[s] = new TfliteSubGraph(g.String(4), tensors, CheckIndices(g.Ints(1), "inputs", false), CheckIndices(g.Ints(2), "outputs", false), operators);
         }

@@ -33,8 +33,17 @@ public sealed class EmbeddedModel
             ScratchRowBytes = Math.Max(ScratchRowBytes, Operators[i].ScratchRowBytes);
             ScratchDepthwiseBytes = Math.Max(ScratchDepthwiseBytes, Operators[i].ScratchDepthwiseBytes);
             PoolChannels = Math.Max(PoolChannels, Operators[i].PoolChannels);
+            var d = Operators[i].DetectionSizes;
+            DetectionSizes = (Math.Max(DetectionSizes.Anchors, d.Anchors), Math.Max(DetectionSizes.ScoresPerAnchor, d.ScoresPerAnchor),
+                Math.Max(DetectionSizes.Categories, d.Categories), Math.Max(DetectionSizes.Slots, d.Slots));
         }
     }
+
+    /// <summary>The largest detection operator's sizes: each interpreter's detection scratch (none when zero).</summary>
+    internal (int Anchors, int ScoresPerAnchor, int Categories, int Slots) DetectionSizes { get; }
+
+    internal Kernels.DetectionWork? CreateDetectionWork() =>
+        DetectionSizes.Anchors == 0 ? null : new Kernels.DetectionWork(DetectionSizes.Anchors, DetectionSizes.ScoresPerAnchor, DetectionSizes.Categories, DetectionSizes.Slots);
 
     internal int ScratchWidth { get; }
     internal int ScratchRowBytes { get; }

@@ -32,7 +32,7 @@ public sealed class Interpreter : IDisposable
         _model = model;
         _path = options.Path ?? KernelPaths.Best;
         if (!KernelPaths.IsSupported(_path)) throw new PlatformNotSupportedException($"kernel path {_path} is not supported on this CPU (available: {string.Join(", ", KernelPaths.Available)})");
-        _scratch = new KernelScratch(model.ScratchWidth, model.ScratchRowBytes, model.PoolChannels, model.ScratchDepthwiseBytes);
+        _scratch = new KernelScratch(model.ScratchWidth, model.ScratchRowBytes, model.PoolChannels, model.ScratchDepthwiseBytes) { Detection = model.CreateDetectionWork() };
         if (options.Threads < 1 || options.Threads > 64) throw new ArgumentOutOfRangeException(nameof(options), options.Threads, "Threads must be 1..64");
         ParallelArenaPlan? parallel = null;
         if (options.Threads > 1)

@@ -14,6 +14,7 @@ internal sealed partial class PreparedOperator
     private readonly OperatorDefinition _op;
     private readonly TensorBinding?[] _inputs;
     private readonly TensorBinding _output;
+    private readonly TensorBinding[] _allOutputs;
 
     // Weights packed for the fast paths (null: this operator always runs its reference kernel).
     private readonly PackedGemm? _gemm;
@@ -43,6 +44,7 @@ internal sealed partial class PreparedOperator
         for (int i = 0; i < op.Inputs.Length; i++)
             _inputs[i] = op.Inputs[i] >= 0 ? bindings[op.Inputs[i]] : null;
         _output = bindings[op.Outputs[0]];
+        _allOutputs = Array.ConvertAll(op.Outputs, t => bindings[t]);
         if (op.Params is MulParams mul && _output.Tensor.Rank > 0)
         {
             _vectorStage = VectorOutputStage.TryCreate(mul.OutputMultipliers, mul.Rounding, mul.ClampMin, mul.ClampMax, _output.Tensor.Shape[_output.Tensor.Rank - 1], _output.ZeroPoints);
@@ -95,6 +97,7 @@ internal sealed partial class PreparedOperator
         for (int i = 0; i < _inputs.Length; i++)
             _inputs[i] = _op.Inputs[i] >= 0 ? bindings[_op.Inputs[i]] : null;
         _output = bindings[_op.Outputs[0]];
+        _allOutputs = Array.ConvertAll(_op.Outputs, t => bindings[t]);
         _gemm = source._gemm;
         _gemm16 = source._gemm16;
         _depthwise = source._depthwise;
@@ -108,6 +111,12 @@ internal sealed partial class PreparedOperator
     public OperatorDefinition Definition => _op;
 
     /// <summary>int32 dot products per output pixel the fast paths need (for sizing <see cref="KernelScratch"/>).</summary>
+    /// <summary>Anchors, scores per anchor, classes reported per anchor and output slots of a detection operator (else zeros).</summary>
+    public (int Anchors, int ScoresPerAnchor, int Categories, int Slots) DetectionSizes =>
+        _op.Params is DetectionPostProcessParams d
+            ? (Input(1).Tensor.Shape[1], Input(1).Tensor.Shape[2], Math.Min(d.MaxClassesPerDetection, d.NumClasses), d.DetectionSlots)
+            : default;
+
     public int ScratchWidth => _op.Params is ResizeParams ? (Resize.ScratchInts(_output.Tensor) + KernelScratch.ChunkRows - 1) / KernelScratch.ChunkRows : _op.Params is MulParams or GlobalAveragePoolParams ? 2 * ((_output.Tensor.Shape[_output.Tensor.Rank - 1] + 7) / 8 * 8) : Math.Max(Math.Max(_gemm is null ? 0 : _gemm.Blocks * PackedGemm.BlockChannels, _gemm16 is null ? 0 : _gemm16.Blocks * PackedGemm16.BlockChannels), (_depthwise?.Channels + 7) / 8 * 8 ?? 0);
     /// <summary>Padded input rows of a depthwise layer (<see cref="KernelScratch.DepthwiseRows"/>); 0 past the cap.</summary>
     public int ScratchDepthwiseBytes => _depthwise is null ? 0
@@ -264,6 +273,15 @@ internal sealed partial class PreparedOperator
             case OperatorCode.Resize:
                 Resize.Reference(Input(0).In(arena), _output.Out(arena), (ResizeParams)_op.Params);
                 break;
+            case OperatorCode.DetectionPostProcess:
+            {
+                float Scale(int k) => Input(k).Scales.Length > 0 ? Input(k).Scales[0] : 1f;
+                DetectionPostProcess.Reference(Input(0).In(arena), Input(1).In(arena), Input(2).In(arena), (Scale(0), Scale(1), Scale(2)),
+                    Elements.AsFloats(_allOutputs[0].Write(arena)), Elements.AsFloats(_allOutputs[1].Write(arena)), Elements.AsFloats(_allOutputs[2].Write(arena)),
+                    Elements.AsFloats(_allOutputs[3].Write(arena)), (DetectionPostProcessParams)_op.Params,
+                    scratch.Detection ?? throw new InvalidOperationException("the interpreter has no detection scratch"));
+                break;
+            }
             case OperatorCode.ArgMax:
                 ArgMax.Reference(Input(0).In(arena), _output.Write(arena), _output.Tensor.Type);
                 break;

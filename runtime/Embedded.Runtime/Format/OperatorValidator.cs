@@ -41,6 +41,7 @@ internal static class OperatorValidator
             case OperatorCode.GatherChannels: ValidateGatherChannels(v, op.Params as GatherChannelsParams); break;
             case OperatorCode.Resize: ValidateResize(v, op.Params as ResizeParams); break;
             case OperatorCode.ArgMax: ValidateArgMax(v, op.Params); break;
+            case OperatorCode.DetectionPostProcess: ValidateDetection(v, op.Params as DetectionPostProcessParams); break;
             default: throw v.Fail("code", $"unknown operator code {(int)op.Code}");
         }
     }
@@ -467,6 +468,46 @@ internal static class OperatorValidator
         if (output.IsConstant || output.Quantization is not null || output.Type is not (ElementType.Int32 or ElementType.Int64))
             throw v.Fail("outputs[0]", $"{output} must be an int32 or int64 activation without quantization");
         v.Shape(output, "outputs[0]", input.Shape.Take(input.Rank - 1).ToArray());
+    }
+
+    private static void ValidateDetection(Context v, DetectionPostProcessParams? p0)
+    {
+        var p = v.Params(p0);
+        v.Counts(3, 3, 4);
+        var encodings = Scores(v, v.Input(0), "inputs[0]", 3);
+        var scores = Scores(v, v.Input(1), "inputs[1]", 3);
+        var anchors = Scores(v, v.Input(2), "inputs[2]", 2);
+        if (!anchors.IsConstant) throw v.Fail("inputs[2]", $"{anchors} (the anchors) must be a constant");
+        int n = encodings.Shape[1];
+        if (encodings.Shape[0] != 1 || encodings.Shape[2] < 4) throw v.Fail("inputs[0]", $"{encodings} must be [1, anchors, ≥4]");
+        if (scores.Shape[0] != 1 || scores.Shape[1] != n) throw v.Fail("inputs[1]", $"{scores} must be [1, {n}, classes]");
+        if (anchors.Shape[0] != n || anchors.Shape[1] != 4) throw v.Fail("inputs[2]", $"{anchors} must be [{n}, 4]");
+        if (p.NumClasses < 1 || scores.Shape[2] - p.NumClasses is not (0 or 1)) throw v.Fail("params.numClasses", $"{p.NumClasses} classes for {scores.Shape[2]} scores per anchor (0 or 1 background)");
+        v.Positive("params.maxDetections", p.MaxDetections, 1 << 12);
+        v.Positive("params.maxClassesPerDetection", p.MaxClassesPerDetection, 1 << 8);
+        v.Positive("params.detectionsPerClass", p.DetectionsPerClass, 1 << 12);
+        if (!(p.IouThreshold > 0 && p.IouThreshold <= 1)) throw v.Fail("params.iouThreshold", $"{p.IouThreshold} must lie in (0, 1]");
+        if (float.IsNaN(p.ScoreThreshold)) throw v.Fail("params.scoreThreshold", "is not a number");
+        foreach (var (name, scale) in new[] { ("yScale", p.YScale), ("xScale", p.XScale), ("hScale", p.HScale), ("wScale", p.WScale) })
+            if (!(scale > 0) || float.IsInfinity(scale)) throw v.Fail($"params.{name}", $"{scale} must be finite and positive");
+        int slots = p.DetectionSlots;
+        var expected = new[] { new[] { 1, slots, 4 }, new[] { 1, slots }, new[] { 1, slots }, new[] { 1 } };
+        for (int k = 0; k < 4; k++)
+        {
+            var output = v.Output(k);
+            if (output.IsConstant || output.Type != ElementType.Float32) throw v.Fail($"outputs[{k}]", $"{output} must be a float32 activation");
+            v.Shape(output, $"outputs[{k}]", expected[k]);
+        }
+    }
+
+    /// <summary>A detection input: float32, or 8-bit quantized per tensor.</summary>
+    private static TensorDefinition Scores(Context v, TensorDefinition t, string what, int rank)
+    {
+        if (t.Rank != rank) throw v.Fail(what, $"{t} must have rank {rank}");
+        if (t.Type == ElementType.Float32) return t;
+        if (t.Type is not (ElementType.UInt8 or ElementType.Int8) || t.Quantization is null || t.Quantization.IsPerAxis)
+            throw v.Fail(what, $"{t} must be float32, or 8-bit quantized per tensor");
+        return t;
     }
 
     private static void ValidateReshape(Context v, OperatorParams p)

@@ -31,6 +31,9 @@ public sealed class KernelScratch
     /// </summary>
     public byte[] DepthwiseRows { get; }
 
+    /// <summary>The detection post-processing's decoded boxes, scores and candidate lists (null: the model has none).</summary>
+    public DetectionWork? Detection { get; set; }
+
 #if NET
     /// <summary>Slots of <see cref="Vectors"/>.</summary>
     public const int VectorSlots = 8;

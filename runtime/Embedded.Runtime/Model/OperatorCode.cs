@@ -21,4 +21,5 @@ public enum OperatorCode : ushort
     GatherChannels = 16,
     Resize = 17,
     ArgMax = 18,
+    DetectionPostProcess = 19,
 }
