@@ -10,4 +10,7 @@ public static class ClassifierInput
         if (resizeShorter <= 0) resizeShorter = (int)System.Math.Round(System.Math.Min(width, height) * 256.0 / 224.0);
         return Resampler.ResizeShorterSideAndCrop(image, resizeShorter, width, height).Pixels;
     }
+
+    /// <summary>The whole image scaled to <paramref name="width"/> × <paramref name="height"/> (detection and segmentation models).</summary>
+    public static byte[] Stretch(RgbImage image, int width, int height) => Resampler.ResizeBilinear(image, width, height).Pixels;
 }

@@ -25,6 +25,8 @@ public sealed class ConversionOptions
     public bool MseWeightClipping { get; init; }
     /// <summary>Correct per-channel biases by the mean output error measured on this many calibration images (0: off).</summary>
     public int BiasCorrectionImages { get; init; }
+    /// <summary>Post-processing appended to an SSD head's two raw outputs (null: none).</summary>
+    public DetectionHead? Detection { get; init; }
     public Action<string>? Log { get; init; }
     public Action<int, int>? Progress { get; init; }
 }
@@ -65,12 +67,13 @@ public static class ModelConverter
             Properties = graph.Metadata,
             Preprocessing = new Preprocessing
             {
-                Layout = InputLayout.Nhwc, Color = ColorOrder.Rgb, Resize = ResizeRule.ShorterSide, ResizeShorterSide = 256 * shape[2] / 224,
+                Layout = InputLayout.Nhwc, Color = ColorOrder.Rgb,
+                Resize = StretchesInput(graph) ? ResizeRule.Stretch : ResizeRule.ShorterSide, ResizeShorterSide = StretchesInput(graph) ? 0 : 256 * shape[2] / 224,
                 CropWidth = shape[3], CropHeight = shape[2],
                 Mean = normalize.Attributes.Tensor("mean").Floats, Std = normalize.Attributes.Tensor("std").Floats,
             },
         };
-        var quantized = Quantizer.Quantize(graph, stats, new QuantizerOptions { Method = options.Method, Int16Values = options.Int16Values, Metadata = metadata, MseWeightClipping = options.MseWeightClipping });
+        var quantized = Quantizer.Quantize(graph, stats, new QuantizerOptions { Method = options.Method, Int16Values = options.Int16Values, Metadata = metadata, MseWeightClipping = options.MseWeightClipping, Detection = options.Detection });
         if (options.MseWeightClipping) log.Add("weights clipped per channel at the least squared error");
         if (options.BiasCorrectionImages > 0)
         {
@@ -81,6 +84,10 @@ public static class ModelConverter
         log.Add($"calibrated on {inputs.Length} images with {options.Method} ranges");
         return new ConversionResult(graph, quantized, log);
     }
+
+    /// <summary>Whether the model's metadata says its images are scaled whole (preprocess.crop = none: SSD, segmentation exports).</summary>
+    public static bool StretchesInput(ModelGraph graph) =>
+        graph.Metadata.TryGetValue("preprocess.crop", out var crop) && crop.Trim().Equals("none", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>uint8 HWC RGB pixels → float NCHW raw pixel values (what the normalized float graph takes).</summary>
     public static TensorData PixelsToTensor(byte[] hwc, int[] nchw)

@@ -48,8 +48,9 @@ internal static class ConvertCommand
         var weightClip = new Option<bool>("--weight-clipping") { Description = "Clip weights per channel at the least squared error (default: at max |w|)" };
         var biasCorrect = new Option<bool>("--bias-correction") { Description = "Correct biases by the mean output error on (up to 64) calibration images" };
         var minSqnr = new Option<double>("--min-sqnr") { Description = "Warn when the int8 output's SQNR against the float model (dB, on calibration images) is below this", DefaultValueFactory = _ => DefaultMinSqnr };
+        var anchors = new Option<FileInfo?>("--anchors") { Description = "An SSD head (raw boxes and class logits): append torchvision's SSD post-processing (decode, softmax, per-class NMS; score 0.001, IoU 0.55, 300 detections) with these anchors (.npy float32 [N,4], x1,y1,x2,y2 in input pixels)" };
         var strict = new Option<bool>("--strict") { Description = "Fail (exit 2, no file written) instead of warning when the output SQNR is below --min-sqnr" };
-        var command = new Command("convert", "Convert a float ONNX or TFLite model (with --calib), or a quantized TFLite model, to an .emb model") { model, outFile, calib, count, method, mean, std, labels, report, weightClip, biasCorrect, minSqnr, strict, match };
+        var command = new Command("convert", "Convert a float ONNX or TFLite model (with --calib), or a quantized TFLite model, to an .emb model") { model, outFile, calib, count, method, mean, std, labels, report, weightClip, biasCorrect, minSqnr, strict, match, anchors };
         command.SetAction(parse => CliErrors.Guard(error, parse.GetValue(verbose), () =>
             IsQuantizedTflite(parse.GetValue(model)!)
             ? RunTflite(output, parse.GetValue(model)!, parse.GetValue(outFile)!, parse.GetValue(labels), parse.GetValue(match)!)
@@ -57,7 +58,7 @@ internal static class ConvertCommand
             parse.GetValue(model)!, parse.GetValue(outFile)!, parse.GetValue(calib) ?? throw new ArgumentOutOfRangeException("--calib", "converting a float model needs --calib DIR"), parse.GetValue(count), parse.GetValue(method)!,
             CommandHelpers.ParseTriple(parse.GetValue(mean), "--mean"), CommandHelpers.ParseTriple(parse.GetValue(std), "--std"),
             parse.GetValue(labels), parse.GetValue(report), parse.GetValue(weightClip), parse.GetValue(biasCorrect),
-            new QualityGate(parse.GetValue(minSqnr), parse.GetValue(strict), error))));
+            new QualityGate(parse.GetValue(minSqnr), parse.GetValue(strict), error), parse.GetValue(anchors))));
         return command;
     }
 
@@ -91,6 +92,9 @@ internal static class ConvertCommand
         var tflite = Tflite.TfliteModel.Parse(bytes, modelFile.Name);
         var input = tflite.SubGraphs[0].Tensors[tflite.SubGraphs[0].Inputs[0]];
         int size = input.Shape.Length == 4 ? Math.Min(input.Shape[1], input.Shape[2]) : 224;
+        // A classifier (one [1, classes] output) is resized and cropped; detection and segmentation models see the whole image.
+        var outputs = tflite.SubGraphs[0].Outputs.Select(o => tflite.SubGraphs[0].Tensors[o].Shape).ToArray();
+        bool stretch = outputs.Length != 1 || outputs[0].Length > 2;
         var metadata = new ModelMetadata
         {
             Name = Path.GetFileNameWithoutExtension(modelFile.Name), Producer = ModelConverter.Producer,
@@ -99,7 +103,8 @@ internal static class ConvertCommand
             // A float input takes pixel / 255 (TFLite image models with a float interface use [0, 1]).
             Preprocessing = new Preprocessing
             {
-                Resize = ResizeRule.ShorterSide, ResizeShorterSide = (int)Math.Round(size * 256.0 / 224), CropWidth = size, CropHeight = size,
+                Resize = stretch ? ResizeRule.Stretch : ResizeRule.ShorterSide, ResizeShorterSide = stretch ? 0 : (int)Math.Round(size * 256.0 / 224),
+                CropWidth = input.Shape.Length == 4 ? input.Shape[2] : size, CropHeight = input.Shape.Length == 4 ? input.Shape[1] : size,
                 Mean = input.Type == Tflite.TfliteType.Float32 ? new[] { 0f, 0f, 0f } : Array.Empty<float>(),
                 Std = input.Type == Tflite.TfliteType.Float32 ? new[] { 255f, 255f, 255f } : Array.Empty<float>(),
             },
@@ -127,7 +132,7 @@ internal static class ConvertCommand
         && !Tflite.TfliteFloatImporter.IsFloatModel(Tflite.TfliteModel.Load(file.FullName));
 
     private static int Run(TextWriter output, FileInfo modelFile, FileInfo outFile, DirectoryInfo calibDir, int calibCount, string methodText,
-        float[]? mean, float[]? std, FileInfo? labelsFile, FileInfo? reportFile, bool weightClipping, bool biasCorrection, QualityGate gate)
+        float[]? mean, float[]? std, FileInfo? labelsFile, FileInfo? reportFile, bool weightClipping, bool biasCorrection, QualityGate gate, FileInfo? anchorsFile)
     {
         if (double.IsNaN(gate.MinSqnr)) throw new ArgumentOutOfRangeException("--min-sqnr", "--min-sqnr must be a number of dB");
         var method = ParseMethod(methodText);
@@ -140,11 +145,26 @@ internal static class ConvertCommand
         var shape = probe.Value(probe.Inputs[0]).Shape!;
         if (shape.Length != 4 || shape[1] != 3) throw new ArgumentException($"{modelFile.Name}: input [{string.Join(",", shape)}] is not an NCHW RGB image");
 
+        // The anchors are checked before calibration: a wrong file fails in a second, not after minutes.
+        DetectionHead? detection = null;
+        if (anchorsFile is not null)
+        {
+            if (!anchorsFile.Exists) throw new FileNotFoundException($"--anchors: '{anchorsFile.FullName}' does not exist", anchorsFile.FullName);
+            var (anchorShape, anchorValues) = Graph.NpyArray.ReadFloats(File.ReadAllBytes(anchorsFile.FullName), anchorsFile.Name);
+            var heads = probe.Outputs.Select(o => probe.Value(o).Shape).ToArray();
+            if (heads.Length != 2 || heads[0] is not { Length: 3 } || heads[1] is not { Length: 3 } || heads[0]![2] != 4)
+                throw new ArgumentException($"--anchors: {modelFile.Name} is not a raw SSD head (outputs [1,N,4] boxes and [1,N,C] class logits)");
+            if (anchorShape.Length != 2 || anchorShape[1] != 4 || anchorShape[0] != heads[0]![1])
+                throw new ArgumentException($"--anchors: shape ({string.Join(",", anchorShape)}) does not match the head's {heads[0]![1]} boxes of 4");
+            detection = DetectionHead.Torchvision(anchorValues, heads[1]![2], shape[3], shape[2]);
+        }
+
         var files = CommandHelpers.InputFiles(calibDir.FullName).Where(ImageLoader.IsImageFile).ToArray();
         if (calibCount > 0) files = files.Take(calibCount).ToArray();
         if (files.Length == 0) throw new DirectoryNotFoundException($"no calibration images in '{calibDir.FullName}'");
         var pixels = new byte[files.Length][];
-        Parallel.For(0, files.Length, i => pixels[i] = ClassifierInput.Prepare(ImageLoader.Load(files[i]), shape[3], shape[2]));
+        bool stretch = ModelConverter.StretchesInput(probe);
+        Parallel.For(0, files.Length, i => pixels[i] = stretch ? ClassifierInput.Stretch(ImageLoader.Load(files[i]), shape[3], shape[2]) : ClassifierInput.Prepare(ImageLoader.Load(files[i]), shape[3], shape[2]));
         console.WriteLine($"calibration: {files.Length} images from {calibDir.FullName}");
 
         var labels = labelsFile is null ? Array.Empty<string>() : Embedded.Runtime.Execution.LabelFile.Read(labelsFile.FullName);
@@ -152,7 +172,7 @@ internal static class ConvertCommand
         {
             Method = method, Mean = mean, Std = std, Labels = labels, Name = Path.GetFileNameWithoutExtension(modelFile.Name),
             SourceHash = "sha256:" + Convert.ToHexString(SHA256.HashData(onnx)).ToLowerInvariant(),
-            MseWeightClipping = weightClipping, BiasCorrectionImages = biasCorrection ? Math.Min(pixels.Length, 64) : 0, Progress = progress,
+            MseWeightClipping = weightClipping, BiasCorrectionImages = biasCorrection ? Math.Min(pixels.Length, 64) : 0, Progress = progress, Detection = detection,
         };
         ConversionResult result;
         // A live progress bar only on a terminal; piped output (scripts, CI) stays plain text.

@@ -21,6 +21,8 @@ internal abstract class Classifier
     public abstract int Width { get; }
     public abstract int Height { get; }
     public abstract int ResizeShorter { get; }
+    /// <summary>Whether images are scaled whole to the input size (detection, segmentation) instead of resized and cropped.</summary>
+    public abstract bool Stretch { get; }
     public abstract int Classes { get; }
     public abstract string[] Labels { get; }
     public abstract (float mean, float std)[] Normalization { get; }
@@ -69,7 +71,8 @@ internal abstract class Classifier
             }
             return pixels;
         }
-        return ClassifierInput.Prepare(ImageLoader.Load(path), Width, Height, ResizeShorter);
+        var image = ImageLoader.Load(path);
+        return Stretch ? ClassifierInput.Stretch(image, Width, Height) : ClassifierInput.Prepare(image, Width, Height, ResizeShorter);
     }
 
     public static bool IsInputFile(string path) => ImageLoader.IsImageFile(path) || path.EndsWith(".u8", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".f32", StringComparison.OrdinalIgnoreCase);
@@ -93,6 +96,7 @@ internal sealed class EmbClassifier : Classifier
     public override int Width => _model.Inputs[0].Shape[2];
     public override int Height => _model.Inputs[0].Shape[1];
     public override int ResizeShorter => _model.Metadata.Preprocessing.ResizeShorterSide;
+    public override bool Stretch => _model.Metadata.Preprocessing.Resize == ResizeRule.Stretch;
     public override int Classes => _model.Outputs[0].Shape[^1];
     public override string[] Labels => _model.Metadata.Labels;
     public override (float mean, float std)[] Normalization
@@ -160,6 +164,7 @@ internal sealed class OnnxClassifier : Classifier
     public override int Width => Shape[3];
     public override int Height => Shape[2];
     public override int ResizeShorter => 0;
+    public override bool Stretch => ModelConverter.StretchesInput(_graph);
     public override int Classes => _graph.Value(_graph.Outputs[0]).Shape![^1];
     public override string[] Labels => Array.Empty<string>();
     public override (float mean, float std)[] Normalization => _normalization;

@@ -79,7 +79,8 @@ public sealed class Quantizer
     {
         if (_graph.Inputs.Count != 1) throw new GraphException("the quantizer handles models with one input");
         foreach (var node in _graph.Nodes) Lower(node);
-        foreach (string output in _graph.Outputs) EmitOutput(output);
+        if (_options.Detection is { } detection) EmitDetection(detection);
+        else foreach (string output in _graph.Outputs) EmitOutput(output);
         var definition = _builder.Build(_options.Metadata);
         return new QuantizedModel(definition, _tensorOf);
     }
@@ -538,6 +539,32 @@ public sealed class Quantizer
         _tensorOf[node.Outputs[0]] = output;
         _builder.AddOperator(OperatorCode.Softmax, node.Name, new[] { input }, new[] { output },
             new SoftmaxParams { Beta = 1, ExpTable = SoftmaxParams.BuildExpTable(inT.Quantization.Scales[0], 1) });
+    }
+
+    /// <summary>The SSD head's two quantized outputs go into the detection operator, whose four float outputs become the model's.</summary>
+    private void EmitDetection(DetectionHead detection)
+    {
+        if (_graph.Outputs.Count != 2) throw new GraphException($"detection post-processing needs a raw SSD head (boxes, class scores), the model has {_graph.Outputs.Count} outputs");
+        int boxes = _tensorOf[_graph.Outputs[detection.BoxesOutput]], scores = _tensorOf[_graph.Outputs[detection.ScoresOutput]];
+        int anchorCount = Def(boxes).Shape.Length == 3 ? Def(boxes).Shape[1] : -1;
+        if (anchorCount < 1 || Def(boxes).Shape[2] != 4) throw new GraphException($"the box output {Def(boxes)} is not [1, anchors, 4]");
+        if (detection.Anchors.Length != anchorCount * 4) throw new GraphException($"{detection.Anchors.Length / 4} anchors for a head with {anchorCount} boxes");
+        var p = detection.Params;
+        if (Def(scores).Shape.Length != 3 || Def(scores).Shape[1] != anchorCount || Def(scores).Shape[2] != p.NumClasses + 1)
+            throw new GraphException($"the score output {Def(scores)} is not [1, {anchorCount}, {p.NumClasses + 1}]");
+        var bytes = new byte[detection.Anchors.Length * 4];
+        Buffer.BlockCopy(detection.Anchors, 0, bytes, 0, bytes.Length);
+        int anchors = _builder.AddConstant("detection/anchors", ElementType.Float32, new[] { anchorCount, 4 }, null, bytes);
+        int slots = p.DetectionSlots;
+        var outputs = new[]
+        {
+            _builder.AddActivation("detection_boxes", ElementType.Float32, new[] { 1, slots, 4 }, null),
+            _builder.AddActivation("detection_classes", ElementType.Float32, new[] { 1, slots }, null),
+            _builder.AddActivation("detection_scores", ElementType.Float32, new[] { 1, slots }, null),
+            _builder.AddActivation("num_detections", ElementType.Float32, new[] { 1 }, null),
+        };
+        _builder.AddOperator(OperatorCode.DetectionPostProcess, "detection", new[] { boxes, scores, anchors }, outputs, p);
+        foreach (int o in outputs) _builder.MarkOutput(o);
     }
 
     /// <summary>Model outputs are float32 (dequantized unless already float), named after the float graph's outputs.</summary>

@@ -18,4 +18,6 @@ public sealed class QuantizerOptions
     /// <summary>Clip each output channel's weights where the squared quantization error is least (instead of at max |w|).</summary>
     public bool MseWeightClipping { get; init; }
     public ModelMetadata Metadata { get; init; } = new();
+    /// <summary>Post-processing appended to an SSD head's two raw outputs (null: the outputs stay as they are).</summary>
+    public DetectionHead? Detection { get; init; }
 }

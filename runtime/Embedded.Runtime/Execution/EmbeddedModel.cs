@@ -35,15 +35,15 @@ public sealed class EmbeddedModel
             PoolChannels = Math.Max(PoolChannels, Operators[i].PoolChannels);
             var d = Operators[i].DetectionSizes;
             DetectionSizes = (Math.Max(DetectionSizes.Anchors, d.Anchors), Math.Max(DetectionSizes.ScoresPerAnchor, d.ScoresPerAnchor),
-                Math.Max(DetectionSizes.Categories, d.Categories), Math.Max(DetectionSizes.Slots, d.Slots));
+                Math.Max(DetectionSizes.Categories, d.Categories), Math.Max(DetectionSizes.Slots, d.Slots), Math.Max(DetectionSizes.Survivors, d.Survivors));
         }
     }
 
     /// <summary>The largest detection operator's sizes: each interpreter's detection scratch (none when zero).</summary>
-    internal (int Anchors, int ScoresPerAnchor, int Categories, int Slots) DetectionSizes { get; }
+    internal (int Anchors, int ScoresPerAnchor, int Categories, int Slots, int Survivors) DetectionSizes { get; }
 
     internal Kernels.DetectionWork? CreateDetectionWork() =>
-        DetectionSizes.Anchors == 0 ? null : new Kernels.DetectionWork(DetectionSizes.Anchors, DetectionSizes.ScoresPerAnchor, DetectionSizes.Categories, DetectionSizes.Slots);
+        DetectionSizes.Anchors == 0 ? null : new Kernels.DetectionWork(DetectionSizes.Anchors, DetectionSizes.ScoresPerAnchor, DetectionSizes.Categories, DetectionSizes.Slots, DetectionSizes.Survivors);
 
     internal int ScratchWidth { get; }
     internal int ScratchRowBytes { get; }

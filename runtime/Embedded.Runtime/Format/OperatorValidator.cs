@@ -490,6 +490,14 @@ internal static class OperatorValidator
         if (float.IsNaN(p.ScoreThreshold)) throw v.Fail("params.scoreThreshold", "is not a number");
         foreach (var (name, scale) in new[] { ("yScale", p.YScale), ("xScale", p.XScale), ("hScale", p.HScale), ("wScale", p.WScale) })
             if (!(scale > 0) || float.IsInfinity(scale)) throw v.Fail($"params.{name}", $"{scale} must be finite and positive");
+        if (p.Style == DetectionStyle.Torchvision)
+        {
+            v.Positive("params.imageWidth", p.ImageWidth);
+            v.Positive("params.imageHeight", p.ImageHeight);
+            v.Positive("params.candidatesPerClass", p.CandidatesPerClass, 1 << 12);
+            if (p.MaxClassesPerDetection != 1) throw v.Fail("params.maxClassesPerDetection", "torchvision style reports one class per detection");
+            if (float.IsNaN(p.LogScaleClip)) throw v.Fail("params.logScaleClip", "is not a number");
+        }
         int slots = p.DetectionSlots;
         var expected = new[] { new[] { 1, slots, 4 }, new[] { 1, slots }, new[] { 1, slots }, new[] { 1 } };
         for (int k = 0; k < 4; k++)
@@ -500,13 +508,13 @@ internal static class OperatorValidator
         }
     }
 
-    /// <summary>A detection input: float32, or 8-bit quantized per tensor.</summary>
+    /// <summary>A detection input: float32, or 8/16-bit quantized per tensor.</summary>
     private static TensorDefinition Scores(Context v, TensorDefinition t, string what, int rank)
     {
         if (t.Rank != rank) throw v.Fail(what, $"{t} must have rank {rank}");
         if (t.Type == ElementType.Float32) return t;
-        if (t.Type is not (ElementType.UInt8 or ElementType.Int8) || t.Quantization is null || t.Quantization.IsPerAxis)
-            throw v.Fail(what, $"{t} must be float32, or 8-bit quantized per tensor");
+        if (!t.Type.IsQuantizedActivation() || t.Quantization is null || t.Quantization.IsPerAxis)
+            throw v.Fail(what, $"{t} must be float32, or 8/16-bit quantized per tensor");
         return t;
     }
 

@@ -13,9 +13,17 @@ public sealed class DetectionWork
     public readonly float[] Boxes, Scores, CandidateScores, KeptScores, RegularScores;
     public readonly int[] Kept, Order, MergeTemp, Selected, ClassOrder, RegularIndices, RegularOrder;
     public readonly bool[] Active;
+    /// <summary>Torchvision style: every class's survivors (anchor, class, score) before the overall ranking.</summary>
+    public readonly int[] SurvivorAnchors, SurvivorClasses, SurvivorOrder, SurvivorTemp;
+    public readonly float[] SurvivorScores;
 
-    public DetectionWork(int anchors, int scoresPerAnchor, int categories, int slots)
+    public DetectionWork(int anchors, int scoresPerAnchor, int categories, int slots, int survivors = 0)
     {
+        SurvivorAnchors = new int[survivors];
+        SurvivorClasses = new int[survivors];
+        SurvivorScores = new float[survivors];
+        SurvivorOrder = new int[survivors];
+        SurvivorTemp = new int[survivors];
         Boxes = new float[anchors * 4];
         Scores = new float[anchors * scoresPerAnchor];
         CandidateScores = new float[anchors];
@@ -32,7 +40,11 @@ public sealed class DetectionWork
     }
 
     public static DetectionWork For(TensorDefinition classPredictions, DetectionPostProcessParams p) =>
-        new(classPredictions.Shape[1], classPredictions.Shape[2], Math.Min(p.MaxClassesPerDetection, p.NumClasses), p.DetectionSlots);
+        new(classPredictions.Shape[1], classPredictions.Shape[2], Math.Min(p.MaxClassesPerDetection, p.NumClasses), p.DetectionSlots, Survivors(classPredictions.Shape[1], p));
+
+    /// <summary>How many per-class survivors a torchvision-style operator may collect (each class keeps at most its candidates).</summary>
+    public static int Survivors(int anchors, DetectionPostProcessParams p) =>
+        p.Style == DetectionStyle.Torchvision ? p.NumClasses * Math.Min(anchors, p.CandidatesPerClass) : 0;
 }
 
 /// <summary>TFLite's <c>TFLite_Detection_PostProcess</c> (detection_postprocess.cc), operation for operation.</summary>
@@ -48,6 +60,11 @@ public static class DetectionPostProcess
     {
         int anchorCount = encodings.Shape[1], encodingLength = encodings.Shape[2];
         int withBackground = classScores.Shape[2], labelOffset = withBackground - p.NumClasses;
+        if (p.Style == DetectionStyle.Torchvision)
+        {
+            count[0] = Torchvision(encodings, classScores, anchors, scales, anchorCount, encodingLength, withBackground, labelOffset, p, work, boxes, classes, scores);
+            return;
+        }
         Decode(encodings, scales.Encodings, anchors, scales.Anchors, anchorCount, encodingLength, p, work.Boxes);
         for (int i = 0; i < anchorCount * withBackground; i++) work.Scores[i] = Dequantize(classScores, scales.Scores, i);
         boxes.Clear(); classes.Clear(); scores.Clear();
@@ -198,8 +215,95 @@ public static class DetectionPostProcess
         return intersection / (areaI + areaJ - intersection);
     }
 
+    /// <summary>
+    /// torchvision's SSD post-processing in float32, its operations in its order: softmax per anchor, BoxCoder.decode_single
+    /// with the log-scale clip, boxes clipped to the image, per class the scores above the threshold, its best
+    /// candidatesPerClass, NMS (IoU above the threshold suppresses), then the best maxDetections of all classes.
+    /// Equal scores keep anchor and class order (torch leaves their order open).
+    /// </summary>
+    private static int Torchvision(QuantizedInput encodings, QuantizedInput logits, QuantizedInput anchors, (float Encodings, float Scores, float Anchors) scales,
+        int anchorCount, int encodingLength, int withBackground, int labelOffset, DetectionPostProcessParams p, DetectionWork work,
+        Span<float> boxes, Span<float> classes, Span<float> scores)
+    {
+        float width = p.ImageWidth, height = p.ImageHeight;
+        for (int i = 0; i < anchorCount; i++)
+        {
+            // Softmax over the classes: the largest logit subtracted, exponentials summed in order.
+            var row = work.Scores.AsSpan(i * withBackground, withBackground);
+            float max = float.NegativeInfinity;
+            for (int c = 0; c < withBackground; c++) { row[c] = Dequantize(logits, scales.Scores, i * withBackground + c); max = Math.Max(max, row[c]); }
+            float sum = 0;
+            for (int c = 0; c < withBackground; c++) { row[c] = MathF.Exp(row[c] - max); sum += row[c]; }
+            for (int c = 0; c < withBackground; c++) row[c] /= sum;
+
+            float x1 = Dequantize(anchors, scales.Anchors, i * 4), y1 = Dequantize(anchors, scales.Anchors, i * 4 + 1);
+            float x2 = Dequantize(anchors, scales.Anchors, i * 4 + 2), y2 = Dequantize(anchors, scales.Anchors, i * 4 + 3);
+            float wa = x2 - x1, ha = y2 - y1, cxa = x1 + 0.5f * wa, cya = y1 + 0.5f * ha;
+            int at = i * encodingLength;
+            float dx = Dequantize(encodings, scales.Encodings, at) / p.XScale, dy = Dequantize(encodings, scales.Encodings, at + 1) / p.YScale;
+            float dw = Math.Min(Dequantize(encodings, scales.Encodings, at + 2) / p.WScale, p.LogScaleClip);
+            float dh = Math.Min(Dequantize(encodings, scales.Encodings, at + 3) / p.HScale, p.LogScaleClip);
+            float cx = dx * wa + cxa, cy = dy * ha + cya, w = MathF.Exp(dw) * wa, h = MathF.Exp(dh) * ha;
+            float halfW = 0.5f * w, halfH = 0.5f * h;
+            // Kept as (ymin, xmin, ymax, xmax) in pixels, clipped to the image.
+            work.Boxes[i * 4] = Math.Min(Math.Max(cy - halfH, 0f), height);
+            work.Boxes[i * 4 + 1] = Math.Min(Math.Max(cx - halfW, 0f), width);
+            work.Boxes[i * 4 + 2] = Math.Min(Math.Max(cy + halfH, 0f), height);
+            work.Boxes[i * 4 + 3] = Math.Min(Math.Max(cx + halfW, 0f), width);
+        }
+        int survivors = 0;
+        for (int cls = 0; cls < p.NumClasses; cls++)
+        {
+            int label = cls + labelOffset, kept = 0;
+            for (int i = 0; i < anchorCount; i++)
+            {
+                float score = work.Scores[i * withBackground + label];
+                if (score > p.ScoreThreshold) { work.KeptScores[kept] = score; work.Kept[kept++] = i; }
+            }
+            var order = work.Order.AsSpan(0, kept);
+            SortDescending(work.KeptScores.AsSpan(0, kept), order, work.MergeTemp);
+            int candidates = Math.Min(kept, p.CandidatesPerClass);
+            work.Active.AsSpan(0, candidates).Fill(true);
+            for (int r = 0; r < candidates; r++)
+            {
+                if (!work.Active[r]) continue;
+                int box = work.Kept[order[r]];
+                work.SurvivorAnchors[survivors] = box;
+                work.SurvivorClasses[survivors] = label;
+                work.SurvivorScores[survivors++] = work.KeptScores[order[r]];
+                for (int j = r + 1; j < candidates; j++)
+                    if (work.Active[j] && TorchvisionIou(work.Boxes, box, work.Kept[order[j]]) > p.IouThreshold) work.Active[j] = false;
+            }
+        }
+        var ranking = work.SurvivorOrder.AsSpan(0, survivors);
+        SortDescending(work.SurvivorScores.AsSpan(0, survivors), ranking, work.SurvivorTemp);
+        int found = Math.Min(survivors, p.MaxDetections);
+        for (int k = 0; k < found; k++)
+        {
+            int s = ranking[k], anchor = work.SurvivorAnchors[s];
+            boxes[k * 4] = work.Boxes[anchor * 4] / height;
+            boxes[k * 4 + 1] = work.Boxes[anchor * 4 + 1] / width;
+            boxes[k * 4 + 2] = work.Boxes[anchor * 4 + 2] / height;
+            boxes[k * 4 + 3] = work.Boxes[anchor * 4 + 3] / width;
+            classes[k] = work.SurvivorClasses[s];
+            scores[k] = work.SurvivorScores[s];
+        }
+        return found;
+    }
+
+    /// <summary>torchvision's box_iou: no special case for empty boxes (0 / 0 is NaN, which suppresses nothing).</summary>
+    private static float TorchvisionIou(float[] boxes, int i, int j)
+    {
+        float areaI = (boxes[i * 4 + 2] - boxes[i * 4]) * (boxes[i * 4 + 3] - boxes[i * 4 + 1]);
+        float areaJ = (boxes[j * 4 + 2] - boxes[j * 4]) * (boxes[j * 4 + 3] - boxes[j * 4 + 1]);
+        float h = Math.Max(Math.Min(boxes[i * 4 + 2], boxes[j * 4 + 2]) - Math.Max(boxes[i * 4], boxes[j * 4]), 0f);
+        float w = Math.Max(Math.Min(boxes[i * 4 + 3], boxes[j * 4 + 3]) - Math.Max(boxes[i * 4 + 1], boxes[j * 4 + 1]), 0f);
+        float intersection = h * w;
+        return intersection / (areaI + areaJ - intersection);
+    }
+
     /// <summary>Positions 0..n−1 ordered by decreasing value, equal values keeping their order (a bottom-up merge sort).</summary>
-    private static void SortDescending(ReadOnlySpan<float> values, Span<int> order, int[] temp)
+    internal static void SortDescending(ReadOnlySpan<float> values, Span<int> order, int[] temp)
     {
         for (int i = 0; i < order.Length; i++) order[i] = i;
         var buffer = temp.AsSpan(0, order.Length);
