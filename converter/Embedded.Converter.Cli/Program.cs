@@ -27,6 +27,8 @@ public static class Program
         root.Subcommands.Add(BenchCommand.Create(output, error, verbose));
         root.Subcommands.Add(SelftestCommand.Create(output, error, verbose));
         root.Subcommands.Add(ClassifyCommand.Create(output, error, verbose));
+        root.Subcommands.Add(DetectCommand.Create(output, error, verbose));
+        root.Subcommands.Add(SegmentCommand.Create(output, error, verbose));
         root.Subcommands.Add(DeployCommand.Create(output, error, verbose));
         var parse = root.Parse(args);
         return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
