@@ -19,7 +19,7 @@ public static class OperatorRegistry
             new Flatten(), new Reshape(), new Concat(), new Pad(), new Identity("Identity"), new Identity("Dropout"), new Softmax(), new Transpose(),
             new Normalize(), new Swish(), new FullyConnectedOp(),
             new ShapeOperator(), new Gather(), new Cast(), new ConstantOfShape(), new Slice(), new SqueezeUnsqueeze(unsqueeze: false), new SqueezeUnsqueeze(unsqueeze: true), new Split(),
-            new LayoutReshape(), new GatherChannelsOp(), new Resize(),
+            new LayoutReshape(), new GatherChannelsOp(), new Resize(), new ArgMax(),
         };
         var map = new Dictionary<string, FloatOperator>();
         foreach (var op in all) map[op.OpType] = op;

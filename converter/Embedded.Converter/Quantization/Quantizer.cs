@@ -172,6 +172,7 @@ public sealed class Quantizer
                 throw new GraphException(node, $"rearranging [{string.Join(",", FloatShape(node.Inputs[0]))}] into [{string.Join(",", FloatShape(node.Outputs[0]))}] moves elements in the runtime's NHWC storage in a way that is neither a reshape nor a channel reordering; not supported yet");
             case InternalOps.GatherChannels: LowerGatherChannels(node); break;
             case "Resize": LowerResize(node); break;
+            case "ArgMax": LowerArgMax(node); break;
             case "MaxPool":
             case "AveragePool": LowerPool(node); break;
             case "Relu": case "HardSwish": case "HardSigmoid": case "Sigmoid": case "Tanh": case InternalOps.Swish: case "Clip": case "LeakyRelu":
@@ -462,6 +463,23 @@ public sealed class Quantizer
         });
     }
 
+    /// <summary>ArgMax over channels (the class map of a segmentation model): int64 indices of the stored values.</summary>
+    private void LowerArgMax(Node node)
+    {
+        int input = Tensor(node, node.Inputs[0]);
+        var inT = Def(input);
+        var x = FloatShape(node.Inputs[0]);
+        long axis = node.Attributes.Int("axis", 0);
+        if (axis < 0) axis += x.Length;
+        if (axis != (x.Length == 4 ? 1 : x.Length - 1)) throw new GraphException(node, "ArgMax is lowered over the channel axis only");
+        if (inT.Quantization!.IsPerAxis) throw new GraphException(node, "ArgMax needs its input quantized per tensor (raw values are compared)");
+        // Storage drops the channel axis; ONNX's keepdims = 1 only adds a dimension of 1, which holds the same bytes.
+        var shape = inT.Shape[..^1];
+        int output = _builder.AddActivation(node.Outputs[0], ElementType.Int64, shape, null);
+        _tensorOf[node.Outputs[0]] = output;
+        _builder.AddOperator(OperatorCode.ArgMax, node.Name, new[] { input }, new[] { output }, NoParams.Instance);
+    }
+
     private void LowerPool(Node node)
     {
         int input = Tensor(node, node.Inputs[0]);
@@ -572,7 +590,7 @@ public sealed class Quantizer
     {
         int t = _tensorOf.TryGetValue(value, out int found) ? found : throw new GraphException($"graph output '{value}' was not produced");
         var q = Def(t);
-        if (q.Type == ElementType.Float32) { _builder.MarkOutput(t); return; }
+        if (q.Type is ElementType.Float32 or ElementType.Int64) { _builder.MarkOutput(t); return; }
         string name = value;
         // The quantized tensor carries the float value's name; the float output gets the model-facing name.
         int output = _builder.AddActivation(name + ":float", ElementType.Float32, q.Shape, null);

@@ -173,6 +173,27 @@ public sealed class OrtOperatorTests
         AssertMatchesOrt(b, new[] { 1, 2, 5, 6 });
     }
 
+    [TestMethod]
+    [DataRow(13, 1, 1)]
+    [DataRow(13, 1, 0)]
+    [DataRow(18, -1, 0)]
+    [DataRow(11, 2, 1)]
+    public void ArgMax_MatchesOnnxRuntime_Int64(int opset, int axis, int keepdims)
+    {
+        var bytes = new OnnxBuilder(opset).Input("x", 1, 5, 4, 6)
+            .Node("ArgMax", new[] { "x" }, new[] { "y" }, "argmax", OnnxBuilder.Int("axis", axis), OnnxBuilder.Int("keepdims", keepdims))
+            .Output("y").Bytes();
+        var random = new Random(opset * 7 + axis);
+        // Coarse values: ties are common, and both must take the first maximum.
+        var values = Enumerable.Range(0, 120).Select(_ => (float)random.Next(0, 4)).ToArray();
+        using var session = new InferenceSession(bytes);
+        using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("x", new DenseTensor<float>(values, new[] { 1, 5, 4, 6 })) });
+        var expected = results.First().AsTensor<long>();
+        var actual = new FloatExecutor(OnnxImporter.Load(bytes, "argmax.onnx")).Run(new[] { TensorData.FromFloats(new[] { 1, 5, 4, 6 }, values) })[0];
+        CollectionAssert.AreEqual(expected.Dimensions.ToArray(), actual.Shape);
+        CollectionAssert.AreEqual(expected.ToArray(), actual.Longs);
+    }
+
     private static void AssertMatchesOrt(OnnxBuilder builder, int[] inputShape)
     {
         var random = new Random(inputShape.Aggregate(17, (a, d) => a * 31 + d));

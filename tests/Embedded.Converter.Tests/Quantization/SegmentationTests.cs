@@ -79,4 +79,38 @@ public sealed class SegmentationTests
         Console.WriteLine($"{file}: int8 vs float per-pixel class agreement mean {100 * total / held.Length:F2} %, worst image {100 * worst:F2} %");
         Assert.IsGreaterThanOrEqualTo(floor, worst, $"worst image agrees on {100 * worst:F2} % of pixels");
     }
+
+    /// <summary>A small segmentation head ending in Resize and ArgMax (keepdims): the int8 model gives an int64 class map.</summary>
+    [TestMethod]
+    public void ResizeAndArgMaxHead_GivesAnInt64ClassMap_ThatFollowsTheFloatModel()
+    {
+        var random = new Random(99);
+        float[] R(int n, float scale) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() * 2 - 1) * scale).ToArray();
+        var onnx = new OnnxBuilder(13)
+            .Input("x", 1, 3, 16, 16)
+            .Initializer("w", new long[] { 5, 3, 3, 3 }, R(135, 0.5f))
+            .Node("Conv", new[] { "x", "w" }, new[] { "c" }, "conv", OnnxBuilder.Ints("pads", 1, 1, 1, 1), OnnxBuilder.Ints("strides", 2, 2))
+            .Initializer("scales", new long[] { 4 }, new[] { 1f, 1f, 2f, 2f })
+            .Node("Resize", new[] { "c", "", "scales" }, new[] { "up" }, "resize", OnnxBuilder.String("mode", "linear"))
+            .Node("ArgMax", new[] { "up" }, new[] { "classes" }, "argmax", OnnxBuilder.Int("axis", 1), OnnxBuilder.Int("keepdims", 1))
+            .Output("classes").Bytes();
+        var pixels = Enumerable.Range(0, 24).Select(_ => { var p = new byte[16 * 16 * 3]; random.NextBytes(p); return p; }).ToArray();
+        var result = ModelConverter.ConvertOnnx(onnx, pixels.Take(16).ToArray(), new ConversionOptions { Mean = new[] { 128f, 128f, 128f }, Std = new[] { 64f, 64f, 64f } });
+        var interpreter = EmbeddedModel.Load(ModelWriter.Write(result.Quantized.Definition)).CreateInterpreter();
+        Assert.AreEqual(ElementType.Int64, interpreter.Output(0).Type);
+        CollectionAssert.AreEqual(new[] { 1, 16, 16 }, interpreter.Output(0).Shape);
+        var executor = new FloatExecutor(result.FloatGraph);
+        int agree = 0, total = 0;
+        foreach (var image in pixels.Skip(16))
+        {
+            image.CopyTo(interpreter.Input(0).Bytes);
+            interpreter.Invoke();
+            var q = interpreter.Output(0).AsSpan<long>().ToArray();
+            var f = executor.Run(new[] { ModelConverter.PixelsToTensor(image, new[] { 1, 3, 16, 16 }) })[0].Longs;
+            agree += q.Zip(f, (a, b) => a == b ? 1 : 0).Sum();
+            total += q.Length;
+        }
+        Console.WriteLine($"Resize + ArgMax head: {100.0 * agree / total:F1} % of pixels agree");
+        Assert.IsGreaterThanOrEqualTo(0.95, (double)agree / total);
+    }
 }
