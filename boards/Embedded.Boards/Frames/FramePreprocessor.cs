@@ -19,9 +19,12 @@ public sealed class FramePreprocessor
     public int Height { get; }
     /// <summary>The shorter side before the crop (ImageNet's 256 for 224).</summary>
     public int ResizeShorter { get; }
+    /// <summary>Whether the whole frame is scaled to the input size (detection and segmentation models) instead of cropped.</summary>
+    public bool Stretch { get; }
 
-    public FramePreprocessor(int width, int height, int resizeShorter = 0)
+    public FramePreprocessor(int width, int height, int resizeShorter = 0, bool stretch = false)
     {
+        Stretch = stretch;
         if (width < 1 || height < 1) throw new ArgumentOutOfRangeException(nameof(width), $"input size {width}×{height}");
         Width = width;
         Height = height;
@@ -48,7 +51,8 @@ public sealed class FramePreprocessor
     private ResizePlan PlanFor(int width, int height)
     {
         if (_plan is null || _plan.SourceWidth != width || _plan.SourceHeight != height)
-            _plan = ResizePlan.ShorterSideAndCenterCrop(width, height, ResizeShorter, Width, Height);
+            _plan = Stretch ? new ResizePlan(width, height, Width, Height, 0, 0, Width, Height)
+                : ResizePlan.ShorterSideAndCenterCrop(width, height, ResizeShorter, Width, Height);
         return _plan;
     }
 }

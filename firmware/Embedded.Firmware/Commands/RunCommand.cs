@@ -29,11 +29,21 @@ internal static class RunCommand
         var threads = new Option<int>("--threads") { Description = "Inference threads", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "One JSON object per frame" };
         var labels = new Option<FileInfo?>("--labels") { Description = "Class names, one per line (default: the model's own)" };
-        var command = new Command("run", "Classify camera frames") { model, camera, frames, top, threads, json, labels };
+        var minScore = new Option<float>("--min-score") { Description = "Detection models: report detections scoring at least this", DefaultValueFactory = _ => 0.5f };
+        var command = new Command("run", "Classify camera frames (or detect objects, or segment, as the model's outputs say)") { model, camera, frames, top, threads, json, labels, minScore };
         command.SetAction(parse => BoardErrors.Guard(error, () =>
         {
             var m = EmbeddedModel.Load(parse.GetValue(model)!.FullName);
             var labelFile = parse.GetValue(labels);
+            var task = FrameAnalyzer.TaskOf(m);
+            if (task != FrameTask.Classification)
+            {
+                float threshold = parse.GetValue(minScore);
+                if (!(threshold >= 0 && threshold <= 1)) throw new ArgumentOutOfRangeException("--min-score", $"--min-score {threshold} must lie in [0, 1]");
+                using var analyzer = new FrameAnalyzer(m, task, Math.Max(1, parse.GetValue(threads)), labelFile is null ? null : LabelFile.Read(labelFile.FullName));
+                using var frames2 = CameraSpec.Open(parse.GetValue(camera)!, out long count);
+                return RunTask(analyzer, frames2, parse.GetValue(frames) ?? count, threshold, parse.GetValue(json), output, stop);
+            }
             using var classifier = new FrameClassifier(m, Math.Max(1, parse.GetValue(threads)), labelFile is null ? null : LabelFile.Read(labelFile.FullName, m.Outputs[0].ElementCount));
             using var source = CameraSpec.Open(parse.GetValue(camera)!, out long scenes);
             long limit = parse.GetValue(frames) ?? scenes;
@@ -78,6 +88,93 @@ internal static class RunCommand
             output.WriteLine($"{frame} frames in {total.Elapsed.TotalSeconds.ToString("F1", inv)} s; managed heap {(managed / 1048576.0).ToString("F1", inv)} MB, peak working set {(process.PeakWorkingSet64 / 1048576.0).ToString("F0", inv)} MB");
         }
         return BoardErrors.Ok;
+    }
+
+    /// <summary>The detection / segmentation loop: one line (text) or JSON object per frame with what the frame holds.</summary>
+    internal static int RunTask(FrameAnalyzer analyzer, Boards.Frames.IFrameSource source, long limit, float minScore, bool json, TextWriter output, CancellationToken stop)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var line = new StringBuilder(512);
+        source.Start();
+        if (!json) output.WriteLine($"camera {source.Name}; model {analyzer.Model.Metadata.Name} ({analyzer.Task.ToString().ToLowerInvariant()}), {analyzer.Interpreter.Path} kernels, {analyzer.Interpreter.Threads} thread(s)");
+        long frame = 0;
+        try
+        {
+            for (; frame < limit && !stop.IsCancellationRequested; frame++)
+            {
+                var captured = source.Capture(CaptureTimeout, stop);
+                analyzer.Analyze(captured);
+                line.Clear();
+                if (json) { line.Append("{\"frame\":").Append(frame.ToString(inv)).Append(",\"source\":"); JsonText.AppendString(line, captured.Source); }
+                else line.Append("frame ").Append(frame.ToString(inv)).Append("  ").Append(captured.Source.Length > 0 ? captured.Source : "-")
+                    .Append("  infer ").Append(analyzer.InferMs.ToString("F1", inv)).Append(" ms\n");
+                if (analyzer.Task == FrameTask.Detection) AppendDetections(line, analyzer, minScore, json);
+                else AppendShares(line, analyzer, json);
+                if (json) line.Append(",\"ms\":{\"preprocess\":").Append(analyzer.PreprocessMs.ToString("F3", inv)).Append(",\"infer\":").Append(analyzer.InferMs.ToString("F3", inv)).Append("}}\n");
+                output.Write(line);
+                output.Flush();
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
+        finally
+        {
+            source.Stop();
+        }
+        return BoardErrors.Ok;
+    }
+
+    private static void AppendDetections(StringBuilder s, FrameAnalyzer a, float minScore, bool json)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        if (json) s.Append(",\"detections\":[");
+        bool first = true;
+        for (int k = 0; k < a.DetectionCount; k++)
+        {
+            var (cls, score, ymin, xmin, ymax, xmax) = a.Detection(k);
+            if (score < minScore) continue;
+            if (json)
+            {
+                if (!first) s.Append(',');
+                s.Append("{\"class\":").Append(cls.ToString(inv)).Append(",\"label\":");
+                JsonText.AppendString(s, a.Label(cls));
+                s.Append(",\"score\":").Append(score.ToString("R", inv)).Append(",\"box\":[").Append(ymin.ToString("R", inv)).Append(',').Append(xmin.ToString("R", inv))
+                 .Append(',').Append(ymax.ToString("R", inv)).Append(',').Append(xmax.ToString("R", inv)).Append("]}");
+            }
+            else s.Append("  ").Append(score.ToString("F3", inv)).Append(' ').Append(cls.ToString(inv).PadLeft(4)).Append("  ").Append(a.Label(cls))
+                  .Append("  [").Append(xmin.ToString("F3", inv)).Append(", ").Append(ymin.ToString("F3", inv)).Append(", ").Append(xmax.ToString("F3", inv)).Append(", ").Append(ymax.ToString("F3", inv)).Append("]\n");
+            first = false;
+        }
+        if (json) s.Append(']');
+    }
+
+    /// <summary>Classes covering at least 1 % of the map, largest first (a selection over the counts, no sorting buffer).</summary>
+    private static void AppendShares(StringBuilder s, FrameAnalyzer a, bool json)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        if (json) s.Append(",\"classes\":[");
+        var counts = a.PixelCounts;
+        int pixels = a.MapPixels, previous = int.MaxValue, previousClass = -1;
+        bool first = true;
+        while (true)
+        {
+            int best = -1;
+            for (int c = 0; c < counts.Length; c++)
+                if ((counts[c] < previous || (counts[c] == previous && c > previousClass)) && (best < 0 || counts[c] > counts[best])) best = c;
+            if (best < 0 || counts[best] * 100L < pixels) break;
+            double share = (double)counts[best] / pixels;
+            if (json)
+            {
+                if (!first) s.Append(',');
+                s.Append("{\"class\":").Append(best.ToString(inv)).Append(",\"label\":");
+                JsonText.AppendString(s, a.Label(best));
+                s.Append(",\"share\":").Append(Math.Round(share, 4).ToString("R", inv)).Append('}');
+            }
+            else s.Append("  ").Append(share.ToString("P1", inv).PadLeft(7)).Append(' ').Append(best.ToString(inv).PadLeft(4)).Append("  ").Append(a.Label(best)).Append('\n');
+            first = false;
+            previous = counts[best];
+            previousClass = best;
+        }
+        if (json) s.Append(']');
     }
 
     private static void WriteText(StringBuilder s, long frame, string source, ReadOnlySpan<int> best, FrameClassifier c, double captureMs, double fps)
