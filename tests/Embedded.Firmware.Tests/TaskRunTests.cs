@@ -94,10 +94,16 @@ public sealed class TaskRunTests
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var files = Directory.GetFiles(images).OrderBy(f => f, StringComparer.Ordinal).ToArray();
         Assert.HasCount(files.Length, lines);
+        // Two inference threads give the same detections (the post-processing's working memory is every thread's).
+        var threaded = new StringWriter();
+        Assert.AreEqual(0, Program.Run(new[] { "run", "--model", model, "--camera", "files:" + images, "--json", "--min-score", "0", "--threads", "2" }, threaded, error, CancellationToken.None), error.ToString());
+        var threadedLines = threaded.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
         for (int i = 0; i < lines.Length; i++)
         {
             using var json = JsonDocument.Parse(lines[i]);
             var detections = json.RootElement.GetProperty("detections").EnumerateArray().ToArray();
+            using var again = JsonDocument.Parse(threadedLines[i]);
+            Assert.AreEqual(json.RootElement.GetProperty("detections").GetRawText(), again.RootElement.GetProperty("detections").GetRawText(), "two threads");
             using var direct = RunDirectly(model, files[i]);
             int count = (int)direct.Output(3).AsSpan<float>()[0];
             Assert.HasCount(count, detections, Path.GetFileName(files[i]));

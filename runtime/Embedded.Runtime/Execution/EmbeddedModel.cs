@@ -42,6 +42,10 @@ public sealed class EmbeddedModel
     /// <summary>The largest detection operator's sizes: each interpreter's detection scratch (none when zero).</summary>
     internal (int Anchors, int ScoresPerAnchor, int Categories, int Slots, int Survivors) DetectionSizes { get; }
 
+    /// <summary>A thread's kernel working memory for this model (every thread of an interpreter gets one).</summary>
+    internal Kernels.KernelScratch CreateScratch() =>
+        new(ScratchWidth, ScratchRowBytes, PoolChannels, ScratchDepthwiseBytes) { Detection = CreateDetectionWork() };
+
     internal Kernels.DetectionWork? CreateDetectionWork() =>
         DetectionSizes.Anchors == 0 ? null : new Kernels.DetectionWork(DetectionSizes.Anchors, DetectionSizes.ScoresPerAnchor, DetectionSizes.Categories, DetectionSizes.Slots, DetectionSizes.Survivors);
 

@@ -32,14 +32,14 @@ public sealed class Interpreter : IDisposable
         _model = model;
         _path = options.Path ?? KernelPaths.Best;
         if (!KernelPaths.IsSupported(_path)) throw new PlatformNotSupportedException($"kernel path {_path} is not supported on this CPU (available: {string.Join(", ", KernelPaths.Available)})");
-        _scratch = new KernelScratch(model.ScratchWidth, model.ScratchRowBytes, model.PoolChannels, model.ScratchDepthwiseBytes) { Detection = model.CreateDetectionWork() };
+        _scratch = model.CreateScratch();
         if (options.Threads < 1 || options.Threads > 64) throw new ArgumentOutOfRangeException(nameof(options), options.Threads, "Threads must be 1..64");
         ParallelArenaPlan? parallel = null;
         if (options.Threads > 1)
         {
             parallel = ParallelArenaPlan.TryBuild(model, _path, options.Threads);
             _schedule = parallel?.Schedule ?? ParallelSchedule.Build(model.Operators, _path, options.Threads);
-            _workers = new WorkerPool(options.Threads, () => new KernelScratch(model.ScratchWidth, model.ScratchRowBytes, model.PoolChannels, model.ScratchDepthwiseBytes),
+            _workers = new WorkerPool(options.Threads, model.CreateScratch,
                 _schedule.Stretches);
         }
         _operators = parallel?.Operators ?? model.Operators;
@@ -144,7 +144,7 @@ public sealed class Interpreter : IDisposable
         var operators = _operators;
         var scratch = new KernelScratch[_schedule.Parts];
         var sums = new int[_schedule.Parts][];
-        for (int t = 0; t < scratch.Length; t++) { scratch[t] = new KernelScratch(_model.ScratchWidth, _model.ScratchRowBytes, _model.PoolChannels, _model.ScratchDepthwiseBytes); sums[t] = scratch[t].PartialSums; }
+        for (int t = 0; t < scratch.Length; t++) { scratch[t] = _model.CreateScratch(); sums[t] = scratch[t].PartialSums; }
         int finish = -1;   // a two-phase pool whose finish opens the next stretch on the first thread
         int parts1 = _schedule.Parts + 1;
         if (!cuts.IsEmpty && cuts.Length != parts1 && cuts.Length != parts1 * _schedule.Stretches)

@@ -106,17 +106,18 @@ internal sealed partial class PreparedOperator
         _squeezeExcite = source._squeezeExcite;
         _residualAdd = source._residualAdd;
         _requantize = source._requantize;
+        _gather = source._gather;
     }
 
     public OperatorDefinition Definition => _op;
 
-    /// <summary>int32 dot products per output pixel the fast paths need (for sizing <see cref="KernelScratch"/>).</summary>
     /// <summary>Anchors, scores per anchor, classes reported per anchor and output slots of a detection operator (else zeros).</summary>
     public (int Anchors, int ScoresPerAnchor, int Categories, int Slots, int Survivors) DetectionSizes =>
         _op.Params is DetectionPostProcessParams d
             ? (Input(1).Tensor.Shape[1], Input(1).Tensor.Shape[2], Math.Min(d.MaxClassesPerDetection, d.NumClasses), d.DetectionSlots, DetectionWork.Survivors(Input(1).Tensor.Shape[1], d))
             : default;
 
+    /// <summary>int32 dot products per output pixel the fast paths need (for sizing <see cref="KernelScratch"/>).</summary>
     public int ScratchWidth => _op.Params is ResizeParams ? (Resize.ScratchInts(_output.Tensor) + KernelScratch.ChunkRows - 1) / KernelScratch.ChunkRows : _op.Params is MulParams or GlobalAveragePoolParams ? 2 * ((_output.Tensor.Shape[_output.Tensor.Rank - 1] + 7) / 8 * 8) : Math.Max(Math.Max(_gemm is null ? 0 : _gemm.Blocks * PackedGemm.BlockChannels, _gemm16 is null ? 0 : _gemm16.Blocks * PackedGemm16.BlockChannels), (_depthwise?.Channels + 7) / 8 * 8 ?? 0);
     /// <summary>Padded input rows of a depthwise layer (<see cref="KernelScratch.DepthwiseRows"/>); 0 past the cap.</summary>
     public int ScratchDepthwiseBytes => _depthwise is null ? 0
