@@ -38,6 +38,26 @@ public sealed class ModelFormatTests
     }
 
     [TestMethod]
+    public void DetectionPostProcess_RoundTrips_AndRunsTheSameOnEveryPath_WithOneOrTwoThreads()
+    {
+        byte[] file = Models.TinyDetectionFile;
+        CollectionAssert.AreEqual(file, ModelWriter.Write(ModelReader.Read(file)));
+        byte[]? expected = null;
+        foreach (var path in KernelPaths.Available)
+        foreach (int threads in new[] { 1, 2 })
+        {
+            var interpreter = EmbeddedModel.Load(file).CreateInterpreter(new InterpreterOptions { Path = path, Threads = threads });
+            Models.FillInput(interpreter, 5);
+            interpreter.Invoke();
+            float count = interpreter.Output(3).AsSpan<float>()[0];
+            Assert.IsTrue(count is >= 1 and <= 4, $"{count} detections");
+            var bytes = Enumerable.Range(0, 4).SelectMany(k => interpreter.Output(k).Bytes.ToArray()).ToArray();
+            if (expected is null) expected = bytes;
+            else CollectionAssert.AreEqual(expected, bytes, $"path {path}, {threads} threads");
+        }
+    }
+
+    [TestMethod]
     public void WriteReadWrite_IsByteIdentical_AndKeepsEveryField()
     {
         byte[] file = Models.TinyFile;
@@ -113,9 +133,10 @@ public sealed class ModelFormatTests
     [Timeout(600_000)]
     [DataRow("tiny")]
     [DataRow("tiny-segmentation")]
+    [DataRow("tiny-detection")]
     public void EveryByteFlip_LoadsOrFailsWithModelFormatException_NeverAnythingElse(string which)
     {
-        byte[] good = which == "tiny" ? Models.TinyFile : Models.TinySegmentationFile;
+        byte[] good = which switch { "tiny" => Models.TinyFile, "tiny-segmentation" => Models.TinySegmentationFile, _ => Models.TinyDetectionFile };
         int loaded = 0, rejected = 0;
         foreach (byte mask in new byte[] { 0xFF, 0x01, 0x80, 0x10 })
         for (int position = 0; position < good.Length; position++)

@@ -45,6 +45,38 @@ internal static class Models
     }
 
     public static byte[] TinySegmentationFile => SegmentationBytes.Value;
+
+    /// <summary>
+    /// A detection tail: uint8 pixels [1,6,8,3] read as 36 boxes of 4 — their own encodings and scores (3 classes and a
+    /// background) — with constant anchors, through TFLite-style post-processing (fast NMS, two classes per box).
+    /// </summary>
+    public static ModelDefinition TinyDetection()
+    {
+        var b = new Embedded.Runtime.Building.ModelBuilder();
+        var q = Embedded.Runtime.Model.QuantizationParams.PerTensor(0.02f, 128);
+        var u8 = Embedded.Runtime.Model.ElementType.UInt8;
+        var f32 = Embedded.Runtime.Model.ElementType.Float32;
+        int pixels = b.AddInput("pixels", u8, new[] { 1, 6, 8, 3 }, q);
+        int heads = b.AddActivation("heads", u8, new[] { 1, 36, 4 }, q);
+        b.AddOperator(Embedded.Runtime.Model.OperatorCode.Reshape, "heads", new[] { pixels }, new[] { heads }, Embedded.Runtime.Model.NoParams.Instance);
+        var anchors = new float[36 * 4];
+        for (int i = 0; i < 36; i++) { anchors[4 * i] = (i / 6 + 0.5f) / 6; anchors[4 * i + 1] = (i % 6 + 0.5f) / 6; anchors[4 * i + 2] = 0.3f; anchors[4 * i + 3] = 0.3f; }
+        var bytes = new byte[anchors.Length * 4];
+        Buffer.BlockCopy(anchors, 0, bytes, 0, bytes.Length);
+        int anchorTensor = b.AddConstant("anchors", f32, new[] { 36, 4 }, null, bytes);
+        var p = new Embedded.Runtime.Model.DetectionPostProcessParams { MaxDetections = 4, MaxClassesPerDetection = 2, NumClasses = 3, ScoreThreshold = 0.3f, IouThreshold = 0.5f };
+        var outputs = new[]
+        {
+            b.AddActivation("boxes", f32, new[] { 1, 8, 4 }, null), b.AddActivation("classes", f32, new[] { 1, 8 }, null),
+            b.AddActivation("scores", f32, new[] { 1, 8 }, null), b.AddActivation("count", f32, new[] { 1 }, null),
+        };
+        b.AddOperator(Embedded.Runtime.Model.OperatorCode.DetectionPostProcess, "detect", new[] { heads, heads, anchorTensor }, outputs, p);
+        foreach (int o in outputs) b.MarkOutput(o);
+        return b.Build(new Embedded.Runtime.Model.ModelMetadata { Name = "tiny-detection" });
+    }
+
+    public static byte[] TinyDetectionFile => DetectionBytes.Value;
+    private static readonly Lazy<byte[]> DetectionBytes = new(() => Embedded.Runtime.Format.ModelWriter.Write(TinyDetection()));
     private static readonly Lazy<byte[]> SegmentationBytes = new(() => Embedded.Runtime.Format.ModelWriter.Write(TinySegmentation()));
 
     /// <summary>MobileNetV3-Small at its real sizes (224×224, 1001 classes).</summary>
