@@ -858,6 +858,22 @@ public sealed class FastPathTests
         }
     }
 
+    /// <summary>The layout, resize, class-map and detection operators allocate nothing per inference either (both detection styles).</summary>
+    [TestMethod]
+    public void SegmentationAndDetectionTails_AllocateNothingPerInference_OnEveryPath()
+    {
+        var models = new[] { Models.TinySegmentation(), Models.TinyDetection(), Models.TinyDetection(DetectionStyle.Torchvision) };
+        foreach (var definition in models)
+        foreach (var path in KernelPaths.Available)
+        {
+            using var interpreter = EmbeddedModel.Load(ModelWriter.Write(definition)).CreateInterpreter(new InterpreterOptions { Path = path });
+            Models.FillInput(interpreter, 4);
+            for (int i = 0; i < 3; i++) interpreter.Invoke();
+            long allocated = Allocations.SteadyState(interpreter.Invoke);
+            Assert.AreEqual(0L, allocated, $"{definition.Metadata.Name} on {path}: {allocated} bytes per round of inferences");
+        }
+    }
+
     [TestMethod]
     public void Threads_GiveIdenticalBytes_ForAnyCount_AndAllocateNothing()
     {

@@ -50,7 +50,7 @@ internal static class Models
     /// A detection tail: uint8 pixels [1,6,8,3] read as 36 boxes of 4 — their own encodings and scores (3 classes and a
     /// background) — with constant anchors, through TFLite-style post-processing (fast NMS, two classes per box).
     /// </summary>
-    public static ModelDefinition TinyDetection()
+    public static ModelDefinition TinyDetection(Embedded.Runtime.Model.DetectionStyle style = Embedded.Runtime.Model.DetectionStyle.Tflite)
     {
         var b = new Embedded.Runtime.Building.ModelBuilder();
         var q = Embedded.Runtime.Model.QuantizationParams.PerTensor(0.02f, 128);
@@ -64,11 +64,15 @@ internal static class Models
         var bytes = new byte[anchors.Length * 4];
         Buffer.BlockCopy(anchors, 0, bytes, 0, bytes.Length);
         int anchorTensor = b.AddConstant("anchors", f32, new[] { 36, 4 }, null, bytes);
-        var p = new Embedded.Runtime.Model.DetectionPostProcessParams { MaxDetections = 4, MaxClassesPerDetection = 2, NumClasses = 3, ScoreThreshold = 0.3f, IouThreshold = 0.5f };
+        var p = style == Embedded.Runtime.Model.DetectionStyle.Tflite
+            ? new Embedded.Runtime.Model.DetectionPostProcessParams { MaxDetections = 4, MaxClassesPerDetection = 2, NumClasses = 3, ScoreThreshold = 0.3f, IouThreshold = 0.5f }
+            : new Embedded.Runtime.Model.DetectionPostProcessParams { Style = style, MaxDetections = 8, MaxClassesPerDetection = 1, NumClasses = 3, ScoreThreshold = 0.2f, IouThreshold = 0.5f,
+                CandidatesPerClass = 5, ImageWidth = 8, ImageHeight = 6 };
+        int slots = p.DetectionSlots;
         var outputs = new[]
         {
-            b.AddActivation("boxes", f32, new[] { 1, 8, 4 }, null), b.AddActivation("classes", f32, new[] { 1, 8 }, null),
-            b.AddActivation("scores", f32, new[] { 1, 8 }, null), b.AddActivation("count", f32, new[] { 1 }, null),
+            b.AddActivation("boxes", f32, new[] { 1, slots, 4 }, null), b.AddActivation("classes", f32, new[] { 1, slots }, null),
+            b.AddActivation("scores", f32, new[] { 1, slots }, null), b.AddActivation("count", f32, new[] { 1 }, null),
         };
         b.AddOperator(Embedded.Runtime.Model.OperatorCode.DetectionPostProcess, "detect", new[] { heads, heads, anchorTensor }, outputs, p);
         foreach (int o in outputs) b.MarkOutput(o);
