@@ -37,7 +37,10 @@ public static class FuseFullyConnected
         return fused;
     }
 
-    /// <summary>MatMul of a matrix by a constant [K, N] becomes Gemm(transB) so the rule above applies.</summary>
+    /// <summary>
+    /// MatMul of a matrix by a constant [K, N] becomes a FullyConnected directly; an Add of a constant [N] (or [1, N])
+    /// that alone reads it is its bias (tf2onnx writes Dense layers as MatMul + Add).
+    /// </summary>
     private static int RewriteMatMul(ModelGraph graph)
     {
         int rewritten = 0;
@@ -50,6 +53,16 @@ public static class FuseFullyConnected
             string w = GraphEditing.AddConstant(graph, matmul.Inputs[1] + "/fc", weights);
             var node = new Node(matmul.Name, InternalOps.FullyConnected, new[] { matmul.Inputs[0], w }, matmul.Outputs);
             graph.Nodes[graph.Nodes.IndexOf(matmul)] = node;
+            if (GraphEditing.HasSingleConsumer(graph, matmul.Outputs[0]) && GraphEditing.Consumers(graph, matmul.Outputs[0])[0] is { OpType: "Add" } add)
+            {
+                string other = add.Inputs[0] == matmul.Outputs[0] ? add.Inputs[1] : add.Inputs[0];
+                if (GraphEditing.ConstantOf(graph, other) is { } bias && bias.Kind == DataKind.Float && bias.Length == b.Shape[1] && bias.Shape.Count(d => d != 1) <= 1)
+                {
+                    node.Inputs.Add(GraphEditing.AddConstant(graph, matmul.Name + "/fc_bias", TensorData.FromFloats(new[] { bias.Length }, bias.Floats)));
+                    node.Outputs[0] = add.Outputs[0];
+                    graph.Nodes.Remove(add);
+                }
+            }
             rewritten++;
         }
         return rewritten;

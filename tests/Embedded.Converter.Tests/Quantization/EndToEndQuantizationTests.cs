@@ -231,6 +231,39 @@ public sealed class EndToEndQuantizationTests
     }
 
     /// <summary>
+    /// The tf2onnx person classifier (unfused BatchNormalization, Clip, Pad, MatMul + Add as its Dense layer, Softmax): the
+    /// Dense layer becomes one FullyConnected with its bias, and the int8 model keeps the float probabilities on the golden inputs.
+    /// </summary>
+    [TestMethod]
+    public void TfOnnxPersonClassifier_Converts_AndFollowsTheFloatModel_OnTheGoldenInputs()
+    {
+        var calibration = SegmentationTests.DevImages(128, 0, 16);
+        var result = ModelConverter.ConvertOnnx(File.ReadAllBytes(SharedFixtures.Model("st_tutorial_mobilenet_v2_0.5_128_person_float.onnx")), calibration,
+            new ConversionOptions { Mean = new[] { 127.5f, 127.5f, 127.5f }, Std = new[] { 127.5f, 127.5f, 127.5f } });
+        Assert.IsFalse(result.FloatGraph.Nodes.Any(n => n.OpType is "MatMul" or "Add" && n.Outputs.Any(o => result.FloatGraph.Outputs.Contains(o))), "the Dense layer is one FC");
+        var interpreter = EmbeddedModel.Load(ModelWriter.Write(result.Quantized.Definition)).CreateInterpreter();
+        var executor = new FloatExecutor(result.FloatGraph);
+        double signal = 0, noise = 0;
+        int same = 0, n = 0;
+        foreach (string file in Directory.GetFiles(SharedFixtures.Fixture("golden", "inputs-128"), "*.u8").OrderBy(f => f, StringComparer.Ordinal))
+        {
+            var image = File.ReadAllBytes(file);
+            image.CopyTo(interpreter.Input(0).Bytes);
+            interpreter.Invoke();
+            var q = interpreter.Output(0).AsSpan<float>().ToArray();
+            var f = executor.Run(new[] { ModelConverter.PixelsToTensor(image, new[] { 1, 3, 128, 128 }) })[0].Floats;
+            signal += f.Sum(v => (double)v * v);
+            noise += q.Zip(f, (a, b) => (double)(a - b) * (a - b)).Sum();
+            if ((q[1] > q[0]) == (f[1] > f[0])) same++;
+            n++;
+        }
+        double sqnr = 10 * Math.Log10(signal / Math.Max(noise, 1e-12));
+        Console.WriteLine($"person classifier: int8 vs float SQNR {sqnr:F1} dB, same decision on {same}/{n} golden inputs");
+        Assert.IsGreaterThanOrEqualTo(15.0, sqnr);
+        Assert.AreEqual(n, same);
+    }
+
+    /// <summary>
     /// EfficientNet's pattern: a SiLU (x·sigmoid(x), a table) feeding a depthwise convolution, which asks for per-channel
     /// output scales. One table for all channels used channel 0's scale everywhere (6.7 dB, exit 0); one per channel is exact.
     /// </summary>
