@@ -22,6 +22,11 @@ public sealed class ConversionOptions
     public string Name { get; init; } = "";
     public string SourceHash { get; init; } = "";
     public ISet<string> Int16Values { get; init; } = new HashSet<string>();
+    public ActivationPrecision Activations { get; init; } = ActivationPrecision.Int8;
+    /// <summary>With <see cref="ActivationPrecision.Auto"/>: the output SQNR (dB, on up to <see cref="ScoringImages"/> calibration images) to reach.</summary>
+    public double TargetSqnr { get; init; } = DefaultTargetSqnr;
+    public const double DefaultTargetSqnr = 15;
+    public const int ScoringImages = 8;
     public bool MseWeightClipping { get; init; }
     /// <summary>Correct per-channel biases by the mean output error measured on this many calibration images (0: off).</summary>
     public int BiasCorrectionImages { get; init; }
@@ -73,7 +78,25 @@ public static class ModelConverter
                 Mean = normalize.Attributes.Tensor("mean").Floats, Std = normalize.Attributes.Tensor("std").Floats,
             },
         };
-        var quantized = Quantizer.Quantize(graph, stats, new QuantizerOptions { Method = options.Method, Int16Values = options.Int16Values, Metadata = metadata, MseWeightClipping = options.MseWeightClipping, Detection = options.Detection });
+        var quantizerOptions = new QuantizerOptions { Method = options.Method, Int16Values = options.Int16Values, Metadata = metadata, MseWeightClipping = options.MseWeightClipping, Detection = options.Detection };
+        if (options.Activations == ActivationPrecision.Int16)
+        {
+            quantizerOptions = PrecisionSearch.With(quantizerOptions, PrecisionSearch.All(graph, quantizerOptions));
+            log.Add("activations: 16 bits throughout (int8 weights)");
+        }
+        else if (options.Activations == ActivationPrecision.Auto)
+        {
+            // Ranges from all but the last few images; those score each candidate as images the ranges never saw.
+            int held = Math.Min(ConversionOptions.ScoringImages, inputs.Length / 2);
+            var scoring = held > 0 ? calibrationPixels.Skip(calibrationPixels.Count - held).ToArray() : calibrationPixels.ToArray();
+            var searchStats = held > 0 ? Calibrator.Run(graph, inputs.Take(inputs.Length - held).ToArray(), Quantizer.PerChannelCandidates(graph)) : stats;
+            var choice = PrecisionSearch.Run(graph, searchStats, quantizerOptions, scoring, options.TargetSqnr);
+            quantizerOptions = PrecisionSearch.With(quantizerOptions, choice.Int16Values);
+            string steps = string.Join(", ", choice.Steps.Select(s => $"{s.Int16Values} → {s.OutputSqnrDb:F1} dB"));
+            log.Add($"activations: {choice.Int16Values.Count} of {choice.Candidates} in 16 bits for a {options.TargetSqnr:F1} dB output SQNR target " +
+                $"(16-bit values → SQNR on {scoring.Length} images outside {inputs.Length - held} calibrated: {steps})");
+        }
+        var quantized = Quantizer.Quantize(graph, stats, quantizerOptions);
         if (options.MseWeightClipping) log.Add("weights clipped per channel at the least squared error");
         if (options.BiasCorrectionImages > 0)
         {

@@ -177,6 +177,23 @@ public sealed class ConverterCommandTests
         Assert.AreEqual(2, strict.code, strict.output);
         StringAssert.Contains(strict.error, "--strict: nothing written");
         Assert.IsFalse(File.Exists(refused));
+
+        // 16-bit activations: said in the log, and the warning's advice is gone.
+        string wide = Path.Combine(dir, "wide.emb");
+        var int16 = Run("convert", onnx, "-o", wide, "--calib", calib, "--calib-count", "8", "--activations", "int16", "--min-sqnr", "99");
+        Assert.AreEqual(0, int16.code, int16.error);
+        StringAssert.Contains(int16.output, "activations: 16 bits throughout");
+        StringAssert.Contains(int16.output, "int16[1×8×8×4]");
+        Assert.DoesNotContain("--activations auto", int16.error);
+        StringAssert.Contains(warn.error, "--activations auto keeps the noisiest activations in 16 bits");
+
+        var auto = Run("convert", onnx, "-o", Path.Combine(dir, "auto.emb"), "--calib", calib, "--calib-count", "8", "--activations", "auto", "--target-sqnr", "99");
+        Assert.AreEqual(0, auto.code, auto.error);
+        StringAssert.Contains(auto.output, "for a 99.0 dB output SQNR target");
+
+        var bad = Run("convert", onnx, "-o", Path.Combine(dir, "bad.emb"), "--calib", calib, "--activations", "int4");
+        Assert.AreEqual(2, bad.code);
+        StringAssert.Contains(bad.error, "--activations must be auto, int8 or int16");
     }
 
     [TestMethod]

@@ -33,7 +33,9 @@ public static class LayerErrorAnalysis
             image.CopyTo(interpreter.Input(0).Bytes);
             interpreter.InvokeObserved((index, tensor, bytes) =>
             {
-                if (!floats.TryGetValue(tensor.Name, out var reference) || tensor.Type == ElementType.Float32 || tensor.Quantization is null) return;
+                // Float32 tensors (softmax probabilities) compare as they are; int64 class maps have no SQNR.
+                if (!floats.TryGetValue(tensor.Name, out var reference) || (tensor.Quantization is null && tensor.Type != ElementType.Float32)) return;
+                if (reference.Length != tensor.ElementCount) return;
                 var (s, n) = Compare(reference, tensor, bytes);
                 signal[index] += s;
                 noise[index] += n;
@@ -48,6 +50,19 @@ public static class LayerErrorAnalysis
             result.Add(new LayerError(i, op.Name, op.Code.ToString(), output.Name, Sqnr(signal[i], noise[i]), signal[i], noise[i]));
         }
         return result;
+    }
+
+    /// <summary>
+    /// The worst SQNR among the float graph's outputs, each measured on the quantized tensor of the same value (before
+    /// its Dequantize, and before any post-processing appended to raw heads). +∞ when every output is exact.
+    /// </summary>
+    public static double OutputSqnr(ModelGraph floatGraph, IReadOnlyList<LayerError> errors)
+    {
+        double worst = double.PositiveInfinity;
+        foreach (string output in floatGraph.Outputs)
+            foreach (var e in errors)
+                if (e.Output == output) worst = Math.Min(worst, e.SqnrDb);
+        return worst;
     }
 
     public static double Sqnr(double signal, double noise) => noise <= 0 ? double.PositiveInfinity : 10 * Math.Log10(signal / noise);

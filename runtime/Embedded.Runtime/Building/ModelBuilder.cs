@@ -137,9 +137,7 @@ public sealed class ModelBuilder
         return group;
     }
 
-    private static bool IsInPlaceCode(OperatorCode code) =>
-        code == OperatorCode.Reshape || code == OperatorCode.Add || code == OperatorCode.Mul ||
-        code == OperatorCode.TableLookup || code == OperatorCode.Quantize;
+    private static bool IsInPlaceCode(OperatorCode code) => Format.OperatorValidator.SupportsInPlace(code);
 
     private static bool OtherInputSharesGroup(OperatorDefinition op, int input, int[] group)
     {

@@ -135,6 +135,25 @@ public static class OutputStageBuilder
     }
 
     /// <summary>
+    /// The 513 samples of y = f(x) from an int16 input of scale <paramref name="inputScale"/> to an int16 output of
+    /// scale <paramref name="outputScale"/> (both zero point 0), at inputs (i − 256)·2^shift with the smallest shift whose
+    /// samples span ±<paramref name="inputSpan"/> (in input steps).
+    /// </summary>
+    public static InterpolatedTableParams InterpolatedTable(Func<double, double> function, double inputScale, double outputScale, double inputSpan = 32768)
+    {
+        int shift = 0;
+        while (shift < InterpolatedTableParams.MaxShift && (256 << shift) < inputSpan) shift++;
+        var samples = new int[InterpolatedTableParams.Entries];
+        for (int i = 0; i < samples.Length; i++)
+        {
+            double real = function(inputScale * ((i - 256) << shift));
+            double q = Math.Round(real / outputScale, MidpointRounding.AwayFromZero);
+            samples[i] = (int)Math.Max(short.MinValue, Math.Min(short.MaxValue, q));
+        }
+        return new InterpolatedTableParams { Shift = shift, Samples = samples };
+    }
+
+    /// <summary>
     /// A 256-entry table for y = f(x) from an 8-bit input to an 8-bit output, one per channel group when
     /// scales are per channel (<paramref name="tableCount"/> tables, channel group g uses the scales of its first channel).
     /// </summary>

@@ -237,6 +237,9 @@ internal sealed partial class PreparedOperator
             case OperatorCode.TableLookup:
                 TableLookup.Reference(Input(0).In(arena), _output.Out(arena), (TableLookupParams)_op.Params);
                 break;
+            case OperatorCode.InterpolatedTable:
+                InterpolatedTable.Reference(Input(0).In(arena), _output.Out(arena), (InterpolatedTableParams)_op.Params);
+                break;
             case OperatorCode.Concat:
             {
                 var p = (ConcatParams)_op.Params;

@@ -203,7 +203,7 @@ public static class ModelReader
             long codeOffset = c.FileOffset;
             ushort code = c.ReadUInt16(f + ".code");
             string name = c.ReadString(f + ".name", ModelFormat.MaxNameBytes);
-            if (code < (ushort)OperatorCode.Conv2D || code > (ushort)OperatorCode.DetectionPostProcess /* the highest code */)
+            if (code < (ushort)OperatorCode.Conv2D || code > (ushort)OperatorCode.InterpolatedTable /* the highest code */)
                 throw new ModelFormatException(f + $" '{name}'.code", $"unknown operator code {code}", codeOffset);
             var opCode = (OperatorCode)code;
             f = $"operator[{i}] {opCode} '{name}'";
@@ -267,6 +267,7 @@ public static class ModelReader
         OperatorCode.Resize => ResizeParams.Read(c),
         OperatorCode.ArgMax => NoParams.Read(c),
         OperatorCode.DetectionPostProcess => DetectionPostProcessParams.Read(c),
+        OperatorCode.InterpolatedTable => InterpolatedTableParams.Read(c),
         _ => throw c.Error("code", $"unknown operator code {(int)code}"),
     };
 

@@ -16,7 +16,7 @@ internal static class OperatorValidator
 
     public static bool SupportsInPlace(OperatorCode code) =>
         code == OperatorCode.Reshape || code == OperatorCode.Add || code == OperatorCode.Mul ||
-        code == OperatorCode.TableLookup || code == OperatorCode.Quantize;
+        code == OperatorCode.TableLookup || code == OperatorCode.InterpolatedTable || code == OperatorCode.Quantize;
 
     public static void Validate(int index, OperatorDefinition op, IReadOnlyList<TensorDefinition> tensors)
     {
@@ -32,6 +32,7 @@ internal static class OperatorValidator
             case OperatorCode.MaxPool2D: ValidatePool(v, op.Params as Pool2DParams); break;
             case OperatorCode.GlobalAveragePool: ValidateGlobalAveragePool(v, op.Params as GlobalAveragePoolParams); break;
             case OperatorCode.TableLookup: ValidateTable(v, op.Params as TableLookupParams); break;
+            case OperatorCode.InterpolatedTable: ValidateInterpolatedTable(v, op.Params as InterpolatedTableParams); break;
             case OperatorCode.Concat: ValidateConcat(v, op.Params as ConcatParams); break;
             case OperatorCode.Reshape: ValidateReshape(v, op.Params); break;
             case OperatorCode.Pad: ValidatePad(v, op.Params as PadParams); break;
@@ -370,6 +371,23 @@ internal static class OperatorValidator
         if (p.TableCount < 1 || channels % p.TableCount != 0) throw v.Fail("params.tableCount", $"{p.TableCount} tables do not divide {channels} channels");
         if (p.Tables is null || p.Tables.Length != p.TableCount * TableLookupParams.EntriesPerTable)
             throw v.Fail("params.tables", $"holds {p.Tables?.Length ?? 0} bytes, expected {p.TableCount * TableLookupParams.EntriesPerTable}");
+    }
+
+    private static void ValidateInterpolatedTable(Context v, InterpolatedTableParams? p0)
+    {
+        var p = v.Params(p0);
+        v.Counts(1, 1, 1);
+        var input = v.Activation(v.Input(0), "inputs[0]");
+        var output = v.Activation(v.Output(), "outputs[0]");
+        if (input.Type != ElementType.Int16 || output.Type != ElementType.Int16) throw v.Fail("inputs[0]", "an interpolated table takes and gives int16 tensors");
+        // The samples are indexed by the stored value itself: both sides symmetric, one scale.
+        foreach (var (t, what) in new[] { (input, "inputs[0]"), (output, "outputs[0]") })
+            if (t.Quantization!.IsPerAxis || t.Quantization.ZeroPoints[0] != 0) throw v.Fail(what, $"{t} must be quantized per tensor with zero point 0");
+        v.Shape(output, "outputs[0]", input.Shape);
+        if (p.Samples is null || p.Samples.Length != InterpolatedTableParams.Entries)
+            throw v.Fail("params.samples", $"holds {p.Samples?.Length ?? 0} samples, expected {InterpolatedTableParams.Entries}");
+        for (int i = 0; i < p.Samples.Length; i++)
+            if (p.Samples[i] < short.MinValue || p.Samples[i] > short.MaxValue) throw v.Fail($"params.samples[{i}]", $"{p.Samples[i]} is outside int16");
     }
 
     private static void ValidateConcat(Context v, ConcatParams? p0)

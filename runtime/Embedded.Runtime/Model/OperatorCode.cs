@@ -22,4 +22,5 @@ public enum OperatorCode : ushort
     Resize = 17,
     ArgMax = 18,
     DetectionPostProcess = 19,
+    InterpolatedTable = 20,
 }

@@ -310,13 +310,4 @@ public sealed class EndToEndQuantizationTests
         Console.WriteLine($"SiLU table → depthwise: int8 vs float SQNR {sqnr:F1} dB");
         Assert.IsGreaterThan(25.0, sqnr, $"SQNR {sqnr:F1} dB");
     }
-
-    [TestMethod]
-    public void ExactMultiplier_FindsTheSmallestIntegerGrid()
-    {
-        Assert.AreEqual(1, Embedded.Converter.Quantization.Quantizer.ExactMultiplier(128f));
-        Assert.AreEqual(2, Embedded.Converter.Quantization.Quantizer.ExactMultiplier(127.5f));
-        Assert.AreEqual(40, Embedded.Converter.Quantization.Quantizer.ExactMultiplier(123.675f));
-        Assert.AreEqual(25, Embedded.Converter.Quantization.Quantizer.ExactMultiplier(116.28f));
-    }
 }

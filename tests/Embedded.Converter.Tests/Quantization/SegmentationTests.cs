@@ -43,20 +43,26 @@ public sealed class SegmentationTests
     }
 
     /// <summary>
-    /// The trained DeepLabV3 meets the 95 % target. The random-weight LR-ASPP does not yet (84.5 % at this commit: its
-    /// 8-bit activations lose ~14 dB of logit SQNR, see docs/converter.md); its floor guards against regressions until
-    /// mixed precision lifts it.
+    /// With the converter's precision search both meet the 95 % target on every image (4 held-out dev images, and the
+    /// golden input of the ONNX fixture): the trained DeepLabV3 stays in 8 bits, the random-weight LR-ASPP takes 16-bit
+    /// activations (84.5 % in 8 bits).
     /// </summary>
     [TestMethod]
+    [TestCategory(ZooFidelityTests.Category)]
     [DataRow("deeplabv3_mnv2_257_float.tflite", 257, 0.95)]
-    [DataRow("lraspp_mobilenet_v3_large.onnx", 224, 0.80)]
-    public void Int8ClassMap_AgreesWithTheFloatModel_OnHeldOutImages(string file, int size, double floor)
+    [DataRow("lraspp_mobilenet_v3_large.onnx", 224, 0.95)]
+    public void ClassMap_AgreesWithTheFloatModel_OnHeldOutImages(string file, int size, double floor)
     {
         var calibration = DevImages(size, 0, 16);
         var held = DevImages(size, 100, 4);
+        // The ONNX fixture's golden input (golden/ort-float) is scored too.
+        if (file.EndsWith(".onnx"))
+            held = held.Concat(OrtZooGoldenTests.Goldens(Path.GetFileNameWithoutExtension(file)).Select(g => File.ReadAllBytes(SharedFixtures.Fixture("golden", "inputs", g.name + ".u8")))).ToArray();
         var bytes = File.ReadAllBytes(SharedFixtures.Model(file));
-        var options = new ConversionOptions { Name = file, Mean = new[] { 127.5f, 127.5f, 127.5f }, Std = new[] { 127.5f, 127.5f, 127.5f } };
-        if (file.EndsWith(".onnx")) options = new ConversionOptions { Name = file };
+        var options = new ConversionOptions { Name = file, Activations = Embedded.Converter.Quantization.ActivationPrecision.Auto, Mean = new[] { 127.5f, 127.5f, 127.5f }, Std = new[] { 127.5f, 127.5f, 127.5f } };
+        // A per-pixel argmax over random-weight logits sits near ties everywhere: LR-ASPP needs a 25 dB target (which
+        // widens every activation) and bias correction to agree on 95 % of the pixels of every image (15 dB: 92 %).
+        if (file.EndsWith(".onnx")) options = new ConversionOptions { Name = file, Activations = Embedded.Converter.Quantization.ActivationPrecision.Auto, TargetSqnr = 25, BiasCorrectionImages = 16 };
         var result = file.EndsWith(".onnx") ? ModelConverter.ConvertOnnx(bytes, calibration, options) : ModelConverter.ConvertFloatTflite(bytes, calibration, options);
         var definition = result.Quantized.Definition;
         Assert.IsTrue(definition.Operators.Any(o => o.Code == OperatorCode.Resize), "the resize runs in the int8 model");
@@ -76,7 +82,7 @@ public sealed class SegmentationTests
             worst = Math.Min(worst, agreement);
             total += agreement;
         }
-        Console.WriteLine($"{file}: int8 vs float per-pixel class agreement mean {100 * total / held.Length:F2} %, worst image {100 * worst:F2} %");
+        Console.WriteLine($"{file}: quantized vs float per-pixel class agreement mean {100 * total / held.Length:F2} %, worst image {100 * worst:F2} %\n  {result.Log.Single(l => l.StartsWith("activations:"))}");
         Assert.IsGreaterThanOrEqualTo(floor, worst, $"worst image agrees on {100 * worst:F2} % of pixels");
     }
 

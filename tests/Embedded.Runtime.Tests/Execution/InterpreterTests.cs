@@ -21,10 +21,11 @@ public sealed class InterpreterTests
         var model = EmbeddedModel.Load(Models.MobileNetV3SmallFile);
         var definition = model.Definition;
 
-        // Real layer sizes; with the segmentation and detection tails (layout, resize, argmax, post-processing), every operator of the format.
+        // Real layer sizes; with the segmentation and detection tails (layout, resize, argmax, post-processing) and the
+        // 16-bit table, every operator of the format.
         Assert.AreEqual(224, model.Inputs[0].Shape[1]);
         Assert.AreEqual(1001, model.Outputs[0].Shape[1]);
-        var codes = definition.Operators.Concat(Models.TinySegmentation().Operators).Concat(Models.TinyDetection().Operators).Select(o => o.Code).Distinct().ToHashSet();
+        var codes = definition.Operators.Concat(Models.TinySegmentation().Operators).Concat(Models.TinyDetection().Operators).Concat(Models.TinyWide().Operators).Select(o => o.Code).Distinct().ToHashSet();
         foreach (OperatorCode code in Enum.GetValues(typeof(OperatorCode)))
             Assert.IsTrue(codes.Contains(code), $"the model lacks {code}");
         Assert.IsTrue(definition.Tensors.Any(t => t.Type == ElementType.Int16 && !t.IsConstant), "no int16 activation");

@@ -38,6 +38,34 @@ public sealed class ModelFormatTests
     }
 
     [TestMethod]
+    public void InterpolatedTable_RoundTrips_RunsTheSameOnEveryPath_AndFollowsSiLU()
+    {
+        byte[] file = Models.TinyWideFile;
+        var read = ModelReader.Read(file);
+        CollectionAssert.AreEqual(file, ModelWriter.Write(read));
+        Assert.AreEqual(6, ((InterpolatedTableParams)read.Operators[1].Params).Shift, "samples 64 steps apart cover ±16384");
+        byte[]? expected = null;
+        foreach (var path in KernelPaths.Available)
+        {
+            var interpreter = EmbeddedModel.Load(file).CreateInterpreter(new InterpreterOptions { Path = path });
+            Models.FillInput(interpreter, 4);
+            var pixels = interpreter.Input(0).Bytes.ToArray();
+            interpreter.Invoke();
+            var real = interpreter.Output(0).AsSpan<float>().ToArray();
+            // x = 0.05·(pixel − 128) spans ±6.4, past the samples' ±3.2: there the end segments extrapolate (off by ≤ 0.15).
+            for (int i = 0; i < real.Length; i++)
+            {
+                double x = 0.05 * (pixels[i] - 128), silu = x / (1 + Math.Exp(-x));
+                double tolerance = Math.Abs(x) <= 3.2 ? 0.002 : 0.2;
+                Assert.AreEqual(silu, real[i], tolerance, $"x = {x}");
+            }
+            var bytes = interpreter.Output(0).Bytes.ToArray();
+            if (expected is null) expected = bytes;
+            else CollectionAssert.AreEqual(expected, bytes, $"path {path}");
+        }
+    }
+
+    [TestMethod]
     public void DetectionPostProcess_RoundTrips_AndRunsTheSameOnEveryPath_WithOneOrTwoThreads()
     {
         byte[] file = Models.TinyDetectionFile;
@@ -134,9 +162,10 @@ public sealed class ModelFormatTests
     [DataRow("tiny")]
     [DataRow("tiny-segmentation")]
     [DataRow("tiny-detection")]
+    [DataRow("tiny-wide")]
     public void EveryByteFlip_LoadsOrFailsWithModelFormatException_NeverAnythingElse(string which)
     {
-        byte[] good = which switch { "tiny" => Models.TinyFile, "tiny-segmentation" => Models.TinySegmentationFile, _ => Models.TinyDetectionFile };
+        byte[] good = which switch { "tiny" => Models.TinyFile, "tiny-segmentation" => Models.TinySegmentationFile, "tiny-wide" => Models.TinyWideFile, _ => Models.TinyDetectionFile };
         int loaded = 0, rejected = 0;
         foreach (byte mask in new byte[] { 0xFF, 0x01, 0x80, 0x10 })
         for (int position = 0; position < good.Length; position++)
@@ -239,6 +268,26 @@ public sealed class ModelFormatTests
         var reversed = good.Operators.Reverse().ToArray();
         e = Assert.ThrowsExactly<ModelFormatException>(() => ModelWriter.Write(new ModelDefinition(good.Metadata, good.Tensors, reversed, good.Inputs, good.Outputs, good.Plan)));
         StringAssert.Contains(e.Message, "before any operator writes it");
+    }
+
+    [TestMethod]
+    public void InterpolatedTable_WithWrongSamplesOrTypes_IsRejected_WithTheFieldNamed()
+    {
+        var good = Models.TinyWide();
+        ModelFormatException Broken(InterpolatedTableParams p, int input = -1)
+        {
+            var ops = good.Operators.ToArray();
+            var table = ops[1];
+            ops[1] = new OperatorDefinition(table.Code, table.Name, input < 0 ? table.Inputs : new[] { input }, table.Outputs, p);
+            return Assert.ThrowsExactly<ModelFormatException>(() => ModelWriter.Write(new ModelDefinition(good.Metadata, good.Tensors, ops, good.Inputs, good.Outputs, good.Plan)));
+        }
+        var samples = ((InterpolatedTableParams)good.Operators[1].Params).Samples;
+        StringAssert.Contains(Broken(new InterpolatedTableParams { Samples = samples.Take(512).ToArray() }).Message, "params.samples");
+        var outside = (int[])samples.Clone();
+        outside[7] = 40000;
+        StringAssert.Contains(Broken(new InterpolatedTableParams { Samples = outside }).Message, "params.samples[7]");
+        // The uint8 pixels are no int16 input.
+        StringAssert.Contains(Broken(new InterpolatedTableParams { Samples = samples }, good.Inputs[0]).Message, "int16");
     }
 
     [TestMethod]

@@ -159,4 +159,62 @@ public sealed class ElementwiseTests
         Assert.ThrowsExactly<ArgumentException>(() => OutputStageBuilder.Table(x => x, differing, ElementType.Int8, QuantizationParams.PerTensor(0.1f, 0), ElementType.Int8, 9, 1));
         Assert.ThrowsExactly<ArgumentException>(() => OutputStageBuilder.Table(x => x, QuantizationParams.PerTensor(0.1f, 0), ElementType.Int8, differing, ElementType.Int8, 9, 1));
     }
+
+    [TestMethod]
+    public void InterpolatedTable_HitsEverySample_InterpolatesLines_AndExtrapolatesTheEndSegments()
+    {
+        var random = new Random(21);
+        for (int shift = 0; shift <= InterpolatedTableParams.MaxShift; shift++)
+        {
+            // A line through the samples: y = a·x + b, sampled exactly; between and beyond the samples the
+            // interpolation is that line to within the half step of its rounding (and int16 saturation).
+            double a = random.NextDouble() * 1.5 - 0.75, b0 = random.Next(-2000, 2000);
+            var samples = new int[InterpolatedTableParams.Entries];
+            for (int i = 0; i < samples.Length; i++) samples[i] = (int)Math.Round(a * ((i - 256) << shift) + b0);
+            for (int i = 0; i < samples.Length; i++)
+            {
+                int x = (i - 256) << shift;
+                if (x >= short.MinValue && x <= short.MaxValue) Assert.AreEqual(Math.Clamp(samples[i], short.MinValue, short.MaxValue), InterpolatedTable.At(samples, shift, x), $"sample {i}, shift {shift}");
+            }
+            for (int k = 0; k < 2000; k++)
+            {
+                int x = random.Next(short.MinValue, short.MaxValue + 1);
+                double line = Math.Clamp(a * x + b0, short.MinValue, short.MaxValue);
+                // Beyond the samples, the end segment's rounded slope (off by ≤ 1 per segment) is carried along.
+                double beyond = Math.Max(0, Math.Abs(x) - (256 << shift)) / (double)(1 << shift);
+                Assert.AreEqual(line, InterpolatedTable.At(samples, shift, x), 1.5 + beyond, $"x = {x}, shift {shift}");
+            }
+        }
+    }
+
+    [TestMethod]
+    public void InterpolatedTable_InPlace_GivesTheSameResult_AndSaturates()
+    {
+        var samples = Enumerable.Range(0, InterpolatedTableParams.Entries).Select(i => (i - 256) * 300).ToArray();
+        var p = new InterpolatedTableParams { Shift = 3, Samples = samples.Select(v => Math.Clamp(v, -32768, 32767)).ToArray() };
+        var random = new Random(5);
+        var input = new byte[2 * 999];
+        random.NextBytes(input);
+        var shape = new[] { 1, 999 };
+        var output = new byte[input.Length];
+        InterpolatedTable.Reference(new QuantizedInput(input, ElementType.Int16, shape, new[] { 0 }), new QuantizedOutput(output, ElementType.Int16, shape, new[] { 0 }), p);
+        var inPlace = (byte[])input.Clone();
+        InterpolatedTable.Reference(new QuantizedInput(inPlace, ElementType.Int16, shape, new[] { 0 }), new QuantizedOutput(inPlace, ElementType.Int16, shape, new[] { 0 }), p);
+        CollectionAssert.AreEqual(output, inPlace);
+        // y ≈ 300/8·x: beyond ±874 the line leaves int16, so the output saturates.
+        Assert.AreEqual(short.MaxValue, InterpolatedTable.At(p.Samples, 3, 2000));
+        Assert.AreEqual(short.MinValue, InterpolatedTable.At(p.Samples, 3, -2000));
+    }
+
+    [TestMethod]
+    public void InterpolatedTableBuilder_FollowsTheFunction_WithinTheInterpolationError()
+    {
+        Func<double, double> sigmoid = v => 1 / (1 + Math.Exp(-v));
+        double inScale = 8.0 / 32768, outScale = 1.0 / 32768;
+        var p = OutputStageBuilder.InterpolatedTable(sigmoid, inScale, outScale, 8 / inScale);
+        Assert.AreEqual(InterpolatedTableParams.MaxShift, p.Shift);
+        for (int x = short.MinValue; x <= short.MaxValue; x += 37)
+            Assert.AreEqual(sigmoid(x * inScale) / outScale, InterpolatedTable.At(p.Samples, p.Shift, x), 4, $"x = {x}");
+        Assert.AreEqual(2, OutputStageBuilder.InterpolatedTable(sigmoid, inScale, outScale, 1000).Shift, "256·2^2 = 1024 ≥ 1000");
+    }
 }

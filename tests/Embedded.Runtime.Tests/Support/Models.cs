@@ -79,6 +79,33 @@ internal static class Models
         return b.Build(new Embedded.Runtime.Model.ModelMetadata { Name = "tiny-detection" });
     }
 
+    /// <summary>
+    /// A 16-bit elementwise step: uint8 pixels [1,5,7,6] → int16 → SiLU as an interpolated table (samples 2^6 steps
+    /// apart, so part of the input lies beyond them) → float32.
+    /// </summary>
+    public static ModelDefinition TinyWide()
+    {
+        var b = new Embedded.Runtime.Building.ModelBuilder();
+        var pixelQ = Embedded.Runtime.Model.QuantizationParams.PerTensor(0.05f, 128);
+        var wideQ = Embedded.Runtime.Model.QuantizationParams.PerTensor(0.05f / 256, 0);
+        var outQ = Embedded.Runtime.Model.QuantizationParams.PerTensor(0.07f / 256, 0);
+        var i16 = Embedded.Runtime.Model.ElementType.Int16;
+        int pixels = b.AddInput("pixels", Embedded.Runtime.Model.ElementType.UInt8, new[] { 1, 5, 7, 6 }, pixelQ);
+        int wide = b.AddActivation("wide", i16, new[] { 1, 5, 7, 6 }, wideQ);
+        b.AddOperator(Embedded.Runtime.Model.OperatorCode.Quantize, "widen", new[] { pixels }, new[] { wide },
+            new Embedded.Runtime.Model.QuantizeParams { Multipliers = OutputStageBuilder.Requantize(pixelQ, wideQ, 1) });
+        int silu = b.AddActivation("silu", i16, new[] { 1, 5, 7, 6 }, outQ);
+        b.AddOperator(Embedded.Runtime.Model.OperatorCode.InterpolatedTable, "silu", new[] { wide }, new[] { silu },
+            OutputStageBuilder.InterpolatedTable(v => v / (1 + Math.Exp(-v)), wideQ.Scales[0], outQ.Scales[0], 16384));
+        int real = b.AddActivation("real", Embedded.Runtime.Model.ElementType.Float32, new[] { 1, 5, 7, 6 }, null);
+        b.AddOperator(Embedded.Runtime.Model.OperatorCode.Dequantize, "real", new[] { silu }, new[] { real }, Embedded.Runtime.Model.NoParams.Instance);
+        b.MarkOutput(real);
+        return b.Build(new Embedded.Runtime.Model.ModelMetadata { Name = "tiny-wide" });
+    }
+
+    public static byte[] TinyWideFile => WideBytes.Value;
+    private static readonly Lazy<byte[]> WideBytes = new(() => Embedded.Runtime.Format.ModelWriter.Write(TinyWide()));
+
     public static byte[] TinyDetectionFile => DetectionBytes.Value;
     private static readonly Lazy<byte[]> DetectionBytes = new(() => Embedded.Runtime.Format.ModelWriter.Write(TinyDetection()));
     private static readonly Lazy<byte[]> SegmentationBytes = new(() => Embedded.Runtime.Format.ModelWriter.Write(TinySegmentation()));
