@@ -50,7 +50,8 @@ public static class PrecisionSearch
             double sqnr = Measure(wide).sqnr;
             // More 16-bit values cost speed, so a wider set is kept only if it measures better.
             if (sqnr > bestSqnr) { bestSqnr = sqnr; chosen = wide; }
-            if (sqnr >= targetSqnr || count == ranked.Count) break;
+            // The closure may already hold every candidate: a larger count would measure the same set again.
+            if (sqnr >= targetSqnr || count == ranked.Count || wide.Count >= ranked.Count) break;
         }
         return new PrecisionChoice(chosen, candidates.Count, steps);
     }

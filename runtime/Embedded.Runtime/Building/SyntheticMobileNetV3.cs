@@ -65,6 +65,8 @@ public static class SyntheticMobileNetV3
         public int Seed { get; init; } = 1;
         public RoundingMode Rounding { get; init; } = RoundingMode.DoubleRounding;
         public string Name { get; init; } = "synthetic-mobilenet-v3-small";
+        /// <summary>16-bit activations throughout the blocks and head (what `emb convert --activations int16` makes), the logits 8-bit for the softmax.</summary>
+        public bool Wide { get; init; }
     }
 
     public static ModelDefinition Build(Options? options = null)
@@ -88,6 +90,9 @@ public static class SyntheticMobileNetV3
         }
 
         private string Name(string what) => $"{what}_{_id++}";
+
+        /// <summary>The element type of the body's activations.</summary>
+        private ElementType Act => _o.Wide ? ElementType.Int16 : ElementType.Int8;
 
         private QuantizationParams PerTensor(ElementType type, float range = ActivationRange, int zeroPoint = 0) =>
             QuantizationParams.PerTensor(type == ElementType.Int16 ? range / 32768 : range / 128, zeroPoint);
@@ -150,14 +155,14 @@ public static class SyntheticMobileNetV3
             var (w, wq) = Weights(name + "/weights", new[] { 1, kernel, kernel, c }, 3, kernel * kernel);
             var acc = OutputStageBuilder.DepthwiseAccumulatorScales(x.Quantization!, wq, c, 1);
             int bias = Bias(name + "/bias", c, acc);
-            var outQ = PerTensor(ElementType.Int8);
-            int output = _b.AddActivation(name, ElementType.Int8, new[] { 1, outH, outW, c }, outQ);
+            var outQ = PerTensor(Act);
+            int output = _b.AddActivation(name, Act, new[] { 1, outH, outW, c }, outQ);
             _b.AddOperator(OperatorCode.DepthwiseConv2D, name, new[] { input, w, bias }, new[] { output },
-                new DepthwiseConv2DParams { StrideH = stride, StrideW = stride, Padding = pad, Output = OutputStageBuilder.Build(acc, outQ, ElementType.Int8, act, _o.Rounding) });
+                new DepthwiseConv2DParams { StrideH = stride, StrideW = stride, Padding = pad, Output = OutputStageBuilder.Build(acc, outQ, Act, act, _o.Rounding) });
             return output;
         }
 
-        private int FullyConnected(int input, int[] outShape, FusedActivation act, QuantizationParams outQ, string name)
+        private int FullyConnected(int input, int[] outShape, FusedActivation act, QuantizationParams outQ, string name, ElementType outType = ElementType.Int8)
         {
             var x = _b.Tensor(input);
             int outC = outShape[outShape.Length - 1];
@@ -165,9 +170,9 @@ public static class SyntheticMobileNetV3
             var (w, wq) = Weights(name + "/weights", new[] { outC, depth }, 0, depth);
             var acc = OutputStageBuilder.AccumulatorScales(x.Quantization!.Scales[0], wq, outC);
             int bias = Bias(name + "/bias", outC, acc);
-            int output = _b.AddActivation(name, ElementType.Int8, outShape, outQ);
+            int output = _b.AddActivation(name, outType, outShape, outQ);
             _b.AddOperator(OperatorCode.FullyConnected, name, new[] { input, w, bias }, new[] { output },
-                new FullyConnectedParams { Output = OutputStageBuilder.Build(acc, outQ, ElementType.Int8, act, _o.Rounding) });
+                new FullyConnectedParams { Output = OutputStageBuilder.Build(acc, outQ, outType, act, _o.Rounding) });
             return output;
         }
 
@@ -176,17 +181,17 @@ public static class SyntheticMobileNetV3
             var x = _b.Tensor(input);
             int c = x.Shape[3];
             int reduced = Math.Max(8, (c / 4 + 4) / 8 * 8);
-            var pooledQ = PerTensor(ElementType.Int8, 3);
-            int pooled = _b.AddActivation(name + "/pool", ElementType.Int8, new[] { 1, 1, 1, c }, pooledQ);
+            var pooledQ = PerTensor(Act, 3);
+            int pooled = _b.AddActivation(name + "/pool", Act, new[] { 1, 1, 1, c }, pooledQ);
             _b.AddOperator(OperatorCode.GlobalAveragePool, name + "/pool", new[] { input }, new[] { pooled },
                 OutputStageBuilder.GlobalAveragePool(x.Quantization!, pooledQ, c, x.Shape[1] * x.Shape[2], _o.Rounding));
-            int squeezed = FullyConnected(pooled, new[] { 1, 1, 1, reduced }, FusedActivation.Relu, PerTensor(ElementType.Int8), name + "/squeeze");
+            int squeezed = FullyConnected(pooled, new[] { 1, 1, 1, reduced }, FusedActivation.Relu, PerTensor(Act), name + "/squeeze", Act);
             var gateQ = QuantizationParams.PerTensor(1f / 256, -128);
             int gate = FullyConnected(squeezed, new[] { 1, 1, 1, c }, FusedActivation.HardSigmoid, gateQ, name + "/excite");
-            var outQ = PerTensor(ElementType.Int8);
-            int output = _b.AddActivation(name + "/mul", ElementType.Int8, x.Shape, outQ);
+            var outQ = PerTensor(Act);
+            int output = _b.AddActivation(name + "/mul", Act, x.Shape, outQ);
             _b.AddOperator(OperatorCode.Mul, name + "/mul", new[] { input, gate }, new[] { output },
-                OutputStageBuilder.Mul(x.Quantization!, gateQ, outQ, ElementType.Int8, c, _o.Rounding));
+                OutputStageBuilder.Mul(x.Quantization!, gateQ, outQ, Act, c, _o.Rounding));
             return output;
         }
 
@@ -223,41 +228,46 @@ public static class SyntheticMobileNetV3
                 int inC = _b.Tensor(x).Shape[3];
                 int h = x;
                 if (block.Expand != inC)
-                    h = Conv(x, block.Expand, 1, 1, act, ElementType.Int8, PerChannel(block.Expand), name + "/expand");
+                    h = Conv(x, block.Expand, 1, 1, act, Act, _o.Wide ? PerTensor(Act) : PerChannel(block.Expand), name + "/expand");
                 h = Depthwise(h, block.Kernel, block.Stride, act, name + "/depthwise");
                 if (block.SqueezeExcite) h = SqueezeExcite(h, name + "/squeeze_excite");
-                h = Conv(h, block.Out, 1, 1, FusedActivation.None, ElementType.Int8, PerTensor(ElementType.Int8), name + "/project");
-                if (block.Stride == 1 && inC == block.Out && _b.Tensor(x).Type == ElementType.Int8)
+                h = Conv(h, block.Out, 1, 1, FusedActivation.None, Act, PerTensor(Act), name + "/project");
+                if (block.Stride == 1 && inC == block.Out && _b.Tensor(x).Type == Act)
                 {
-                    var q = PerTensor(ElementType.Int8);
-                    int sum = _b.AddActivation(name + "/add", ElementType.Int8, _b.Tensor(h).Shape, q);
+                    var q = PerTensor(Act);
+                    int sum = _b.AddActivation(name + "/add", Act, _b.Tensor(h).Shape, q);
                     _b.AddOperator(OperatorCode.Add, name + "/add", new[] { x, h }, new[] { sum },
-                        OutputStageBuilder.Add(_b.Tensor(x).Quantization!, _b.Tensor(h).Quantization!, q, ElementType.Int8, block.Out, _o.Rounding));
+                        OutputStageBuilder.Add(_b.Tensor(x).Quantization!, _b.Tensor(h).Quantization!, q, Act, block.Out, _o.Rounding, _o.Wide ? 15 : 20));
                     h = sum;
                 }
                 x = h;
             }
 
-            int head = Conv(x, _o.HeadChannels, 1, 1, FusedActivation.HardSwish, ElementType.Int8, PerTensor(ElementType.Int8), "head");
+            int head = Conv(x, _o.HeadChannels, 1, 1, FusedActivation.HardSwish, Act, PerTensor(Act), "head");
             var headT = _b.Tensor(head);
             int side = headT.Shape[1];
             var poolQ = headT.Quantization!;
-            var clampAll = new Pool2DParams { FilterH = side, FilterW = side, ClampMin = new[] { -128 }, ClampMax = new[] { 127 } };
-            int avg = _b.AddActivation("head/avgpool", ElementType.Int8, new[] { 1, 1, 1, _o.HeadChannels }, poolQ);
+            var clampAll = new Pool2DParams { FilterH = side, FilterW = side, ClampMin = new[] { Act.MinValue() }, ClampMax = new[] { Act.MaxValue() } };
+            int avg = _b.AddActivation("head/avgpool", Act, new[] { 1, 1, 1, _o.HeadChannels }, poolQ);
             _b.AddOperator(OperatorCode.AveragePool2D, "head/avgpool", new[] { head }, new[] { avg }, clampAll);
-            int max = _b.AddActivation("head/maxpool", ElementType.Int8, new[] { 1, 1, 1, _o.HeadChannels }, poolQ);
+            int max = _b.AddActivation("head/maxpool", Act, new[] { 1, 1, 1, _o.HeadChannels }, poolQ);
             _b.AddOperator(OperatorCode.MaxPool2D, "head/maxpool", new[] { head }, new[] { max }, clampAll);
-            int concat = _b.AddActivation("head/concat", ElementType.Int8, new[] { 1, 1, 1, 2 * _o.HeadChannels }, poolQ);
+            int concat = _b.AddActivation("head/concat", Act, new[] { 1, 1, 1, 2 * _o.HeadChannels }, poolQ);
             _b.AddOperator(OperatorCode.Concat, "head/concat", new[] { avg, max }, new[] { concat },
                 new ConcatParams { Axis = 3, Rounding = _o.Rounding, InputMultipliers = new[] { new QuantizedMultiplier(0, 0), new QuantizedMultiplier(0, 0) } });
-            // A standalone nonlinearity as a 256-entry table (swish).
-            var swishQ = PerTensor(ElementType.Int8);
-            int swish = _b.AddActivation("head/swish", ElementType.Int8, new[] { 1, 1, 1, 2 * _o.HeadChannels }, swishQ);
-            _b.AddOperator(OperatorCode.TableLookup, "head/swish", new[] { concat }, new[] { swish },
-                OutputStageBuilder.Table(v => v / (1 + Math.Exp(-v)), poolQ, ElementType.Int8, swishQ, ElementType.Int8, 2 * _o.HeadChannels));
-            int flat = _b.AddActivation("head/flatten", ElementType.Int8, new[] { 1, 2 * _o.HeadChannels }, swishQ);
+            // A standalone nonlinearity (swish): a 256-entry table, or for 16 bits 513 interpolated samples.
+            var swishQ = PerTensor(Act);
+            int swish = _b.AddActivation("head/swish", Act, new[] { 1, 1, 1, 2 * _o.HeadChannels }, swishQ);
+            Func<double, double> swishOf = v => v / (1 + Math.Exp(-v));
+            if (_o.Wide)
+                _b.AddOperator(OperatorCode.InterpolatedTable, "head/swish", new[] { concat }, new[] { swish },
+                    OutputStageBuilder.InterpolatedTable(swishOf, poolQ.Scales[0], swishQ.Scales[0], 2 * ActivationRange / poolQ.Scales[0]));
+            else
+                _b.AddOperator(OperatorCode.TableLookup, "head/swish", new[] { concat }, new[] { swish },
+                    OutputStageBuilder.Table(swishOf, poolQ, ElementType.Int8, swishQ, ElementType.Int8, 2 * _o.HeadChannels));
+            int flat = _b.AddActivation("head/flatten", Act, new[] { 1, 2 * _o.HeadChannels }, swishQ);
             _b.AddOperator(OperatorCode.Reshape, "head/flatten", new[] { swish }, new[] { flat }, NoParams.Instance);
-            int hidden = FullyConnected(flat, new[] { 1, _o.HiddenChannels }, FusedActivation.HardSwish, PerTensor(ElementType.Int8), "classifier/hidden");
+            int hidden = FullyConnected(flat, new[] { 1, _o.HiddenChannels }, FusedActivation.HardSwish, PerTensor(Act), "classifier/hidden", Act);
             var logitsQ = PerTensor(ElementType.Int8, 40);
             int logits = FullyConnected(hidden, new[] { 1, _o.Classes }, FusedActivation.None, logitsQ, "classifier/logits");
 

@@ -14,8 +14,8 @@ internal sealed partial class PreparedOperator
     /// <summary>Whether the kernel on <paramref name="path"/> can run in parts (disjoint outputs, any part count, the same bytes).</summary>
     private bool SplitCapable(KernelPath path) =>
         path != KernelPath.Reference
-        && (_gemm16 is not null || _depthwise is not null || (_gemm is not null && _op.Params is Conv2DParams)
-            || ((_squeezeExcite || _residualAdd) && (path.UsesAvx2() || path.UsesNeon())) || _requantize is not null || IsFastGlobalAveragePool(path)
+        && (_gemm16 is not null || _depthwise is not null || _depthwise16 is not null || (_gemm is not null && _op.Params is Conv2DParams)
+            || ((_squeezeExcite || _residualAdd) && (path.UsesAvx2() || path.UsesNeon())) || _wideMulStage is not null || _requantize is not null || IsFastGlobalAveragePool(path)
             || IsSplittableFullyConnected(path));
 
     // A fully connected layer splits by outputs on the fused AVX-512 kernel (FullyConnected.TryFastPart).

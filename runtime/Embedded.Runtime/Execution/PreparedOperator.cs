@@ -20,11 +20,18 @@ internal sealed partial class PreparedOperator
     private readonly PackedGemm? _gemm;
     private readonly PackedGemm16? _gemm16;
     private readonly PackedDepthwise? _depthwise;
+    private readonly PackedDepthwise16? _depthwise16;
+    // A fully connected layer on a 16-bit input runs as the 1×1 convolution it is (Conv2D.Fast16): its rows as pixels.
+    private readonly Conv2DParams? _pointwise;
+    private readonly int[]? _pointwiseIn, _pointwiseOut;
     private readonly VectorOutputStage? _vectorStage;
     // TFLite's single-rounding stage of a conv/depthwise/FC, which the NEON and x86 SIMD stages compute (the portable path keeps the scalar stage).
     private readonly VectorOutputStage? _singleRoundingStage;
     // Mul of an 8-bit [N,H,W,C] tensor by an 8-bit per-channel gate: the pattern Mul.TryFast accepts.
     private readonly bool _squeezeExcite;
+    // Mul of a 16-bit [N,H,W,C] tensor by a per-channel gate (Mul.Wide): its stage as an OutputStage, zero constants.
+    private readonly OutputStage? _wideMulStage;
+    private readonly int[]? _wideMulZeros;
     private readonly bool _residualAdd;
     private readonly RequantizeTable? _requantize;
     private readonly ChannelGatherPlan? _gather;
@@ -49,6 +56,13 @@ internal sealed partial class PreparedOperator
         {
             _vectorStage = VectorOutputStage.TryCreate(mul.OutputMultipliers, mul.Rounding, mul.ClampMin, mul.ClampMax, _output.Tensor.Shape[_output.Tensor.Rank - 1], _output.ZeroPoints);
             _squeezeExcite = IsSqueezeExcite(Input(0).Tensor, Input(1).Tensor, _output.Tensor);
+            if (Mul.IsWideSqueezeExcite(Input(0).Tensor, Input(1).Tensor, _output.Tensor))
+            {
+                int channels = _output.Tensor.Shape[3];
+                _wideMulStage = new OutputStage(FusedActivation.None, mul.Rounding, mul.OutputMultipliers, Array.Empty<Embedded.Runtime.Quantization.QuantizedMultiplier>(), mul.ClampMin, mul.ClampMax);
+                _wideMulZeros = new int[(channels + 7) / 8 * 8];
+                _vectorStage = VectorOutputStage.TryCreate(_wideMulStage, channels, _output.ZeroPoints, wide: true);
+            }
         }
         if (op.Params is QuantizeParams quantize && Input(0).Tensor.Type != ElementType.Float32)
             _requantize = RequantizeTable.TryCreate(Input(0).Tensor, _output.Tensor, quantize);
@@ -70,18 +84,30 @@ internal sealed partial class PreparedOperator
                 _gemm = PackedGemm.TryCreate(input, weights, weights.Data.Span, bias, weights.Shape[0], depth);
                 _gemm16 = PackedGemm16.TryCreate(input, weights, weights.Data.Span, bias, weights.Shape[0], depth);
                 break;
-            case FullyConnectedParams:
+            case FullyConnectedParams fc:
                 _gemm = PackedGemm.TryCreate(input, weights, weights.Data.Span, bias, weights.Shape[0], weights.Shape[1]);
+                // Rows whose depth is the input's last dimension (a pooled or flattened vector), as Conv2D.Fast16 reads pixels.
+                if (input.Shape[input.Rank - 1] == weights.Shape[1])
+                    _gemm16 = PackedGemm16.TryCreate(input, weights, weights.Data.Span, bias, weights.Shape[0], weights.Shape[1]);
+                if (_gemm16 is not null)
+                {
+                    int rows = input.ElementCount / weights.Shape[1];
+                    _pointwise = new Conv2DParams { Output = fc.Output };
+                    _pointwiseIn = new[] { rows, 1, 1, weights.Shape[1] };
+                    _pointwiseOut = new[] { rows, 1, 1, weights.Shape[0] };
+                }
                 break;
             case DepthwiseConv2DParams depthwise:
                 _depthwise = PackedDepthwise.TryCreate(input, weights, weights.Data.Span, bias, depthwise);
+                _depthwise16 = PackedDepthwise16.TryCreate(input, weights, weights.Data.Span, bias, depthwise);
                 break;
         }
         var stage = op.Params switch { Conv2DParams c => c.Output, FullyConnectedParams f => f.Output, DepthwiseConv2DParams d => d.Output, _ => null };
-        if (stage is not null && (_gemm is not null || _depthwise is not null || _gemm16 is not null))
+        if (stage is not null && (_gemm is not null || _depthwise is not null || _gemm16 is not null || _depthwise16 is not null))
         {
-            _vectorStage = VectorOutputStage.TryCreate(stage, _output.Tensor.Shape[_output.Tensor.Rank - 1], _output.ZeroPoints, wide: _gemm16 is not null);
-            if (_vectorStage is null && _gemm16 is null)
+            bool wide = _gemm16 is not null || _depthwise16 is not null;
+            _vectorStage = VectorOutputStage.TryCreate(stage, _output.Tensor.Shape[_output.Tensor.Rank - 1], _output.ZeroPoints, wide);
+            if (_vectorStage is null && !wide)
                 _singleRoundingStage = VectorOutputStage.TryCreateSingleRounding(stage, _output.Tensor.Shape[_output.Tensor.Rank - 1], _output.ZeroPoints);
         }
     }
@@ -100,10 +126,16 @@ internal sealed partial class PreparedOperator
         _allOutputs = Array.ConvertAll(_op.Outputs, t => bindings[t]);
         _gemm = source._gemm;
         _gemm16 = source._gemm16;
+        _pointwise = source._pointwise;
+        _pointwiseIn = source._pointwiseIn;
+        _pointwiseOut = source._pointwiseOut;
         _depthwise = source._depthwise;
+        _depthwise16 = source._depthwise16;
         _vectorStage = source._vectorStage;
         _singleRoundingStage = source._singleRoundingStage;
         _squeezeExcite = source._squeezeExcite;
+        _wideMulStage = source._wideMulStage;
+        _wideMulZeros = source._wideMulZeros;
         _residualAdd = source._residualAdd;
         _requantize = source._requantize;
         _gather = source._gather;
@@ -118,7 +150,7 @@ internal sealed partial class PreparedOperator
             : default;
 
     /// <summary>int32 dot products per output pixel the fast paths need (for sizing <see cref="KernelScratch"/>).</summary>
-    public int ScratchWidth => _op.Params is ResizeParams ? (Resize.ScratchInts(_output.Tensor) + KernelScratch.ChunkRows - 1) / KernelScratch.ChunkRows : _op.Params is MulParams or GlobalAveragePoolParams ? 2 * ((_output.Tensor.Shape[_output.Tensor.Rank - 1] + 7) / 8 * 8) : Math.Max(Math.Max(_gemm is null ? 0 : _gemm.Blocks * PackedGemm.BlockChannels, _gemm16 is null ? 0 : _gemm16.Blocks * PackedGemm16.BlockChannels), (_depthwise?.Channels + 7) / 8 * 8 ?? 0);
+    public int ScratchWidth => _op.Params is ResizeParams ? (Resize.ScratchInts(_output.Tensor) + KernelScratch.ChunkRows - 1) / KernelScratch.ChunkRows : _op.Params is MulParams or GlobalAveragePoolParams ? 2 * ((_output.Tensor.Shape[_output.Tensor.Rank - 1] + 7) / 8 * 8) : Math.Max(Math.Max(Math.Max(_gemm is null ? 0 : _gemm.Blocks * PackedGemm.BlockChannels, _gemm16 is null ? 0 : _gemm16.Blocks * PackedGemm16.BlockChannels), (_depthwise?.Channels + 7) / 8 * 8 ?? 0), _depthwise16?.Width ?? 0);
     /// <summary>Padded input rows of a depthwise layer (<see cref="KernelScratch.DepthwiseRows"/>); 0 past the cap.</summary>
     public int ScratchDepthwiseBytes => _depthwise is null ? 0
         : _depthwise.PaddedRowBytes((DepthwiseConv2DParams)_op.Params, _output.Tensor.Shape[2]) is var bytes && bytes <= PackedDepthwise.MaxPaddedRowBytes ? (int)bytes : 0;
@@ -152,6 +184,12 @@ internal sealed partial class PreparedOperator
             Conv2D.Fast(path, Input(0).In(arena), w[1], w[2], _output.Out(arena), conv, _gemm, scratch, StageFor(path), part, parts, partEnd);
             return true;
         }
+        if (_gemm16 is not null && _pointwise is not null)
+        {
+            Conv2D.Fast16(path, new QuantizedInput(Input(0).Read(arena), ElementType.Int16, _pointwiseIn, Input(0).ZeroPoints), 1, 1,
+                new QuantizedOutput(_output.Write(arena), _output.Tensor.Type, _pointwiseOut, _output.ZeroPoints), _pointwise, _gemm16, scratch, _vectorStage, part, parts, partEnd);
+            return true;
+        }
         if (_gemm16 is not null)
         {
             var w = Input(1).Tensor.Shape;
@@ -170,10 +208,18 @@ internal sealed partial class PreparedOperator
         if (_op.Params is GlobalAveragePoolParams mean && parts == 1
             && GlobalAveragePool.TryFastSums(path, Input(0).In(arena), _output.Out(arena), mean, scratch.PartialSums))
             return true;
+        if (_op.Params is GlobalAveragePoolParams wideMean && parts == 1
+            && GlobalAveragePool.TryWide(path, Input(0).In(arena), _output.Out(arena), wideMean, scratch.Dots))
+            return true;
         if (_requantize is not null)
             return Quantize.TryFast(path, Input(0).In(arena), _output.Out(arena), _requantize, part, parts, partEnd);
         if (_residualAdd)
             return Add.TryFast(path, Input(0).In(arena), Input(1).In(arena), _output.Out(arena), (AddParams)_op.Params, part, parts, partEnd);
+        if (_wideMulStage is not null)
+        {
+            Mul.Wide(path, Input(0).In(arena), Input(1).In(arena), _output.Out(arena), _wideMulStage, _vectorStage, _wideMulZeros!, scratch.Dots, part, parts, partEnd);
+            return true;
+        }
         if (_squeezeExcite && _vectorStage is not null)
             return Mul.TryFast(path, Input(0).In(arena), Input(1).In(arena), _output.Out(arena), _vectorStage, scratch.Dots, part, parts, partEnd);
         if (_op.Code == OperatorCode.AveragePool2D && parts == 1)
@@ -181,6 +227,11 @@ internal sealed partial class PreparedOperator
         if (_op.Code == OperatorCode.TableLookup && parts == 1)
         {
             TableLookup.Fast(path, Input(0).In(arena), _output.Out(arena), (TableLookupParams)_op.Params);
+            return true;
+        }
+        if (_op.Code == OperatorCode.InterpolatedTable && parts == 1)
+        {
+            InterpolatedTable.Fast(Input(0).In(arena), _output.Out(arena), (InterpolatedTableParams)_op.Params);
             return true;
         }
         if (_op.Code == OperatorCode.Softmax && parts == 1)
@@ -197,6 +248,11 @@ internal sealed partial class PreparedOperator
             return GatherChannels.TryFast(path, Input(0).Read(arena), _output.Write(arena), _gather);
         if (_op.Code == OperatorCode.Dequantize && parts == 1)
             return Dequantize.TryFast(path, Input(0).In(arena), Elements.AsFloats(_output.Write(arena)), Input(0).Scales);
+        if (_depthwise16 is not null)
+        {
+            DepthwiseConv2D.Wide(path, Input(0).In(arena), _output.Out(arena), (DepthwiseConv2DParams)_op.Params, _depthwise16, scratch, _vectorStage, part, parts, partEnd);
+            return true;
+        }
         if (_depthwise is not null)
         {
             DepthwiseConv2D.Fast(path, Input(0).In(arena), _output.Out(arena), (DepthwiseConv2DParams)_op.Params, _depthwise, scratch, StageFor(path), part, parts, partEnd);

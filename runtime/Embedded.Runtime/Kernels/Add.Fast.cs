@@ -16,11 +16,15 @@ public static partial class Add
     /// zero point and one multiplier each, double rounding, plain addition.
     /// </summary>
     public static bool IsFastCase(TensorDefinition a, TensorDefinition b, TensorDefinition output, AddParams p) =>
-        a.Type is ElementType.Int8 or ElementType.UInt8 && b.Type == a.Type && output.Type == a.Type
+        (a.Type is ElementType.Int8 or ElementType.UInt8 || (a.Type == ElementType.Int16 && IsSymmetric(a) && IsSymmetric(b) && IsSymmetric(output)))
+        && b.Type == a.Type && output.Type == a.Type
         && a.ElementCount == output.ElementCount && b.ElementCount == output.ElementCount
         && a.Quantization?.Count == 1 && b.Quantization?.Count == 1 && output.Quantization?.Count == 1
         && p.Input1Multipliers.Length == 1 && p.Input2Multipliers.Length == 1 && p.OutputMultipliers.Length == 1
         && p.ClampMin.Length == 1 && p.ClampMax.Length == 1 && p.Rounding == RoundingMode.DoubleRounding && p.Subtract == SubtractMode.None;
+
+    // 16-bit operands load straight into int32 lanes, which leaves no room to subtract a zero point first.
+    private static bool IsSymmetric(TensorDefinition t) => t.Quantization is { } q && Array.TrueForAll(q.ZeroPoints, z => z == 0);
 
     /// <summary>
     /// The residual Add, eight elements at a time with AVX2 (part <paramref name="part"/> of <paramref name="parts"/>
@@ -30,7 +34,8 @@ public static partial class Add
     {
 #if NET
         if (!path.UsesAvx2() && !path.UsesNeon()) return false;
-        int count = output.Bytes.Length;
+        bool wide = a.Type == ElementType.Int16;
+        int count = output.Bytes.Length / (wide ? 2 : 1);
         var (begin, end) = PartRange.OfElements(count, output.Channels, part, parts, partEnd);
         bool signed = a.Type == ElementType.Int8;
         if (path.UsesNeon())
@@ -38,6 +43,7 @@ public static partial class Add
             ResidualNeon(a, b, output, p, begin, end);
             return true;
         }
+        if (wide && (long)end * 2 > Math.Min(a.Bytes.Length, b.Bytes.Length)) throw new ArgumentException("Add: the inputs are shorter than the output.", nameof(a));
         var m1 = OutputStageX86.Broadcast(p.Input1Multipliers[0]);
         var m2 = OutputStageX86.Broadcast(p.Input2Multipliers[0]);
         var mo = OutputStageX86.Broadcast(p.OutputMultipliers[0]);
@@ -48,7 +54,7 @@ public static partial class Add
         var shift = Vector256.Create((uint)p.LeftShift);
         Span<int> values = stackalloc int[8];
         int i = begin;
-        if (path.UsesAvx512() && end - begin >= 16)
+        if (!wide && path.UsesAvx512() && end - begin >= 16)
         {
             if ((long)end > Math.Min(a.Bytes.Length, b.Bytes.Length)) throw new ArgumentException("Add: the inputs are shorter than the output.", nameof(a));
             i = begin + Residual512(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(a.Bytes.Slice(begin)), ref System.Runtime.InteropServices.MemoryMarshal.GetReference(b.Bytes.Slice(begin)),
@@ -56,7 +62,8 @@ public static partial class Add
         }
         for (; i + 8 <= end; i += 8)
         {
-            var xa = Load8(a.Bytes, i, signed); var xb = Load8(b.Bytes, i, signed);
+            var xa = wide ? Load8Wide(a.Bytes, i) : Load8(a.Bytes, i, signed);
+            var xb = wide ? Load8Wide(b.Bytes, i) : Load8(b.Bytes, i, signed);
             var sa = OutputStageX86.MultiplyByQuantizedMultiplier(Avx2.ShiftLeftLogicalVariable(xa - za, shift), m1.M, m1.Left, m1.Right, m1.Mask, m1.Half);
             var sb = OutputStageX86.MultiplyByQuantizedMultiplier(Avx2.ShiftLeftLogicalVariable(xb - zb, shift), m2.M, m2.Left, m2.Right, m2.Mask, m2.Half);
             var y = OutputStageX86.MultiplyByQuantizedMultiplier(sa + sb, mo.M, mo.Left, mo.Right, mo.Mask, mo.Half);
@@ -110,6 +117,9 @@ public static partial class Add
         return (Vector512.Create(multiplier.ToScalar()), Vector512.Create(left.ToScalar()), Vector512.Create(right.ToScalar()),
             Vector512.Create(mask.ToScalar()), Vector512.Create(half.ToScalar()));
     }
+
+    private static Vector256<int> Load8Wide(ReadOnlySpan<byte> bytes, int at) =>
+        Avx2.ConvertToVector256Int32(Vector128.LoadUnsafe(ref System.Runtime.CompilerServices.Unsafe.As<byte, short>(ref System.Runtime.InteropServices.MemoryMarshal.GetReference(bytes)), (nuint)at));
 
     private static Vector256<int> Load8(ReadOnlySpan<byte> bytes, int at, bool signed)
     {

@@ -296,6 +296,69 @@ public sealed class FastPathTests
             AssertDepthwiseEveryPath(r, $"{inType} {k}x{k}", 32, k, 1, 2, new Padding2D(3, 3, 2, 1), 10, 10, inType, ElementType.Int8, ElementType.Int8);
     }
 
+    /// <summary>
+    /// 16-bit inputs (symmetric, as the converter's 16-bit activations): channel counts 1..67 and large ones, 1×1 to 5×5,
+    /// both strides, dilation, every padding, two images, any output type and stage, shares ending mid-row.
+    /// </summary>
+    [TestMethod]
+    public void DepthwiseConv2D_Int16Input_EveryPath_EqualsReference()
+    {
+        var r = new Random(511);
+        for (int i = 0; i < 200; i++)
+        {
+            int channels = Channels(r);
+            int k = new[] { 3, 3, 5, 1 }[r.Next(4)];
+            int stride = r.Next(2) == 0 ? 2 : 1;
+            int dilation = r.Next(6) == 0 ? 2 : 1;
+            int extent = (k - 1) * dilation + 1;
+            var pad = RandomPadding(r, extent);
+            int h = r.Next(extent, extent + 9), w = r.Next(5) == 0 ? r.Next(extent + 40, extent + 90) : r.Next(extent, extent + 9), batches = r.Next(4) == 0 ? 2 : 1;
+            var wType = r.Next(4) == 0 ? ElementType.UInt8 : ElementType.Int8;
+            var outType = OutputTypes[r.Next(3)];
+            bool perChannel = r.Next(2) == 0;
+            var inQuant = perChannel ? QuantizationParams.PerAxis(3, Enumerable.Repeat(0.001f, channels).ToArray(), new int[channels]) : QuantizationParams.PerTensor(0.001f, 0);
+            var wQuant = wType == ElementType.UInt8 ? QuantizationParams.PerTensor(0.01f, TestKit.RandomZeroPoints(r, 1, wType)[0])
+                : QuantizationParams.PerAxis(3, Enumerable.Repeat(0.01f, channels).ToArray(), new int[channels]);
+            int outH = (h + pad.Top + pad.Bottom - extent) / stride + 1, outW = (w + pad.Left + pad.Right - extent) / stride + 1;
+            var inShape = new[] { batches, h, w, channels };
+            var wShape = new[] { 1, k, k, channels };
+            var outShape = new[] { batches, outH, outW, channels };
+            byte[] input = TestKit.RandomValues(r, batches * h * w * channels, ElementType.Int16);
+            byte[] weights = Weights(r, k * k * channels, wType);
+            int[] bias = TestKit.RandomBias(r, channels, 2_000_000);
+            int[] outZps = TestKit.RandomZeroPoints(r, 1, outType);
+            var p = new DepthwiseConv2DParams
+            {
+                StrideH = stride, StrideW = stride, DilationH = dilation, DilationW = dilation, Padding = pad,
+                Output = TestKit.RandomStage(r, channels, outType, outZps, Activations[r.Next(Activations.Length)], (RoundingMode)r.Next(2), k * 400_000),
+            };
+            var expected = new byte[batches * outH * outW * channels * outType.SizeInBytes()];
+            DepthwiseConv2D.Reference(new QuantizedInput(input, ElementType.Int16, inShape, inQuant.ZeroPoints), new QuantizedInput(weights, wType, wShape, wQuant.ZeroPoints),
+                bias, new QuantizedOutput(expected, outType, outShape, outZps), p);
+            var packed = PackedDepthwise16.TryCreate(new TensorDefinition("x", ElementType.Int16, inShape, inQuant), new TensorDefinition("w", wType, wShape, wQuant), weights, bias, p);
+            Assert.IsNotNull(packed, $"case {i}: a {k}x{k} int16 depthwise layer fits int32 sums");
+            var scratch = new KernelScratch(packed.Width, 4);
+            foreach (var path in FastPaths)
+            {
+                int parts = r.Next(3) == 0 ? 1 : r.Next(2, 6);
+                var actual = new byte[expected.Length];
+                for (int part = 0; part < parts; part++)
+                    DepthwiseConv2D.Wide(path, new QuantizedInput(input, ElementType.Int16, inShape, inQuant.ZeroPoints), new QuantizedOutput(actual, outType, outShape, outZps), p, packed, scratch,
+                        VectorOutputStage.TryCreate(p.Output, channels, outZps, wide: true), part, parts);
+                CollectionAssert.AreEqual(expected, actual, $"case {i} path {path}: {k}x{k} s{stride} d{dilation} {h}x{w}x{channels} {wType}→{outType} {p.Output.Activation}, {batches} images, {parts} parts");
+            }
+        }
+        // An input zero point, or sums that could leave int32, keep the reference.
+        var shape = new[] { 1, 4, 4, 3 };
+        var q = QuantizationParams.PerAxis(3, new[] { 0.01f, 0.01f, 0.01f }, new int[3]);
+        var dw = new DepthwiseConv2DParams { Output = TestKit.RandomStage(r, 3, ElementType.Int16, new[] { 0 }, FusedActivation.None, RoundingMode.DoubleRounding, 1000) };
+        Assert.IsNull(PackedDepthwise16.TryCreate(new TensorDefinition("x", ElementType.Int16, shape, QuantizationParams.PerTensor(0.01f, 5)),
+            new TensorDefinition("w", ElementType.Int8, new[] { 1, 3, 3, 3 }, q), new byte[27], new int[3], dw));
+        var heavy = Enumerable.Repeat((byte)100, 27).ToArray();
+        Assert.IsNull(PackedDepthwise16.TryCreate(new TensorDefinition("x", ElementType.Int16, shape, QuantizationParams.PerTensor(0.01f, 0)),
+            new TensorDefinition("w", ElementType.Int8, new[] { 1, 3, 3, 3 }, q), heavy, new[] { int.MaxValue - 5, 0, 0 }, dw), "2^31 − 6 + 9·100·32768 leaves int32");
+    }
+
     private static void AssertDepthwiseEveryPath(Random r, string label, int channels, int k, int stride, int dilation, Padding2D pad, int h, int w,
         ElementType inType, ElementType wType, ElementType outType)
     {
@@ -375,6 +438,43 @@ public sealed class FastPathTests
         }
     }
 
+    /// <summary>A symmetric 16-bit activation times an 8- or 16-bit gate (two images, per-channel multipliers now and then), in place too.</summary>
+    [TestMethod]
+    public void WideSqueezeExciteMul_EveryPath_EqualsReference_InPlaceToo()
+    {
+        var r = new Random(513);
+        for (int i = 0; i < 150; i++)
+        {
+            int channels = Channels(r), h = r.Next(1, 9), w = r.Next(1, 9), batches = r.Next(4) == 0 ? 2 : 1;
+            var bType = r.Next(3) == 0 ? ElementType.Int16 : EightBit[r.Next(2)];
+            var outType = r.Next(3) == 0 ? ElementType.Int8 : ElementType.Int16;
+            bool perChannel = r.Next(3) == 0;
+            int[] aZps = { 0 }, bZps = bType == ElementType.Int16 ? new[] { 0 } : TestKit.RandomZeroPoints(r, 1, bType), outZps = TestKit.RandomZeroPoints(r, 1, outType);
+            var aShape = new[] { batches, h, w, channels };
+            var bShape = new[] { batches, 1, 1, channels };
+            byte[] a = TestKit.RandomValues(r, batches * h * w * channels, ElementType.Int16), b = TestKit.RandomValues(r, batches * channels, bType);
+            var multipliers = Enumerable.Range(0, perChannel ? channels : 1).Select(_ => QuantizedMultiplier.FromDouble(Math.Pow(2, -r.Next(6, 24)) * (1 + r.NextDouble()))).ToArray();
+            int lo = outType.MinValue() + r.Next(0, 40), hi = outType.MaxValue() - r.Next(0, 40);
+            var p = new MulParams { Rounding = RoundingMode.DoubleRounding, OutputMultipliers = multipliers, ClampMin = new[] { lo }, ClampMax = new[] { hi } };
+            var expected = new byte[batches * h * w * channels * outType.SizeInBytes()];
+            Mul.Reference(new QuantizedInput(a, ElementType.Int16, aShape, aZps), new QuantizedInput(b, bType, bShape, bZps), new QuantizedOutput(expected, outType, aShape, outZps), p);
+            var aDef = new TensorDefinition("a", ElementType.Int16, aShape, QuantizationParams.PerTensor(0.001f, 0));
+            Assert.IsTrue(Mul.IsWideSqueezeExcite(aDef, new TensorDefinition("b", bType, bShape, QuantizationParams.PerTensor(0.01f, bZps[0])), new TensorDefinition("o", outType, aShape, QuantizationParams.PerTensor(0.01f, outZps[0]))));
+            var stage = new OutputStage(FusedActivation.None, p.Rounding, multipliers, Array.Empty<QuantizedMultiplier>(), p.ClampMin, p.ClampMax);
+            int width = (channels + 7) / 8 * 8;
+            foreach (var path in FastPaths)
+            {
+                bool inPlace = outType == ElementType.Int16 && r.Next(2) == 0;
+                var actual = inPlace ? (byte[])a.Clone() : new byte[expected.Length];
+                int parts = r.Next(1, 4);
+                for (int part = 0; part < parts; part++)
+                    Mul.Wide(path, new QuantizedInput(inPlace ? actual : a, ElementType.Int16, aShape, aZps), new QuantizedInput(b, bType, bShape, bZps), new QuantizedOutput(actual, outType, aShape, outZps),
+                        stage, VectorOutputStage.TryCreate(stage, channels, outZps, wide: true), new int[width], new int[width * 3], part, parts);
+                CollectionAssert.AreEqual(expected, actual, $"case {i} path {path}: {batches}x{h}x{w}x{channels} int16·{bType}→{outType}, {parts} parts, in place {inPlace}");
+            }
+        }
+    }
+
     [TestMethod]
     public void ResidualAdd_EveryPath_EqualsReference_ForEveryLength0To67AndInPlace()
     {
@@ -382,14 +482,18 @@ public sealed class FastPathTests
         for (int length = 0; length <= 80; length++)
         {
             int n = length <= 67 ? length : r.Next(68, 5000);
-            var type = EightBit[r.Next(2)];
-            var qa = QuantizationParams.PerTensor((float)(0.01 + r.NextDouble() * 0.1), TestKit.RandomZeroPoints(r, 1, type)[0]);
-            var qb = QuantizationParams.PerTensor((float)(0.01 + r.NextDouble() * 0.1), TestKit.RandomZeroPoints(r, 1, type)[0]);
-            var qo = QuantizationParams.PerTensor((float)(0.02 + r.NextDouble() * 0.1), TestKit.RandomZeroPoints(r, 1, type)[0]);
-            var p = Embedded.Runtime.Building.OutputStageBuilder.Add(qa, qb, qo, type, 1, RoundingMode.DoubleRounding);
+            // 8-bit, or 16-bit symmetric (the converter's 16-bit activations, Add's left shift 15).
+            var type = r.Next(3) == 0 ? ElementType.Int16 : EightBit[r.Next(2)];
+            bool wide = type == ElementType.Int16;
+            int Zero() => wide ? 0 : TestKit.RandomZeroPoints(r, 1, type)[0];
+            double unit = wide ? 1.0 / 256 : 1;
+            var qa = QuantizationParams.PerTensor((float)((0.01 + r.NextDouble() * 0.1) * unit), Zero());
+            var qb = QuantizationParams.PerTensor((float)((0.01 + r.NextDouble() * 0.1) * unit), Zero());
+            var qo = QuantizationParams.PerTensor((float)((0.02 + r.NextDouble() * 0.1) * unit), Zero());
+            var p = Embedded.Runtime.Building.OutputStageBuilder.Add(qa, qb, qo, type, 1, RoundingMode.DoubleRounding, wide ? 15 : 20);
             var shape = new[] { 1, 1, 1, n };
             byte[] a = TestKit.RandomValues(r, n, type), b = TestKit.RandomValues(r, n, type);
-            var expected = new byte[n];
+            var expected = new byte[n * type.SizeInBytes()];
             Add.Reference(new QuantizedInput(a, type, shape, qa.ZeroPoints), new QuantizedInput(b, type, shape, qb.ZeroPoints), new QuantizedOutput(expected, type, shape, qo.ZeroPoints), p);
             Assert.IsTrue(Add.IsFastCase(new TensorDefinition("a", type, shape, qa), new TensorDefinition("b", type, shape, qb), new TensorDefinition("o", type, shape, qo), p));
             foreach (var path in FastPaths)
@@ -587,6 +691,25 @@ public sealed class FastPathTests
                 TableLookup.Fast(path, new QuantizedInput(inPlace, type, shape, new[] { 0 }), new QuantizedOutput(inPlace, type, shape, new[] { 0 }), p);
                 CollectionAssert.AreEqual(expected, inPlace, $"in place: length {length} {type} {tableCount} tables path {path}");
             }
+        }
+    }
+
+    [TestMethod]
+    public void InterpolatedTable_Fast_EqualsReference_ForEveryShiftAndLength0To80_InPlaceToo()
+    {
+        var r = new Random(512);
+        for (int length = 0; length <= 80; length++)
+        {
+            int n = length <= 67 ? length : r.Next(68, 5000);
+            // Any samples (saturating ones too), any shift: most inputs lie beyond the samples of a small shift.
+            var p = new InterpolatedTableParams { Shift = r.Next(InterpolatedTableParams.MaxShift + 1), Samples = Enumerable.Range(0, InterpolatedTableParams.Entries).Select(_ => r.Next(short.MinValue, short.MaxValue + 1)).ToArray() };
+            var shape = new[] { 1, n };
+            byte[] input = TestKit.RandomValues(r, n, ElementType.Int16);
+            var expected = new byte[2 * n];
+            InterpolatedTable.Reference(new QuantizedInput(input, ElementType.Int16, shape, new[] { 0 }), new QuantizedOutput(expected, ElementType.Int16, shape, new[] { 0 }), p);
+            var actual = (byte[])input.Clone();
+            InterpolatedTable.Fast(new QuantizedInput(actual, ElementType.Int16, shape, new[] { 0 }), new QuantizedOutput(actual, ElementType.Int16, shape, new[] { 0 }), p);
+            CollectionAssert.AreEqual(expected, actual, $"length {n}, shift {p.Shift}");
         }
     }
 
@@ -818,6 +941,31 @@ public sealed class FastPathTests
     }
 
     [TestMethod]
+    public void GlobalAveragePool_Int16Input_EveryPath_EqualsReference()
+    {
+        var r = new Random(514);
+        for (int i = 0; i < 120; i++)
+        {
+            int channels = Channels(r), h = r.Next(1, 30), w = r.Next(1, 30), batches = r.Next(4) == 0 ? 2 : 1;
+            var outType = OutputTypes[r.Next(3)];
+            var inQ = QuantizationParams.PerTensor(0.001f, r.Next(3) == 0 ? r.Next(-50, 50) : 0);
+            var outQ = QuantizationParams.PerTensor(outType == ElementType.Int16 ? 0.001f : 0.2f, TestKit.RandomZeroPoints(r, 1, outType)[0]);
+            var p = Embedded.Runtime.Building.OutputStageBuilder.GlobalAveragePool(inQ, outQ, channels, h * w, (RoundingMode)r.Next(2));
+            var inShape = new[] { batches, h, w, channels };
+            var outShape = new[] { batches, 1, 1, channels };
+            byte[] input = TestKit.RandomValues(r, batches * h * w * channels, ElementType.Int16);
+            var expected = new byte[batches * channels * outType.SizeInBytes()];
+            GlobalAveragePool.Reference(new QuantizedInput(input, ElementType.Int16, inShape, inQ.ZeroPoints), new QuantizedOutput(expected, outType, outShape, outQ.ZeroPoints), p);
+            foreach (var path in FastPaths)
+            {
+                var actual = new byte[expected.Length];
+                Assert.IsTrue(GlobalAveragePool.TryWide(path, new QuantizedInput(input, ElementType.Int16, inShape, inQ.ZeroPoints), new QuantizedOutput(actual, outType, outShape, outQ.ZeroPoints), p, new int[channels]));
+                CollectionAssert.AreEqual(expected, actual, $"case {i} path {path}: {batches}x{h}x{w}x{channels} → {outType}");
+            }
+        }
+    }
+
+    [TestMethod]
     public void GlobalAveragePool_SummedInParts_EqualsReference()
     {
         var r = new Random(509);
@@ -853,6 +1001,34 @@ public sealed class FastPathTests
             Models.FillInput(fast, 5);
             fast.Invoke();
             CollectionAssert.AreEqual(expected, fast.Output(0).Bytes.ToArray(), $"path {path}");
+            long allocated = Allocations.SteadyState(fast.Invoke);
+            Assert.AreEqual(0L, allocated, $"path {path} allocated {allocated} bytes during inference");
+        }
+    }
+
+    /// <summary>
+    /// 16-bit activations throughout (depthwise, pointwise, squeeze-excite, residual adds, pools, the interpolated swish,
+    /// the classifier): every path and thread count gives the reference's bytes, and allocates nothing.
+    /// </summary>
+    [TestMethod]
+    public void WideModel_EveryPathAndThreadCount_GivesTheReferenceBytes_AndAllocatesNothing()
+    {
+        var model = EmbeddedModel.Load(Models.WideFile);
+        var codes = model.Definition.Operators.Select(o => o.Code).ToHashSet();
+        foreach (var code in new[] { OperatorCode.DepthwiseConv2D, OperatorCode.Add, OperatorCode.Mul, OperatorCode.FullyConnected, OperatorCode.InterpolatedTable })
+            Assert.IsTrue(model.Definition.Operators.Any(o => o.Code == code && model.Definition.Tensors[o.Inputs[0]].Type == ElementType.Int16), $"no 16-bit {code}");
+        var reference = model.CreateInterpreter(new InterpreterOptions { Path = KernelPath.Reference });
+        Models.FillInput(reference, 6);
+        reference.Invoke();
+        var expected = reference.Output(0).Bytes.ToArray().Concat(reference.Output(1).Bytes.ToArray()).ToArray();
+        foreach (var path in SupportedFastPaths)
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            using var fast = model.CreateInterpreter(new InterpreterOptions { Path = path, Threads = threads });
+            Models.FillInput(fast, 6);
+            fast.Invoke();
+            CollectionAssert.AreEqual(expected, fast.Output(0).Bytes.ToArray().Concat(fast.Output(1).Bytes.ToArray()).ToArray(), $"path {path}, {threads} threads");
+            if (threads > 1) continue;
             long allocated = Allocations.SteadyState(fast.Invoke);
             Assert.AreEqual(0L, allocated, $"path {path} allocated {allocated} bytes during inference");
         }

@@ -110,6 +110,13 @@ internal static class Models
     private static readonly Lazy<byte[]> DetectionBytes = new(() => Embedded.Runtime.Format.ModelWriter.Write(TinyDetection()));
     private static readonly Lazy<byte[]> SegmentationBytes = new(() => Embedded.Runtime.Format.ModelWriter.Write(TinySegmentation()));
 
+    /// <summary>MobileNetV3-Small's blocks at 96×96 with 16-bit activations throughout (the 16-bit kernels' whole-model check).</summary>
+    public static byte[] WideFile => WideModelBytes.Value;
+    private static readonly Lazy<byte[]> WideModelBytes = new(() => ModelWriter.Write(SyntheticMobileNetV3.Build(new SyntheticMobileNetV3.Options
+    {
+        Resolution = 96, Classes = 100, HiddenChannels = 256, Wide = true, Seed = 3, Name = "synthetic-wide",
+    })));
+
     /// <summary>MobileNetV3-Small at its real sizes (224×224, 1001 classes).</summary>
     public static byte[] MobileNetV3SmallFile => SmallBytes.Value;
 
