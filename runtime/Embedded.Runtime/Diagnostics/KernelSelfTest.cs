@@ -59,8 +59,10 @@ public static class KernelSelfTest
         yield return ("Conv2D 3x3 int16 input", r => Conv(r, 3, 2, ElementType.Int16));
         yield return ("DepthwiseConv2D 3x3", r => Depthwise(r, 3, 1));
         yield return ("DepthwiseConv2D 5x5 stride 2", r => Depthwise(r, 5, 2));
+        yield return ("DepthwiseConv2D 3x3 int16", r => WideDepthwise(r));
         yield return ("FullyConnected", r => Dense(r));
         yield return ("Mul squeeze-excite", r => SqueezeExcite(r));
+        yield return ("Mul squeeze-excite int16", r => WideSqueezeExcite(r));
         yield return ("GlobalAveragePool", r => Pool(r));
         yield return ("Requantize uint8 to int16", r => Requantize(r));
         yield return ("Add residual", r => Residual(r));
@@ -170,6 +172,35 @@ public static class KernelSelfTest
         } };
     }
 
+    /// <summary>A 16-bit (symmetric) input to 16-bit output, as `emb convert --activations int16` makes them.</summary>
+    private static Case WideDepthwise(Random r)
+    {
+        int channels = r.Next(1, 70), h = r.Next(3, 15), w = r.Next(3, 15), stride = r.Next(1, 3);
+        var pad = new Padding2D(r.Next(3), r.Next(3), r.Next(3), r.Next(3));
+        int outH = (h + pad.Top + pad.Bottom - 3) / stride + 1, outW = (w + pad.Left + pad.Right - 3) / stride + 1;
+        var inShape = new[] { 1, h, w, channels };
+        var wShape = new[] { 1, 3, 3, channels };
+        var outShape = new[] { 1, outH, outW, channels };
+        var input = Random8(r, h * w * channels, ElementType.Int16);
+        var weights = Random8(r, 9 * channels, ElementType.Int8);
+        var bias = new int[channels];
+        for (int i = 0; i < channels; i++) bias[i] = r.Next(-2_000_000, 2_000_001);
+        var inQuant = QuantizationParams.PerTensor(0.001f, 0);
+        var wQuant = QuantizationParams.PerAxis(3, new float[channels], new int[channels]);
+        var outZp = new[] { 0 };
+        var p = new DepthwiseConv2DParams { StrideH = stride, StrideW = stride, Padding = pad, Output = Stage(r, channels, ElementType.Int16, 2e-3) };
+        var expected = new byte[outH * outW * channels * 2];
+        DepthwiseConv2D.Reference(new QuantizedInput(input, ElementType.Int16, inShape, inQuant.ZeroPoints), new QuantizedInput(weights, ElementType.Int8, wShape, wQuant.ZeroPoints), bias, new QuantizedOutput(expected, ElementType.Int16, outShape, outZp), p);
+        var packed = PackedDepthwise16.TryCreate(new TensorDefinition("x", ElementType.Int16, inShape, inQuant), new TensorDefinition("w", ElementType.Int8, wShape, wQuant), weights, bias, p)!;
+        var scratch = new KernelScratch(packed.Width, 4);
+        var vector = VectorOutputStage.TryCreate(p.Output, channels, outZp, wide: true);
+        return new Case { Expected = expected, Run = (path, o) =>
+        {
+            if (path == KernelPath.Reference) DepthwiseConv2D.Reference(new QuantizedInput(input, ElementType.Int16, inShape, inQuant.ZeroPoints), new QuantizedInput(weights, ElementType.Int8, wShape, wQuant.ZeroPoints), bias, new QuantizedOutput(o, ElementType.Int16, outShape, outZp), p);
+            else DepthwiseConv2D.Wide(path, new QuantizedInput(input, ElementType.Int16, inShape, inQuant.ZeroPoints), new QuantizedOutput(o, ElementType.Int16, outShape, outZp), p, packed, scratch, vector);
+        } };
+    }
+
     private static Case Dense(Random r)
     {
         int depth = r.Next(1, 1100), outputs = r.Next(1, 70);
@@ -213,6 +244,30 @@ public static class KernelSelfTest
         {
             if (!Mul.TryFast(path, new QuantizedInput(a, type, aShape, za), new QuantizedInput(b, type, bShape, zb), new QuantizedOutput(o, type, aShape, zo), stage, gate))
                 Mul.Reference(new QuantizedInput(a, type, aShape, za), new QuantizedInput(b, type, bShape, zb), new QuantizedOutput(o, type, aShape, zo), p);
+        } };
+    }
+
+    private static Case WideSqueezeExcite(Random r)
+    {
+        int channels = r.Next(1, 70), h = r.Next(1, 15), w = r.Next(1, 15);
+        var a = Random8(r, h * w * channels, ElementType.Int16);
+        var b = Random8(r, channels, ElementType.Int8);
+        int[] za = { 0 }, zb = { ZeroPoint(r, ElementType.Int8) }, zo = { 0 };
+        var multipliers = new[] { QuantizedMultiplier.FromDouble(Math.Pow(2, -r.Next(7, 14))) };
+        var p = new MulParams { Rounding = RoundingMode.DoubleRounding, OutputMultipliers = multipliers, ClampMin = new[] { (int)short.MinValue }, ClampMax = new[] { (int)short.MaxValue } };
+        var aShape = new[] { 1, h, w, channels };
+        var bShape = new[] { 1, 1, 1, channels };
+        var expected = new byte[a.Length];
+        Mul.Reference(new QuantizedInput(a, ElementType.Int16, aShape, za), new QuantizedInput(b, ElementType.Int8, bShape, zb), new QuantizedOutput(expected, ElementType.Int16, aShape, zo), p);
+        var stage = new OutputStage(FusedActivation.None, p.Rounding, multipliers, Array.Empty<QuantizedMultiplier>(), p.ClampMin, p.ClampMax);
+        var vector = VectorOutputStage.TryCreate(stage, channels, zo, wide: true);
+        int width = (channels + 7) / 8 * 8;
+        var zeros = new int[width];
+        var scratch = new int[width * 9];
+        return new Case { Expected = expected, Run = (path, o) =>
+        {
+            if (path == KernelPath.Reference) Mul.Reference(new QuantizedInput(a, ElementType.Int16, aShape, za), new QuantizedInput(b, ElementType.Int8, bShape, zb), new QuantizedOutput(o, ElementType.Int16, aShape, zo), p);
+            else Mul.Wide(path, new QuantizedInput(a, ElementType.Int16, aShape, za), new QuantizedInput(b, ElementType.Int8, bShape, zb), new QuantizedOutput(o, ElementType.Int16, aShape, zo), stage, vector, zeros, scratch);
         } };
     }
 
