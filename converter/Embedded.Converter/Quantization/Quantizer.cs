@@ -130,6 +130,13 @@ public sealed class Quantizer
     private (ElementType type, QuantizationParams q) ActivationQuantization(string value, string? fixedRange = null)
     {
         if (fixedRange == "HardSigmoid") return (ElementType.Int8, QuantizationParams.PerTensor(1f / 255, -128));
+        // A value read only by a concatenation, as one of its parts, is quantized as the concatenation's output: the part is
+        // then copied unchanged (one rounding, not two) and, where it is a contiguous block, produced straight into it.
+        if (ConcatJoined(value) is { } concat)
+        {
+            var shared = ActivationQuantization(concat.Outputs[0]);
+            if (!shared.q.IsPerAxis && shared.type == (WantsInt16(value) ? ElementType.Int16 : ElementType.Int8)) return shared;
+        }
         var s = Stats(value);
         // 16 bits resolve the full observed range finely; clipping them (the logits above all) only saturates.
         if (WantsInt16(value)) return (ElementType.Int16, QuantizationParams.PerTensor(Symmetric16Scale(s.Min, s.Max), 0));
@@ -148,6 +155,19 @@ public sealed class Quantizer
             return (ElementType.Int8, QuantizationParams.PerAxis(FloatShape(value).Length - 1, scales, zps));
         }
         return (ElementType.Int8, Asymmetric8(low, high));
+    }
+
+    /// <summary>The concatenation that reads <paramref name="value"/> once and is its only reader (through reshapes that keep its bytes), or null.</summary>
+    private Node? ConcatJoined(string value)
+    {
+        while (!_graph.Outputs.Contains(value) && _consumers.TryGetValue(value, out var readers) && readers.Count == 1)
+        {
+            var reader = readers[0];
+            if (reader.OpType == "Concat") return reader.Inputs.Count(i => i == value) == 1 ? reader : null;
+            if (reader.OpType != InternalOps.LayoutReshape) return null;
+            value = reader.Outputs[0];
+        }
+        return null;
     }
 
     private int AddActivation(string value, ElementType type, QuantizationParams q)

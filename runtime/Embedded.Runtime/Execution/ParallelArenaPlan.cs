@@ -50,11 +50,11 @@ internal sealed class ParallelArenaPlan
         var fileSchedule = ParallelSchedule.Build(model.Operators, path, parts);
         if (!fileSchedule.UsesWorkers) return null;
 
-        int[] group = InPlaceGroups(definition);
+        int[] group = SharedBuffers(definition, out int[] delta);
         var groupBytes = new Dictionary<int, int>();
         for (int t = 0; t < tensors.Count; t++)
             if (InArena(definition, t))
-                groupBytes[group[t]] = Math.Max(groupBytes.TryGetValue(group[t], out int b) ? b : 0, tensors[t].ByteLength);
+                groupBytes[group[t]] = Math.Max(groupBytes.TryGetValue(group[t], out int b) ? b : 0, delta[t] + tensors[t].ByteLength);
         var lifetimes = TensorLifetimes.Compute(tensors, definition.Operators, definition.Inputs, definition.Outputs);
 
         // Every group in bytes of its own: the barriers that remain are the ones the data itself needs.
@@ -71,7 +71,7 @@ internal sealed class ParallelArenaPlan
                 end = AlignUp(end + groupBytes[group[t]], Alignment);
                 if (end > int.MaxValue) return null;
             }
-            apart[t] = offset;
+            apart[t] = offset + delta[t];
         }
         var apartOperators = Rebind(model, apart);
         var dataSchedule = ParallelSchedule.Build(apartOperators, path, parts);
@@ -120,7 +120,7 @@ internal sealed class ParallelArenaPlan
                     accesses.Clear();
                     apartOperators[writer].DescribeAccesses(true, parts, accesses);
                     foreach (var a in accesses)
-                        if (a.Write && a.Start == apart[t] && a.Threads == AccessThreads.Parts) boundary = a.Boundaries![1];
+                        if (a.Write && a.Start == apart[t] && a.Threads == AccessThreads.Parts) boundary = delta[t] + a.Boundaries![1];
                 }
                 firstPart[r] = firstPart[r] == int.MinValue || firstPart[r] == boundary ? boundary : -1;
             }
@@ -130,7 +130,7 @@ internal sealed class ParallelArenaPlan
 
         var offsets = new int[tensors.Count];
         for (int t = 0; t < tensors.Count; t++)
-            offsets[t] = InArena(definition, t) ? planned.Offsets[requestOf[group[t]]] : MemoryPlan.NotInArena;
+            offsets[t] = InArena(definition, t) ? planned.Offsets[requestOf[group[t]]] + delta[t] : MemoryPlan.NotInArena;
         var operators = Rebind(model, offsets);
         var schedule = ParallelSchedule.Build(operators, path, parts);
         // Tensors sharing bytes are a data barrier apart, so the data barriers are all this layout needs; should the
@@ -200,22 +200,43 @@ internal sealed class ParallelArenaPlan
 
     /// <summary>
     /// Tensors the file's plan lets share a buffer on purpose: an operator's output written over an input at the same
-    /// offset (in place, as the validator permits). They stay together here; every other tensor is a group of its own.
+    /// offset (in place, as the validator permits), and a concatenation's inputs inside its output at their blocks. They
+    /// stay together here, each at its byte offset from the group's start (<paramref name="delta"/>); every other
+    /// tensor is a group of its own.
     /// </summary>
-    private static int[] InPlaceGroups(ModelDefinition definition)
+    private static int[] SharedBuffers(ModelDefinition definition, out int[] delta)
     {
         var offsets = definition.Plan.Offsets;
         var group = new int[definition.Tensors.Count];
         for (int t = 0; t < group.Length; t++) group[t] = t;
         int Find(int t) { while (group[t] != t) t = group[t] = group[group[t]]; return t; }
         foreach (var op in definition.Operators)
+        {
+            var blocks = op.Params is ConcatParams concat
+                ? Concat.ContiguousBlocks(concat, Array.ConvertAll(op.Inputs, t => t >= 0 ? definition.Tensors[t] : null), definition.Tensors[op.Outputs[0]])
+                : null;
             foreach (int output in op.Outputs)
             {
                 if (output < 0 || offsets[output] == MemoryPlan.NotInArena) continue;
-                foreach (int input in op.Inputs)
-                    if (input >= 0 && offsets[input] == offsets[output] && input != output) group[Find(input)] = Find(output);
+                for (int k = 0; k < op.Inputs.Length; k++)
+                {
+                    int input = op.Inputs[k];
+                    if (input < 0 || input == output || offsets[input] == MemoryPlan.NotInArena) continue;
+                    bool inBlock = blocks is not null && blocks[k] != Concat.NotABlock && offsets[input] == offsets[output] + blocks[k];
+                    if (offsets[input] == offsets[output] || inBlock) group[Find(input)] = Find(output);
+                }
             }
-        for (int t = 0; t < group.Length; t++) group[t] = Find(t);
+        }
+        var start = new Dictionary<int, int>();
+        for (int t = 0; t < group.Length; t++)
+        {
+            group[t] = Find(t);
+            if (offsets[t] != MemoryPlan.NotInArena)
+                start[group[t]] = start.TryGetValue(group[t], out int s) ? Math.Min(s, offsets[t]) : offsets[t];
+        }
+        delta = new int[group.Length];
+        for (int t = 0; t < group.Length; t++)
+            if (offsets[t] != MemoryPlan.NotInArena) delta[t] = offsets[t] - start[group[t]];
         return group;
     }
 

@@ -35,6 +35,9 @@ internal sealed partial class PreparedOperator
     private readonly bool _residualAdd;
     private readonly RequantizeTable? _requantize;
     private readonly ChannelGatherPlan? _gather;
+    // Where each input of a concatenation may already sit inside the output (Concat.ContiguousBlocks): the memory plan
+    // puts an input that dies here in its block, and the fast path then skips its copy.
+    private readonly int[]? _concatBlocks;
 
     private static bool IsSqueezeExcite(TensorDefinition a, TensorDefinition b, TensorDefinition output)
     {
@@ -71,6 +74,8 @@ internal sealed partial class PreparedOperator
                 _output.Tensor.Shape[3], _output.ZeroPoints);
         if (op.Params is GatherChannelsParams gather)
             _gather = ChannelGatherPlan.TryCreate(Input(0).Tensor, gather);
+        if (op.Params is ConcatParams concat)
+            _concatBlocks = Concat.ContiguousBlocks(concat, Array.ConvertAll(_inputs, b => b?.Tensor), _output.Tensor);
         if (op.Params is AddParams add && op.Inputs.Length == 2)
             _residualAdd = Add.IsFastCase(Input(0).Tensor, Input(1).Tensor, _output.Tensor, add);
         if (op.Inputs.Length < 2 || !Input(1).Tensor.IsConstant || (_inputs.Length > 2 && _inputs[2] is { } b && !b.Tensor.IsConstant)) return;
@@ -139,6 +144,7 @@ internal sealed partial class PreparedOperator
         _residualAdd = source._residualAdd;
         _requantize = source._requantize;
         _gather = source._gather;
+        _concatBlocks = source._concatBlocks;
     }
 
     public OperatorDefinition Definition => _op;
@@ -244,6 +250,18 @@ internal sealed partial class PreparedOperator
             return ArgMax.TryFast(path, Input(0).In(arena), _output.Write(arena), _output.Tensor.Type);
         if (_op.Code == OperatorCode.Resize && parts == 1)
             return Resize.TryFast(path, Input(0).In(arena), _output.Out(arena), (ResizeParams)_op.Params, scratch.Dots);
+        if (_concatBlocks is not null && parts == 1)
+        {
+            var p = (ConcatParams)_op.Params;
+            int axisOffset = 0;
+            for (int k = 0; k < _inputs.Length; k++)
+            {
+                if (_concatBlocks[k] == Concat.NotABlock || Input(k).Offset != _output.Offset + _concatBlocks[k])
+                    Concat.FastOne(Input(k).In(arena), k, axisOffset, _output.Out(arena), p);
+                axisOffset += Input(k).Tensor.Shape[p.Axis];
+            }
+            return true;
+        }
         if (_gather is not null && parts == 1)
             return GatherChannels.TryFast(path, Input(0).Read(arena), _output.Write(arena), _gather);
         if (_op.Code == OperatorCode.Dequantize && parts == 1)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Embedded.Runtime.Kernels;
 using Embedded.Runtime.Model;
 using Embedded.Runtime.Planning;
 
@@ -164,12 +165,29 @@ public static class ModelValidator
             int oa = plan.Offsets[a], ob = plan.Offsets[b];
             if (oa >= ob + tensors[b].ByteLength || ob >= oa + tensors[a].ByteLength) continue;
             if (IsPermittedInPlace(model, lifetimes, a, b) || IsPermittedInPlace(model, lifetimes, b, a)) continue;
+            if (IsPermittedConcatBlock(model, lifetimes, a, b) || IsPermittedConcatBlock(model, lifetimes, b, a)) continue;
             throw new ModelFormatException($"plan.offsets[{b}]", $"{tensors[b]} at {ob} overlaps {tensors[a]} at {oa} while both are live");
         }
         // The arena is allocated from this number: it must be what the tensors need, not an arbitrary claim.
         long expectedArena = (extent + MemoryPlan.Alignment - 1) / MemoryPlan.Alignment * MemoryPlan.Alignment;
         if (plan.ArenaBytes != expectedArena)
             throw new ModelFormatException("plan.arenaBytes", $"{plan.ArenaBytes} bytes, but the planned tensors end at {extent} (expected {expectedArena})");
+    }
+
+    /// <summary>
+    /// An input of a concatenation may lie inside the output, exactly at its block (<see cref="Concat.ContiguousBlocks"/>),
+    /// when it dies there: the concatenation then finds its elements already in place.
+    /// </summary>
+    private static bool IsPermittedConcatBlock(ModelDefinition model, TensorLifetimes lifetimes, int input, int output)
+    {
+        int step = lifetimes.First[output];
+        if (step < 0 || lifetimes.Last[input] != step) return false;
+        var op = model.Operators[step];
+        if (op.Params is not ConcatParams p || op.Outputs.Length != 1 || op.Outputs[0] != output) return false;
+        int k = Array.IndexOf(op.Inputs, input);
+        if (k < 0 || Array.LastIndexOf(op.Inputs, input) != k) return false;
+        var blocks = Concat.ContiguousBlocks(p, Array.ConvertAll(op.Inputs, t => t >= 0 ? model.Tensors[t] : null), model.Tensors[output]);
+        return blocks[k] != Concat.NotABlock && (long)model.Plan.Offsets[input] == (long)model.Plan.Offsets[output] + blocks[k];
     }
 
     /// <summary>

@@ -4,9 +4,9 @@ using System.Collections.Generic;
 namespace Embedded.Runtime.Planning;
 
 /// <summary>
-/// Greedy-by-size offset assignment (as tflite-micro's GreedyMemoryPlanner): buffers are placed largest
-/// first, each at the lowest aligned offset that does not collide with an already placed buffer whose
-/// lifetime overlaps its own. Deterministic: ties break by first use, then by request order.
+/// Greedy offset assignment (as tflite-micro's GreedyMemoryPlanner): buffers are placed one after another, each at
+/// the lowest aligned offset that does not collide with an already placed buffer whose lifetime overlaps its own.
+/// Two orders are tried, largest first and first born first, and the smaller arena kept. Deterministic.
 /// </summary>
 public static class MemoryPlanner
 {
@@ -27,16 +27,35 @@ public static class MemoryPlanner
         if (alignment < 1 || (alignment & (alignment - 1)) != 0)
             throw new ArgumentOutOfRangeException(nameof(alignment), alignment, "alignment must be a power of two");
         int n = requests.Count;
-        var order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        Array.Sort(order, (a, b) =>
+        // Largest first (TFLM's order), ties by first use.
+        var bySize = new int[n];
+        for (int i = 0; i < n; i++) bySize[i] = i;
+        Array.Sort(bySize, (a, b) =>
         {
-            int bySize = requests[b].SizeBytes.CompareTo(requests[a].SizeBytes);
-            if (bySize != 0) return bySize;
-            int byFirst = requests[a].FirstUse.CompareTo(requests[b].FirstUse);
-            return byFirst != 0 ? byFirst : a.CompareTo(b);
+            int size = requests[b].SizeBytes.CompareTo(requests[a].SizeBytes);
+            if (size != 0) return size;
+            int first = requests[a].FirstUse.CompareTo(requests[b].FirstUse);
+            return first != 0 ? first : a.CompareTo(b);
         });
+        // In order of first use, largest first among those born together: a buffer born early takes the bytes a
+        // larger one born later would fragment (a concatenation holding heads that are written one after another).
+        var byBirth = (int[])bySize.Clone();
+        Array.Sort(byBirth, (a, b) =>
+        {
+            int first = requests[a].FirstUse.CompareTo(requests[b].FirstUse);
+            if (first != 0) return first;
+            int size = requests[b].SizeBytes.CompareTo(requests[a].SizeBytes);
+            return size != 0 ? size : a.CompareTo(b);
+        });
+        var best = Place(requests, bySize, alignment);
+        var other = Place(requests, byBirth, alignment);
+        return other.ArenaBytes < best.ArenaBytes ? other : best;
+    }
 
+    /// <summary>Places buffers in <paramref name="order"/>, each at the lowest aligned offset free over its lifetime.</summary>
+    private static Result Place(IReadOnlyList<BufferRequest> requests, int[] order, int alignment)
+    {
+        int n = requests.Count;
         var offsets = new int[n];
         var placed = new List<int>(n);
         var conflicts = new List<int>(n);

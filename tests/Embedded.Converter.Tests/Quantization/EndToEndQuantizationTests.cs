@@ -204,6 +204,16 @@ public sealed class EndToEndQuantizationTests
         var codes = definition.Operators.Select(o => o.Code).ToArray();
         Assert.AreEqual(4, codes.Count(c => c == OperatorCode.GatherChannels), "the split's halves, the shuffle, the shuffle's odd channels (one gather: shuffle and slice composed)");
         CollectionAssert.AreEqual(new[] { 1, 108 + 288, 2 }, definition.Tensors[definition.Outputs[0]].Shape);
+        // A part read only by its concatenation is quantized as the concatenation (copied unchanged, one rounding); the
+        // heads, contiguous along the boxes, are planned inside it, so the concatenation copies nothing.
+        var concats = definition.Operators.Where(o => o.Code == OperatorCode.Concat).ToArray();
+        var channels = concats.Single(o => definition.Tensors[o.Outputs[0]].Rank == 4);
+        Assert.AreEqual(0, ((ConcatParams)channels.Params).InputMultipliers[1].Multiplier, "the branch conv writes the concatenation's quantization");
+        var heads = concats.Single(o => definition.Tensors[o.Outputs[0]].Rank == 3);
+        Assert.IsTrue(((ConcatParams)heads.Params).InputMultipliers.All(m => m.Multiplier == 0), "heads rescaled");
+        var offsets = definition.Plan.Offsets;
+        Assert.AreEqual(offsets[heads.Outputs[0]], offsets[heads.Inputs[0]], "head 1 inside the boxes");
+        Assert.AreEqual(offsets[heads.Outputs[0]] + definition.Tensors[heads.Inputs[0]].ByteLength, offsets[heads.Inputs[1]], "head 2 inside the boxes");
         var interpreter = EmbeddedModel.Load(ModelWriter.Write(definition)).CreateInterpreter();
         var executor = new FloatExecutor(result.FloatGraph);
         var signal = new double[2];

@@ -16,7 +16,7 @@ public sealed class ParallelArenaPlanTests
     /// <summary>
     /// The layout's promise: two tensors that share arena bytes are used in stretches a barrier apart (so no thread
     /// writes one while another still reads or writes the other), unless the file's plan put them together on purpose
-    /// (an operator writing its output over its input in place).
+    /// (an operator writing its output over its input in place, a concatenation's input produced inside its output).
     /// </summary>
     [TestMethod]
     public void TensorsSharingBytes_AreABarrierApart()
@@ -25,7 +25,8 @@ public sealed class ParallelArenaPlanTests
         {
             var model = EmbeddedModel.Load(file);
             var definition = model.Definition;
-            var chain = InPlaceChains(definition);
+            var group = SharedBuffers(definition);
+            var fileOffsets = definition.Plan.Offsets;
             foreach (var path in FastPaths)
             foreach (int threads in new[] { 2, 3, 4 })
             {
@@ -39,13 +40,39 @@ public sealed class ParallelArenaPlanTests
                     if (oa < 0 || ob < 0 || first[a] < 0 || first[b] < 0) continue;
                     bool overlap = oa < ob + definition.Tensors[b].ByteLength && ob < oa + definition.Tensors[a].ByteLength;
                     if (!overlap) continue;
-                    bool inPlace = oa == ob && chain[a] == chain[b];
-                    Assert.IsTrue(inPlace || last[a] < first[b] || last[b] < first[a],
+                    bool onPurpose = group[a] == group[b] && oa - ob == fileOffsets[a] - fileOffsets[b];
+                    Assert.IsTrue(onPurpose || last[a] < first[b] || last[b] < first[a],
                         $"{model.Metadata.Name}, {path}, {threads} threads: {definition.Tensors[a].Name} (stretches {first[a]}..{last[a]}) and {definition.Tensors[b].Name} ({first[b]}..{last[b]}) share bytes");
                     Assert.AreEqual(0, oa % MemoryPlan.Alignment);
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The synthetic V3-Small's head concatenates its average and max pools ([1,1,1,C] each: contiguous blocks): the
+    /// file's plan has the pools write into the concatenation, and the layout for threads keeps them there.
+    /// </summary>
+    [TestMethod]
+    public void ConcatenatedPools_StayInsideTheConcatenation_InTheLayoutForThreads()
+    {
+        var model = EmbeddedModel.Load(Models.MobileNetV3SmallFile);
+        var definition = model.Definition;
+        var concat = definition.Operators.Single(o => o.Code == OperatorCode.Concat);
+        int output = concat.Outputs[0], blockBytes = definition.Tensors[concat.Inputs[0]].ByteLength;
+        Assert.AreEqual(definition.Plan.Offsets[output], definition.Plan.Offsets[concat.Inputs[0]]);
+        Assert.AreEqual(definition.Plan.Offsets[output] + blockBytes, definition.Plan.Offsets[concat.Inputs[1]]);
+        int layouts = 0;
+        foreach (var path in FastPaths)
+        foreach (int threads in new[] { 2, 3 })
+        {
+            var plan = ParallelArenaPlan.TryBuild(model, path, threads);
+            if (plan is null) continue;
+            layouts++;
+            Assert.AreEqual(plan.Offsets[output], plan.Offsets[concat.Inputs[0]], $"{path}, {threads} threads");
+            Assert.AreEqual(plan.Offsets[output] + blockBytes, plan.Offsets[concat.Inputs[1]], $"{path}, {threads} threads");
+        }
+        Assert.IsTrue(layouts > 0 || FastPaths.Length == 0, "no layout for threads was planned");
     }
 
     [TestMethod]
@@ -137,14 +164,25 @@ public sealed class ParallelArenaPlanTests
     }
 
     /// <summary>Per tensor, the first tensor of its chain of in-place operators (each output at its input's offset).</summary>
-    private static int[] InPlaceChains(ModelDefinition definition)
+    /// <summary>Tensors the file's plan puts in one buffer on purpose: in place (same offset), or a concatenation's input inside its output.</summary>
+    private static int[] SharedBuffers(ModelDefinition definition)
     {
-        var chain = Enumerable.Range(0, definition.Tensors.Count).ToArray();
+        var group = Enumerable.Range(0, definition.Tensors.Count).ToArray();
+        int Find(int t) { while (group[t] != t) t = group[t]; return t; }
+        var offsets = definition.Plan.Offsets;
         foreach (var op in definition.Operators)
+        {
+            int output = op.Outputs[0];
             foreach (int input in op.Inputs)
-                if (input >= 0 && definition.Plan.Offsets[input] >= 0 && definition.Plan.Offsets[input] == definition.Plan.Offsets[op.Outputs[0]])
-                    chain[op.Outputs[0]] = chain[input];
-        return chain;
+            {
+                if (input < 0 || offsets[input] < 0 || offsets[output] < 0) continue;
+                bool inside = op.Code == OperatorCode.Concat && offsets[input] >= offsets[output]
+                    && offsets[input] + definition.Tensors[input].ByteLength <= offsets[output] + definition.Tensors[output].ByteLength;
+                if (offsets[input] == offsets[output] || inside) group[Find(input)] = Find(output);
+            }
+        }
+        for (int t = 0; t < group.Length; t++) group[t] = Find(t);
+        return group;
     }
 
     /// <summary>Per tensor, the first stretch it is written in and the last it is read in (−1: not in the arena).</summary>

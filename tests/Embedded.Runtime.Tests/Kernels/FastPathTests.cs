@@ -1008,6 +1008,40 @@ public sealed class FastPathTests
     }
 
     /// <summary>
+    /// Concatenation: inputs copied unchanged move as runs of bytes, rescaled ones take the reference; random ranks 1–4,
+    /// every axis, 8- and 16-bit elements, inputs of length 0 along the axis included.
+    /// </summary>
+    [TestMethod]
+    public void Concat_FastOne_MatchesReference_OnRandomShapes()
+    {
+        var random = new Random(2107);
+        for (int trial = 0; trial < 300; trial++)
+        {
+            var type = new[] { ElementType.Int8, ElementType.UInt8, ElementType.Int16 }[random.Next(3)];
+            int rank = random.Next(1, 5), axis = random.Next(rank), count = random.Next(1, 5);
+            var shape = Enumerable.Range(0, rank).Select(_ => random.Next(1, 6)).ToArray();
+            var shapes = Enumerable.Range(0, count).Select(_ => { var s = (int[])shape.Clone(); s[axis] = random.Next(0, 5); return s; }).ToArray();
+            var outShape = (int[])shape.Clone();
+            outShape[axis] = shapes.Sum(s => s[axis]);
+            int zero = type == ElementType.Int16 ? 0 : random.Next(-5, 6) + (type == ElementType.UInt8 ? 128 : 0);
+            var q = QuantizationParams.PerTensor(0.1f, zero);
+            var qs = shapes.Select(_ => random.Next(2) == 0 ? q : QuantizationParams.PerTensor(0.1f * (float)(0.3 + random.NextDouble()), zero)).ToArray();
+            var p = new ConcatParams { Axis = axis, InputMultipliers = qs.Select(qi => qi.SameAs(q) ? new QuantizedMultiplier(0, 0) : Embedded.Runtime.Building.OutputStageBuilder.Requantize(qi, q, 1)[0]).ToArray() };
+            var inputs = shapes.Select(s => TestKit.RandomValues(random, s.Aggregate(1, (x, y) => x * y), type)).ToArray();
+            int outBytes = outShape.Aggregate(1, (x, y) => x * y) * type.SizeInBytes();
+            byte[] expected = new byte[outBytes], actual = new byte[outBytes];
+            int offset = 0;
+            for (int k = 0; k < count; k++)
+            {
+                Concat.ReferenceOne(new QuantizedInput(inputs[k], type, shapes[k], qs[k].ZeroPoints), k, offset, new QuantizedOutput(expected, type, outShape, q.ZeroPoints), p);
+                Concat.FastOne(new QuantizedInput(inputs[k], type, shapes[k], qs[k].ZeroPoints), k, offset, new QuantizedOutput(actual, type, outShape, q.ZeroPoints), p);
+                offset += shapes[k][axis];
+            }
+            CollectionAssert.AreEqual(expected, actual, $"trial {trial}: {type} [{string.Join(",", outShape)}] axis {axis}");
+        }
+    }
+
+    /// <summary>
     /// 16-bit activations throughout (depthwise, pointwise, squeeze-excite, residual adds, pools, the interpolated swish,
     /// the classifier): every path and thread count gives the reference's bytes, and allocates nothing.
     /// </summary>
