@@ -26,7 +26,14 @@ public sealed class ConversionOptions
     /// <summary>With <see cref="ActivationPrecision.Auto"/>: the output SQNR (dB, on up to <see cref="ScoringImages"/> calibration images) to reach.</summary>
     public double TargetSqnr { get; init; } = DefaultTargetSqnr;
     public const double DefaultTargetSqnr = 15;
+    /// <summary>
+    /// With <see cref="ActivationPrecision.Auto"/>: 8 bits everywhere stay when their output SQNR on the held-out images
+    /// reaches this (dB); below it the search widens until <see cref="TargetSqnr"/>. Null: the target itself.
+    /// </summary>
+    public double? KeepInt8AboveSqnr { get; init; }
     public const int ScoringImages = 8;
+    /// <summary>Auto: the search's ranges come from at most this many calibration images (the final model's from all).</summary>
+    public const int SearchCalibrationImages = 64;
     public bool MseWeightClipping { get; init; }
     /// <summary>Correct per-channel biases by the mean output error measured on this many calibration images (0: off).</summary>
     public int BiasCorrectionImages { get; init; }
@@ -89,12 +96,18 @@ public static class ModelConverter
             // Ranges from all but the last few images; those score each candidate as images the ranges never saw.
             int held = Math.Min(ConversionOptions.ScoringImages, inputs.Length / 2);
             var scoring = held > 0 ? calibrationPixels.Skip(calibrationPixels.Count - held).ToArray() : calibrationPixels.ToArray();
-            var searchStats = held > 0 ? Calibrator.Run(graph, inputs.Take(inputs.Length - held).ToArray(), Quantizer.PerChannelCandidates(graph)) : stats;
-            var choice = PrecisionSearch.Run(graph, searchStats, quantizerOptions, scoring, options.TargetSqnr);
+            // A bounded subset is enough to rank precisions; it keeps the search's extra calibration short on large sets.
+            int searched = Math.Min(inputs.Length - held, ConversionOptions.SearchCalibrationImages);
+            var searchStats = held > 0 ? Calibrator.Run(graph, inputs.Take(searched).ToArray(), Quantizer.PerChannelCandidates(graph)) : stats;
+            double keep = options.KeepInt8AboveSqnr ?? options.TargetSqnr;
+            var choice = PrecisionSearch.Run(graph, searchStats, quantizerOptions, scoring, options.TargetSqnr, keep);
             quantizerOptions = PrecisionSearch.With(quantizerOptions, choice.Int16Values);
             string steps = string.Join(", ", choice.Steps.Select(s => $"{s.Int16Values} → {s.OutputSqnrDb:F1} dB"));
-            log.Add($"activations: {choice.Int16Values.Count} of {choice.Candidates} in 16 bits for a {options.TargetSqnr:F1} dB output SQNR target " +
-                $"(16-bit values → SQNR on {scoring.Length} images outside {inputs.Length - held} calibrated: {steps})");
+            string where = held > 0 ? $"on {held} images outside {searched} calibrated" : $"on the {inputs.Length} calibration images themselves (too few to hold any out)";
+            log.Add(choice.Steps.Count == 1 && choice.Int16Values.Count == 0 && choice.Steps[0].OutputSqnrDb >= keep
+                ? $"activations: 8 bits, whose output SQNR {choice.Steps[0].OutputSqnrDb:F1} dB {where} reaches {keep:F1} dB"
+                : $"activations: {choice.Int16Values.Count} of {choice.Candidates} in 16 bits for a {options.TargetSqnr:F1} dB output SQNR target " +
+                $"(16-bit values → SQNR {where}: {steps})");
         }
         var quantized = Quantizer.Quantize(graph, stats, quantizerOptions);
         if (options.MseWeightClipping) log.Add("weights clipped per channel at the least squared error");

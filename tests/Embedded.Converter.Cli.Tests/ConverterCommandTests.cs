@@ -164,13 +164,21 @@ public sealed class ConverterCommandTests
         var plain = Run("convert", onnx, "-o", fine, "--calib", calib, "--calib-count", "8");
         Assert.AreEqual(0, plain.code, plain.error);
         StringAssert.Contains(plain.output, "output SQNR");
+        // The default (auto) keeps 8 bits: they hold the default --min-sqnr on the held-out images.
+        StringAssert.Contains(plain.output, "activations: 8 bits, whose output SQNR");
+        StringAssert.Contains(plain.output, "int8[1×8×8×4]");
         Assert.DoesNotContain("warning", plain.error);
 
+        // Below --min-sqnr, auto widens (up to --target-sqnr); still below it, a warning.
         string warned = Path.Combine(dir, "warned.emb");
         var warn = Run("convert", onnx, "-o", warned, "--calib", calib, "--calib-count", "8", "--min-sqnr", "99");
         Assert.AreEqual(0, warn.code, warn.error);
-        StringAssert.Contains(warn.error, "warning: tiny.onnx: the int8 output's SQNR");
+        StringAssert.Contains(warn.output, "in 16 bits for a 15.0 dB output SQNR target");
+        StringAssert.Contains(warn.error, "warning: tiny.onnx: the quantized output's SQNR");
+        Assert.DoesNotContain("--activations auto", warn.error);
         Assert.IsTrue(File.Exists(warned));
+        var narrow = Run("convert", onnx, "-o", Path.Combine(dir, "narrow.emb"), "--calib", calib, "--calib-count", "8", "--activations", "int8", "--min-sqnr", "99");
+        Assert.AreEqual(0, narrow.code, narrow.error);
 
         string refused = Path.Combine(dir, "refused.emb");
         var strict = Run("convert", onnx, "-o", refused, "--calib", calib, "--calib-count", "8", "--min-sqnr", "99", "--strict");
@@ -185,7 +193,7 @@ public sealed class ConverterCommandTests
         StringAssert.Contains(int16.output, "activations: 16 bits throughout");
         StringAssert.Contains(int16.output, "int16[1×8×8×4]");
         Assert.DoesNotContain("--activations auto", int16.error);
-        StringAssert.Contains(warn.error, "--activations auto keeps the noisiest activations in 16 bits");
+        StringAssert.Contains(narrow.error, "--activations auto keeps the noisiest activations in 16 bits");
 
         var auto = Run("convert", onnx, "-o", Path.Combine(dir, "auto.emb"), "--calib", calib, "--calib-count", "8", "--activations", "auto", "--target-sqnr", "99");
         Assert.AreEqual(0, auto.code, auto.error);

@@ -15,8 +15,8 @@ public sealed record PrecisionStep(int Int16Values, double OutputSqnrDb);
 public sealed record PrecisionChoice(IReadOnlySet<string> Int16Values, int Candidates, IReadOnlyList<PrecisionStep> Steps);
 
 /// <summary>
-/// Mixed precision by measured error: quantize to 8 bits; while the output SQNR (against the float model, on the
-/// scoring images) is below the target, give 16 bits to twice as many activations, noisiest first (the lowest SQNR of
+/// Mixed precision by measured error: quantize to 8 bits; if the output SQNR (against the float model, on the scoring
+/// images) is below the level where 8 bits are kept (by default the target), then while it is below the target give 16 bits to twice as many activations, noisiest first (the lowest SQNR of
 /// their own rounding, <see cref="LocalQuantizationNoise"/>), up to all of them. Each step is a real quantized model
 /// run by the interpreter, so what is measured is what ships. The scoring images should be ones the ranges were not
 /// calibrated on: on its own calibration images a model looks better than it is (EfficientNet-B0: 15.7 dB there,
@@ -25,7 +25,7 @@ public sealed record PrecisionChoice(IReadOnlySet<string> Int16Values, int Candi
 public static class PrecisionSearch
 {
     public static PrecisionChoice Run(ModelGraph graph, IReadOnlyDictionary<string, ActivationStatistics> stats, QuantizerOptions options,
-        IReadOnlyList<byte[]> scoring, double targetSqnr)
+        IReadOnlyList<byte[]> scoring, double targetSqnr, double? keepInt8AboveSqnr = null)
     {
         var candidates = Closed(graph, Candidates(graph, options)).ToList();
         var steps = new List<PrecisionStep>();
@@ -40,7 +40,7 @@ public static class PrecisionSearch
 
         var chosen = new HashSet<string>();
         var (narrow, bestSqnr) = Measure(chosen);
-        if (bestSqnr >= targetSqnr || candidates.Count == 0) return new PrecisionChoice(chosen, candidates.Count, steps);
+        if (bestSqnr >= (keepInt8AboveSqnr ?? targetSqnr) || candidates.Count == 0) return new PrecisionChoice(chosen, candidates.Count, steps);
 
         var noise = LocalQuantizationNoise.Measure(graph, narrow, scoring);
         var ranked = candidates.OrderBy(v => noise.TryGetValue(v, out double db) ? db : double.PositiveInfinity).ToList();
