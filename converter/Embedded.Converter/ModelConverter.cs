@@ -31,6 +31,11 @@ public sealed class ConversionOptions
     /// reaches this (dB); below it the search widens until <see cref="TargetSqnr"/>. Null: the target itself.
     /// </summary>
     public double? KeepInt8AboveSqnr { get; init; }
+    /// <summary>
+    /// With <see cref="ActivationPrecision.Auto"/>, for a segmentation model (class-score map outputs): the share of each
+    /// held-out image's pixels whose class must agree with the float model's, as well as the SQNR.
+    /// </summary>
+    public double ClassMapAgreement { get; init; } = Quantization.ClassMapAgreement.DefaultFloor;
     public const int ScoringImages = 8;
     /// <summary>Auto: the search's ranges come from at most this many calibration images (the final model's from all).</summary>
     public const int SearchCalibrationImages = 64;
@@ -50,6 +55,9 @@ public sealed record ConversionResult(ModelGraph FloatGraph, QuantizedModel Quan
 public static class ModelConverter
 {
     public const string Producer = "emb 0.1.0";
+
+    /// <summary>Images bias correction measures on when the precision search turns it on.</summary>
+    private const int BiasCorrectionSearchImages = 16;
 
     /// <summary>Converts with calibration images given as uint8 HWC RGB pixels at the model's input size.</summary>
     public static ConversionResult ConvertOnnx(byte[] onnx, IReadOnlyList<byte[]> calibrationPixels, ConversionOptions options) =>
@@ -85,6 +93,7 @@ public static class ModelConverter
                 Mean = normalize.Attributes.Tensor("mean").Floats, Std = normalize.Attributes.Tensor("std").Floats,
             },
         };
+        int biasCorrection = options.BiasCorrectionImages;
         var quantizerOptions = new QuantizerOptions { Method = options.Method, Int16Values = options.Int16Values, Metadata = metadata, MseWeightClipping = options.MseWeightClipping, Detection = options.Detection };
         if (options.Activations == ActivationPrecision.Int16)
         {
@@ -100,21 +109,25 @@ public static class ModelConverter
             int searched = Math.Min(inputs.Length - held, ConversionOptions.SearchCalibrationImages);
             var searchStats = held > 0 ? Calibrator.Run(graph, inputs.Take(searched).ToArray(), Quantizer.PerChannelCandidates(graph)) : stats;
             double keep = options.KeepInt8AboveSqnr ?? options.TargetSqnr;
-            var choice = PrecisionSearch.Run(graph, searchStats, quantizerOptions, scoring, options.TargetSqnr, keep);
+            // Bias correction, when not asked for, is one more candidate the search may take (on its own calibration images).
+            var biasImages = options.BiasCorrectionImages > 0 ? null : calibrationPixels.Take(Math.Min(searched, BiasCorrectionSearchImages)).ToArray();
+            var choice = PrecisionSearch.Run(graph, searchStats, quantizerOptions, scoring, options.TargetSqnr, keep, options.ClassMapAgreement, biasImages);
             quantizerOptions = PrecisionSearch.With(quantizerOptions, choice.Int16Values);
-            string steps = string.Join(", ", choice.Steps.Select(s => $"{s.Int16Values} → {s.OutputSqnrDb:F1} dB"));
+            if (choice.BiasCorrection) biasCorrection = Math.Min(inputs.Length, BiasCorrectionSearchImages);
+            string steps = string.Join(", ", choice.Steps.Select(s => s.ToString()));
+            string classes = choice.Steps[0].ClassAgreement is null ? "" : $" and {100 * options.ClassMapAgreement:F0} % of every image's pixels classed as in float";
             string where = held > 0 ? $"on {held} images outside {searched} calibrated" : $"on the {inputs.Length} calibration images themselves (too few to hold any out)";
-            log.Add(choice.Steps.Count == 1 && choice.Int16Values.Count == 0 && choice.Steps[0].OutputSqnrDb >= keep
-                ? $"activations: 8 bits, whose output SQNR {choice.Steps[0].OutputSqnrDb:F1} dB {where} reaches {keep:F1} dB"
-                : $"activations: {choice.Int16Values.Count} of {choice.Candidates} in 16 bits for a {options.TargetSqnr:F1} dB output SQNR target " +
-                $"(16-bit values → SQNR {where}: {steps})");
+            log.Add(choice.Steps.Count == 1 && choice.Int16Values.Count == 0 && choice.Steps[0].Reaches(keep, options.ClassMapAgreement)
+                ? $"activations: 8 bits, whose output SQNR {choice.Steps[0].OutputSqnrDb:F1} dB {where} reaches {keep:F1} dB{classes}"
+                : $"activations: {choice.Int16Values.Count} of {choice.Candidates} in 16 bits for a {options.TargetSqnr:F1} dB output SQNR target{classes} " +
+                $"(16-bit values → SQNR{(classes.Length > 0 ? " / worst image's agreeing pixels" : "")} {where}: {steps})");
         }
         var quantized = Quantizer.Quantize(graph, stats, quantizerOptions);
         if (options.MseWeightClipping) log.Add("weights clipped per channel at the least squared error");
-        if (options.BiasCorrectionImages > 0)
+        if (biasCorrection > 0)
         {
-            var corrected = BiasCorrection.Apply(graph, quantized, calibrationPixels.Take(options.BiasCorrectionImages).ToArray());
-            log.Add($"bias correction on {Math.Min(options.BiasCorrectionImages, calibrationPixels.Count)} images: {corrected.Channels} channels of {corrected.Layers} layers adjusted");
+            var corrected = BiasCorrection.Apply(graph, quantized, calibrationPixels.Take(biasCorrection).ToArray());
+            log.Add($"bias correction on {Math.Min(biasCorrection, calibrationPixels.Count)} images{(options.BiasCorrectionImages > 0 ? "" : " (the precision search measured it better)")}: {corrected.Channels} channels of {corrected.Layers} layers adjusted");
             quantized = corrected.Model;
         }
         log.Add($"calibrated on {inputs.Length} images with {options.Method} ranges");

@@ -204,6 +204,24 @@ public sealed class ConverterCommandTests
         StringAssert.Contains(bad.error, "--activations must be auto, int8 or int16");
     }
 
+    /// <summary>A model whose output is a class-score map reports, besides the SQNR, the share of pixels classed as in float.</summary>
+    [TestMethod]
+    public void Convert_ASegmentationHead_ReportsPixelsClassedAsInFloat()
+    {
+        string dir = Work("classmap");
+        var random = new Random(12);
+        string onnx = Path.Combine(dir, "seg.onnx");
+        File.WriteAllBytes(onnx, new OnnxBuilder(13)
+            .Input("x", 1, 3, 8, 8)
+            .Initializer("w", new long[] { 5, 3, 3, 3 }, Enumerable.Range(0, 135).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray())
+            .Node("Conv", new[] { "x", "w" }, new[] { "logits" }, "conv", OnnxBuilder.Ints("pads", 1, 1, 1, 1))
+            .Output("logits").Metadata("preprocess.mean", "128,128,128").Metadata("preprocess.std", "64,64,64").Bytes());
+        var run = Run("convert", onnx, "-o", Path.Combine(dir, "seg.emb"), "--calib", SharedFixtures.Fixture("images", "imagenet-dev"), "--calib-count", "8");
+        Assert.AreEqual(0, run.code, run.error);
+        StringAssert.Contains(run.output, "95 % of every image's pixels classed as in float");
+        StringAssert.Matches(run.output, new System.Text.RegularExpressions.Regex(@"pixels classed as in float \d+\.\d % \(worst image\)"));
+    }
+
     [TestMethod]
     public void ConvertTflite_ThenRun_GivesTflitesBytes()
     {

@@ -236,7 +236,17 @@ internal static class ConvertCommand
         console.Write(table);
         long totalMacs = ModelStatistics.TotalMultiplyAccumulates(d);
         double outputSqnr = OutputSqnr(d, errors);
-        console.WriteLine($"file {file.Length:N0} bytes, MACs {totalMacs:N0}, parameters {ModelStatistics.TotalParameters(d):N0}, arena {model.ArenaBytes:N0} bytes, output SQNR {CommandHelpers.F(outputSqnr, "F1")} dB");
+        // A segmentation model is judged by its classes per pixel as well (ClassMapAgreement).
+        double? agreement = ClassMapAgreement.Worst(result.FloatGraph, model, pixels.Take(reportImages).ToArray());
+        console.WriteLine($"file {file.Length:N0} bytes, MACs {totalMacs:N0}, parameters {ModelStatistics.TotalParameters(d):N0}, arena {model.ArenaBytes:N0} bytes, output SQNR {CommandHelpers.F(outputSqnr, "F1")} dB" +
+            (agreement is double shown ? $", pixels classed as in float {CommandHelpers.F(100 * shown, "F1")} % (worst image)" : ""));
+        if (agreement is double worst && worst < ClassMapAgreement.DefaultFloor)
+        {
+            string problem = $"{modelFile.Name}: on the worst of {reportImages} calibration images only {CommandHelpers.F(100 * worst, "F1")} % of the pixels get the float model's class, below {100 * ClassMapAgreement.DefaultFloor:F0} %" +
+                (activations.precision == ActivationPrecision.Int8 ? "; --activations auto widens for the class map" : "");
+            if (gate.Strict) throw new QuantizationQualityException(problem + "; --strict: nothing written");
+            gate.Error.WriteLine($"warning: {problem}");
+        }
         if (outputSqnr < gate.MinSqnr)
         {
             string problem = $"{modelFile.Name}: the quantized output's SQNR against the float model is {CommandHelpers.F(outputSqnr, "F1")} dB on {reportImages} calibration images, below {CommandHelpers.F(gate.MinSqnr, "F1")} dB: " +

@@ -89,6 +89,49 @@ public sealed class PrecisionSearchTests
         Assert.IsGreaterThan(42.0, sqnr16);
     }
 
+    /// <summary>
+    /// The model's [1,6,12,12] output is a class-score map: the search's agreement measure is the worst image's share of
+    /// pixels whose argmax matches the float model's, as counted here independently (NHWC interpreter output, NCHW float).
+    /// </summary>
+    [TestMethod]
+    public void ClassMapAgreement_IsTheWorstImagesShareOfPixelsClassedAsInFloat()
+    {
+        var pixels = Pixels(20, 7);
+        var result = ModelConverter.ConvertOnnx(Model(3), pixels.Take(16).ToArray(), Options(ActivationPrecision.Int8));
+        CollectionAssert.AreEqual(new[] { "y" }, ClassMapAgreement.Outputs(result.FloatGraph).ToArray());
+        var model = EmbeddedModel.Load(ModelWriter.Write(result.Quantized.Definition));
+        var held = pixels.Skip(16).ToArray();
+        double measured = ClassMapAgreement.Worst(result.FloatGraph, model, held)!.Value;
+
+        var interpreter = model.CreateInterpreter();
+        var executor = new FloatExecutor(result.FloatGraph);
+        double worst = 1;
+        foreach (var image in held)
+        {
+            image.CopyTo(interpreter.Input(0).Bytes);
+            interpreter.Invoke();
+            var q = interpreter.Output(0).AsSpan<float>().ToArray();
+            var f = executor.Run(new[] { ModelConverter.PixelsToTensor(image, new[] { 1, 3, 12, 12 }) })[0].Floats;
+            int agree = 0;
+            for (int p = 0; p < 144; p++)
+            {
+                int fc = 0, qc = 0;
+                for (int c = 1; c < 6; c++)
+                {
+                    if (f[c * 144 + p] > f[fc * 144 + p]) fc = c;
+                    if (q[p * 6 + c] > q[p * 6 + qc]) qc = c;
+                }
+                if (fc == qc) agree++;
+            }
+            worst = Math.Min(worst, agree / 144.0);
+        }
+        Console.WriteLine($"worst image: {100 * measured:F1} % of pixels agree");
+        Assert.AreEqual(worst, measured, 1e-12);
+        Assert.IsLessThan(1.0, measured, "8 bits should flip some near-tied pixels");
+        // Nothing measured without images.
+        Assert.IsNull(ClassMapAgreement.Worst(result.FloatGraph, model, Array.Empty<byte[]>()));
+    }
+
     [TestMethod]
     public void AnySubset_ClosedOverSharedTypes_Quantizes_AndRuns()
     {
@@ -116,7 +159,7 @@ public sealed class PrecisionSearchTests
     {
         var pixels = Pixels(24, 5);
         var easy = ModelConverter.ConvertOnnx(Model(6), pixels.Take(16).ToArray(), Options(ActivationPrecision.Auto, target: 5));
-        StringAssert.StartsWith(easy.Log.Single(l => l.StartsWith("activations:")), "activations: 0 of");
+        StringAssert.StartsWith(easy.Log.Single(l => l.StartsWith("activations:")), "activations: 8 bits, whose output SQNR");
         Assert.IsFalse(easy.Quantized.Definition.Operators.Any(o => o.Code == OperatorCode.InterpolatedTable));
 
         var strict = ModelConverter.ConvertOnnx(Model(6), pixels.Take(16).ToArray(), Options(ActivationPrecision.Auto, target: 40));
