@@ -17,6 +17,9 @@ internal sealed class MeadowSpiDevice : ISpiDevice
         _chipSelect = chipSelect;
     }
 
+    // Meadow.Core moves a transfer of any length in one chip-select (no spidev-like message limit).
+    public int MaxTransferBytes => int.MaxValue;
+
     // Meadow's buses take Span<byte> even for data they only send; the bus never writes to it.
     private static Span<byte> Writable(ReadOnlySpan<byte> data) => MemoryMarshal.CreateSpan(ref MemoryMarshal.GetReference(data), data.Length);
 

@@ -8,14 +8,15 @@ using GpioPinMode = System.Device.Gpio.PinMode;
 namespace Embedded.Boards.RaspberryPi;
 
 /// <summary>
-/// BCM-numbered pins through a GpioController. Pins open on first use. Edge waits combine the timeout and the
-/// caller's cancellation in one token, because GpioController.WaitForEvent takes either, not both.
+/// BCM-numbered pins through System.Device.Gpio's <see cref="GpioController"/> (over whichever GpioDriver it was made
+/// with: the board's, or a fake in tests). Pins open on first use. Edge waits combine the timeout and the caller's
+/// cancellation in one token, because GpioController.WaitForEvent takes either, not both.
 /// </summary>
-internal sealed class PiGpioPins : IGpioPins, IDisposable
+public sealed class PiGpioPins : IGpioPins, IDisposable
 {
     private readonly GpioController _controller;
 
-    public PiGpioPins(GpioController controller) => _controller = controller;
+    public PiGpioPins(GpioController controller) => _controller = controller ?? throw new ArgumentNullException(nameof(controller));
 
     public void SetPinMode(int pin, BoardPinMode mode)
     {

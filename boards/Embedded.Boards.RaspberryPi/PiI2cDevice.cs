@@ -4,15 +4,18 @@ using Embedded.Boards.Hardware;
 
 namespace Embedded.Boards.RaspberryPi;
 
-/// <summary>/dev/i2c-B at one address through System.Device.I2c (a NACK surfaces as IOException, as the drivers expect).</summary>
-internal sealed class PiI2cDevice : II2cDevice, IDisposable
+/// <summary>
+/// One I2C device through System.Device.I2c's <see cref="I2cDevice"/> (on a Pi, /dev/i2c-B at one address; in tests, a
+/// fake). A NACK surfaces as the IOException the drivers expect.
+/// </summary>
+public sealed class PiI2cDevice : II2cDevice, IDisposable
 {
     private readonly I2cDevice _device;
 
-    public PiI2cDevice(int bus, int address)
+    public PiI2cDevice(I2cDevice device)
     {
-        Address = address;
-        _device = I2cDevice.Create(new I2cConnectionSettings(bus, address));
+        _device = device ?? throw new ArgumentNullException(nameof(device));
+        Address = device.ConnectionSettings.DeviceAddress;
     }
 
     public int Address { get; }

@@ -12,10 +12,6 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-#if BOARD_PACKAGES
-        // Built with -p:BoardPackages=true: wired cameras open the Pi's SPI/I2C/GPIO.
-        Cameras.WiredCameras.BusProvider = fastGpio => new Embedded.Boards.RaspberryPi.RaspberryPiBuses(fastGpio);
-#endif
         using var stop = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; stop.Cancel(); };
         Console.CancelKeyPress += onCancel;

@@ -95,4 +95,27 @@ public sealed class LongRunTests
             StringAssert.Contains(error.ToString(), message, spec);
         }
     }
+
+    /// <summary>
+    /// Wired cameras are in the default build: on a machine without the Pi's devices (this one, CI) they fail as a
+    /// device fault — exit 3 — naming the device and the fix, not with the library's bare message.
+    /// </summary>
+    [TestMethod]
+    public void WiredCameras_WithoutTheBoardsDevices_ExitThreeNamingTheDeviceAndTheFix()
+    {
+        if (File.Exists("/dev/spidev0.0") || File.Exists("/dev/gpiomem") || File.Exists("/dev/gpiochip0") || File.Exists("/dev/gpiochip4"))
+            Assert.Inconclusive("this machine has a Pi's SPI/GPIO devices");
+        string model = Path.Combine(CameraAgreementTests.RepoRoot(), "firmware", "samples", "models", "mobilenet_v3_small_int8.emb");
+        foreach (var (spec, message) in new[]
+        {
+            ("arducam:spi=0.0", "/dev/spidev0.0 does not exist: enable SPI (sudo raspi-config nonint do_spi 0, then reboot)"),
+            ("ov7670:i2c=1", "GPIO (/dev/gpiomem or /dev/gpiochip0) does not exist: run on a Raspberry Pi with Raspberry Pi OS"),
+            ("ov7670:gpio=libgpiod,gpiochip=4", "/dev/gpiochip4 does not exist: install libgpiod (sudo apt install libgpiod2) and check the chip (gpiodetect)"),
+        })
+        {
+            var error = new StringWriter();
+            Assert.AreEqual(3, Program.Run(new[] { "run", "--model", model, "--camera", spec }, TextWriter.Null, error, CancellationToken.None), spec);
+            StringAssert.Contains(error.ToString(), "emb-board: camera error: " + message, spec);
+        }
+    }
 }

@@ -66,8 +66,7 @@ public sealed class WiredCameraTests
             var error = Assert.ThrowsExactly<ArgumentException>(() => CameraSpec.Open(spec, out _, buses), spec);
             StringAssert.Contains(error.Message, message, spec);
         }
-        // Without a board adapter (the default build) the spec names the build switch.
-        var missing = Assert.ThrowsExactly<NotSupportedException>(() => CameraSpec.Open("arducam:", out _));
-        StringAssert.Contains(missing.Message, "-p:BoardPackages=true");
+        var gpio = Assert.ThrowsExactly<ArgumentException>(() => CameraSpec.Open("ov7670:gpio=turbo", out _, buses));
+        StringAssert.Contains(gpio.Message, "gpio=turbo — auto (the board's own choice), mmap (memory-mapped, Pi 3/4/Zero 2) or libgpiod");
     }
 }

@@ -35,6 +35,8 @@ public sealed class ArduCamMini2MPEmulator : ISpiDevice, II2cDevice
     }
 
     public int Address => Ov2640.Address;
+    /// <summary>The emulated bus has no message limit (the Pi's spidev does: boards/Embedded.Boards.RaspberryPi).</summary>
+    public int MaxTransferBytes { get; set; } = int.MaxValue;
     public TimeSpan CaptureTime { get; set; } = TimeSpan.FromMilliseconds(40);
     public int FifoCapacity { get; set; } = 8 * 1024 * 1024;
     /// <summary>The scene of the last capture.</summary>

@@ -9,6 +9,12 @@ namespace Embedded.Boards.Hardware;
 /// </summary>
 public interface ISpiDevice
 {
+    /// <summary>
+    /// The most bytes one call may move: Linux spidev refuses a longer message ("Message too long") beyond its
+    /// <c>bufsiz</c> (4096 by default), so a driver splits what it can and keeps a command and its data within this.
+    /// </summary>
+    int MaxTransferBytes { get; }
+
     /// <summary>Clocks out <paramref name="writeBuffer"/> while clocking in as many bytes into <paramref name="readBuffer"/> (equal lengths).</summary>
     void TransferFullDuplex(ReadOnlySpan<byte> writeBuffer, Span<byte> readBuffer);
 

@@ -27,10 +27,9 @@ internal static class DeployCommand
         var identity = new Option<string?>("--identity") { Description = "ssh private key file" };
         var sshConfig = new Option<string?>("--ssh-config") { Description = "ssh configuration file (ssh -F)" };
         var project = new Option<string?>("--firmware-project") { Description = "Path to Embedded.Firmware.csproj (default: found above the working directory)" };
-        var boardPackages = new Option<bool>("--board-packages") { Description = "Build with the Raspberry Pi adapters (-p:BoardPackages=true; needs System.Device.Gpio)" };
         var command = new Command("deploy", "Build the on-board classifier bundle and copy it to a Raspberry Pi")
         {
-            model, outDir, rid, host, service, camera, labels, port, identity, sshConfig, project, boardPackages,
+            model, outDir, rid, host, service, camera, labels, port, identity, sshConfig, project,
         };
         command.SetAction(parse => CliErrors.Guard(error, parse.GetValue(verbose), () =>
         {
@@ -51,7 +50,7 @@ internal static class DeployCommand
             // Reach the board before the build: a wrong host or key fails in seconds, not after a minute of compiling.
             var ssh = remote is null ? null : new SshSession(remote, parse.GetValue(sshConfig), sshPort, parse.GetValue(identity));
             var (boardDirectory, user) = ssh is null ? (bundle.FullName, Environment.UserName) : Prepare(ssh, remote!);
-            BoardBundle.Publish(firmware, target, Path.Combine(bundle.FullName, "app"), parse.GetValue(boardPackages), output);
+            BoardBundle.Publish(firmware, target, Path.Combine(bundle.FullName, "app"), output);
             BoardBundle.WriteFiles(bundle, modelFile, names, cameraSpec, target, boardDirectory, user);
             output.WriteLine($"bundle {bundle.FullName} ({target}, {SizeOf(bundle) / 1024.0:F0} KiB)");
             if (ssh is not null) Install(ssh, remote!, boardDirectory, bundle, parse.GetValue(service), output);

@@ -56,7 +56,7 @@ internal static class BoardBundle
         if (Directory.Exists(app)) Directory.Delete(app, recursive: true); // no stale assemblies from an older build
     }
 
-    public static void Publish(string project, string rid, string appDirectory, bool boardPackages, TextWriter log)
+    public static void Publish(string project, string rid, string appDirectory, TextWriter log)
     {
         string artifacts = Directory.CreateTempSubdirectory("emb-deploy-").FullName;
         try
@@ -66,7 +66,6 @@ internal static class BoardBundle
                 "publish", project, "-c", "Release", "-r", rid, "--self-contained", "false", "-p:UseAppHost=false", "-p:PlatformTarget=AnyCPU",
                 "--artifacts-path", artifacts, "-o", appDirectory, "--nologo", "-v", "quiet",
             };
-            if (boardPackages) arguments.Add("-p:BoardPackages=true");
             log.WriteLine($"building emb-board for {rid} (framework-dependent)…");
             ProcessRunner.Run("build", ProcessRunner.Dotnet(), arguments, TimeSpan.FromMinutes(10), "the .NET 10 SDK is needed to build the bundle");
             if (!File.Exists(Path.Combine(appDirectory, "emb-board.dll"))) throw new DeployException($"build: dotnet publish left no emb-board.dll in {appDirectory}");

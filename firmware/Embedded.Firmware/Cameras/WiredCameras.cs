@@ -6,26 +6,26 @@ using Embedded.Boards.Drivers.ArduCam;
 using Embedded.Boards.Drivers.Ov7670;
 using Embedded.Boards.Frames;
 using Embedded.Boards.Hardware;
+using Embedded.Boards.RaspberryPi;
 
 namespace Embedded.Firmware.Cameras;
 
 /// <summary>
 /// Cameras wired to the board's own buses:
 /// `arducam:[spi=BUS.CS][,i2c=BUS][,WxH][,jpeg|rgb565][,clock=HZ][,fifo=8m|384k]` and
-/// `ov7670:[i2c=BUS][,WxH][,rgb565|yuyv][,vsync=N][,wrst=N][,wen=N][,rrst=N][,oe=N][,rclk=N][,data=N/N/N/N/N/N/N/N][,gpio=fast]`.
-/// The buses come from <see cref="BusProvider"/>, which the board-package build sets (Raspberry Pi); the default
-/// build has none and says how to get one.
+/// `ov7670:[i2c=BUS][,WxH][,rgb565|yuyv][,vsync=N][,wrst=N][,wen=N][,rrst=N][,oe=N][,rclk=N][,data=N/N/N/N/N/N/N/N][,gpio=auto|mmap|libgpiod][,gpiochip=N]`.
+/// The buses are the Raspberry Pi's (System.Device.Gpio, <see cref="RaspberryPiBuses"/>); tests give emulated ones.
 /// </summary>
 internal static class WiredCameras
 {
-    /// <summary>Opens the board's buses (the argument asks for fast GPIO, `gpio=fast`); null when this build has no board adapter.</summary>
-    public static Func<bool, IBoardBuses>? BusProvider { get; set; }
+    /// <summary>Opens the board's buses with the GPIO driver and chip a spec asks for.</summary>
+    public static Func<PiGpioDriver, int, IBoardBuses> BusProvider { get; set; } =
+        (gpio, chip) => new RaspberryPiBuses(new RaspberryPiBusOptions { Gpio = gpio, GpioChip = chip });
 
     public const string ArduCamOptions = "spi=BUS.CS, i2c=BUS, WIDTHxHEIGHT, jpeg|rgb565, clock=HZ, fifo=8m|384k";
-    public const string Ov7670Options = "i2c=BUS, WIDTHxHEIGHT, rgb565|yuyv, vsync=, wrst=, wen=, rrst=, oe=, rclk=, data=D0/…/D7, gpio=fast";
+    public const string Ov7670Options = "i2c=BUS, WIDTHxHEIGHT, rgb565|yuyv, vsync=, wrst=, wen=, rrst=, oe=, rclk=, data=D0/…/D7, gpio=auto|mmap|libgpiod, gpiochip=N";
 
-    private static IBoardBuses Buses(string spec, IBoardBuses? given, bool fastGpio = false) => given ?? BusProvider?.Invoke(fastGpio)
-        ?? throw new NotSupportedException($"camera '{spec}': wired sensors need a board adapter — build emb-board on the board with -p:BoardPackages=true (docs/boards.md)");
+    private static IBoardBuses Buses(IBoardBuses? given, PiGpioDriver gpio = PiGpioDriver.Auto, int chip = 0) => given ?? BusProvider(gpio, chip);
 
     public static IFrameSource OpenArduCam(string spec, SpecOptions options, IBoardBuses? given)
     {
@@ -42,7 +42,7 @@ internal static class WiredCameras
         };
         options.RejectUnused(ArduCamOptions);
         var driverOptions = new ArduCamOptions { Format = format, Width = size.width, Height = size.height, FifoCapacity = fifo };
-        var buses = Buses(spec, given);
+        var buses = Buses(given);
         try
         {
             var driver = new ArduCamMini2MP(buses.OpenSpi(spiBus, chipSelect, clock), buses.OpenI2c(i2cBus, Ov2640.Address), buses.Clock, driverOptions);
@@ -71,16 +71,18 @@ internal static class WiredCameras
             ReadClock = options.Integer("rclk", defaults.ReadClock, 0, 1023),
             Data = options.Value("data") is { } data ? DataPins(spec, data) : defaults.Data,
         };
-        bool fastGpio = (options.Value("gpio") ?? "default") switch
+        var gpio = (options.Value("gpio") ?? "auto") switch
         {
-            "fast" => true,
-            "default" => false,
-            var other => throw new ArgumentException($"camera '{spec}': gpio={other} — fast (memory-mapped, Pi 3/4) or default"),
+            "auto" => PiGpioDriver.Auto,
+            "mmap" or "fast" => PiGpioDriver.MemoryMapped,
+            "libgpiod" => PiGpioDriver.Libgpiod,
+            var other => throw new ArgumentException($"camera '{spec}': gpio={other} — auto (the board's own choice), mmap (memory-mapped, Pi 3/4/Zero 2) or libgpiod"),
         };
+        int chip = options.Integer("gpiochip", 0, 0, 63);
         options.RejectUnused(Ov7670Options);
         pins.Validate();
         var driverOptions = new Ov7670Options { Pins = pins, Format = format, Width = size.width, Height = size.height };
-        var buses = Buses(spec, given, fastGpio);
+        var buses = Buses(given, gpio, chip);
         try
         {
             var driver = new Ov7670Fifo(buses.OpenGpio(), buses.OpenI2c(i2cBus, Ov7670.Address), buses.Clock, driverOptions);

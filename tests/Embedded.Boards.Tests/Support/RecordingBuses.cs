@@ -12,6 +12,7 @@ internal sealed class RecordingSpi : ISpiDevice
     public List<string> Transfers { get; } = new();
 
     public RecordingSpi(ISpiDevice inner) => _inner = inner;
+    public int MaxTransferBytes => _inner.MaxTransferBytes;
 
     public void TransferFullDuplex(ReadOnlySpan<byte> writeBuffer, Span<byte> readBuffer)
     {

@@ -22,6 +22,8 @@ public sealed class ArduCamMini2MP : IFrameSource
     private readonly Frame _frame = new();
     private readonly byte[] _command = new byte[2], _reply = new byte[2];
     private readonly byte[] _burstWrite, _burstRead;
+    // Data bytes per burst: the command byte and its data go in one transfer, within the bus's limit.
+    private readonly int _burstBytes;
     private bool _started;
 
     public ArduCamMini2MP(ISpiDevice spi, II2cDevice sccb, IClock clock, ArduCamOptions? options = null)
@@ -36,9 +38,11 @@ public sealed class ArduCamMini2MP : IFrameSource
         if (_options.Format == PixelFormat.Rgb565 && 2L * _options.Width * _options.Height > _options.FifoCapacity)
             throw new ArgumentException($"an RGB565 {_options.Width}×{_options.Height} frame ({2L * _options.Width * _options.Height} bytes) does not fit the {_options.FifoCapacity}-byte FIFO", nameof(options));
         _sensor = new SccbRegisters(sccb, clock, "OV2640");
-        _burstWrite = new byte[_options.BurstBytes + 1];
+        if (spi.MaxTransferBytes < 2) throw new ArgumentException($"the SPI bus moves at most {spi.MaxTransferBytes} bytes per transfer; a burst read needs 2", nameof(spi));
+        _burstBytes = Math.Min(_options.BurstBytes, spi.MaxTransferBytes - 1);
+        _burstWrite = new byte[_burstBytes + 1];
         _burstWrite[0] = ArduChip.BurstFifoRead;
-        _burstRead = new byte[_options.BurstBytes + 1];
+        _burstRead = new byte[_burstBytes + 1];
     }
 
     public string Name => $"ArduCam Mini 2MP (OV2640) {_options.Format} {_options.Width}×{_options.Height}";
@@ -115,13 +119,16 @@ public sealed class ArduCamMini2MP : IFrameSource
         if (_options.Format == PixelFormat.Jpeg) _frame.Truncate(JpegLength(data));
     }
 
-    /// <summary>Burst reads: each transfer sends the burst command and clocks in up to BurstBytes data bytes after it.</summary>
+    /// <summary>
+    /// Burst reads: each transfer sends the burst command and clocks in up to BurstBytes data bytes after it, the whole
+    /// message within the bus's MaxTransferBytes (a 4096-byte burst is a 4097-byte message, which spidev refuses).
+    /// </summary>
     private void ReadFifo(Span<byte> data, CancellationToken cancellation)
     {
-        for (int at = 0; at < data.Length; at += _options.BurstBytes)
+        for (int at = 0; at < data.Length; at += _burstBytes)
         {
             cancellation.ThrowIfCancellationRequested();
-            int n = Math.Min(_options.BurstBytes, data.Length - at);
+            int n = Math.Min(_burstBytes, data.Length - at);
             Transfer(_burstWrite.AsSpan(0, n + 1), _burstRead.AsSpan(0, n + 1), "burst-reading the FIFO");
             _burstRead.AsSpan(1, n).CopyTo(data.Slice(at));
         }

@@ -13,7 +13,7 @@ public sealed record ArduCamOptions
     public int Height { get; init; } = 240;
     /// <summary>FIFO size: 8 MiB on the 2MP Plus, 384 KiB on the original 2MP.</summary>
     public int FifoCapacity { get; init; } = 8 * 1024 * 1024;
-    /// <summary>Bytes per burst-read transfer (Linux spidev's default buffer is 4096).</summary>
+    /// <summary>Data bytes per burst-read transfer at most; the bus's <see cref="Hardware.ISpiDevice.MaxTransferBytes"/> (with the command byte) lowers it.</summary>
     public int BurstBytes { get; init; } = 4096;
     /// <summary>Captures tried per frame when one comes back short or corrupt.</summary>
     public int CaptureAttempts { get; init; } = 3;
