@@ -46,10 +46,37 @@ public static class PixelConversion
                     YCbCr.ToRgb(y, u, v, rgb.Slice(3 * p, 3));
                 }
                 break;
+            case PixelFormat.Yuv420:
+            {
+                int chromaWidth = (width + 1) / 2, chromaPlane = chromaWidth * ((height + 1) / 2);
+                var u = source.Slice(width * height, chromaPlane);
+                var v = source.Slice(width * height + chromaPlane, chromaPlane);
+                for (int y = 0; y < height; y++)
+                for (int x = 0; x < width; x++)
+                {
+                    int c = (y >> 1) * chromaWidth + (x >> 1);
+                    LimitedRangeToRgb(source[y * width + x], u[c], v[c], rgb.Slice(3 * (y * width + x), 3));
+                }
+                break;
+            }
             default:
                 throw new ArgumentException($"unsupported raw format {format}", nameof(format));
         }
     }
+
+    /// <summary>
+    /// BT.601 limited range (Y 16–235, chroma 16–240) to full-range RGB in 16-bit fixed point:
+    /// R = 1.164(Y−16) + 1.596(V−128), G = 1.164(Y−16) − 0.392(U−128) − 0.813(V−128), B = 1.164(Y−16) + 2.017(U−128).
+    /// </summary>
+    public static void LimitedRangeToRgb(byte luma, byte cb, byte cr, Span<byte> rgb)
+    {
+        int y = 76309 * (luma - 16) + 32768, u = cb - 128, v = cr - 128;
+        rgb[0] = Clamp((y + 104597 * v) >> 16);
+        rgb[1] = Clamp((y - 25675 * u - 53279 * v) >> 16);
+        rgb[2] = Clamp((y + 132201 * u) >> 16);
+    }
+
+    private static byte Clamp(int v) => (byte)(v < 0 ? 0 : v > 255 ? 255 : v);
 
     /// <summary>
     /// RGB24 to RGB565 (high byte first), each field rounded to the nearest level that <see cref="ToRgb24"/> expands

@@ -13,6 +13,11 @@ public enum PixelFormat
     Gray8,
     /// <summary>A complete JPEG (baseline or progressive) stream; width and height come from its header.</summary>
     Jpeg,
+    /// <summary>
+    /// Planar YUV 4:2:0 (I420: the Y plane, then U and V at half width and height, rounded up), BT.601 limited range —
+    /// what <c>rpicam-vid --codec yuv420</c> writes for video below HD (SMPTE 170M).
+    /// </summary>
+    Yuv420,
 }
 
 public static class PixelFormats
@@ -24,6 +29,7 @@ public static class PixelFormats
         PixelFormat.Rgb565 => 2L * width * height,
         PixelFormat.Yuyv => 2L * width * height,
         PixelFormat.Gray8 => (long)width * height,
+        PixelFormat.Yuv420 => (long)width * height + 2L * ((width + 1) / 2) * ((height + 1) / 2),
         _ => -1,
     };
 }

@@ -7,7 +7,7 @@ namespace Embedded.Firmware.Cameras;
 
 /// <summary>
 /// Parses `--camera SPEC`: `files:DIR`, `sim-arducam:DIR[,realtime]`, `sim-ov7670:DIR[,realtime][,rgb565|yuyv]`,
-/// `v4l2:/dev/videoN[,WxH][,yuyv|mjpeg][,buffers=N]`, and the wired `arducam:…` / `ov7670:…` (<see cref="WiredCameras"/>),
+/// `v4l2:/dev/videoN[,WxH][,yuyv|mjpeg][,buffers=N]`, `libcamera:[WxH][,yuv420|mjpeg][,fps=N]…` (<see cref="LibcameraSpec"/>), and the wired `arducam:…` / `ov7670:…` (<see cref="WiredCameras"/>),
 /// which need a board adapter (-p:BoardPackages=true) or, in tests, emulated buses.
 /// </summary>
 internal static class CameraSpec
@@ -16,7 +16,7 @@ internal static class CameraSpec
     public static IFrameSource Open(string spec, out long sceneCount, IBoardBuses? buses = null)
     {
         int colon = spec.IndexOf(':');
-        if (colon <= 0) throw new ArgumentException($"camera '{spec}': expected KIND:ARGUMENT (files:DIR, sim-arducam:DIR, sim-ov7670:DIR, v4l2:/dev/video0)");
+        if (colon <= 0) throw new ArgumentException($"camera '{spec}': expected KIND:ARGUMENT (files:DIR, sim-arducam:DIR, sim-ov7670:DIR, v4l2:/dev/video0, libcamera:640x480)");
         string kind = spec.Substring(0, colon);
         var parts = spec.Substring(colon + 1).Split(',');
         string argument = parts[0];
@@ -56,6 +56,12 @@ internal static class CameraSpec
                 return new V4L2Camera(new V4L2Device(argument), SystemClock.Instance,
                     new V4L2CameraOptions { Width = size.width, Height = size.height, Format = format, Buffers = buffers });
             }
+            case "libcamera":
+            {
+                var all = new SpecOptions(spec, argument.Length == 0 ? parts.AsSpan(1).ToArray() : parts);
+                sceneCount = long.MaxValue;
+                return LibcameraSpec.Open(spec, all);
+            }
             case "arducam":
             case "ov7670":
             {
@@ -65,7 +71,7 @@ internal static class CameraSpec
                 return kind == "arducam" ? WiredCameras.OpenArduCam(spec, all, buses) : WiredCameras.OpenOv7670(spec, all, buses);
             }
             default:
-                throw new ArgumentException($"camera '{spec}': unknown kind '{kind}' (files, sim-arducam, sim-ov7670, v4l2, arducam, ov7670)");
+                throw new ArgumentException($"camera '{spec}': unknown kind '{kind}' (files, sim-arducam, sim-ov7670, v4l2, libcamera, arducam, ov7670)");
         }
     }
 }
