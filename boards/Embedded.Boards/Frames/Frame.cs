@@ -26,6 +26,9 @@ public sealed class Frame
 
     public ReadOnlySpan<byte> Data => _buffer.AsSpan(0, Length);
 
+    /// <summary>The buffer <see cref="Data"/> is the start of (for decoders that take an array).</summary>
+    internal byte[] Buffer => _buffer;
+
     /// <summary>
     /// Starts a new frame of <paramref name="length"/> bytes and returns the span to fill. For raw formats the length
     /// must match the size; the caller has already checked <paramref name="length"/> against its own bounds.

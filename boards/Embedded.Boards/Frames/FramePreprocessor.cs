@@ -6,13 +6,14 @@ namespace Embedded.Boards.Frames;
 /// <summary>
 /// Frame → a classifier's input pixels (uint8 HWC RGB, Width × Height): convert the pixel format, resize the
 /// shorter side and center crop exactly as <see cref="ClassifierInput"/> does for image files, so a camera frame
-/// and the same picture from disk give the same input. Raw frames are prepared without allocating (the RGB
-/// buffer and the resize plan are kept while the frame size stays the same); JPEG frames are decoded by
-/// Embedded.Imaging, which allocates its decoding buffers per frame.
+/// and the same picture from disk give the same input. Nothing is allocated per frame while the frame size stays the
+/// same: the RGB buffer and the resize plan are kept, and JPEG frames are decoded into the buffers of one
+/// <see cref="Embedded.Imaging.Jpeg.JpegFrameDecoder"/>.
 /// </summary>
 public sealed class FramePreprocessor
 {
     private byte[] _rgb = Array.Empty<byte>();
+    private readonly Embedded.Imaging.Jpeg.JpegFrameDecoder _jpeg = new();
     private ResizePlan? _plan;
 
     public int Width { get; }
@@ -36,9 +37,10 @@ public sealed class FramePreprocessor
     {
         if (frame.Format == PixelFormat.Jpeg)
         {
-            var image = ImageLoader.Decode(frame.Data.ToArray());
-            frame.SetSize(image.Width, image.Height);
-            PlanFor(image.Width, image.Height).Run(image.Pixels, pixels);
+            if (!Embedded.Imaging.Jpeg.JpegDecoder.IsJpeg(frame.Data)) throw new ImageFormatException("camera frame: not a JPEG (no start-of-image marker)");
+            _jpeg.Decode(frame.Buffer, frame.Length);
+            frame.SetSize(_jpeg.Width, _jpeg.Height);
+            PlanFor(_jpeg.Width, _jpeg.Height).Run(_jpeg.Pixels, pixels);
             return;
         }
         ImageLimits.Check("camera frame", frame.Width, frame.Height);

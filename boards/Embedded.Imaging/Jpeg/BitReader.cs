@@ -8,14 +8,17 @@ namespace Embedded.Imaging.Jpeg;
 internal struct BitReader
 {
     private readonly byte[] _data;
+    // The image's bytes are _data[0.._length): a camera frame is a prefix of the buffer that holds it.
+    private readonly int _length;
     private int _position;
     private uint _buffer;
     private int _count;
     private bool _atMarker;
 
-    public BitReader(byte[] data, int position)
+    public BitReader(byte[] data, int length, int position)
     {
         _data = data;
+        _length = length;
         _position = position;
         _buffer = 0;
         _count = 0;
@@ -31,11 +34,11 @@ internal struct BitReader
             int b = 0;
             if (!_atMarker)
             {
-                if (_position >= _data.Length) throw new ImageFormatException("JPEG: the file ends inside the image data (truncated)");
+                if (_position >= _length) throw new ImageFormatException("JPEG: the file ends inside the image data (truncated)");
                 b = _data[_position];
                 if (b == 0xFF)
                 {
-                    if (_position + 1 >= _data.Length) throw new ImageFormatException("JPEG: the file ends inside the image data (truncated)");
+                    if (_position + 1 >= _length) throw new ImageFormatException("JPEG: the file ends inside the image data (truncated)");
                     int next = _data[_position + 1];
                     if (next == 0) _position += 2;
                     else { _atMarker = true; b = 0; }
@@ -107,8 +110,8 @@ internal struct BitReader
         _count = 0;
         _atMarker = false;
         // Skip to the marker (tolerating fill bytes), as libjpeg does.
-        while (_position + 1 < _data.Length && !(_data[_position] == 0xFF && _data[_position + 1] != 0 && _data[_position + 1] != 0xFF)) _position++;
-        if (_position + 1 >= _data.Length) throw new ImageFormatException("JPEG: the file ends where a restart marker was expected (truncated)");
+        while (_position + 1 < _length && !(_data[_position] == 0xFF && _data[_position + 1] != 0 && _data[_position + 1] != 0xFF)) _position++;
+        if (_position + 1 >= _length) throw new ImageFormatException("JPEG: the file ends where a restart marker was expected (truncated)");
         int marker = _data[_position + 1];
         if (marker < 0xD0 || marker > 0xD7) throw new ImageFormatException($"JPEG: expected restart marker RST{expected & 7}, found 0xFF{marker:X2} at byte {_position}");
         _position += 2;
@@ -118,7 +121,7 @@ internal struct BitReader
     public int EndOfScan()
     {
         int p = _position;
-        while (p + 1 < _data.Length && !(_data[p] == 0xFF && _data[p + 1] != 0 && (_data[p + 1] < 0xD0 || _data[p + 1] > 0xD7) && _data[p + 1] != 0xFF)) p++;
+        while (p + 1 < _length && !(_data[p] == 0xFF && _data[p + 1] != 0 && (_data[p + 1] < 0xD0 || _data[p + 1] > 0xD7) && _data[p + 1] != 0xFF)) p++;
         return p;
     }
 }

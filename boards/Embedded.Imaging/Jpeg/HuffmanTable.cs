@@ -9,13 +9,22 @@ internal sealed class HuffmanTable
 
     private readonly int[] _maxCode = new int[18];   // largest code of each length, −1 when none
     private readonly int[] _valueOffset = new int[17];
-    private readonly byte[] _values;
+    private readonly byte[] _values = new byte[256];
+    private int _valueCount;
     /// <summary>(length &lt;&lt; 8) | value for codes of at most LookupBits bits, 0 when longer.</summary>
     public readonly ushort[] Lookup = new ushort[1 << LookupBits];
 
-    public HuffmanTable(byte[] counts, byte[] values)
+    public HuffmanTable(ReadOnlySpan<byte> counts, ReadOnlySpan<byte> values) => Build(counts, values);
+
+    /// <summary>An empty table to <see cref="Build"/> later (a decoder keeps one per slot across images).</summary>
+    public HuffmanTable() { }
+
+    /// <summary>(Re)builds the table from its 16 code-length counts and its values (at most 256).</summary>
+    public void Build(ReadOnlySpan<byte> counts, ReadOnlySpan<byte> values)
     {
-        _values = values;
+        values.CopyTo(_values);
+        _valueCount = values.Length;
+        Array.Clear(Lookup, 0, Lookup.Length);
         int code = 0, k = 0;
         for (int length = 1; length <= 16; length++)
         {
@@ -46,7 +55,7 @@ internal sealed class HuffmanTable
         }
         if (code > _maxCode[length]) throw new ImageFormatException($"JPEG: invalid Huffman code in the scan at byte {bits.Position}");
         int index = _valueOffset[length] + code;
-        if ((uint)index >= (uint)_values.Length) throw new ImageFormatException($"JPEG: invalid Huffman code in the scan at byte {bits.Position}");
+        if ((uint)index >= (uint)_valueCount) throw new ImageFormatException($"JPEG: invalid Huffman code in the scan at byte {bits.Position}");
         return _values[index];
     }
 }

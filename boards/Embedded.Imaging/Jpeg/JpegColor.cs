@@ -7,14 +7,22 @@ namespace Embedded.Imaging.Jpeg;
 /// 2×1 and 2×2 subsampled chroma, with the first/last sample row repeated at the image edges; plain replication
 /// for other factors; fixed-point YCbCr → RGB (<see cref="YCbCr"/>).
 /// </summary>
-internal static class JpegColor
+internal sealed class JpegColor
 {
-    public static RgbImage ToRgb(JpegComponent[] components, byte[][] planes, int width, int height, int hMax, int vMax, bool ycc)
+    // Kept across images: full-resolution components, one upsampled row, the RGB output (grown, never shrunk).
+    private readonly byte[][] _full = { Array.Empty<byte>(), Array.Empty<byte>(), Array.Empty<byte>() };
+    private byte[] _row = Array.Empty<byte>();
+
+    /// <summary>The last image's RGB24 pixels at the start of this buffer.</summary>
+    public byte[] Rgb { get; private set; } = Array.Empty<byte>();
+
+    public void ToRgb(JpegComponent[] components, byte[][] planes, int width, int height, int hMax, int vMax, bool ycc)
     {
-        var full = new byte[components.Length][];
-        for (int i = 0; i < components.Length; i++) full[i] = Upsample(components[i], planes[i], width, height, hMax, vMax);
-        var rgb = new byte[width * height * 3];
+        var full = _full;
+        for (int i = 0; i < components.Length; i++) full[i] = Upsample(components[i], planes[i], width, height, hMax, vMax, full[i]);
         int n = width * height;
+        if (Rgb.Length < 3 * n) Rgb = new byte[3 * n];
+        var rgb = Rgb;
         if (components.Length == 1)
         {
             for (int p = 0; p < n; p++) rgb[3 * p] = rgb[3 * p + 1] = rgb[3 * p + 2] = full[0][p];
@@ -30,16 +38,15 @@ internal static class JpegColor
         {
             for (int p = 0; p < n; p++) { rgb[3 * p] = full[0][p]; rgb[3 * p + 1] = full[1][p]; rgb[3 * p + 2] = full[2][p]; }
         }
-        return new RgbImage(width, height, rgb);
     }
 
-    /// <summary>The component at full resolution, cropped to width × height.</summary>
-    private static byte[] Upsample(JpegComponent c, byte[] plane, int width, int height, int hMax, int vMax)
+    /// <summary>The component at full resolution, cropped to width × height, in <paramref name="result"/> (or a larger buffer it returns).</summary>
+    private byte[] Upsample(JpegComponent c, byte[] plane, int width, int height, int hMax, int vMax, byte[] result)
     {
         int stride = c.PaddedBlocksPerLine * 8;
         int hf = hMax / c.H, vf = vMax / c.V;
         bool integral = hMax % c.H == 0 && vMax % c.V == 0;
-        var result = new byte[width * height];
+        if (result.Length < width * height) result = new byte[width * height];
         if (hf == 1 && vf == 1)
         {
             for (int y = 0; y < height; y++) Array.Copy(plane, y * stride, result, y * width, width);
@@ -47,7 +54,8 @@ internal static class JpegColor
         }
         if (!integral) throw new ImageFormatException($"JPEG: sampling factors {c.H}×{c.V} of {hMax}×{vMax} are not integral ratios");
         int w = c.Width, h = c.Height;
-        var row = new byte[w * 2];
+        if (_row.Length < w * 2) _row = new byte[w * 2];
+        var row = _row;
         if (hf == 2 && vf == 1)
         {
             for (int y = 0; y < height; y++)

@@ -19,30 +19,64 @@ public static class JpegDecoder
 
     public static bool IsJpeg(ReadOnlySpan<byte> data) => data.Length >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF;
 
-    public static RgbImage Decode(byte[] data) => new Decoder(data).Run();
-
-    private sealed class Decoder
+    public static RgbImage Decode(byte[] data)
     {
-        private readonly byte[] _data;
+        if (data is null) throw new ArgumentNullException(nameof(data));
+        var decoder = new Decoder();
+        decoder.Run(data, data.Length);
+        return new RgbImage(decoder.Width, decoder.Height, decoder.Rgb);
+    }
+
+    /// <summary>
+    /// One decoder's state, kept across images by <see cref="JpegFrameDecoder"/>: tables, components, coefficient
+    /// blocks, sample planes and the RGB output grow to the largest image seen and are reused, so decoding frames of
+    /// one size allocates nothing.
+    /// </summary>
+    internal sealed class Decoder
+    {
+        private byte[] _data = Array.Empty<byte>();
+        private int _length;
         private int _pos;
-        private readonly ushort[][] _quant = new ushort[4][];
+        private readonly ushort[][] _quant = { new ushort[64], new ushort[64], new ushort[64], new ushort[64] };
+        private readonly bool[] _quantDefined = new bool[4];
+        private readonly HuffmanTable[] _ownDc = { new(), new(), new(), new() }, _ownAc = { new(), new(), new(), new() };
         private readonly HuffmanTable?[] _dc = new HuffmanTable?[4];
         private readonly HuffmanTable?[] _ac = new HuffmanTable?[4];
+        private readonly byte[] _counts = new byte[16], _values = new byte[256];
+        // Component (and scan) arrays of each length, with their components, reused.
+        private readonly JpegComponent[] _componentPool = { new(), new(), new() };
+        private readonly JpegComponent[][] _componentArrays = { Array.Empty<JpegComponent>(), new JpegComponent[1], new JpegComponent[2], new JpegComponent[3] };
+        private readonly JpegComponent[][] _scanArrays = { Array.Empty<JpegComponent>(), new JpegComponent[1], new JpegComponent[2], new JpegComponent[3] };
+        private readonly byte[][] _planes = { Array.Empty<byte>(), Array.Empty<byte>(), Array.Empty<byte>() };
+        private readonly JpegColor _color = new();
         private JpegComponent[] _components = Array.Empty<JpegComponent>();
         private int _width, _height, _hMax, _vMax, _mcusPerLine, _mcusPerColumn, _restartInterval;
         private bool _progressive, _frameSeen, _adobeRgb, _adobeSeen, _jfifSeen;
         private int _eobRun;
 
-        public Decoder(byte[] data) => _data = data ?? throw new ArgumentNullException(nameof(data));
+        public int Width => _width;
+        public int Height => _height;
+        /// <summary>The last image's RGB24 pixels at the start of this buffer (a fresh decoder's is exactly their size).</summary>
+        public byte[] Rgb => _color.Rgb;
 
         private ImageFormatException Error(string what) => new($"JPEG: {what} (at byte {_pos})");
 
-        private int ReadU8() => _pos < _data.Length ? _data[_pos++] : throw Error("the file ends inside a header (truncated)");
+        private int ReadU8() => _pos < _length ? _data[_pos++] : throw Error("the file ends inside a header (truncated)");
         private int ReadU16() => (ReadU8() << 8) | ReadU8();
 
-        public RgbImage Run()
+        /// <summary>Decodes the JPEG in <paramref name="data"/>[0..<paramref name="length"/>) into <see cref="Rgb"/>.</summary>
+        public void Run(byte[] data, int length)
         {
-            if (!IsJpeg(_data)) throw new ImageFormatException("JPEG: missing the start-of-image marker (not a JPEG file)");
+            if ((uint)length > (uint)data.Length) throw new ArgumentOutOfRangeException(nameof(length));
+            _data = data;
+            _length = length;
+            Array.Clear(_quantDefined, 0, 4);
+            Array.Clear(_dc, 0, 4);
+            Array.Clear(_ac, 0, 4);
+            _components = Array.Empty<JpegComponent>();
+            _width = _height = _hMax = _vMax = _mcusPerLine = _mcusPerColumn = _restartInterval = _eobRun = 0;
+            _progressive = _frameSeen = _adobeRgb = _adobeSeen = _jfifSeen = false;
+            if (!IsJpeg(data.AsSpan(0, length))) throw new ImageFormatException("JPEG: missing the start-of-image marker (not a JPEG file)");
             _pos = 2;
             while (true)
             {
@@ -50,7 +84,7 @@ public static class JpegDecoder
                 switch (marker)
                 {
                     case 0xD8: throw Error("a second start-of-image marker");
-                    case 0xD9: return Finish();
+                    case 0xD9: Finish(); return;
                     case 0xC0: case 0xC1: case 0xC2: ReadFrame(marker == 0xC2); break;
                     case 0xC4: ReadHuffman(); break;
                     case 0xDB: ReadQuantization(); break;
@@ -70,21 +104,21 @@ public static class JpegDecoder
 
         private int NextMarker()
         {
-            if (_pos >= _data.Length) throw Error("the file ends before the end-of-image marker (truncated)");
+            if (_pos >= _length) throw Error("the file ends before the end-of-image marker (truncated)");
             if (_data[_pos] != 0xFF)
             {
                 // Tolerate garbage between segments, as libjpeg does, by resynchronizing on the next marker.
-                while (_pos < _data.Length && _data[_pos] != 0xFF) _pos++;
-                if (_pos >= _data.Length) throw Error("the file ends before the end-of-image marker (truncated)");
+                while (_pos < _length && _data[_pos] != 0xFF) _pos++;
+                if (_pos >= _length) throw Error("the file ends before the end-of-image marker (truncated)");
             }
-            while (_pos < _data.Length && _data[_pos] == 0xFF) _pos++;
+            while (_pos < _length && _data[_pos] == 0xFF) _pos++;
             return ReadU8();
         }
 
         private int SegmentLength()
         {
             int length = ReadU16();
-            if (length < 2 || _pos + length - 2 > _data.Length) throw Error($"segment length {length} runs past the end of the file");
+            if (length < 2 || _pos + length - 2 > _length) throw Error($"segment length {length} runs past the end of the file");
             return length - 2;
         }
 
@@ -120,9 +154,9 @@ public static class JpegDecoder
                 int pq = ReadU8();
                 int precision = pq >> 4, id = pq & 15;
                 if (id > 3 || precision > 1) throw Error($"quantization table {id} with precision {precision} is invalid");
-                var table = new ushort[64];
+                var table = _quant[id];
                 for (int i = 0; i < 64; i++) table[ZigZag[i]] = (ushort)(precision == 0 ? ReadU8() : ReadU16());
-                _quant[id] = table;
+                _quantDefined[id] = true;
             }
             if (_pos != end) throw Error("quantization segment length does not match its tables");
         }
@@ -135,13 +169,12 @@ public static class JpegDecoder
                 int tc = ReadU8();
                 int cls = tc >> 4, id = tc & 15;
                 if (cls > 1 || id > 3) throw Error($"Huffman table class {cls} id {id} is invalid");
-                var counts = new byte[16];
                 int total = 0;
-                for (int i = 0; i < 16; i++) { counts[i] = (byte)ReadU8(); total += counts[i]; }
+                for (int i = 0; i < 16; i++) { _counts[i] = (byte)ReadU8(); total += _counts[i]; }
                 if (total > 256 || _pos + total > end) throw Error("Huffman table holds more values than its segment");
-                var values = new byte[total];
-                for (int i = 0; i < total; i++) values[i] = (byte)ReadU8();
-                var table = new HuffmanTable(counts, values);
+                for (int i = 0; i < total; i++) _values[i] = (byte)ReadU8();
+                var table = cls == 0 ? _ownDc[id] : _ownAc[id];
+                table.Build(_counts, _values.AsSpan(0, total));
                 if (cls == 0) _dc[id] = table; else _ac[id] = table;
             }
             if (_pos != end) throw Error("Huffman segment length does not match its tables");
@@ -168,10 +201,12 @@ public static class JpegDecoder
             ImageLimits.Check("JPEG", _width, _height);
             int count = ReadU8();
             if (count != 1 && count != 3) throw Error($"{count} components are not supported (grayscale or 3-component colour only)");
-            _components = new JpegComponent[count];
+            _components = _componentArrays[count];
             for (int i = 0; i < count; i++)
             {
-                var c = new JpegComponent { Id = ReadU8() };
+                var c = _componentPool[i];
+                c.Id = ReadU8();
+                c.DcTable = c.AcTable = null;
                 int hv = ReadU8();
                 c.H = hv >> 4; c.V = hv & 15;
                 c.QuantTable = ReadU8();
@@ -190,7 +225,9 @@ public static class JpegDecoder
                 c.BlocksPerColumn = (c.Height + 7) / 8;
                 c.PaddedBlocksPerLine = _mcusPerLine * c.H;
                 c.PaddedBlocksPerColumn = _mcusPerColumn * c.V;
-                c.Coefficients = new short[c.PaddedBlocksPerLine * c.PaddedBlocksPerColumn * 64];
+                int coefficients = c.PaddedBlocksPerLine * c.PaddedBlocksPerColumn * 64;
+                if (c.Coefficients.Length < coefficients) c.Coefficients = new short[coefficients];
+                else Array.Clear(c.Coefficients, 0, coefficients);
             }
         }
 
@@ -200,11 +237,13 @@ public static class JpegDecoder
             int segment = SegmentLength(); int end = _pos + segment;
             int count = ReadU8();
             if (count < 1 || count > _components.Length) throw Error($"scan with {count} components");
-            var scan = new JpegComponent[count];
+            var scan = _scanArrays[count];
             for (int i = 0; i < count; i++)
             {
                 int id = ReadU8(), tables = ReadU8();
-                var c = Array.Find(_components, x => x.Id == id) ?? throw Error($"scan names unknown component {id}");
+                JpegComponent? c = null;
+                foreach (var candidate in _components) if (candidate.Id == id) { c = candidate; break; }
+                if (c is null) throw Error($"scan names unknown component {id}");
                 // A baseline scan without DHT is a Motion-JPEG frame: its tables are the standard ones (annex K.3).
                 c.DcTable = _dc[tables >> 4] ?? (_progressive ? null : StandardHuffmanTables.Dc(tables >> 4));
                 c.AcTable = _ac[tables & 15] ?? (_progressive ? null : StandardHuffmanTables.Ac(tables & 15));
@@ -225,7 +264,7 @@ public static class JpegDecoder
                 c.DcPredictor = 0;
             }
             _eobRun = 0;
-            var bits = new BitReader(_data, _pos);
+            var bits = new BitReader(_data, _length, _pos);
             DecodeScan(ref bits, scan, ss, se, ah, al);
             _pos = bits.EndOfScan();
         }
@@ -388,22 +427,24 @@ public static class JpegDecoder
             }
         }
 
-        private RgbImage Finish()
+        private void Finish()
         {
             if (!_frameSeen) throw new ImageFormatException("JPEG: no frame header before the end of the image");
-            var planes = new byte[_components.Length][];
+            var planes = _planes;
             for (int i = 0; i < _components.Length; i++)
             {
                 var c = _components[i];
-                var quant = _quant[c.QuantTable] ?? throw new ImageFormatException($"JPEG: quantization table {c.QuantTable} is never defined");
+                if (!_quantDefined[c.QuantTable]) throw new ImageFormatException($"JPEG: quantization table {c.QuantTable} is never defined");
+                var quant = _quant[c.QuantTable];
                 int stride = c.PaddedBlocksPerLine * 8;
-                var plane = new byte[stride * c.PaddedBlocksPerColumn * 8];
+                if (planes[i].Length < stride * c.PaddedBlocksPerColumn * 8) planes[i] = new byte[stride * c.PaddedBlocksPerColumn * 8];
+                var plane = planes[i];
                 for (int row = 0; row < c.PaddedBlocksPerColumn; row++)
                 for (int col = 0; col < c.PaddedBlocksPerLine; col++)
                     IslowIdct.Transform(c.Coefficients.AsSpan(c.BlockOffset(row, col), 64), quant, plane.AsSpan(row * 8 * stride + col * 8), stride);
                 planes[i] = plane;
             }
-            return JpegColor.ToRgb(_components, planes, _width, _height, _hMax, _vMax, ColorTransform());
+            _color.ToRgb(_components, planes, _width, _height, _hMax, _vMax, ColorTransform());
         }
 
         /// <summary>YCbCr unless an Adobe marker says RGB, or (without JFIF/Adobe) the component ids spell R, G, B.</summary>

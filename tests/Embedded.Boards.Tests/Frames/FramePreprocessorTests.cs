@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Embedded.Boards.Frames;
 using Embedded.Boards.Tests.Support;
 using Embedded.Imaging;
@@ -19,6 +20,38 @@ public sealed class FramePreprocessorTests
         var pixels = new byte[224 * 224 * 3];
         new FramePreprocessor(224, 224).Prepare(frame, pixels);
         CollectionAssert.AreEqual(ClassifierInput.Prepare(ImageLoader.Decode(jpeg), 224, 224), pixels);
+    }
+
+    /// <summary>
+    /// JPEG frames (ArduCam, MJPEG cameras) decode into buffers kept across frames: after the first frame of a size,
+    /// preparing one allocates nothing, and one preprocessor taking all 200 dev images in turn (every size, sampling
+    /// and coding among them) gives the pixels of decoding each file afresh — no state leaks from frame to frame.
+    /// </summary>
+    [TestMethod]
+    public void JpegFrames_DecodeIntoKeptBuffers_AllocateNothing_AndMatchTheFiles()
+    {
+        var files = System.IO.Directory.GetFiles(Embedded.Converter.Tests.Support.SharedFixtures.Fixture("images", "imagenet-dev"), "*.JPEG");
+        Array.Sort(files, StringComparer.Ordinal);
+        var pre = new FramePreprocessor(224, 224);
+        var frame = new Frame();
+        var pixels = new byte[224 * 224 * 3];
+        var expected = new byte[224 * 224 * 3];
+        for (int i = 0; i < files.Length; i++)
+        {
+            string file = files[i];
+            var jpeg = System.IO.File.ReadAllBytes(file);
+            // The frame buffer is larger than the JPEG (as after a bigger frame): only its first Length bytes are the image.
+            var padded = frame.Reset(PixelFormat.Jpeg, 0, 0, jpeg.Length + 4096, TimeSpan.Zero, "x");
+            padded.Fill(0xFF);
+            jpeg.CopyTo(padded);
+            frame.Truncate(jpeg.Length);
+            pre.Prepare(frame, pixels);
+            var image = ImageLoader.Load(file);
+            ClassifierInput.Prepare(image, 224, 224).CopyTo(expected, 0);
+            CollectionAssert.AreEqual(expected, pixels, System.IO.Path.GetFileName(file));
+            Assert.AreEqual((image.Width, image.Height), (frame.Width, frame.Height));
+            if (i % 25 == 0) Assert.AreEqual(0L, Allocations.SteadyState(() => pre.Prepare(frame, pixels)), $"{System.IO.Path.GetFileName(file)}: allocated per frame");
+        }
     }
 
     [TestMethod]
