@@ -8,6 +8,7 @@ using System.Threading;
 using Embedded.Boards.Cameras;
 using Embedded.Firmware.Cameras;
 using Embedded.Firmware.Classification;
+using Embedded.Firmware.Outputs;
 using Embedded.Runtime.Execution;
 
 namespace Embedded.Firmware.Commands;
@@ -30,7 +31,8 @@ internal static class RunCommand
         var json = new Option<bool>("--json") { Description = "One JSON object per frame" };
         var labels = new Option<FileInfo?>("--labels") { Description = "Class names, one per line (default: the model's own)" };
         var minScore = new Option<float>("--min-score") { Description = "Detection models: report detections scoring at least this", DefaultValueFactory = _ => 0.5f };
-        var command = new Command("run", "Classify camera frames (or detect objects, or segment, as the model's outputs say)") { model, camera, frames, top, threads, json, labels, minScore };
+        var on = new Option<string[]>("--on") { Description = "Drive a GPIO pin while a class scores above a threshold: " + TriggerRule.Syntax + " (repeatable)" };
+        var command = new Command("run", "Classify camera frames (or detect objects, or segment, as the model's outputs say)") { model, camera, frames, top, threads, json, labels, minScore, on };
         command.SetAction(parse => BoardErrors.Guard(error, () =>
         {
             var m = EmbeddedModel.Load(parse.GetValue(model)!.FullName);
@@ -38,6 +40,8 @@ internal static class RunCommand
             var task = FrameAnalyzer.TaskOf(m);
             if (task != FrameTask.Classification)
             {
+                if ((parse.GetValue(on) ?? Array.Empty<string>()).Length > 0)
+                    throw new ArgumentException($"--on drives pins from class scores: this is a {task.ToString().ToLowerInvariant()} model, not a classifier");
                 float threshold = parse.GetValue(minScore);
                 if (!(threshold >= 0 && threshold <= 1)) throw new ArgumentOutOfRangeException("--min-score", $"--min-score {threshold} must lie in [0, 1]");
                 using var analyzer = new FrameAnalyzer(m, task, Math.Max(1, parse.GetValue(threads)), labelFile is null ? null : LabelFile.Read(labelFile.FullName));
@@ -45,15 +49,26 @@ internal static class RunCommand
                 return RunTask(analyzer, frames2, parse.GetValue(frames) ?? count, threshold, parse.GetValue(json), output, stop);
             }
             using var classifier = new FrameClassifier(m, Math.Max(1, parse.GetValue(threads)), labelFile is null ? null : LabelFile.Read(labelFile.FullName, m.Outputs[0].ElementCount));
+            // Output rules are checked (labels found) before the camera and the pins open.
+            var rules = Array.ConvertAll(parse.GetValue(on) ?? Array.Empty<string>(), TriggerRule.Parse);
+            var classes = Array.ConvertAll(rules, r => r.Resolve(classifier.Labels, m.Outputs[0].ElementCount));
+            for (int i = 1; i < rules.Length; i++)
+                if (Array.FindIndex(rules, 0, i, r => r.Pin == rules[i].Pin) >= 0) throw new ArgumentException($"--on: gpio={rules[i].Pin} is driven by two rules");
             using var source = CameraSpec.Open(parse.GetValue(camera)!, out long scenes);
+            using var pins = rules.Length == 0 ? null : WiredCameras.BusProvider(Embedded.Boards.RaspberryPi.PiGpioDriver.Auto, 0);
+            var gpio = pins?.OpenGpio();
+            var triggers = new PinTrigger[rules.Length];
+            for (int i = 0; i < rules.Length; i++) triggers[i] = new PinTrigger(rules[i], classes[i], gpio!);
             long limit = parse.GetValue(frames) ?? scenes;
-            return Run(classifier, source, limit, Math.Clamp(parse.GetValue(top), 1, m.Outputs[0].ElementCount), parse.GetValue(json), output, stop);
+            return Run(classifier, source, limit, Math.Clamp(parse.GetValue(top), 1, m.Outputs[0].ElementCount), parse.GetValue(json), output, stop, triggers);
         }));
         return command;
     }
 
-    internal static int Run(FrameClassifier classifier, Boards.Frames.IFrameSource source, long limit, int k, bool json, TextWriter output, CancellationToken stop)
+    internal static int Run(FrameClassifier classifier, Boards.Frames.IFrameSource source, long limit, int k, bool json, TextWriter output, CancellationToken stop,
+        PinTrigger[]? triggers = null)
     {
+        triggers ??= Array.Empty<PinTrigger>();
         Span<int> best = stackalloc int[Math.Min(k, 64)];
         var line = new StringBuilder(256);
         source.Start();
@@ -69,8 +84,15 @@ internal static class RunCommand
                 double captureMs = (Stopwatch.GetTimestamp() - start) * 1000.0 / Stopwatch.Frequency;
                 int n = classifier.Classify(captured, best);
                 line.Clear();
-                if (json) WriteJson(line, frame, captured.Source, best.Slice(0, n), classifier, captureMs);
-                else WriteText(line, frame, captured.Source, best.Slice(0, n), classifier, captureMs, (frame + 1) / total.Elapsed.TotalSeconds);
+                if (json) WriteJson(line, frame, captured.Source, best.Slice(0, n), classifier, captureMs, triggers, total.Elapsed);
+                else
+                {
+                    WriteText(line, frame, captured.Source, best.Slice(0, n), classifier, captureMs, (frame + 1) / total.Elapsed.TotalSeconds);
+                    foreach (var trigger in triggers)
+                        if (trigger.Update(classifier.Scores[trigger.ClassIndex], total.Elapsed))
+                            line.Append("gpio ").Append(trigger.Rule.Pin.ToString(CultureInfo.InvariantCulture)).Append(trigger.Active ? " on: " : " off: ")
+                                .Append(trigger.Rule.Label).Append(' ').Append(classifier.Scores[trigger.ClassIndex].ToString("F3", CultureInfo.InvariantCulture)).Append('\n');
+                }
                 output.Write(line);
                 output.Flush();
             }
@@ -79,6 +101,7 @@ internal static class RunCommand
         finally
         {
             source.Stop();
+            foreach (var trigger in triggers) trigger.Release();
         }
         if (!json)
         {
@@ -187,7 +210,7 @@ internal static class RunCommand
             s.Append("  ").Append(c.Scores[i].ToString("F3", inv)).Append(' ').Append(i.ToString(inv).PadLeft(5)).Append("  ").Append(c.Label(i)).Append('\n');
     }
 
-    private static void WriteJson(StringBuilder s, long frame, string source, ReadOnlySpan<int> best, FrameClassifier c, double captureMs)
+    private static void WriteJson(StringBuilder s, long frame, string source, ReadOnlySpan<int> best, FrameClassifier c, double captureMs, PinTrigger[] triggers, TimeSpan now)
     {
         var inv = CultureInfo.InvariantCulture;
         s.Append("{\"frame\":").Append(frame.ToString(inv)).Append(",\"source\":");
@@ -201,6 +224,20 @@ internal static class RunCommand
             s.Append(",\"score\":").Append(c.Scores[best[j]].ToString("R", inv)).Append('}');
         }
         s.Append("],\"ms\":{\"capture\":").Append(captureMs.ToString("F3", inv)).Append(",\"preprocess\":").Append(c.PreprocessMs.ToString("F3", inv))
-         .Append(",\"infer\":").Append(c.InferMs.ToString("F3", inv)).Append("}}\n");
+         .Append(",\"infer\":").Append(c.InferMs.ToString("F3", inv)).Append('}');
+        if (triggers.Length > 0)
+        {
+            // Each rule's pin after this frame: "17":true while it drives its pin active.
+            s.Append(",\"gpio\":{");
+            for (int j = 0; j < triggers.Length; j++)
+            {
+                var t = triggers[j];
+                t.Update(c.Scores[t.ClassIndex], now);
+                if (j > 0) s.Append(',');
+                s.Append('"').Append(t.Rule.Pin.ToString(inv)).Append("\":").Append(t.Active ? "true" : "false");
+            }
+            s.Append('}');
+        }
+        s.Append("}\n");
     }
 }
