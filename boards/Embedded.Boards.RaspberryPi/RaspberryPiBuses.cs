@@ -44,6 +44,22 @@ public sealed class RaspberryPiBuses : IBoardBuses
         return Keep(new PiI2cDevice(i2c));
     }
 
+    /// <summary>A 16×2 or 20×4 character LCD on a PCF8574 backpack at <paramref name="address"/> on I2C bus <paramref name="bus"/>.</summary>
+    public ITextDisplay OpenCharacterLcd(int bus, int address, int columns, int rows)
+    {
+        string device = $"/dev/i2c-{bus}";
+        var i2c = Open(device, $"i2c-{bus}", "enable I2C (sudo raspi-config nonint do_i2c 0, then reboot)", "i2c", () => _options.OpenI2c(new I2cConnectionSettings(bus, address)));
+        try
+        {
+            return Keep(new Displays.CharacterLcd(i2c, columns, rows));
+        }
+        catch (IOException e)
+        {
+            i2c.Dispose();
+            throw new CameraException($"LCD at 0x{address:X2} on {device}: no answer ({e.Message}): check the wiring and the backpack's address (i2cdetect -y {bus}; 0x27 or 0x3F)", e);
+        }
+    }
+
     public IGpioPins OpenGpio()
     {
         if (_options.OpenGpioDriver is { } fake) return Keep(new PiGpioPins(new GpioController(fake())));

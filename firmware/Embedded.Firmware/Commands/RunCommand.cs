@@ -32,7 +32,8 @@ internal static class RunCommand
         var labels = new Option<FileInfo?>("--labels") { Description = "Class names, one per line (default: the model's own)" };
         var minScore = new Option<float>("--min-score") { Description = "Detection models: report detections scoring at least this", DefaultValueFactory = _ => 0.5f };
         var on = new Option<string[]>("--on") { Description = "Drive a GPIO pin while a class scores above a threshold: " + TriggerRule.Syntax + " (repeatable)" };
-        var command = new Command("run", "Classify camera frames (or detect objects, or segment, as the model's outputs say)") { model, camera, frames, top, threads, json, labels, minScore, on };
+        var display = new Option<string?>("--display") { Description = "Show the top class on a character LCD: " + DisplaySpec.Syntax };
+        var command = new Command("run", "Classify camera frames (or detect objects, or segment, as the model's outputs say)") { model, camera, frames, top, threads, json, labels, minScore, on, display };
         command.SetAction(parse => BoardErrors.Guard(error, () =>
         {
             var m = EmbeddedModel.Load(parse.GetValue(model)!.FullName);
@@ -40,8 +41,8 @@ internal static class RunCommand
             var task = FrameAnalyzer.TaskOf(m);
             if (task != FrameTask.Classification)
             {
-                if ((parse.GetValue(on) ?? Array.Empty<string>()).Length > 0)
-                    throw new ArgumentException($"--on drives pins from class scores: this is a {task.ToString().ToLowerInvariant()} model, not a classifier");
+                if ((parse.GetValue(on) ?? Array.Empty<string>()).Length > 0 || parse.GetValue(display) is not null)
+                    throw new ArgumentException($"--on and --display act on class scores: this is a {task.ToString().ToLowerInvariant()} model, not a classifier");
                 float threshold = parse.GetValue(minScore);
                 if (!(threshold >= 0 && threshold <= 1)) throw new ArgumentOutOfRangeException("--min-score", $"--min-score {threshold} must lie in [0, 1]");
                 using var analyzer = new FrameAnalyzer(m, task, Math.Max(1, parse.GetValue(threads)), labelFile is null ? null : LabelFile.Read(labelFile.FullName));
@@ -54,21 +55,26 @@ internal static class RunCommand
             var classes = Array.ConvertAll(rules, r => r.Resolve(classifier.Labels, m.Outputs[0].ElementCount));
             for (int i = 1; i < rules.Length; i++)
                 if (Array.FindIndex(rules, 0, i, r => r.Pin == rules[i].Pin) >= 0) throw new ArgumentException($"--on: gpio={rules[i].Pin} is driven by two rules");
+            string? displaySpec = parse.GetValue(display);
+            if (displaySpec is not null) DisplaySpec.Parse(displaySpec);
             using var source = CameraSpec.Open(parse.GetValue(camera)!, out long scenes);
-            using var pins = rules.Length == 0 ? null : WiredCameras.BusProvider(Embedded.Boards.RaspberryPi.PiGpioDriver.Auto, 0);
-            var gpio = pins?.OpenGpio();
+            using var pins = rules.Length == 0 && displaySpec is null ? null : WiredCameras.BusProvider(Embedded.Boards.RaspberryPi.PiGpioDriver.Auto, 0);
+            var screen = displaySpec is null ? null : DisplaySpec.Open(displaySpec, pins as Embedded.Boards.RaspberryPi.RaspberryPiBuses
+                ?? throw new NotSupportedException("--display: this board's buses have no character LCD"));
+            var gpio = rules.Length == 0 ? null : pins!.OpenGpio();
             var triggers = new PinTrigger[rules.Length];
             for (int i = 0; i < rules.Length; i++) triggers[i] = new PinTrigger(rules[i], classes[i], gpio!);
             long limit = parse.GetValue(frames) ?? scenes;
-            return Run(classifier, source, limit, Math.Clamp(parse.GetValue(top), 1, m.Outputs[0].ElementCount), parse.GetValue(json), output, stop, triggers);
+            return Run(classifier, source, limit, Math.Clamp(parse.GetValue(top), 1, m.Outputs[0].ElementCount), parse.GetValue(json), output, stop, triggers, screen);
         }));
         return command;
     }
 
     internal static int Run(FrameClassifier classifier, Boards.Frames.IFrameSource source, long limit, int k, bool json, TextWriter output, CancellationToken stop,
-        PinTrigger[]? triggers = null)
+        PinTrigger[]? triggers = null, Embedded.Boards.Hardware.ITextDisplay? display = null)
     {
         triggers ??= Array.Empty<PinTrigger>();
+        Span<char> text = stackalloc char[32];
         Span<int> best = stackalloc int[Math.Min(k, 64)];
         var line = new StringBuilder(256);
         source.Start();
@@ -95,6 +101,7 @@ internal static class RunCommand
                 }
                 output.Write(line);
                 output.Flush();
+                if (display is not null) Show(display, classifier, best.Slice(0, n), (frame + 1) / total.Elapsed.TotalSeconds, text);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
@@ -208,6 +215,38 @@ internal static class RunCommand
          .Append(" ms  infer ").Append(c.InferMs.ToString("F1", inv)).Append(" ms  ").Append(fps.ToString("F1", inv)).Append(" fps\n");
         foreach (int i in best)
             s.Append("  ").Append(c.Scores[i].ToString("F3", inv)).Append(' ').Append(i.ToString(inv).PadLeft(5)).Append("  ").Append(c.Label(i)).Append('\n');
+    }
+
+    /// <summary>
+    /// The display: the best class's first name, then its score and the frame rate (on a 20×4, the second class too).
+    /// Formatted into <paramref name="text"/>, so a frame allocates nothing here.
+    /// </summary>
+    private static void Show(Embedded.Boards.Hardware.ITextDisplay display, FrameClassifier c, ReadOnlySpan<int> best, double fps, Span<char> text)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        for (int k = 0; k < display.Rows / 2 && k < best.Length; k++)
+        {
+            string label = c.Label(best[k]);
+            int comma = label.IndexOf(',');
+            if (label.Length == 0)
+            {
+                // No labels: the class number, "#417".
+                text[0] = '#';
+                best[k].TryFormat(text.Slice(1), out int digits, default, inv);
+                display.Show(2 * k, text.Slice(0, 1 + digits));
+            }
+            else display.Show(2 * k, comma > 0 ? label.AsSpan(0, comma) : label.AsSpan());
+            c.Scores[best[k]].TryFormat(text, out int used, "F2", inv);
+            if (k == 0)
+            {
+                " ".AsSpan().CopyTo(text.Slice(used++));
+                fps.TryFormat(text.Slice(used), out int more, "F1", inv);
+                used += more;
+                " fps".AsSpan().CopyTo(text.Slice(used));
+                used += 4;
+            }
+            display.Show(2 * k + 1, text.Slice(0, used));
+        }
     }
 
     private static void WriteJson(StringBuilder s, long frame, string source, ReadOnlySpan<int> best, FrameClassifier c, double captureMs, PinTrigger[] triggers, TimeSpan now)
