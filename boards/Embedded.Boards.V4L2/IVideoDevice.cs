@@ -32,6 +32,9 @@ public interface IVideoDevice : IDisposable
     /// <summary>VIDIOC_S_FMT: asks for <paramref name="requested"/> and returns what the driver chose (it may change the size).</summary>
     VideoFormat SetFormat(VideoFormat requested);
 
+    /// <summary>VIDIOC_S_CTRL: sets <paramref name="control"/>; a control or value the driver refuses is a CameraException naming its option.</summary>
+    void SetControl(V4L2Control control);
+
     /// <summary>VIDIOC_REQBUFS with mmap memory: returns how many buffers the driver granted; 0 releases them.</summary>
     int RequestBuffers(int count);
 

@@ -62,6 +62,7 @@ public sealed class V4L2Camera : IFrameSource
 
         _format = _device.SetFormat(new VideoFormat(_options.Width, _options.Height, wanted));
         CheckFormat(wanted);
+        foreach (var control in _options.Controls) _device.SetControl(control);
         _buffers = _device.RequestBuffers(_options.Buffers);
         if (_buffers < 1) throw new CameraException($"{_device.Path}: the driver granted no capture buffers");
         try

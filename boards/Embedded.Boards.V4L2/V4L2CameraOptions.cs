@@ -18,6 +18,9 @@ public sealed record V4L2CameraOptions
     /// <summary>Consecutive unusable frames (driver error flag, short or corrupt data) skipped before giving up.</summary>
     public int MaxBadFrames { get; init; } = 8;
 
+    /// <summary>Controls set before streaming, in order (<see cref="V4L2Control"/>).</summary>
+    public System.Collections.Generic.IReadOnlyList<V4L2Control> Controls { get; init; } = Array.Empty<V4L2Control>();
+
     /// <summary>How often a waiting capture looks at its cancellation token.</summary>
     public TimeSpan PollSlice { get; init; } = TimeSpan.FromMilliseconds(100);
 }

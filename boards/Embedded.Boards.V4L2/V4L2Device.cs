@@ -105,6 +105,23 @@ public sealed unsafe class V4L2Device : IVideoDevice
     // Driver-reported sizes go into int fields; anything beyond int range is nonsense the camera rejects later.
     private static int Clamp(uint value) => value > int.MaxValue ? int.MaxValue : (int)value;
 
+    public void SetControl(V4L2Control control)
+    {
+        var request = new VideoDev2.Control { Id = control.Id, Value = control.Value };
+        while (Libc.Ioctl(Open(), VideoDev2.VIDIOC_S_CTRL, &request) < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno == Libc.EINTR) continue;
+            throw errno switch
+            {
+                Libc.EINVAL => new CameraException($"{Path}: {control.Option}: this camera has no such control, or not in this mode (v4l2-ctl -d {Path} --list-ctrls lists them)"),
+                Libc.ERANGE => new CameraException($"{Path}: {control.Option}: outside the control's range (v4l2-ctl -d {Path} --list-ctrls shows it)"),
+                Libc.EACCES => new CameraException($"{Path}: {control.Option}: the control is read-only or inactive (set its automatic mode off first)"),
+                _ => Failure($"VIDIOC_S_CTRL {control.Option}", errno),
+            };
+        }
+    }
+
     public int RequestBuffers(int count)
     {
         if (count < 0 || count > MaxBuffers) throw new ArgumentOutOfRangeException(nameof(count), $"0..{MaxBuffers} buffers");

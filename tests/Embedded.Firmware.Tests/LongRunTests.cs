@@ -88,6 +88,8 @@ public sealed class LongRunTests
             ("v4l2:/dev/video-does-not-exist,320x240,buffers=99", "buffers=99 is not a whole number in 1..32"),
             ("v4l2:/dev/video-does-not-exist,640x0", "size '640x0' is not WIDTHxHEIGHT"),
             ("v4l2:/dev/video-does-not-exist,mjpeg", "/dev/video-does-not-exist: cannot open"),
+            ("v4l2:/dev/video-does-not-exist,exposure=long", "exposure=long is not a whole number in 1..100000"),
+            ("v4l2:/dev/video-does-not-exist,focus=3", "unknown option 'focus' (this camera takes: WIDTHxHEIGHT, yuyv, mjpeg, buffers=N, exposure=auto|N"),
         })
         {
             error.GetStringBuilder().Clear();

@@ -21,7 +21,7 @@ internal static unsafe partial class Libc
 
     public const short POLLIN = 0x1, POLLERR = 0x8, POLLHUP = 0x10, POLLNVAL = 0x20;
 
-    public const int EINTR = 4, EIO = 5, ENXIO = 6, EAGAIN = 11, EACCES = 13, EBUSY = 16, ENODEV = 19, EINVAL = 22, ENOENT = 2;
+    public const int EINTR = 4, EIO = 5, ENXIO = 6, EAGAIN = 11, EACCES = 13, EBUSY = 16, ENODEV = 19, EINVAL = 22, ENOENT = 2, ERANGE = 34;
 
     [StructLayout(LayoutKind.Sequential)]
     public struct PollFd

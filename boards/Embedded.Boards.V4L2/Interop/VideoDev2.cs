@@ -107,6 +107,14 @@ internal static unsafe class VideoDev2
         public uint RequestFd;
     }
 
+    /// <summary>struct v4l2_control.</summary>
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Control
+    {
+        public uint Id;
+        public int Value;
+    }
+
     private const uint IocWrite = 1, IocRead = 2;
 
     private static nuint Ioc(uint direction, uint number, int size) => (nuint)(direction << 30 | (uint)size << 16 | (uint)'V' << 8 | number);
@@ -121,4 +129,5 @@ internal static unsafe class VideoDev2
     public static nuint VIDIOC_DQBUF => Ioc(IocRead | IocWrite, 17, Unsafe.SizeOf<Buffer>());
     public static nuint VIDIOC_STREAMON => Ioc(IocWrite, 18, sizeof(int));
     public static nuint VIDIOC_STREAMOFF => Ioc(IocWrite, 19, sizeof(int));
+    public static nuint VIDIOC_S_CTRL => Ioc(IocRead | IocWrite, 28, Unsafe.SizeOf<Control>());
 }

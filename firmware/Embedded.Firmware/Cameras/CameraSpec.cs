@@ -7,7 +7,7 @@ namespace Embedded.Firmware.Cameras;
 
 /// <summary>
 /// Parses `--camera SPEC`: `files:DIR`, `sim-arducam:DIR[,realtime]`, `sim-ov7670:DIR[,realtime][,rgb565|yuyv]`,
-/// `v4l2:/dev/videoN[,WxH][,yuyv|mjpeg][,buffers=N]`, `libcamera:[WxH][,yuv420|mjpeg][,fps=N]…` (<see cref="LibcameraSpec"/>), and the wired `arducam:…` / `ov7670:…` (<see cref="WiredCameras"/>),
+/// `v4l2:/dev/videoN[,WxH][,yuyv|mjpeg][,buffers=N][,exposure=…][,wb=…][,brightness=N]…` (<see cref="V4L2Control"/>), `libcamera:[WxH][,yuv420|mjpeg][,fps=N]…` (<see cref="LibcameraSpec"/>), and the wired `arducam:…` / `ov7670:…` (<see cref="WiredCameras"/>),
 /// which need a board adapter (-p:BoardPackages=true) or, in tests, emulated buses.
 /// </summary>
 internal static class CameraSpec
@@ -50,11 +50,12 @@ internal static class CameraSpec
                 var size = options.Size(16384) ?? (640, 480);
                 var format = options.Choice("auto", "yuyv", "mjpeg") switch { "yuyv" => PixelFormat.Yuyv, "mjpeg" => PixelFormat.Jpeg, _ => (PixelFormat?)null };
                 int buffers = options.Integer("buffers", 4, 1, 32);
-                options.RejectUnused("WIDTHxHEIGHT, yuyv, mjpeg, buffers=N");
+                var controls = V4L2Control.FromOptions(spec, options.Value);
+                options.RejectUnused("WIDTHxHEIGHT, yuyv, mjpeg, buffers=N, " + V4L2Control.Options);
                 if (!OperatingSystem.IsLinux()) throw new NotSupportedException($"camera '{spec}': V4L2 cameras need Linux");
                 sceneCount = long.MaxValue;
                 return new V4L2Camera(new V4L2Device(argument), SystemClock.Instance,
-                    new V4L2CameraOptions { Width = size.width, Height = size.height, Format = format, Buffers = buffers });
+                    new V4L2CameraOptions { Width = size.width, Height = size.height, Format = format, Buffers = buffers, Controls = controls });
             }
             case "libcamera":
             {

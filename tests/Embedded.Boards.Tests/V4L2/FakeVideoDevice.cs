@@ -51,6 +51,15 @@ internal sealed class FakeVideoDevice : IVideoDevice
         return Negotiate(requested);
     }
 
+    /// <summary>Control ids the fake camera refuses (EINVAL).</summary>
+    public HashSet<uint> MissingControls { get; } = new();
+
+    public void SetControl(V4L2Control control)
+    {
+        Call($"S_CTRL 0x{control.Id:X8}={control.Value}");
+        if (MissingControls.Contains(control.Id)) throw new CameraException($"{Path}: {control.Option}: this camera has no such control");
+    }
+
     public int RequestBuffers(int count)
     {
         Call("REQBUFS", count);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Embedded.Boards.Cameras;
@@ -48,6 +49,32 @@ public sealed class V4L2CameraTests
         camera.Dispose();
         CollectionAssert.AreEqual(new[] { "STREAMOFF", "MUNMAP", "REQBUFS 0" }, device.Calls);
         Assert.IsTrue(device.Disposed);
+    }
+
+    /// <summary>Controls from the spec options go to the driver after the format, before any buffer: exact ids and values, auto modes off first.</summary>
+    [TestMethod]
+    public void Controls_AreSetAfterTheFormat_BeforeStreaming_AndARefusedOneIsAClearError()
+    {
+        var options = new Dictionary<string, string> { ["exposure"] = "150", ["wb"] = "4500", ["brightness"] = "-10", ["gain"] = "3" };
+        var controls = V4L2Control.FromOptions("v4l2:/dev/video9", name => options.TryGetValue(name, out var v) ? v : null);
+        var (camera, device, _) = Make(new V4L2CameraOptions { Width = 320, Height = 240, Buffers = 1, Controls = controls });
+        camera.Start();
+        CollectionAssert.AreEqual(new[]
+        {
+            "QUERYCAP", "ENUM_FMT", "S_FMT YUYV 320×240",
+            "S_CTRL 0x009A0901=1", "S_CTRL 0x009A0902=150",        // exposure: manual, then 15 ms
+            "S_CTRL 0x0098090C=0", "S_CTRL 0x0098091A=4500",       // white balance: auto off, then 4500 K
+            "S_CTRL 0x00980900=-10", "S_CTRL 0x00980913=3",
+            "REQBUFS 1", "MMAP 0", "QBUF 0", "STREAMON",
+        }, device.Calls);
+        camera.Dispose();
+
+        var auto = V4L2Control.FromOptions("v4l2:x", name => name is "exposure" or "wb" ? "auto" : null);
+        CollectionAssert.AreEqual(new[] { (V4L2Control.ExposureAuto, V4L2Control.ExposureAperturePriority), (V4L2Control.AutoWhiteBalance, 1) }, auto.Select(c => (c.Id, c.Value)).ToArray());
+        StringAssert.Contains(Assert.ThrowsExactly<ArgumentException>(() => V4L2Control.FromOptions("v4l2:x", n => n == "wb" ? "warm" : null)).Message, "wb=warm is not a whole number in 1000..12000");
+
+        var (refusing, _, _) = Make(new V4L2CameraOptions { Controls = controls }, d => d.MissingControls.Add(V4L2Control.WhiteBalanceTemperature));
+        StringAssert.Contains(Assert.ThrowsExactly<CameraException>(() => refusing.Start()).Message, "wb=4500");
     }
 
     [TestMethod]

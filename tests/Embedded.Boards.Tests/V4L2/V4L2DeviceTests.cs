@@ -30,6 +30,10 @@ public sealed class V4L2DeviceTests
                  (unsigned long)VIDIOC_QUERYCAP, (unsigned long)VIDIOC_ENUM_FMT, (unsigned long)VIDIOC_G_FMT, (unsigned long)VIDIOC_S_FMT,
                  (unsigned long)VIDIOC_REQBUFS, (unsigned long)VIDIOC_QUERYBUF, (unsigned long)VIDIOC_QBUF, (unsigned long)VIDIOC_DQBUF,
                  (unsigned long)VIDIOC_STREAMON, (unsigned long)VIDIOC_STREAMOFF);
+          printf("ctrl=%zu S_CTRL=%lx BRIGHTNESS=%x CONTRAST=%x SATURATION=%x AWB=%x GAIN=%x WB_TEMP=%x EXPOSURE_AUTO=%x EXPOSURE_ABS=%x MANUAL=%d APERTURE=%d\n",
+                 sizeof(struct v4l2_control), (unsigned long)VIDIOC_S_CTRL, V4L2_CID_BRIGHTNESS, V4L2_CID_CONTRAST, V4L2_CID_SATURATION,
+                 V4L2_CID_AUTO_WHITE_BALANCE, V4L2_CID_GAIN, V4L2_CID_WHITE_BALANCE_TEMPERATURE, V4L2_CID_EXPOSURE_AUTO, V4L2_CID_EXPOSURE_ABSOLUTE,
+                 V4L2_EXPOSURE_MANUAL, V4L2_EXPOSURE_APERTURE_PRIORITY);
           return 0;
         }
         """;
@@ -52,7 +56,10 @@ public sealed class V4L2DeviceTests
                 $"buf.m={Offset<VideoDev2.Buffer>("Offset")} buf.length={Offset<VideoDev2.Buffer>("Length")} fmt.fmt={Offset<VideoDev2.Format>("Fmt")} " +
                 $"QUERYCAP={VideoDev2.VIDIOC_QUERYCAP:x} ENUM_FMT={VideoDev2.VIDIOC_ENUM_FMT:x} G_FMT={VideoDev2.VIDIOC_G_FMT:x} S_FMT={VideoDev2.VIDIOC_S_FMT:x} " +
                 $"REQBUFS={VideoDev2.VIDIOC_REQBUFS:x} QUERYBUF={VideoDev2.VIDIOC_QUERYBUF:x} QBUF={VideoDev2.VIDIOC_QBUF:x} DQBUF={VideoDev2.VIDIOC_DQBUF:x} " +
-                $"STREAMON={VideoDev2.VIDIOC_STREAMON:x} STREAMOFF={VideoDev2.VIDIOC_STREAMOFF:x}";
+                $"STREAMON={VideoDev2.VIDIOC_STREAMON:x} STREAMOFF={VideoDev2.VIDIOC_STREAMOFF:x} " +
+                $"ctrl={sizeof(VideoDev2.Control)} S_CTRL={VideoDev2.VIDIOC_S_CTRL:x} BRIGHTNESS={V4L2Control.Brightness:x} CONTRAST={V4L2Control.Contrast:x} " +
+                $"SATURATION={V4L2Control.Saturation:x} AWB={V4L2Control.AutoWhiteBalance:x} GAIN={V4L2Control.Gain:x} WB_TEMP={V4L2Control.WhiteBalanceTemperature:x} " +
+                $"EXPOSURE_AUTO={V4L2Control.ExposureAuto:x} EXPOSURE_ABS={V4L2Control.ExposureAbsolute:x} MANUAL={V4L2Control.ExposureManual} APERTURE={V4L2Control.ExposureAperturePriority}";
             var ours = mine.Split(' ').Select(kv => kv.Split('=')).ToDictionary(kv => kv[0], kv => kv[1]);
             Assert.AreEqual(values.Count, ours.Count, printed);
             foreach (var (name, value) in values) Assert.AreEqual(value, ours[name], $"{name}: videodev2.h says {value}, the interop says {ours[name]}");
