@@ -89,15 +89,18 @@ internal static class RunCommand
                 var captured = source.Capture(CaptureTimeout, stop);
                 double captureMs = (Stopwatch.GetTimestamp() - start) * 1000.0 / Stopwatch.Frequency;
                 int n = classifier.Classify(captured, best);
+                // The pins follow this frame's scores before its line is written, so the line shows them as they are.
+                ulong changed = 0;   // one bit per rule: at most 64, one per pin below 64
+                for (int t = 0; t < triggers.Length; t++) if (triggers[t].Update(classifier.Scores[triggers[t].ClassIndex], total.Elapsed)) changed |= 1UL << t;
                 line.Clear();
-                if (json) WriteJson(line, frame, captured.Source, best.Slice(0, n), classifier, captureMs, triggers, total.Elapsed);
+                if (json) WriteJson(line, frame, captured.Source, best.Slice(0, n), classifier, captureMs, triggers);
                 else
                 {
                     WriteText(line, frame, captured.Source, best.Slice(0, n), classifier, captureMs, (frame + 1) / total.Elapsed.TotalSeconds);
-                    foreach (var trigger in triggers)
-                        if (trigger.Update(classifier.Scores[trigger.ClassIndex], total.Elapsed))
-                            line.Append("gpio ").Append(trigger.Rule.Pin.ToString(CultureInfo.InvariantCulture)).Append(trigger.Active ? " on: " : " off: ")
-                                .Append(trigger.Rule.Label).Append(' ').Append(classifier.Scores[trigger.ClassIndex].ToString("F3", CultureInfo.InvariantCulture)).Append('\n');
+                    for (int t = 0; t < triggers.Length; t++)
+                        if ((changed & 1UL << t) != 0)
+                            line.Append("gpio ").Append(triggers[t].Rule.Pin.ToString(CultureInfo.InvariantCulture)).Append(triggers[t].Active ? " on: " : " off: ")
+                                .Append(triggers[t].Rule.Label).Append(' ').Append(classifier.Scores[triggers[t].ClassIndex].ToString("F3", CultureInfo.InvariantCulture)).Append('\n');
                 }
                 output.Write(line);
                 output.Flush();
@@ -249,7 +252,7 @@ internal static class RunCommand
         }
     }
 
-    private static void WriteJson(StringBuilder s, long frame, string source, ReadOnlySpan<int> best, FrameClassifier c, double captureMs, PinTrigger[] triggers, TimeSpan now)
+    private static void WriteJson(StringBuilder s, long frame, string source, ReadOnlySpan<int> best, FrameClassifier c, double captureMs, PinTrigger[] triggers)
     {
         var inv = CultureInfo.InvariantCulture;
         s.Append("{\"frame\":").Append(frame.ToString(inv)).Append(",\"source\":");
@@ -271,7 +274,6 @@ internal static class RunCommand
             for (int j = 0; j < triggers.Length; j++)
             {
                 var t = triggers[j];
-                t.Update(c.Scores[t.ClassIndex], now);
                 if (j > 0) s.Append(',');
                 s.Append('"').Append(t.Rule.Pin.ToString(inv)).Append("\":").Append(t.Active ? "true" : "false");
             }

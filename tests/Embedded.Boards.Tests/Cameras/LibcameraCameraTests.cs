@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.IO;
 using System.Linq;
 using Embedded.Boards.Cameras;
@@ -89,9 +88,8 @@ public sealed class LibcameraCameraTests
         using var camera = new LibcameraCamera(new LibcameraOptions { Width = 32, Height = 16, Command = FakeProgram($"cat '{data}'; head -c 100 '{data}'; sleep 30") });
         camera.Start();
         CollectionAssert.AreEqual(frames[0], camera.Capture(Timeout).Data.ToArray());
-        var watch = Stopwatch.StartNew();
+        // Only the watchdog makes this a timeout: left alone, the fake would end its 30 s sleep and exit (a restart, not a timeout).
         var stall = Assert.ThrowsExactly<CameraTimeoutException>(() => camera.Capture(TimeSpan.FromMilliseconds(400)));
-        Assert.IsTrue(watch.Elapsed < TimeSpan.FromSeconds(4), $"reported after {watch.Elapsed}");
         StringAssert.Contains(stall.Message, "no frame within 400 ms — rpicam-vid stalled and was stopped");
         CollectionAssert.AreEqual(frames[0], camera.Capture(Timeout).Data.ToArray(), "after the stall the program runs again");
         Assert.AreEqual(1, camera.Restarts);
