@@ -45,18 +45,25 @@ public sealed class RaspberryPiBuses : IBoardBuses
     }
 
     /// <summary>A 16×2 or 20×4 character LCD on a PCF8574 backpack at <paramref name="address"/> on I2C bus <paramref name="bus"/>.</summary>
-    public ITextDisplay OpenCharacterLcd(int bus, int address, int columns, int rows)
+    public ITextDisplay OpenCharacterLcd(int bus, int address, int columns, int rows) =>
+        OpenDisplay(bus, address, "LCD", "0x27 or 0x3F", i2c => new Displays.CharacterLcd(i2c, columns, rows));
+
+    /// <summary>A 128×64 or 128×32 SSD1306 OLED at <paramref name="address"/> on I2C bus <paramref name="bus"/>.</summary>
+    public ITextDisplay OpenSsd1306(int bus, int address, int height) =>
+        OpenDisplay(bus, address, "SSD1306 OLED", "0x3C or 0x3D", i2c => new Displays.Ssd1306Text(i2c, height));
+
+    private ITextDisplay OpenDisplay(int bus, int address, string what, string usualAddresses, Func<I2cDevice, ITextDisplay> create)
     {
         string device = $"/dev/i2c-{bus}";
         var i2c = Open(device, $"i2c-{bus}", "enable I2C (sudo raspi-config nonint do_i2c 0, then reboot)", "i2c", () => _options.OpenI2c(new I2cConnectionSettings(bus, address)));
         try
         {
-            return Keep(new Displays.CharacterLcd(i2c, columns, rows));
+            return Keep(create(i2c));
         }
         catch (IOException e)
         {
             i2c.Dispose();
-            throw new CameraException($"LCD at 0x{address:X2} on {device}: no answer ({e.Message}): check the wiring and the backpack's address (i2cdetect -y {bus}; 0x27 or 0x3F)", e);
+            throw new CameraException($"{what} at 0x{address:X2} on {device}: no answer ({e.Message}): check the wiring and the address (i2cdetect -y {bus}; usually {usualAddresses})", e);
         }
     }
 

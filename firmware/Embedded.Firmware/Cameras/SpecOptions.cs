@@ -13,15 +13,19 @@ internal sealed class SpecOptions
     private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
 
-    public SpecOptions(string spec, IEnumerable<string> parts)
+    private readonly string _what;
+
+    /// <param name="what">What the spec describes, for messages: "camera", "--display".</param>
+    public SpecOptions(string spec, IEnumerable<string> parts, string what = "camera")
     {
         _spec = spec;
+        _what = what;
         foreach (var part in parts)
         {
-            if (part.Length == 0) throw new ArgumentException($"camera '{spec}': empty option between commas");
+            if (part.Length == 0) throw new ArgumentException($"{_what} '{spec}': empty option between commas");
             int eq = part.IndexOf('=');
             string name = eq < 0 ? part : part.Substring(0, eq);
-            if (!_options.TryAdd(name, eq < 0 ? null : part.Substring(eq + 1))) throw new ArgumentException($"camera '{spec}': option '{name}' given twice");
+            if (!_options.TryAdd(name, eq < 0 ? null : part.Substring(eq + 1))) throw new ArgumentException($"{_what} '{spec}': option '{name}' given twice");
         }
     }
 
@@ -30,7 +34,7 @@ internal sealed class SpecOptions
     {
         if (!_options.TryGetValue(name, out var value)) return false;
         _used.Add(name);
-        if (value is not null) throw new ArgumentException($"camera '{_spec}': option '{name}' takes no value");
+        if (value is not null) throw new ArgumentException($"{_what} '{_spec}': option '{name}' takes no value");
         return true;
     }
 
@@ -41,7 +45,7 @@ internal sealed class SpecOptions
         foreach (var choice in choices)
         {
             if (!Flag(choice)) continue;
-            if (chosen is not null) throw new ArgumentException($"camera '{_spec}': '{chosen}' and '{choice}' exclude each other");
+            if (chosen is not null) throw new ArgumentException($"{_what} '{_spec}': '{chosen}' and '{choice}' exclude each other");
             chosen = choice;
         }
         return chosen ?? fallback;
@@ -52,7 +56,7 @@ internal sealed class SpecOptions
     {
         if (!_options.TryGetValue(name, out var value)) return null;
         _used.Add(name);
-        if (value is null || value.Length == 0) throw new ArgumentException($"camera '{_spec}': option '{name}' needs a value ({name}=…)");
+        if (value is null || value.Length == 0) throw new ArgumentException($"{_what} '{_spec}': option '{name}' needs a value ({name}=…)");
         return value;
     }
 
@@ -62,7 +66,7 @@ internal sealed class SpecOptions
         var text = Value(name);
         if (text is null) return fallback;
         if (!int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int value) || value < min || value > max)
-            throw new ArgumentException($"camera '{_spec}': {name}={text} is not a whole number in {min}..{max}");
+            throw new ArgumentException($"{_what} '{_spec}': {name}={text} is not a whole number in {min}..{max}");
         return value;
     }
 
@@ -76,7 +80,7 @@ internal sealed class SpecOptions
             if (x <= 0 || !char.IsAsciiDigit(name[0])) continue;
             _used.Add(name);
             if (!int.TryParse(name.AsSpan(0, x), out int w) || !int.TryParse(name.AsSpan(x + 1), out int h) || w < 1 || h < 1 || w > maxSide || h > maxSide)
-                throw new ArgumentException($"camera '{_spec}': size '{name}' is not WIDTHxHEIGHT with sides 1..{maxSide}");
+                throw new ArgumentException($"{_what} '{_spec}': size '{name}' is not WIDTHxHEIGHT with sides 1..{maxSide}");
             return (w, h);
         }
         return null;
@@ -86,6 +90,6 @@ internal sealed class SpecOptions
     public void RejectUnused(string known)
     {
         foreach (var name in _options.Keys)
-            if (!_used.Contains(name)) throw new ArgumentException($"camera '{_spec}': unknown option '{name}' (this camera takes: {known})");
+            if (!_used.Contains(name)) throw new ArgumentException($"{_what} '{_spec}': unknown option '{name}' (this {(_what == "camera" ? "camera" : "option")} takes: {known})");
     }
 }

@@ -32,7 +32,7 @@ internal static class RunCommand
         var labels = new Option<FileInfo?>("--labels") { Description = "Class names, one per line (default: the model's own)" };
         var minScore = new Option<float>("--min-score") { Description = "Detection models: report detections scoring at least this", DefaultValueFactory = _ => 0.5f };
         var on = new Option<string[]>("--on") { Description = "Drive a GPIO pin while a class scores above a threshold: " + TriggerRule.Syntax + " (repeatable)" };
-        var display = new Option<string?>("--display") { Description = "Show the top class on a character LCD: " + DisplaySpec.Syntax };
+        var display = new Option<string?>("--display") { Description = "Show the top class on a character LCD or an OLED: " + DisplaySpec.Syntax };
         var command = new Command("run", "Classify camera frames (or detect objects, or segment, as the model's outputs say)") { model, camera, frames, top, threads, json, labels, minScore, on, display };
         command.SetAction(parse => BoardErrors.Guard(error, () =>
         {
@@ -60,7 +60,7 @@ internal static class RunCommand
             using var source = CameraSpec.Open(parse.GetValue(camera)!, out long scenes);
             using var pins = rules.Length == 0 && displaySpec is null ? null : WiredCameras.BusProvider(Embedded.Boards.RaspberryPi.PiGpioDriver.Auto, 0);
             var screen = displaySpec is null ? null : DisplaySpec.Open(displaySpec, pins as Embedded.Boards.RaspberryPi.RaspberryPiBuses
-                ?? throw new NotSupportedException("--display: this board's buses have no character LCD"));
+                ?? throw new NotSupportedException("--display: this board's buses have no I2C display"));
             var gpio = rules.Length == 0 ? null : pins!.OpenGpio();
             var triggers = new PinTrigger[rules.Length];
             for (int i = 0; i < rules.Length; i++) triggers[i] = new PinTrigger(rules[i], classes[i], gpio!);
