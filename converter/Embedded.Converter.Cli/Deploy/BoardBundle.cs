@@ -49,6 +49,7 @@ internal static class BoardBundle
     /// <summary>Refuses to write into a directory that holds something else than an earlier bundle.</summary>
     public static void PrepareDirectory(DirectoryInfo output)
     {
+        if (File.Exists(output.FullName)) throw new ArgumentException($"--out {output.FullName} is a file; give a new or empty directory");
         if (output.Exists && output.EnumerateFileSystemInfos().Any() && !File.Exists(Path.Combine(output.FullName, Marker)))
             throw new ArgumentException($"--out {output.FullName} is not empty and is not an emb-board bundle; give a new or empty directory");
         output.Create();
@@ -89,8 +90,20 @@ internal static class BoardBundle
         model.Name.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-') && !model.Name.StartsWith('.') ? model.Name : "model.emb";
 
     /// <summary>Camera specs go into the run script in single quotes: no quotes or control characters.</summary>
-    public static string CheckCamera(string camera) =>
-        camera.Length > 0 && camera.All(c => c >= ' ' && c != '\'' && c != '\x7F') ? camera : throw new ArgumentException($"--camera '{camera}' has quote or control characters");
+    /// <summary>The spec as emb-board parses it (kind, options, values; not the board's devices), with no characters the run script cannot quote.</summary>
+    public static string CheckCamera(string camera)
+    {
+        if (!(camera.Length > 0 && camera.All(c => c >= ' ' && c != '\'' && c != '\x7F'))) throw new ArgumentException($"--camera '{camera}' has quote or control characters");
+        try
+        {
+            Embedded.Firmware.Cameras.CameraSpec.Check(camera);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException("--camera: " + e.Message, e);
+        }
+        return camera;
+    }
 
     /// <summary>Writes the model, labels, run script, unit and notes next to app/.</summary>
     public static void WriteFiles(DirectoryInfo output, FileInfo model, string[]? labels, string camera, string rid, string boardDirectory, string user)

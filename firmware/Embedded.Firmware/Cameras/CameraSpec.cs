@@ -10,11 +10,20 @@ namespace Embedded.Firmware.Cameras;
 /// `v4l2:/dev/videoN[,WxH][,yuyv|mjpeg][,buffers=N][,exposure=…][,wb=…][,brightness=N]…` (<see cref="V4L2Control"/>), `libcamera:[WxH][,yuv420|mjpeg][,fps=N]…` (<see cref="LibcameraSpec"/>), and the wired `arducam:…` / `ov7670:…` (<see cref="WiredCameras"/>),
 /// which need a board adapter (-p:BoardPackages=true) or, in tests, emulated buses.
 /// </summary>
-internal static class CameraSpec
+public static class CameraSpec
 {
+    /// <summary>
+    /// Checks <paramref name="spec"/> the way <see cref="Open"/> does — kind, options, values — without touching a
+    /// device or folder (those are the board's): what `emb deploy` runs before it builds a bundle.
+    /// </summary>
+    public static void Check(string spec) => Open(spec, out _, buses: null, checkOnly: true);
+
     /// <summary>Opens the camera <paramref name="spec"/> names; <paramref name="sceneCount"/> is one pass over a folder, or long.MaxValue for a live camera.</summary>
-    public static IFrameSource Open(string spec, out long sceneCount, IBoardBuses? buses = null)
+    public static IFrameSource Open(string spec, out long sceneCount, IBoardBuses? buses = null) => Open(spec, out sceneCount, buses, checkOnly: false)!;
+
+    private static IFrameSource? Open(string spec, out long sceneCount, IBoardBuses? buses, bool checkOnly)
     {
+        sceneCount = long.MaxValue;
         int colon = spec.IndexOf(':');
         if (colon <= 0) throw new ArgumentException($"camera '{spec}': expected KIND:ARGUMENT (files:DIR, sim-arducam:DIR, sim-ov7670:DIR, v4l2:/dev/video0, libcamera:640x480)");
         string kind = spec.Substring(0, colon);
@@ -25,6 +34,7 @@ internal static class CameraSpec
         {
             case "files":
                 options.RejectUnused("none");
+                if (checkOnly) return null;
                 var files = new FileCamera(argument);
                 sceneCount = files.Count;
                 return files;
@@ -32,6 +42,7 @@ internal static class CameraSpec
             {
                 bool realTime = options.Flag("realtime");
                 options.RejectUnused("realtime");
+                if (checkOnly) return null;
                 var arducam = new SimulatedArduCam(argument, realTime);
                 sceneCount = arducam.Count;
                 return arducam;
@@ -41,6 +52,7 @@ internal static class CameraSpec
                 bool realTime = options.Flag("realtime");
                 var format = options.Choice("rgb565", "rgb565", "yuyv") == "yuyv" ? PixelFormat.Yuyv : PixelFormat.Rgb565;
                 options.RejectUnused("realtime, rgb565, yuyv");
+                if (checkOnly) return null;
                 var ov7670 = new SimulatedOv7670(argument, realTime, format);
                 sceneCount = ov7670.Count;
                 return ov7670;
@@ -52,6 +64,7 @@ internal static class CameraSpec
                 int buffers = options.Integer("buffers", 4, 1, 32);
                 var controls = V4L2Control.FromOptions(spec, options.Value);
                 options.RejectUnused("WIDTHxHEIGHT, yuyv, mjpeg, buffers=N, " + V4L2Control.Options);
+                if (checkOnly) return null;
                 if (!OperatingSystem.IsLinux()) throw new NotSupportedException($"camera '{spec}': V4L2 cameras need Linux");
                 sceneCount = long.MaxValue;
                 return new V4L2Camera(new V4L2Device(argument), SystemClock.Instance,
@@ -60,16 +73,14 @@ internal static class CameraSpec
             case "libcamera":
             {
                 var all = new SpecOptions(spec, argument.Length == 0 ? parts.AsSpan(1).ToArray() : parts);
-                sceneCount = long.MaxValue;
-                return LibcameraSpec.Open(spec, all);
+                return LibcameraSpec.Open(spec, all, checkOnly);
             }
             case "arducam":
             case "ov7670":
             {
                 // Wired cameras take only options: the first part is one too (arducam:spi=0.0,i2c=1).
                 var all = new SpecOptions(spec, argument.Length == 0 ? parts.AsSpan(1).ToArray() : parts);
-                sceneCount = long.MaxValue;
-                return kind == "arducam" ? WiredCameras.OpenArduCam(spec, all, buses) : WiredCameras.OpenOv7670(spec, all, buses);
+                return kind == "arducam" ? WiredCameras.OpenArduCam(spec, all, buses, checkOnly) : WiredCameras.OpenOv7670(spec, all, buses, checkOnly);
             }
             default:
                 throw new ArgumentException($"camera '{spec}': unknown kind '{kind}' (files, sim-arducam, sim-ov7670, v4l2, libcamera, arducam, ov7670)");

@@ -17,7 +17,7 @@ internal static class LibcameraSpec
 
     private static readonly string[] AwbModes = { "auto", "incandescent", "tungsten", "fluorescent", "indoor", "daylight", "cloudy" };
 
-    public static IFrameSource Open(string spec, SpecOptions options)
+    public static IFrameSource? Open(string spec, SpecOptions options, bool checkOnly = false)
     {
         var size = options.Size(4608) ?? (640, 480);
         var format = options.Choice("yuv420", "yuv420", "mjpeg") == "mjpeg" ? PixelFormat.Jpeg : PixelFormat.Yuv420;
@@ -36,6 +36,7 @@ internal static class LibcameraSpec
         string? command = options.Value("command");
         options.RejectUnused(Options);
         if (size.width % 2 != 0 || size.height % 2 != 0) throw new ArgumentException($"camera '{spec}': {size.width}x{size.height} — libcamera sizes are even");
+        if (checkOnly) return null;
         return new LibcameraCamera(new LibcameraOptions
         {
             Width = size.width, Height = size.height, Format = format, FramesPerSecond = fps, Camera = camera, Command = command, Extra = extra,

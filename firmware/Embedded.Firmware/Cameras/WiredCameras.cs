@@ -27,7 +27,7 @@ internal static class WiredCameras
 
     private static IBoardBuses Buses(IBoardBuses? given, PiGpioDriver gpio = PiGpioDriver.Auto, int chip = 0) => given ?? BusProvider(gpio, chip);
 
-    public static IFrameSource OpenArduCam(string spec, SpecOptions options, IBoardBuses? given)
+    public static IFrameSource? OpenArduCam(string spec, SpecOptions options, IBoardBuses? given, bool checkOnly = false)
     {
         var (spiBus, chipSelect) = BusAndLine(spec, options.Value("spi") ?? "0.0");
         int i2cBus = options.Integer("i2c", 1, 0, 255);
@@ -42,6 +42,7 @@ internal static class WiredCameras
         };
         options.RejectUnused(ArduCamOptions);
         var driverOptions = new ArduCamOptions { Format = format, Width = size.width, Height = size.height, FifoCapacity = fifo };
+        if (checkOnly) return null;
         var buses = Buses(given);
         try
         {
@@ -55,7 +56,7 @@ internal static class WiredCameras
         }
     }
 
-    public static IFrameSource OpenOv7670(string spec, SpecOptions options, IBoardBuses? given)
+    public static IFrameSource? OpenOv7670(string spec, SpecOptions options, IBoardBuses? given, bool checkOnly = false)
     {
         int i2cBus = options.Integer("i2c", 1, 0, 255);
         var size = options.Size(640) ?? (320, 240);
@@ -82,6 +83,7 @@ internal static class WiredCameras
         options.RejectUnused(Ov7670Options);
         pins.Validate();
         var driverOptions = new Ov7670Options { Pins = pins, Format = format, Width = size.width, Height = size.height };
+        if (checkOnly) return null;
         var buses = Buses(given, gpio, chip);
         try
         {
