@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using Embedded.Firmware.CommandLine;
 using Embedded.Runtime.Format;
 
 namespace Embedded.Converter.Cli;
@@ -7,11 +8,11 @@ namespace Embedded.Converter.Cli;
 /// <summary>Turns library exceptions into one clear line and an exit code; --verbose adds the stack trace.</summary>
 internal static class CliErrors
 {
-    public const int Ok = 0;
-    /// <summary>Bad input: a malformed model, a missing file.</summary>
-    public const int InputError = 2;
+    public const int Ok = CommandLineRules.Ok;
+    /// <summary>Bad input: an option, a malformed model, a missing file (the same codes as emb-board: CommandLineRules).</summary>
+    public const int InputError = CommandLineRules.UserError;
     /// <summary>A bug or an unexpected failure.</summary>
-    public const int InternalError = 3;
+    public const int InternalError = CommandLineRules.InternalError;
 
     public static int Guard(TextWriter error, bool verbose, Func<int> action)
     {
@@ -19,7 +20,7 @@ internal static class CliErrors
         {
             return action();
         }
-        catch (Exception e) when (e is ModelFormatException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException
+        catch (Exception e) when (e is ModelFormatException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException
                                    or ArgumentException or FormatException or Embedded.Converter.Graph.GraphException or Embedded.Imaging.ImageFormatException
                                    or Deploy.DeployException or QuantizationQualityException)
         {

@@ -30,7 +30,6 @@ public static class Program
         root.Subcommands.Add(DetectCommand.Create(output, error, verbose));
         root.Subcommands.Add(SegmentCommand.Create(output, error, verbose));
         root.Subcommands.Add(DeployCommand.Create(output, error, verbose));
-        var parse = root.Parse(args);
-        return parse.Invoke(new InvocationConfiguration { Output = output, Error = error });
+        return Embedded.Firmware.CommandLine.CommandLineRules.Invoke(root, args, output, error, "emb");
     }
 }

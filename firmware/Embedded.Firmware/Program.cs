@@ -34,7 +34,6 @@ public static class Program
             BenchCommand.Create(output, error),
             SelftestCommand.Create(output, error),
         };
-        var config = new InvocationConfiguration { Output = output, Error = error };
-        return root.Parse(args).Invoke(config);
+        return CommandLine.CommandLineRules.Invoke(root, args, output, error, "emb-board");
     }
 }

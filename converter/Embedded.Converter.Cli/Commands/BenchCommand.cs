@@ -10,6 +10,8 @@ using Embedded.Runtime.Execution;
 using Embedded.Runtime.Kernels;
 using Embedded.Runtime.Model;
 
+using Embedded.Firmware.CommandLine;
+
 namespace Embedded.Converter.Cli.Commands;
 
 /// <summary>
@@ -24,24 +26,28 @@ internal static class BenchCommand
     {
         var model = new Argument<FileInfo>("model") { Description = "The .emb model file" };
         var threads = new Option<string>("--threads") { Description = "Threads per inference, or a comma list (1,2) to compare counts side by side", DefaultValueFactory = _ => "1" };
-        var iterations = new Option<int>("--iterations") { Description = "Timed inferences", DefaultValueFactory = _ => 200 };
+        var iterations = new Option<int>("--iterations") { Description = "Timed inferences", DefaultValueFactory = _ => 200 }.InRange(1, 1_000_000);
         var path = new Option<string?>("--path") { Description = $"Kernel path: {string.Join(", ", Enum.GetNames(typeof(KernelPath)).Select(n => n.ToLowerInvariant()))} (default: fastest supported)" };
         var json = new Option<bool>("--json") { Description = "End with one JSON line per thread count {\"median_ms\",\"p90_ms\",\"min_ms\",\"threads\",\"path\"[,\"speedup\",\"probe_speedup\",\"line_transfer_ns\"]}" };
-        var top = new Option<int>("--top") { Description = "How many of the slowest operators to list (0 = all)", DefaultValueFactory = _ => 5 };
+        var top = new Option<int>("--top") { Description = "How many of the slowest operators to list (0 = all)", DefaultValueFactory = _ => 5 }.InRange(0);
         var command = new Command("bench", "Measure inference latency and the time per operator") { model, threads, iterations, path, top, json };
         command.SetAction(parse => CliErrors.Guard(error, parse.GetValue(verbose), () =>
-            Run(output, parse.GetValue(model)!, parse.GetValue(threads) ?? "1", parse.GetValue(iterations), parse.GetValue(path), parse.GetValue(top), parse.GetValue(json))));
+            Run(output, error, parse.GetValue(model)!, parse.GetValue(threads) ?? "1", parse.GetValue(iterations), parse.GetValue(path), parse.GetValue(top), parse.GetValue(json))));
         return command;
     }
 
-    private static int Run(TextWriter o, FileInfo file, string threadsText, int iterations, string? pathText, int top, bool json)
+    private static int Run(TextWriter output, TextWriter error, FileInfo file, string threadsText, int iterations, string? pathText, int top, bool json)
     {
         if (top < 0) throw new ArgumentOutOfRangeException("--top", top, "--top must be 0 (all) or more");
+        // With --json, stdout carries the JSON lines alone; the human report goes to stderr.
+        var o = json ? error : output;
         var counts = ParseThreads(threadsText);
         if (iterations < 1 || iterations > 1_000_000) throw new ArgumentOutOfRangeException("--iterations", iterations, "--iterations must be 1..1000000");
         KernelPath? path = pathText is null ? null
             : Enum.TryParse<KernelPath>(pathText, ignoreCase: true, out var p) ? p
             : throw new ArgumentOutOfRangeException("--path", pathText, $"--path must be one of {string.Join(", ", Enum.GetNames(typeof(KernelPath)))}");
+        if (path is KernelPath wanted && !KernelPaths.IsSupported(wanted))
+            throw new ArgumentOutOfRangeException("--path", pathText, $"--path {pathText}: this CPU does not support it (available: {string.Join(", ", KernelPaths.Available).ToLowerInvariant()})");
         var model = EmbeddedModel.Load(file.FullName);
         var interpreters = counts.Select(n => model.CreateInterpreter(new InterpreterOptions { Path = path, Threads = n })).ToArray();
         try
@@ -129,7 +135,7 @@ internal static class BenchCommand
             }
             if (json)
                 for (int k = 0; k < counts.Length; k++)
-                    o.WriteLine($"{{\"median_ms\":{F(Median(k))},\"p90_ms\":{F(Percentile(samples[k], 0.9))},\"min_ms\":{F(samples[k][0])},\"threads\":{counts[k]},\"path\":\"{interpreter0.Path.ToString().ToLowerInvariant()}\"{(k == 0 ? "" : $",\"speedup\":{(Median(0) / Median(k)).ToString("F3", CultureInfo.InvariantCulture)}")}{(k == 0 || probe is null ? "" : $",\"probe_speedup\":{ProbeSpeedup(k).ToString("F3", CultureInfo.InvariantCulture)},\"line_transfer_ns\":{Percentile(transfers, 0.5).ToString("F0", CultureInfo.InvariantCulture)}")}}}");
+                    output.WriteLine($"{{\"median_ms\":{F(Median(k))},\"p90_ms\":{F(Percentile(samples[k], 0.9))},\"min_ms\":{F(samples[k][0])},\"threads\":{counts[k]},\"path\":\"{interpreter0.Path.ToString().ToLowerInvariant()}\"{(k == 0 ? "" : $",\"speedup\":{(Median(0) / Median(k)).ToString("F3", CultureInfo.InvariantCulture)}")}{(k == 0 || probe is null ? "" : $",\"probe_speedup\":{ProbeSpeedup(k).ToString("F3", CultureInfo.InvariantCulture)},\"line_transfer_ns\":{Percentile(transfers, 0.5).ToString("F0", CultureInfo.InvariantCulture)}")}}}");
             return CliErrors.Ok;
         }
         finally

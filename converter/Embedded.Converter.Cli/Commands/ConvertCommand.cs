@@ -15,6 +15,8 @@ using Embedded.Runtime.Format;
 using Embedded.Runtime.Model;
 using Spectre.Console;
 
+using Embedded.Firmware.CommandLine;
+
 namespace Embedded.Converter.Cli.Commands;
 
 /// <summary>`emb convert MODEL.onnx -o OUT.emb --calib DIR …`: import, optimize, calibrate, quantize, report, write.</summary>
@@ -39,7 +41,7 @@ internal static class ConvertCommand
         var outFile = new Option<FileInfo>("--output", "-o") { Description = "The .emb file to write", Required = true };
         var calib = new Option<DirectoryInfo?>("--calib") { Description = "Folder of calibration images (ONNX models)" };
         var match = new Option<string>("--match") { Description = "TFLite models: reproduce 'tflite' (builtin kernels) or 'tflm' (TFLite Micro reference kernels)", DefaultValueFactory = _ => "tflite" };
-        var count = new Option<int>("--calib-count") { Description = "Use at most N calibration images (default: all)" };
+        var count = new Option<int?>("--calib-count") { Description = "Use at most N calibration images (default: all)" }.InRange(1);
         var method = new Option<string>("--method") { Description = "Range selection: auto, minmax, percentile, mse, kl", DefaultValueFactory = _ => "percentile" };
         var mean = new Option<string?>("--mean") { Description = "Per-channel mean in pixel units, e.g. 127.5,127.5,127.5 (default: model metadata)" };
         var std = new Option<string?>("--std") { Description = "Per-channel std in pixel units (default: model metadata)" };
@@ -87,33 +89,58 @@ internal static class ConvertCommand
         return worst;
     }
 
+    private static void CheckOutputs(FileInfo model, FileInfo outFile, FileInfo? report, FileInfo? labels, FileInfo? anchors)
+    {
+        CommandHelpers.CheckWritable(outFile, "-o", model, labels, anchors);
+        if (report is null) return;
+        if (!(report.Extension.Equals(".md", StringComparison.OrdinalIgnoreCase) || report.Extension.Equals(".json", StringComparison.OrdinalIgnoreCase)))
+            throw new ArgumentException($"--report {report.FullName}: give a .md or .json file");
+        CommandHelpers.CheckWritable(report, "--report", model, labels, anchors, outFile);
+    }
+
+    /// <summary>
+    /// --mean/--std are in pixel units (0–255). Values in 0–1 units (torchvision's 0.485/0.229) would normalize every
+    /// input into a sliver of the model's range and quantize a model that sees nothing: refused with the fix.
+    /// </summary>
+    internal static void CheckNormalization(float[]? mean, float[]? std)
+    {
+        if (std is not null && std.Any(v => !(v > 0))) throw new ArgumentOutOfRangeException("--std", $"--std {string.Join(",", std)}: each value must be above 0");
+        bool fractionalMean = mean is not null && mean.All(v => v > 0 && v < 1);
+        bool smallStd = std is not null && std.Any(v => v < 1);
+        if (fractionalMean || smallStd)
+            throw new ArgumentOutOfRangeException(fractionalMean ? "--mean" : "--std",
+                $"{(fractionalMean ? "--mean " + string.Join(",", mean!) : "--std " + string.Join(",", std!))} looks like 0–1 units; --mean and --std are in pixel units (0–255): multiply by 255 (e.g. --mean 123.675,116.28,103.53 --std 58.395,57.12,57.375)");
+    }
+
+    /// <summary>Conversion takes one RGB image of a sane size: refused here rather than by an allocation later.</summary>
+    internal static void CheckInputShape(string model, int[] shape)
+    {
+        if (shape.Length != 4 || shape[1] != 3) throw new ArgumentException($"{model}: input [{string.Join(",", shape)}] is not an NCHW RGB image");
+        if (shape[0] != 1) throw new ArgumentException($"{model}: input batch {shape[0]}: the converter takes batch-1 models (export with batch 1)");
+        if (shape[2] < 1 || shape[3] < 1 || shape[2] > MaxInputSide || shape[3] > MaxInputSide)
+            throw new ArgumentException($"{model}: input {shape[3]}×{shape[2]} is outside 1..{MaxInputSide} pixels a side");
+    }
+
+    private const int MaxInputSide = 4096;
+
+    /// <summary>How many labels a float model's outputs need: C of a classifier's [1, C] or a class map's [1, C, H, W]; -1 when they say nothing.</summary>
+    private static int ClassCount(Graph.ModelGraph graph)
+    {
+        if (graph.Outputs.Count != 1) return -1;
+        var shape = graph.Value(graph.Outputs[0]).Shape;
+        return shape is { Length: 2 or 4 } ? shape[1] : -1;
+    }
+
     /// <summary>A quantized .tflite model needs no calibration: its integer semantics are imported as they are.</summary>
     private static int RunTflite(TextWriter output, FileInfo modelFile, FileInfo outFile, FileInfo? labelsFile, string match)
     {
         if (match != "tflite" && match != "tflm") throw new ArgumentOutOfRangeException("--match", match, "--match must be tflite or tflm");
+        CheckOutputs(modelFile, outFile, null, labelsFile, null);
         var clock = Stopwatch.StartNew();
         byte[] bytes = File.ReadAllBytes(modelFile.FullName);
         var tflite = Tflite.TfliteModel.Parse(bytes, modelFile.Name);
-        var input = tflite.SubGraphs[0].Tensors[tflite.SubGraphs[0].Inputs[0]];
-        int size = input.Shape.Length == 4 ? Math.Min(input.Shape[1], input.Shape[2]) : 224;
-        // A classifier (one [1, classes] output) is resized and cropped; detection and segmentation models see the whole image.
-        var outputs = tflite.SubGraphs[0].Outputs.Select(o => tflite.SubGraphs[0].Tensors[o].Shape).ToArray();
-        bool stretch = outputs.Length != 1 || outputs[0].Length > 2;
-        var metadata = new ModelMetadata
-        {
-            Name = Path.GetFileNameWithoutExtension(modelFile.Name), Producer = ModelConverter.Producer,
-            SourceHash = "sha256:" + Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant(),
-            Labels = labelsFile is null ? Array.Empty<string>() : Embedded.Runtime.Execution.LabelFile.Read(labelsFile.FullName),
-            // A float input takes pixel / 255 (TFLite image models with a float interface use [0, 1]).
-            Preprocessing = new Preprocessing
-            {
-                Resize = stretch ? ResizeRule.Stretch : ResizeRule.ShorterSide, ResizeShorterSide = stretch ? 0 : (int)Math.Round(size * 256.0 / 224),
-                CropWidth = input.Shape.Length == 4 ? input.Shape[2] : size, CropHeight = input.Shape.Length == 4 ? input.Shape[1] : size,
-                Mean = input.Type == Tflite.TfliteType.Float32 ? new[] { 0f, 0f, 0f } : Array.Empty<float>(),
-                Std = input.Type == Tflite.TfliteType.Float32 ? new[] { 255f, 255f, 255f } : Array.Empty<float>(),
-            },
-            Properties = new Dictionary<string, string> { ["source.format"] = "tflite", ["match"] = match },
-        };
+        var labels = labelsFile is null ? Array.Empty<string>() : LabelFile.Read(labelsFile.FullName, Models.TfliteMetadata.Classes(tflite));
+        var metadata = Models.TfliteMetadata.Create(tflite, Path.GetFileNameWithoutExtension(modelFile.Name), bytes, labels, match);
         var kernels = match == "tflm" ? Tflite.TfliteKernels.Micro : Tflite.TfliteKernels.Builtin;
         var definition = Tflite.TfliteImporter.Import(tflite, metadata, kernels);
         byte[] file = ModelWriter.Write(definition);
@@ -150,11 +177,16 @@ internal static class ConvertCommand
         file.Extension.Equals(".tflite", StringComparison.OrdinalIgnoreCase)
         && !Tflite.TfliteFloatImporter.IsFloatModel(Tflite.TfliteModel.Load(file.FullName));
 
-    private static int Run(TextWriter output, FileInfo modelFile, FileInfo outFile, DirectoryInfo calibDir, int calibCount, string methodText, (ActivationPrecision precision, double target, bool targetGiven) activations,
+    private static int Run(TextWriter output, FileInfo modelFile, FileInfo outFile, DirectoryInfo calibDir, int? calibCount, string methodText, (ActivationPrecision precision, double target, bool targetGiven) activations,
         float[]? mean, float[]? std, FileInfo? labelsFile, FileInfo? reportFile, bool weightClipping, bool biasCorrection, QualityGate gate, FileInfo? anchorsFile)
     {
         if (double.IsNaN(gate.MinSqnr)) throw new ArgumentOutOfRangeException("--min-sqnr", "--min-sqnr must be a number of dB");
         var method = ParseMethod(methodText);
+        // Everything that can fail fast does so before the import and the minutes of calibration.
+        if (!modelFile.Exists) throw new FileNotFoundException($"{modelFile.FullName} does not exist", modelFile.FullName);
+        if (!calibDir.Exists) throw new DirectoryNotFoundException($"--calib: folder {calibDir.FullName} does not exist");
+        CheckOutputs(modelFile, outFile, reportFile, labelsFile, anchorsFile);
+        CheckNormalization(mean, std);
         var console = CommandHelpers.Console(output);
         var clock = Stopwatch.StartNew();
         byte[] onnx = File.ReadAllBytes(modelFile.FullName);
@@ -162,7 +194,8 @@ internal static class ConvertCommand
         Func<byte[], IReadOnlyList<byte[]>, ConversionOptions, ConversionResult> convert = tflite ? ModelConverter.ConvertFloatTflite : ModelConverter.ConvertOnnx;
         var probe = tflite ? Tflite.TfliteFloatImporter.Load(Tflite.TfliteModel.Parse(onnx, modelFile.Name), modelFile.Name) : Onnx.OnnxImporter.Load(onnx, modelFile.Name);
         var shape = probe.Value(probe.Inputs[0]).Shape!;
-        if (shape.Length != 4 || shape[1] != 3) throw new ArgumentException($"{modelFile.Name}: input [{string.Join(",", shape)}] is not an NCHW RGB image");
+        CheckInputShape(modelFile.Name, shape);
+        var labels = labelsFile is null ? Array.Empty<string>() : LabelFile.Read(labelsFile.FullName, anchorsFile is null ? ClassCount(probe) : -1);
 
         // The anchors are checked before calibration: a wrong file fails in a second, not after minutes.
         DetectionHead? detection = null;
@@ -178,15 +211,15 @@ internal static class ConvertCommand
             detection = DetectionHead.Torchvision(anchorValues, heads[1]![2], shape[3], shape[2]);
         }
 
-        var files = CommandHelpers.InputFiles(calibDir.FullName).Where(ImageLoader.IsImageFile).ToArray();
-        if (calibCount > 0) files = files.Take(calibCount).ToArray();
-        if (files.Length == 0) throw new DirectoryNotFoundException($"no calibration images in '{calibDir.FullName}'");
-        var pixels = new byte[files.Length][];
+        var candidates = CommandHelpers.InputFiles(calibDir.FullName).Where(ImageLoader.IsImageFile).ToArray();
+        if (candidates.Length == 0) throw new DirectoryNotFoundException($"no calibration images in '{calibDir.FullName}'");
         bool stretch = ModelConverter.StretchesInput(probe);
-        Parallel.For(0, files.Length, i => pixels[i] = stretch ? ClassifierInput.Stretch(ImageLoader.Load(files[i]), shape[3], shape[2]) : ClassifierInput.Prepare(ImageLoader.Load(files[i]), shape[3], shape[2]));
+        // An image that cannot be read is skipped with a warning (and counted), not the end of the conversion.
+        var (files, pixels) = CommandHelpers.LoadImages(candidates, calibCount ?? int.MaxValue,
+            image => stretch ? ClassifierInput.Stretch(image, shape[3], shape[2]) : ClassifierInput.Prepare(image, shape[3], shape[2]), gate.Error, "calibration image");
+        if (files.Length == 0) throw new ImageFormatException($"none of the {candidates.Length} images in '{calibDir.FullName}' can be read");
         console.WriteLine($"calibration: {files.Length} images from {calibDir.FullName}");
 
-        var labels = labelsFile is null ? Array.Empty<string>() : Embedded.Runtime.Execution.LabelFile.Read(labelsFile.FullName);
         ConversionOptions Options(Action<int, int>? progress) => new()
         {
             Method = method, Mean = mean, Std = std, Labels = labels, Name = Path.GetFileNameWithoutExtension(modelFile.Name),

@@ -7,6 +7,8 @@ using Embedded.Runtime.Building;
 using Embedded.Runtime.Execution;
 using Embedded.Runtime.Format;
 
+using Embedded.Firmware.CommandLine;
+
 namespace Embedded.Converter.Cli.Commands;
 
 /// <summary>
@@ -18,8 +20,8 @@ internal static class DemoCommand
 {
     public static Command Create(TextWriter output, TextWriter error, Option<bool> verbose)
     {
-        var resolution = new Option<int>("--resolution") { Description = "Input size (224 = MobileNetV3-Small)", DefaultValueFactory = _ => 224 };
-        var runs = new Option<int>("--runs") { Description = "Timed inferences", DefaultValueFactory = _ => 5 };
+        var resolution = new Option<int>("--resolution") { Description = "Input size (224 = MobileNetV3-Small)", DefaultValueFactory = _ => 224 }.InRange(32, 1024);
+        var runs = new Option<int>("--runs") { Description = "Timed inferences", DefaultValueFactory = _ => 5 }.InRange(1, 10_000);
         var save = new Option<FileInfo?>("--out") { Description = "Also keep the generated .emb here" };
         var command = new Command("demo", "Generate, save, load and run a MobileNetV3-Small-shaped int8 model (random weights)") { resolution, runs, save };
         command.SetAction(parse => CliErrors.Guard(error, parse.GetValue(verbose), () =>

@@ -16,7 +16,7 @@ internal static class RunCommand
 {
     public static Command Create(TextWriter output, TextWriter error, Option<bool> verbose)
     {
-        var model = new Argument<FileInfo>("model") { Description = ".emb or .onnx model" };
+        var model = new Argument<FileInfo>("model") { Description = ".emb, .onnx or .tflite model" };
         var input = new Option<FileInfo?>("--input") { Description = "One image, .u8 pixels or .f32 tensor" };
         var outFile = new Option<FileInfo?>("--output") { Description = "Where to write the output tensor" };
         var inputs = new Option<DirectoryInfo?>("--inputs") { Description = "Run every image/.u8/.f32 file of a folder" };
@@ -26,27 +26,54 @@ internal static class RunCommand
         var command = new Command("run", "Run a model and write its raw output tensor") { model, input, outFile, inputs, outputs, mean, std };
         command.SetAction(parse => CliErrors.Guard(error, parse.GetValue(verbose), () =>
         {
-            var classifier = Classifier.Open(parse.GetValue(model)!.FullName, CommandHelpers.ParseTriple(parse.GetValue(mean), "--mean"), CommandHelpers.ParseTriple(parse.GetValue(std), "--std"));
-            if (parse.GetValue(input) is { } single)
+            var single = parse.GetValue(input);
+            var dir = parse.GetValue(inputs);
+            // One mode at a time, checked (with the targets) before the model loads.
+            if (single is not null && (dir is not null || parse.GetValue(outputs) is not null)) throw new ArgumentOutOfRangeException("--input", "give --input FILE --output FILE or --inputs DIR --outputs DIR, not both");
+            if (dir is not null && parse.GetValue(outFile) is not null) throw new ArgumentOutOfRangeException("--output", "--inputs writes to a folder: give --outputs DIR, not --output");
+            if (single is not null)
             {
                 var target = parse.GetValue(outFile) ?? throw new ArgumentOutOfRangeException("--output", "--input needs --output");
-                RunOne(classifier, single.FullName, target.FullName, singleTarget: true, output);
+                CommandHelpers.CheckWritable(target, "--output", single, parse.GetValue(model));
+                var one = Open(parse);
+                RunOne(one, one.LoadInput(single.FullName), single.FullName, target.FullName, singleTarget: true, output);
                 return CliErrors.Ok;
             }
-            var dir = parse.GetValue(inputs) ?? throw new ArgumentOutOfRangeException("--input", "give --input FILE --output FILE or --inputs DIR --outputs DIR");
+            if (dir is null) throw new ArgumentOutOfRangeException("--input", "give --input FILE --output FILE or --inputs DIR --outputs DIR");
             var outDir = parse.GetValue(outputs) ?? throw new ArgumentOutOfRangeException("--outputs", "--inputs needs --outputs");
+            if (File.Exists(outDir.FullName)) throw new ArgumentException($"--outputs {outDir.FullName} is a file; give a folder");
+            var files = CommandHelpers.InputFiles(dir.FullName);
+            var classifier = Open(parse);
             Directory.CreateDirectory(outDir.FullName);
-            int n = 0;
-            foreach (string file in CommandHelpers.InputFiles(dir.FullName))
+            CommandHelpers.CheckWritable(new FileInfo(Path.Combine(outDir.FullName, ".emb-run")), "--outputs");
+            int n = 0, skipped = 0;
+            foreach (string file in files)
             {
-                RunOne(classifier, file, Path.Combine(outDir.FullName, Path.GetFileNameWithoutExtension(file)), singleTarget: false, output);
+                byte[] pixels;
+                try
+                {
+                    pixels = classifier.LoadInput(file);
+                }
+                catch (Exception e) when (e is Embedded.Imaging.ImageFormatException or UnauthorizedAccessException or IOException)
+                {
+                    // An unreadable input is skipped and counted; the others still run.
+                    skipped++;
+                    error.WriteLine($"warning: skipped {Path.GetFileName(file)}: {e.Message}");
+                    continue;
+                }
+                RunOne(classifier, pixels, file, Path.Combine(outDir.FullName, Path.GetFileNameWithoutExtension(file)), singleTarget: false, output);
                 n++;
             }
-            output.WriteLine($"{n} outputs written to {outDir.FullName}");
+            output.WriteLine($"{n} outputs written to {outDir.FullName}" + (skipped > 0 ? $" ({skipped} unreadable input{(skipped == 1 ? "" : "s")} skipped)" : ""));
             return CliErrors.Ok;
         }));
         return command;
     }
+
+    private static Classifier Open(ParseResult parse) =>
+        Classifier.Open(parse.GetValue(Model(parse))!.FullName, CommandHelpers.ParseTriple(parse.GetValue<string?>("--mean"), "--mean"), CommandHelpers.ParseTriple(parse.GetValue<string?>("--std"), "--std"));
+
+    private static Argument<FileInfo> Model(ParseResult parse) => (Argument<FileInfo>)parse.CommandResult.Command.Arguments[0];
 
     private static string Extension(ElementType type) =>
         type switch
@@ -59,9 +86,9 @@ internal static class RunCommand
     /// Runs one input and writes its outputs. <paramref name="target"/> is the --output file (used as given for a single
     /// output) or, for a folder, the path without extension.
     /// </summary>
-    private static void RunOne(Classifier classifier, string input, string target, bool singleTarget, TextWriter output)
+    private static void RunOne(Classifier classifier, byte[] pixels, string input, string target, bool singleTarget, TextWriter output)
     {
-        var logits = classifier.Run(classifier.LoadInput(input));
+        var logits = classifier.Run(pixels);
         int count = classifier.OutputCount;
         string stem = singleTarget ? Path.Combine(Path.GetDirectoryName(target) ?? "", Path.GetFileNameWithoutExtension(target)) : target;
         for (int k = 0; k < count; k++)

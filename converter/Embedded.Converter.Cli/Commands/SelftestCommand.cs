@@ -6,6 +6,8 @@ using System.Linq;
 using Embedded.Runtime.Diagnostics;
 using Embedded.Runtime.Kernels;
 
+using Embedded.Firmware.CommandLine;
+
 namespace Embedded.Converter.Cli.Commands;
 
 /// <summary>`emb selftest [--cases N]`: every fast kernel on every supported path against the reference, with timings.</summary>
@@ -13,7 +15,7 @@ internal static class SelftestCommand
 {
     public static Command Create(TextWriter output, TextWriter error, Option<bool> verbose)
     {
-        var cases = new Option<int>("--cases") { Description = "Random cases per kernel", DefaultValueFactory = _ => 20 };
+        var cases = new Option<int>("--cases") { Description = "Random cases per kernel", DefaultValueFactory = _ => 20 }.InRange(1, 100_000);
         var command = new Command("selftest", "Check every kernel path this CPU supports against the reference kernels") { cases };
         command.SetAction(parse => CliErrors.Guard(error, parse.GetValue(verbose), () =>
         {

@@ -6,6 +6,8 @@ using Embedded.Converter.Cli.Models;
 using Embedded.Converter.Quantization;
 using Spectre.Console;
 
+using Embedded.Firmware.CommandLine;
+
 namespace Embedded.Converter.Cli.Commands;
 
 /// <summary>`emb verify FLOAT.onnx MODEL.emb --images DIR`: how closely the int8 model follows the float one, layer by layer.</summary>
@@ -16,17 +18,25 @@ internal static class VerifyCommand
         var onnx = new Argument<FileInfo>("float") { Description = "The float ONNX model" };
         var emb = new Argument<FileInfo>("model") { Description = "The int8 .emb converted from it" };
         var images = new Option<DirectoryInfo>("--images") { Description = "Folder of images", Required = true };
-        var limit = new Option<int>("--count") { Description = "Use at most N images (default 50)", DefaultValueFactory = _ => 50 };
+        var limit = new Option<int>("--count") { Description = "Use at most N images (default 50)", DefaultValueFactory = _ => 50 }.InRange(1);
         var command = new Command("verify", "Compare an int8 model with its float source: agreement, cosine, SQNR, per-layer SQNR") { onnx, emb, images, limit };
         command.SetAction(parse => CliErrors.Guard(error, parse.GetValue(verbose), () =>
         {
-            var quantized = (EmbClassifier)Classifier.Open(parse.GetValue(emb)!.FullName);
+            FileInfo floatFile = parse.GetValue(onnx)!, embFile = parse.GetValue(emb)!;
+            if (floatFile.Extension.Equals(".emb", StringComparison.OrdinalIgnoreCase) && !embFile.Extension.Equals(".emb", StringComparison.OrdinalIgnoreCase))
+                throw new ArgumentException($"the arguments are swapped: emb verify FLOAT MODEL.emb (here {floatFile.Name} is the .emb)");
+            if (!embFile.Extension.Equals(".emb", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"{embFile.Name}: the second argument is the converted .emb model");
+            if (floatFile.Extension.Equals(".emb", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"{floatFile.Name}: the first argument is the float .onnx or .tflite model the .emb was converted from");
+            var quantized = (EmbClassifier)Classifier.Open(embFile.FullName);
+            CheckSource(quantized.Model.Metadata.SourceHash, floatFile, embFile, error);
             var p = quantized.Model.Metadata.Preprocessing;
-            var reference = (OnnxClassifier)Classifier.Open(parse.GetValue(onnx)!.FullName, p.Mean.Length == 3 ? p.Mean : null, p.Std.Length == 3 ? p.Std : null);
-            var files = CommandHelpers.InputFiles(parse.GetValue(images)!.FullName).Take(Math.Max(1, parse.GetValue(limit))).ToArray();
+            var reference = Classifier.Open(floatFile.FullName, p.Mean.Length == 3 ? p.Mean : null, p.Std.Length == 3 ? p.Std : null) as FloatGraphClassifier
+                ?? throw new ArgumentException($"{floatFile.Name} is a quantized model; verify compares an .emb with its float source");
+            var files = CommandHelpers.InputFiles(parse.GetValue(images)!.FullName);
+            var inputs = quantized.LoadInputs(files, parse.GetValue(limit), error);
+            if (inputs.Length == 0) throw new FileNotFoundException($"no readable image in {parse.GetValue(images)!.FullName}");
             int agree = 0;
             double cosine = 0, signal = 0, noise = 0;
-            var inputs = files.Select(quantized.LoadInput).ToArray();
             foreach (var pixels in inputs)
             {
                 var f = reference.Run(pixels);
@@ -46,5 +56,23 @@ internal static class VerifyCommand
             return CliErrors.Ok;
         }));
         return command;
+    }
+
+    /// <summary>
+    /// The .emb records the SHA-256 of the model it was converted from: comparing it with another model would print
+    /// numbers that mean nothing, so a mismatch is refused. A model without the record (imported elsewhere) is compared with a warning.
+    /// </summary>
+    private static void CheckSource(string recorded, FileInfo floatFile, FileInfo embFile, TextWriter warnings)
+    {
+        if (!floatFile.Exists) throw new FileNotFoundException($"{floatFile.FullName} does not exist", floatFile.FullName);
+        if (string.IsNullOrEmpty(recorded))
+        {
+            warnings.WriteLine($"warning: {embFile.Name} does not record its source model; cannot check that it was converted from {floatFile.Name}");
+            return;
+        }
+        using var stream = floatFile.OpenRead();
+        string actual = "sha256:" + Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(stream)).ToLowerInvariant();
+        if (!string.Equals(recorded, actual, StringComparison.OrdinalIgnoreCase))
+            throw new ArgumentException($"{embFile.Name} was converted from another model ({recorded}); {floatFile.Name} is {actual}");
     }
 }

@@ -38,13 +38,33 @@ internal abstract class Classifier
     /// <summary>Output <paramref name="k"/> of the last run as raw bytes in <see cref="OutputTypeAt"/>.</summary>
     public abstract byte[] RawOutputAt(int k);
 
-    public static Classifier Open(string path, float[]? mean = null, float[]? std = null) =>
-        Path.GetExtension(path).ToLowerInvariant() switch
+    /// <summary>Whether the first output already holds probabilities (the model ends in a softmax): shown as they are, not normalized again.</summary>
+    public abstract bool OutputIsProbabilities { get; }
+
+    /// <summary>
+    /// An .emb model; a quantized .tflite imported as `emb convert` would (TFLite builtin semantics, in memory); or
+    /// an .onnx or float .tflite model run in float (normalization from --mean/--std or the model's metadata).
+    /// </summary>
+    public static Classifier Open(string path, float[]? mean = null, float[]? std = null)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path} does not exist", path);
+        switch (Path.GetExtension(path).ToLowerInvariant())
         {
-            ".emb" => new EmbClassifier(EmbeddedModel.Load(path)),
-            ".onnx" => new OnnxClassifier(OnnxImporter.Load(path), mean, std),
-            _ => throw new ArgumentException($"{path}: the model must be an .emb or .onnx file"),
-        };
+            case ".emb":
+                return new EmbClassifier(EmbeddedModel.Load(path));
+            case ".onnx":
+                return new FloatGraphClassifier(OnnxImporter.Load(path), mean, std);
+            case ".tflite":
+                var bytes = File.ReadAllBytes(path);
+                var tflite = Tflite.TfliteModel.Parse(bytes, Path.GetFileName(path));
+                if (Tflite.TfliteFloatImporter.IsFloatModel(tflite))
+                    return new FloatGraphClassifier(Tflite.TfliteFloatImporter.Load(tflite, Path.GetFileNameWithoutExtension(path)), mean, std);
+                var metadata = TfliteMetadata.Create(tflite, Path.GetFileNameWithoutExtension(path), bytes, Array.Empty<string>(), "tflite");
+                return new EmbClassifier(EmbeddedModel.FromDefinition(Tflite.TfliteImporter.Import(tflite, metadata, Tflite.TfliteKernels.Builtin)));
+            default:
+                throw new ArgumentException($"{path}: the model must be an .emb, .onnx or .tflite file");
+        }
+    }
 
     /// <summary>An input file as pixels for this model: an image (resized and cropped), .u8 raw pixels, or an .f32 normalized NCHW tensor.</summary>
     public byte[] LoadInput(string path)
@@ -72,7 +92,41 @@ internal abstract class Classifier
             return pixels;
         }
         var image = ImageLoader.Load(path);
-        return Stretch ? ClassifierInput.Stretch(image, Width, Height) : ClassifierInput.Prepare(image, Width, Height, ResizeShorter);
+        try
+        {
+            return Stretch ? ClassifierInput.Stretch(image, Width, Height) : ClassifierInput.Prepare(image, Width, Height, ResizeShorter);
+        }
+        catch (ImageFormatException e)
+        {
+            throw new ImageFormatException($"{Path.GetFileName(path)} ({image.Width}×{image.Height}) cannot be prepared for the model's {Width}×{Height} input: {e.Message}");
+        }
+    }
+
+    /// <summary>Up to <paramref name="most"/> of <paramref name="files"/> as inputs; a file that cannot be read is skipped with a warning and counted.</summary>
+    public byte[][] LoadInputs(string[] files, int most, TextWriter warnings) => LoadInputs(files, most, warnings, out _);
+
+    public byte[][] LoadInputs(string[] files, int most, TextWriter warnings, out string[] used)
+    {
+        var inputs = new List<byte[]>();
+        var kept = new List<string>();
+        int skipped = 0;
+        foreach (string file in files)
+        {
+            if (inputs.Count >= most) break;
+            try
+            {
+                inputs.Add(LoadInput(file));
+                kept.Add(file);
+            }
+            catch (Exception e) when (e is ImageFormatException or IOException or UnauthorizedAccessException)
+            {
+                skipped++;
+                warnings.WriteLine($"warning: skipped {Path.GetFileName(file)}: {e.Message}");
+            }
+        }
+        if (skipped > 0) warnings.WriteLine($"warning: {skipped} input{(skipped == 1 ? "" : "s")} skipped, {inputs.Count} used");
+        used = kept.ToArray();
+        return inputs.ToArray();
     }
 
     public static bool IsInputFile(string path) => ImageLoader.IsImageFile(path) || path.EndsWith(".u8", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".f32", StringComparison.OrdinalIgnoreCase);
@@ -93,6 +147,7 @@ internal sealed class EmbClassifier : Classifier
     }
 
     public EmbeddedModel Model => _model;
+    public override bool OutputIsProbabilities => new ClassScores(_model).OutputIsProbabilities;
     public override int Width => _model.Inputs[0].Shape[2];
     public override int Height => _model.Inputs[0].Shape[1];
     public override int ResizeShorter => _model.Metadata.Preprocessing.ResizeShorterSide;
@@ -138,14 +193,15 @@ internal sealed class EmbClassifier : Classifier
     public override byte[] RawOutputAt(int k) => _interpreter.Output(k).Bytes.ToArray();
 }
 
-internal sealed class OnnxClassifier : Classifier
+/// <summary>A float graph (ONNX, or a float .tflite) run by the float reference executor.</summary>
+internal sealed class FloatGraphClassifier : Classifier
 {
     private readonly ModelGraph _graph;
     private readonly FloatExecutor _executor;
     private readonly (float, float)[] _normalization;
     private float[][] _outputs = Array.Empty<float[]>();
 
-    public OnnxClassifier(ModelGraph graph, float[]? mean, float[]? std)
+    public FloatGraphClassifier(ModelGraph graph, float[]? mean, float[]? std)
     {
         GraphOptimizer.Run(graph, mean, std);
         var normalize = graph.Nodes.FirstOrDefault(n => n.OpType == Float.Operators.InternalOps.Normalize)
@@ -160,6 +216,7 @@ internal sealed class OnnxClassifier : Classifier
     }
 
     public ModelGraph Graph => _graph;
+    public override bool OutputIsProbabilities => _graph.Nodes.Any(n => n.OpType == "Softmax" && n.Outputs.Contains(_graph.Outputs[0]));
     private int[] Shape => _graph.Value(_graph.Inputs[0]).Shape!;
     public override int Width => Shape[3];
     public override int Height => Shape[2];

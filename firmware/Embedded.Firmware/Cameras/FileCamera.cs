@@ -36,8 +36,11 @@ internal sealed class FileCamera : IFrameSource
         cancellation.ThrowIfCancellationRequested();
         string file = _files[_next];
         _next = (_next + 1) % _files.Length;
-        var bytes = File.ReadAllBytes(file);
         string name = Path.GetFileName(file);
+        byte[] bytes;
+        // A file that cannot be read is a bad frame (skipped by the run loop), not a camera fault.
+        try { bytes = File.ReadAllBytes(file); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { throw new ImageFormatException($"{name}: cannot be read ({e.Message})"); }
         if (Imaging.Jpeg.JpegDecoder.IsJpeg(bytes))
         {
             bytes.CopyTo(_frame.Reset(PixelFormat.Jpeg, 0, 0, bytes.Length, _clock.Elapsed, name));
@@ -45,7 +48,7 @@ internal sealed class FileCamera : IFrameSource
         }
         RgbImage image;
         try { image = ImageLoader.Decode(bytes); }
-        catch (ImageFormatException e) { throw new CameraException($"files camera: {name}: {e.Message}", e); }
+        catch (ImageFormatException e) { throw new ImageFormatException($"{name}: {e.Message}"); }
         image.Pixels.CopyTo(_frame.Reset(PixelFormat.Rgb24, image.Width, image.Height, image.Pixels.Length, _clock.Elapsed, name));
         return _frame;
     }

@@ -6,6 +6,8 @@ using System.IO;
 using System.Linq;
 using Embedded.Runtime.Execution;
 
+using Embedded.Firmware.CommandLine;
+
 namespace Embedded.Firmware.Commands;
 
 /// <summary>`emb-board bench --model M.emb [--threads N] [--iterations K] [--json]`: inference latency on this board.</summary>
@@ -14,15 +16,15 @@ internal static class BenchCommand
     public static Command Create(TextWriter output, TextWriter error)
     {
         var model = new Option<FileInfo>("--model") { Description = "The .emb model", Required = true };
-        var threads = new Option<int>("--threads") { Description = "Inference threads", DefaultValueFactory = _ => 1 };
-        var iterations = new Option<int>("--iterations") { Description = "Timed runs", DefaultValueFactory = _ => 50 };
+        var threads = new Option<int>("--threads") { Description = "Inference threads", DefaultValueFactory = _ => 1 }.InRange(1, 256);
+        var iterations = new Option<int>("--iterations") { Description = "Timed runs", DefaultValueFactory = _ => 50 }.InRange(1, 1_000_000);
         var json = new Option<bool>("--json") { Description = "Print {\"median_ms\":…,\"p90_ms\":…,\"threads\":…} as the last line" };
         var command = new Command("bench", "Measure inference latency") { model, threads, iterations, json };
         command.SetAction(parse => BoardErrors.Guard(error, () =>
         {
             var m = EmbeddedModel.Load(parse.GetValue(model)!.FullName);
-            int n = Math.Max(1, parse.GetValue(iterations));
-            using var interpreter = m.CreateInterpreter(new InterpreterOptions { Threads = Math.Max(1, parse.GetValue(threads)) });
+            int n = parse.GetValue(iterations);
+            using var interpreter = m.CreateInterpreter(new InterpreterOptions { Threads = parse.GetValue(threads) });
             var input = interpreter.Input(0).Bytes;
             var random = new Random(1);
             var times = new double[n];

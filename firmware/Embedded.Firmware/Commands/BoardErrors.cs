@@ -1,13 +1,17 @@
 using System;
 using System.IO;
 using Embedded.Boards.Cameras;
+using Embedded.Firmware.CommandLine;
 
 namespace Embedded.Firmware.Commands;
 
-/// <summary>Turns expected failures (bad model, camera fault, bad arguments) into one clear line and an exit code.</summary>
+/// <summary>
+/// Turns failures into one clear line and the shared exit codes (<see cref="CommandLineRules"/>): a camera or bus
+/// fault 3, the user's input (options, model, images, files) 2, anything else an internal error, 1.
+/// </summary>
 internal static class BoardErrors
 {
-    public const int Ok = 0, Failed = 1, CameraFailed = 3;
+    public const int Ok = CommandLineRules.Ok;
 
     public static int Guard(TextWriter error, Func<int> action)
     {
@@ -18,13 +22,19 @@ internal static class BoardErrors
         catch (CameraException e)
         {
             error.WriteLine($"emb-board: camera error: {e.Message}");
-            return CameraFailed;
+            return CommandLineRules.DeviceFault;
         }
-        catch (Exception e) when (e is IOException or ArgumentException or NotSupportedException or InvalidDataException or InvalidOperationException
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or InvalidDataException
                                       or Embedded.Imaging.ImageFormatException or Embedded.Runtime.Format.ModelFormatException)
         {
             error.WriteLine($"emb-board: {e.Message}");
-            return Failed;
+            return CommandLineRules.UserError;
+        }
+        catch (Exception e)
+        {
+            error.WriteLine($"emb-board: internal error: {e.GetType().Name}: {e.Message}");
+            error.WriteLine(e);
+            return CommandLineRules.InternalError;
         }
     }
 }

@@ -11,6 +11,8 @@ using Embedded.Firmware.Classification;
 using Embedded.Firmware.Outputs;
 using Embedded.Runtime.Execution;
 
+using Embedded.Firmware.CommandLine;
+
 namespace Embedded.Firmware.Commands;
 
 /// <summary>
@@ -25,9 +27,9 @@ internal static class RunCommand
     {
         var model = new Option<FileInfo>("--model") { Description = "The .emb model", Required = true };
         var camera = new Option<string>("--camera") { Description = "files:DIR, sim-arducam:DIR[,realtime], sim-ov7670:DIR[,realtime][,rgb565|yuyv], v4l2:/dev/videoN[,WxH][,yuyv|mjpeg]", Required = true };
-        var frames = new Option<long?>("--frames") { Description = "Frames to classify (default: each image once for folder cameras, endless otherwise)" };
-        var top = new Option<int>("--top") { Description = "Classes to print per frame", DefaultValueFactory = _ => 3 };
-        var threads = new Option<int>("--threads") { Description = "Inference threads", DefaultValueFactory = _ => 1 };
+        var frames = new Option<long?>("--frames") { Description = "Frames to classify (default: each image once for folder cameras, endless otherwise)" }.InRange(1);
+        var top = new Option<int>("--top") { Description = "Classes to print per frame", DefaultValueFactory = _ => 3 }.InRange(1);
+        var threads = new Option<int>("--threads") { Description = "Inference threads", DefaultValueFactory = _ => 1 }.InRange(1, 256);
         var json = new Option<bool>("--json") { Description = "One JSON object per frame" };
         var labels = new Option<FileInfo?>("--labels") { Description = "Class names, one per line (default: the model's own)" };
         var minScore = new Option<float>("--min-score") { Description = "Detection models: report detections scoring at least this", DefaultValueFactory = _ => 0.5f };
@@ -45,11 +47,11 @@ internal static class RunCommand
                     throw new ArgumentException($"--on and --display act on class scores: this is a {task.ToString().ToLowerInvariant()} model, not a classifier");
                 float threshold = parse.GetValue(minScore);
                 if (!(threshold >= 0 && threshold <= 1)) throw new ArgumentOutOfRangeException("--min-score", $"--min-score {threshold} must lie in [0, 1]");
-                using var analyzer = new FrameAnalyzer(m, task, Math.Max(1, parse.GetValue(threads)), labelFile is null ? null : LabelFile.Read(labelFile.FullName));
+                using var analyzer = new FrameAnalyzer(m, task, parse.GetValue(threads), labelFile is null ? null : LabelFile.Read(labelFile.FullName));
                 using var frames2 = CameraSpec.Open(parse.GetValue(camera)!, out long count);
-                return RunTask(analyzer, frames2, parse.GetValue(frames) ?? count, threshold, parse.GetValue(json), output, stop);
+                return RunTask(analyzer, frames2, parse.GetValue(frames) ?? count, threshold, parse.GetValue(json), output, stop, error);
             }
-            using var classifier = new FrameClassifier(m, Math.Max(1, parse.GetValue(threads)), labelFile is null ? null : LabelFile.Read(labelFile.FullName, m.Outputs[0].ElementCount));
+            using var classifier = new FrameClassifier(m, parse.GetValue(threads), labelFile is null ? null : LabelFile.Read(labelFile.FullName, m.Outputs[0].ElementCount));
             // Output rules are checked (labels found) before the camera and the pins open.
             var rules = Array.ConvertAll(parse.GetValue(on) ?? Array.Empty<string>(), TriggerRule.Parse);
             var classes = Array.ConvertAll(rules, r => r.Resolve(classifier.Labels, m.Outputs[0].ElementCount));
@@ -65,14 +67,15 @@ internal static class RunCommand
             var triggers = new PinTrigger[rules.Length];
             for (int i = 0; i < rules.Length; i++) triggers[i] = new PinTrigger(rules[i], classes[i], gpio!);
             long limit = parse.GetValue(frames) ?? scenes;
-            return Run(classifier, source, limit, Math.Clamp(parse.GetValue(top), 1, m.Outputs[0].ElementCount), parse.GetValue(json), output, stop, triggers, screen);
+            return Run(classifier, source, limit, Math.Min(parse.GetValue(top), m.Outputs[0].ElementCount), parse.GetValue(json), output, stop, triggers, screen, error);
         }));
         return command;
     }
 
     internal static int Run(FrameClassifier classifier, Boards.Frames.IFrameSource source, long limit, int k, bool json, TextWriter output, CancellationToken stop,
-        PinTrigger[]? triggers = null, Embedded.Boards.Hardware.ITextDisplay? display = null)
+        PinTrigger[]? triggers = null, Embedded.Boards.Hardware.ITextDisplay? display = null, TextWriter? warnings = null)
     {
+        var unreadable = new UnreadableFrames(warnings ?? TextWriter.Null);
         triggers ??= Array.Empty<PinTrigger>();
         Span<char> text = stackalloc char[32];
         Span<int> best = stackalloc int[Math.Min(k, 64)];
@@ -86,9 +89,17 @@ internal static class RunCommand
             for (; frame < limit && !stop.IsCancellationRequested; frame++)
             {
                 long start = Stopwatch.GetTimestamp();
-                var captured = source.Capture(CaptureTimeout, stop);
-                double captureMs = (Stopwatch.GetTimestamp() - start) * 1000.0 / Stopwatch.Frequency;
-                int n = classifier.Classify(captured, best);
+                Boards.Frames.Frame? captured = null;
+                int n;
+                double captureMs;
+                try
+                {
+                    captured = source.Capture(CaptureTimeout, stop);
+                    captureMs = (Stopwatch.GetTimestamp() - start) * 1000.0 / Stopwatch.Frequency;
+                    n = classifier.Classify(captured, best);
+                }
+                catch (Embedded.Imaging.ImageFormatException e) { unreadable.Skip(frame, captured?.Source ?? "", e); continue; }
+                unreadable.Decoded();
                 // The pins follow this frame's scores before its line is written, so the line shows them as they are.
                 ulong changed = 0;   // one bit per rule: at most 64, one per pin below 64
                 for (int t = 0; t < triggers.Length; t++) if (triggers[t].Update(classifier.Scores[triggers[t].ClassIndex], total.Elapsed)) changed |= 1UL << t;
@@ -113,19 +124,21 @@ internal static class RunCommand
             source.Stop();
             foreach (var trigger in triggers) trigger.Release();
         }
+        unreadable.CheckAnyDecoded(frame);
         if (!json)
         {
             var inv = CultureInfo.InvariantCulture;
             long managed = GC.GetTotalMemory(forceFullCollection: true);
             using var process = Process.GetCurrentProcess();
-            output.WriteLine($"{frame} frames in {total.Elapsed.TotalSeconds.ToString("F1", inv)} s; managed heap {(managed / 1048576.0).ToString("F1", inv)} MB, peak working set {(process.PeakWorkingSet64 / 1048576.0).ToString("F0", inv)} MB");
+            output.WriteLine($"{frame} frames{(unreadable.Skipped > 0 ? $" ({unreadable.Skipped} unreadable, skipped)" : "")} in {total.Elapsed.TotalSeconds.ToString("F1", inv)} s; managed heap {(managed / 1048576.0).ToString("F1", inv)} MB, peak working set {(process.PeakWorkingSet64 / 1048576.0).ToString("F0", inv)} MB");
         }
         return BoardErrors.Ok;
     }
 
     /// <summary>The detection / segmentation loop: one line (text) or JSON object per frame with what the frame holds.</summary>
-    internal static int RunTask(FrameAnalyzer analyzer, Boards.Frames.IFrameSource source, long limit, float minScore, bool json, TextWriter output, CancellationToken stop)
+    internal static int RunTask(FrameAnalyzer analyzer, Boards.Frames.IFrameSource source, long limit, float minScore, bool json, TextWriter output, CancellationToken stop, TextWriter? warnings = null)
     {
+        var unreadable = new UnreadableFrames(warnings ?? TextWriter.Null);
         var inv = CultureInfo.InvariantCulture;
         var line = new StringBuilder(512);
         source.Start();
@@ -135,8 +148,14 @@ internal static class RunCommand
         {
             for (; frame < limit && !stop.IsCancellationRequested; frame++)
             {
-                var captured = source.Capture(CaptureTimeout, stop);
-                analyzer.Analyze(captured);
+                Boards.Frames.Frame? captured = null;
+                try
+                {
+                    captured = source.Capture(CaptureTimeout, stop);
+                    analyzer.Analyze(captured);
+                }
+                catch (Embedded.Imaging.ImageFormatException e) { unreadable.Skip(frame, captured?.Source ?? "", e); continue; }
+                unreadable.Decoded();
                 line.Clear();
                 if (json) { line.Append("{\"frame\":").Append(frame.ToString(inv)).Append(",\"source\":"); JsonText.AppendString(line, captured.Source); }
                 else line.Append("frame ").Append(frame.ToString(inv)).Append("  ").Append(captured.Source.Length > 0 ? captured.Source : "-")
@@ -153,6 +172,7 @@ internal static class RunCommand
         {
             source.Stop();
         }
+        unreadable.CheckAnyDecoded(frame);
         return BoardErrors.Ok;
     }
 

@@ -82,7 +82,7 @@ public sealed class ArduCamMini2MPTests
     }
 
     [TestMethod]
-    public void Faults_EndInAClearErrorWithinBoundedTime()
+    public void Faults_EndInAClearError_WithinBoundedVirtualTime()
     {
         foreach (var (fault, words) in new[]
         {
@@ -93,12 +93,10 @@ public sealed class ArduCamMini2MPTests
         {
             var (camera, emulator, _, _, clock) = Make(SceneSet.Of(TestScenes.Jpeg()));
             emulator.Inject(fault);
-            var watch = Stopwatch.StartNew();
             var e = Assert.Throws<CameraException>(() => { camera.Start(); camera.Capture(Timeout); }, fault.ToString());
             if (fault == ArduCamFault.CaptureNeverCompletes) Assert.IsInstanceOfType<CameraTimeoutException>(e);
             StringAssert.Contains(e.Message, words, $"{fault}: {e.Message}");
             Assert.IsTrue(clock.Elapsed < TimeSpan.FromSeconds(10), $"{fault}: {clock.Elapsed} of virtual time");
-            Assert.IsTrue(watch.Elapsed < TimeSpan.FromSeconds(10), $"{fault}: {watch.Elapsed} of real time");
         }
     }
 
