@@ -31,6 +31,8 @@ internal sealed class HuffmanTable
             _valueOffset[length] = k - code;
             for (int i = 0; i < counts[length - 1]; i++, k++, code++)
             {
+                // Checked per code, before the lookup is written: an over-full length would index past it.
+                if (code >= 1 << length) throw new ImageFormatException("JPEG: Huffman table has more codes than its lengths allow");
                 if (length <= LookupBits)
                 {
                     int shift = LookupBits - length;

@@ -215,6 +215,9 @@ public static class JpegDecoder
             }
             if (_pos != end) throw Error("frame header length does not match its components");
             foreach (var c in _components) { _hMax = Math.Max(_hMax, c.H); _vMax = Math.Max(_vMax, c.V); }
+            // Upsampling repeats samples by whole factors: 2×2 with 1×3 (found by fuzzing) has none.
+            foreach (var c in _components)
+                if (_hMax % c.H != 0 || _vMax % c.V != 0) throw Error($"sampling factors {c.H}×{c.V} of component {c.Id} are not whole fractions of {_hMax}×{_vMax}");
             _mcusPerLine = (_width + 8 * _hMax - 1) / (8 * _hMax);
             _mcusPerColumn = (_height + 8 * _vMax - 1) / (8 * _vMax);
             foreach (var c in _components)
@@ -241,6 +244,7 @@ public static class JpegDecoder
             for (int i = 0; i < count; i++)
             {
                 int id = ReadU8(), tables = ReadU8();
+                if ((tables >> 4) > 3 || (tables & 15) > 3) throw Error($"scan names Huffman tables {tables >> 4}/{tables & 15}; there are four of each (0–3)");
                 JpegComponent? c = null;
                 foreach (var candidate in _components) if (candidate.Id == id) { c = candidate; break; }
                 if (c is null) throw Error($"scan names unknown component {id}");
