@@ -16,7 +16,9 @@ sharpfuzz="$(command -v sharpfuzz || echo "$HOME/.dotnet/tools/sharpfuzz")"
 [ -x "$sharpfuzz" ] || { echo "sharpfuzz not found: dotnet tool install -g SharpFuzz.CommandLine --version 2.3.0" >&2; exit 2; }
 
 build="$out/build"
-if [ ! -f "$build/.instrumented" ]; then
+# Rebuilt when any source changed since the last instrumented build (a fix must be fuzzed as it is now).
+stale() { [ ! -f "$build/.instrumented" ] || [ -n "$(find ../runtime ../converter ../boards ../firmware . -name '*.cs' -newer "$build/.instrumented" -not -path '*/obj/*' -print -quit)" ]; }
+if stale; then
   rm -rf "$build"
   dotnet publish Embedded.Fuzz -c Release -o "$build" -v q >/dev/null
   # Only our own code is instrumented: coverage of the BCL and of packages would be noise for AFL.
@@ -28,6 +30,8 @@ fi
 
 # An allocation sized from the input should fail as OutOfMemory (a crash) rather than take the machine: 1 GB of heap.
 export DOTNET_GCHeapHardLimit=0x40000000 DOTNET_TieredPGO=0
+# A run continues where the last one in OUT stopped (its queue), so time adds up.
+export AFL_AUTORESUME=1
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
 
 run_one() {
@@ -41,6 +45,9 @@ run_one() {
   for key in run_time execs_done execs_per_sec corpus_count bitmap_cvg edges_found saved_crashes saved_hangs; do
     printf '  %-14s %s\n' "$key" "$(sed -n "s/^$key *: //p" "$stats")"
   done
+  # The campaign's record (committed): one line per run, so hours add up across sessions.
+  [ -f campaign.tsv ] || printf 'date\ttarget\tseconds\texecs\tcorpus\tedges\tcrashes\thangs\n' > campaign.tsv
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$(date -u +%Y-%m-%dT%H:%M)" "$t" $(for key in run_time execs_done corpus_count edges_found saved_crashes saved_hangs; do sed -n "s/^$key *: //p" "$stats"; done) >> campaign.tsv
   for kind in crashes hangs; do
     local found=("$out/$t/default/$kind"/id:*)
     if [ -e "${found[0]}" ]; then

@@ -16,6 +16,8 @@ public static class ImageLoader
     {
         try
         {
+            long size = new FileInfo(path).Length;
+            if (size > ImageLimits.MaxFileBytes) throw new ImageFormatException($"{size} bytes is more than an image file may hold ({ImageLimits.MaxFileBytes})");
             return Decode(File.ReadAllBytes(path));
         }
         catch (ImageFormatException e)

@@ -14,7 +14,11 @@ public sealed class FramePreprocessor
 {
     private byte[] _rgb = Array.Empty<byte>();
     private readonly Embedded.Imaging.Jpeg.JpegFrameDecoder _jpeg = new();
-    private ResizePlan? _plan;
+    /// <summary>
+    /// Resize plans for the last few frame sizes, most recent first: a camera has one size, a `files:` folder a few,
+    /// and a plan (its coefficient tables and row buffer) is built once per size, not once per frame.
+    /// </summary>
+    private readonly ResizePlan?[] _plans = new ResizePlan?[8];
 
     public int Width { get; }
     public int Height { get; }
@@ -45,16 +49,23 @@ public sealed class FramePreprocessor
         }
         ImageLimits.Check("camera frame", frame.Width, frame.Height);
         int bytes = frame.Width * frame.Height * 3;
-        if (_rgb.Length != bytes) _rgb = new byte[bytes];
-        PixelConversion.ToRgb24(frame.Format, frame.Data, frame.Width, frame.Height, _rgb);
-        PlanFor(frame.Width, frame.Height).Run(_rgb, pixels);
+        if (_rgb.Length < bytes) _rgb = new byte[bytes];
+        var rgb = _rgb.AsSpan(0, bytes);
+        PixelConversion.ToRgb24(frame.Format, frame.Data, frame.Width, frame.Height, rgb);
+        PlanFor(frame.Width, frame.Height).Run(rgb, pixels);
     }
 
     private ResizePlan PlanFor(int width, int height)
     {
-        if (_plan is null || _plan.SourceWidth != width || _plan.SourceHeight != height)
-            _plan = Stretch ? new ResizePlan(width, height, Width, Height, 0, 0, Width, Height)
-                : ResizePlan.ShorterSideAndCenterCrop(width, height, ResizeShorter, Width, Height);
-        return _plan;
+        int found = -1;
+        for (int i = 0; i < _plans.Length && found < 0; i++)
+            if (_plans[i] is { } p && p.SourceWidth == width && p.SourceHeight == height) found = i;
+        var plan = found >= 0 ? _plans[found]!
+            : Stretch ? new ResizePlan(width, height, Width, Height, 0, 0, Width, Height)
+            : ResizePlan.ShorterSideAndCenterCrop(width, height, ResizeShorter, Width, Height);
+        // Move it to the front (the least recently used one falls off the end).
+        Array.Copy(_plans, 0, _plans, 1, (found >= 0 ? found : _plans.Length - 1));
+        _plans[0] = plan;
+        return plan;
     }
 }

@@ -34,8 +34,9 @@ internal static class RunCommand
         var labels = new Option<FileInfo?>("--labels") { Description = "Class names, one per line (default: the model's own)" };
         var minScore = new Option<float>("--min-score") { Description = "Detection models: report detections scoring at least this", DefaultValueFactory = _ => 0.5f };
         var on = new Option<string[]>("--on") { Description = "Drive a GPIO pin while a class scores above a threshold: " + TriggerRule.Syntax + " (repeatable)" };
+        var stats = new Option<int>("--stats") { Description = "Every N frames, one JSON line on stderr: managed heap, GC counts, working set, threads, handles (0: none)" }.InRange(0);
         var display = new Option<string?>("--display") { Description = "Show the top class on a character LCD or an OLED: " + DisplaySpec.Syntax };
-        var command = new Command("run", "Classify camera frames (or detect objects, or segment, as the model's outputs say)") { model, camera, frames, top, threads, json, labels, minScore, on, display };
+        var command = new Command("run", "Classify camera frames (or detect objects, or segment, as the model's outputs say)") { model, camera, frames, top, threads, json, labels, minScore, on, display, stats };
         command.SetAction(parse => BoardErrors.Guard(error, () =>
         {
             var m = EmbeddedModel.Load(parse.GetValue(model)!.FullName);
@@ -67,15 +68,16 @@ internal static class RunCommand
             var triggers = new PinTrigger[rules.Length];
             for (int i = 0; i < rules.Length; i++) triggers[i] = new PinTrigger(rules[i], classes[i], gpio!);
             long limit = parse.GetValue(frames) ?? scenes;
-            return Run(classifier, source, limit, Math.Min(parse.GetValue(top), m.Outputs[0].ElementCount), parse.GetValue(json), output, stop, triggers, screen, error);
+            return Run(classifier, source, limit, Math.Min(parse.GetValue(top), m.Outputs[0].ElementCount), parse.GetValue(json), output, stop, triggers, screen, error, parse.GetValue(stats));
         }));
         return command;
     }
 
     internal static int Run(FrameClassifier classifier, Boards.Frames.IFrameSource source, long limit, int k, bool json, TextWriter output, CancellationToken stop,
-        PinTrigger[]? triggers = null, Embedded.Boards.Hardware.ITextDisplay? display = null, TextWriter? warnings = null)
+        PinTrigger[]? triggers = null, Embedded.Boards.Hardware.ITextDisplay? display = null, TextWriter? warnings = null, long statsEvery = 0)
     {
         var unreadable = new UnreadableFrames(warnings ?? TextWriter.Null);
+        var statistics = new RunStatistics(statsEvery, warnings ?? TextWriter.Null);
         triggers ??= Array.Empty<PinTrigger>();
         Span<char> text = stackalloc char[32];
         Span<int> best = stackalloc int[Math.Min(k, 64)];
@@ -116,6 +118,7 @@ internal static class RunCommand
                 output.Write(line);
                 output.Flush();
                 if (display is not null) Show(display, classifier, best.Slice(0, n), (frame + 1) / total.Elapsed.TotalSeconds, text);
+                statistics.After(frame);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested) { }
@@ -157,12 +160,12 @@ internal static class RunCommand
                 catch (Embedded.Imaging.ImageFormatException e) { unreadable.Skip(frame, captured?.Source ?? "", e); continue; }
                 unreadable.Decoded();
                 line.Clear();
-                if (json) { line.Append("{\"frame\":").Append(frame.ToString(inv)).Append(",\"source\":"); JsonText.AppendString(line, captured.Source); }
-                else line.Append("frame ").Append(frame.ToString(inv)).Append("  ").Append(captured.Source.Length > 0 ? captured.Source : "-")
-                    .Append("  infer ").Append(analyzer.InferMs.ToString("F1", inv)).Append(" ms\n");
+                if (json) { line.Append("{\"frame\":").Append(inv, $"{frame}").Append(",\"source\":"); JsonText.AppendString(line, captured.Source); }
+                else line.Append("frame ").Append(inv, $"{frame}").Append("  ").Append(captured.Source.Length > 0 ? captured.Source : "-")
+                    .Append("  infer ").Append(inv, $"{analyzer.InferMs:F1}").Append(" ms\n");
                 if (analyzer.Task == FrameTask.Detection) AppendDetections(line, analyzer, minScore, json);
                 else AppendShares(line, analyzer, json);
-                if (json) line.Append(",\"ms\":{\"preprocess\":").Append(analyzer.PreprocessMs.ToString("F3", inv)).Append(",\"infer\":").Append(analyzer.InferMs.ToString("F3", inv)).Append("}}\n");
+                if (json) line.Append(",\"ms\":{\"preprocess\":").Append(inv, $"{analyzer.PreprocessMs:F3}").Append(",\"infer\":").Append(inv, $"{analyzer.InferMs:F3}").Append("}}\n");
                 output.Write(line);
                 output.Flush();
             }
@@ -188,13 +191,13 @@ internal static class RunCommand
             if (json)
             {
                 if (!first) s.Append(',');
-                s.Append("{\"class\":").Append(cls.ToString(inv)).Append(",\"label\":");
+                s.Append("{\"class\":").Append(inv, $"{cls}").Append(",\"label\":");
                 JsonText.AppendString(s, a.Label(cls));
-                s.Append(",\"score\":").Append(score.ToString("R", inv)).Append(",\"box\":[").Append(ymin.ToString("R", inv)).Append(',').Append(xmin.ToString("R", inv))
-                 .Append(',').Append(ymax.ToString("R", inv)).Append(',').Append(xmax.ToString("R", inv)).Append("]}");
+                s.Append(",\"score\":").Append(inv, $"{score:R}").Append(",\"box\":[").Append(inv, $"{ymin:R}").Append(',').Append(inv, $"{xmin:R}")
+                 .Append(',').Append(inv, $"{ymax:R}").Append(',').Append(inv, $"{xmax:R}").Append("]}");
             }
-            else s.Append("  ").Append(score.ToString("F3", inv)).Append(' ').Append(cls.ToString(inv).PadLeft(4)).Append("  ").Append(a.Label(cls))
-                  .Append("  [").Append(xmin.ToString("F3", inv)).Append(", ").Append(ymin.ToString("F3", inv)).Append(", ").Append(xmax.ToString("F3", inv)).Append(", ").Append(ymax.ToString("F3", inv)).Append("]\n");
+            else s.Append("  ").Append(inv, $"{score:F3}").Append(' ').Append(inv, $"{cls,4}").Append("  ").Append(a.Label(cls))
+                  .Append("  [").Append(inv, $"{xmin:F3}").Append(", ").Append(inv, $"{ymin:F3}").Append(", ").Append(inv, $"{xmax:F3}").Append(", ").Append(inv, $"{ymax:F3}").Append("]\n");
             first = false;
         }
         if (json) s.Append(']');
@@ -218,11 +221,11 @@ internal static class RunCommand
             if (json)
             {
                 if (!first) s.Append(',');
-                s.Append("{\"class\":").Append(best.ToString(inv)).Append(",\"label\":");
+                s.Append("{\"class\":").Append(inv, $"{best}").Append(",\"label\":");
                 JsonText.AppendString(s, a.Label(best));
-                s.Append(",\"share\":").Append(Math.Round(share, 4).ToString("R", inv)).Append('}');
+                s.Append(",\"share\":").Append(inv, $"{Math.Round(share, 4):R}").Append('}');
             }
-            else s.Append("  ").Append(share.ToString("P1", inv).PadLeft(7)).Append(' ').Append(best.ToString(inv).PadLeft(4)).Append("  ").Append(a.Label(best)).Append('\n');
+            else s.Append("  ").Append(share.ToString("P1", inv).PadLeft(7)).Append(' ').Append(inv, $"{best,4}").Append("  ").Append(a.Label(best)).Append('\n');
             first = false;
             previous = counts[best];
             previousClass = best;
@@ -233,11 +236,11 @@ internal static class RunCommand
     private static void WriteText(StringBuilder s, long frame, string source, ReadOnlySpan<int> best, FrameClassifier c, double captureMs, double fps)
     {
         var inv = CultureInfo.InvariantCulture;
-        s.Append("frame ").Append(frame.ToString(inv)).Append("  ").Append(source.Length > 0 ? source : "-")
-         .Append("  capture ").Append(captureMs.ToString("F1", inv)).Append(" ms  preprocess ").Append(c.PreprocessMs.ToString("F1", inv))
-         .Append(" ms  infer ").Append(c.InferMs.ToString("F1", inv)).Append(" ms  ").Append(fps.ToString("F1", inv)).Append(" fps\n");
+        s.Append("frame ").Append(inv, $"{frame}").Append("  ").Append(source.Length > 0 ? source : "-")
+         .Append("  capture ").Append(inv, $"{captureMs:F1}").Append(" ms  preprocess ").Append(inv, $"{c.PreprocessMs:F1}")
+         .Append(" ms  infer ").Append(inv, $"{c.InferMs:F1}").Append(" ms  ").Append(inv, $"{fps:F1}").Append(" fps\n");
         foreach (int i in best)
-            s.Append("  ").Append(c.Scores[i].ToString("F3", inv)).Append(' ').Append(i.ToString(inv).PadLeft(5)).Append("  ").Append(c.Label(i)).Append('\n');
+            s.Append("  ").Append(inv, $"{c.Scores[i]:F3}").Append(' ').Append(inv, $"{i,5}").Append("  ").Append(c.Label(i)).Append('\n');
     }
 
     /// <summary>
@@ -275,18 +278,18 @@ internal static class RunCommand
     private static void WriteJson(StringBuilder s, long frame, string source, ReadOnlySpan<int> best, FrameClassifier c, double captureMs, PinTrigger[] triggers)
     {
         var inv = CultureInfo.InvariantCulture;
-        s.Append("{\"frame\":").Append(frame.ToString(inv)).Append(",\"source\":");
+        s.Append("{\"frame\":").Append(inv, $"{frame}").Append(",\"source\":");
         JsonText.AppendString(s, source);
         s.Append(",\"top\":[");
         for (int j = 0; j < best.Length; j++)
         {
             if (j > 0) s.Append(',');
-            s.Append("{\"index\":").Append(best[j].ToString(inv)).Append(",\"label\":");
+            s.Append("{\"index\":").Append(inv, $"{best[j]}").Append(",\"label\":");
             JsonText.AppendString(s, c.Label(best[j]));
-            s.Append(",\"score\":").Append(c.Scores[best[j]].ToString("R", inv)).Append('}');
+            s.Append(",\"score\":").Append(inv, $"{c.Scores[best[j]]:R}").Append('}');
         }
-        s.Append("],\"ms\":{\"capture\":").Append(captureMs.ToString("F3", inv)).Append(",\"preprocess\":").Append(c.PreprocessMs.ToString("F3", inv))
-         .Append(",\"infer\":").Append(c.InferMs.ToString("F3", inv)).Append('}');
+        s.Append("],\"ms\":{\"capture\":").Append(inv, $"{captureMs:F3}").Append(",\"preprocess\":").Append(inv, $"{c.PreprocessMs:F3}")
+         .Append(",\"infer\":").Append(inv, $"{c.InferMs:F3}").Append('}');
         if (triggers.Length > 0)
         {
             // Each rule's pin after this frame: "17":true while it drives its pin active.
@@ -295,7 +298,7 @@ internal static class RunCommand
             {
                 var t = triggers[j];
                 if (j > 0) s.Append(',');
-                s.Append('"').Append(t.Rule.Pin.ToString(inv)).Append("\":").Append(t.Active ? "true" : "false");
+                s.Append('"').Append(inv, $"{t.Rule.Pin}").Append("\":").Append(t.Active ? "true" : "false");
             }
             s.Append('}');
         }
