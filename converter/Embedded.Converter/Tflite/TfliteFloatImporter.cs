@@ -188,7 +188,7 @@ public static class TfliteFloatImporter
                     if (o is null) throw Error(op, "missing Pool2DOptions");
                     string x = Value(op.Inputs[0]);
                     var shape = T(op.Inputs[0]).Shape;
-                    int strideW = o.Int(1), strideH = o.Int(2), filterW = o.Int(3), filterH = o.Int(4);
+                    int strideW = o.Positive(1, "stride"), strideH = o.Positive(2, "stride"), filterW = o.Positive(3, "filter width"), filterH = o.Positive(4, "filter height");
                     var attributes = Ints("kernel_shape", filterH, filterW);
                     attributes["strides"] = new AttributeValue { Kind = AttributeKind.Ints, Ints = new long[] { strideH, strideW } };
                     attributes["pads"] = new AttributeValue { Kind = AttributeKind.Ints, Ints = Pads(o.Byte(0), shape[1], shape[2], filterH, filterW, strideH, strideW, 1, 1) };
@@ -247,6 +247,7 @@ public static class TfliteFloatImporter
                     var inputs = op.Inputs.Select(i => Operand(i, op)).ToArray();
                     int rank = T(op.Outputs[0]).Shape.Length, axis = o.Int(0);
                     if (axis < 0) axis += rank;
+                    if (axis < 0 || axis >= rank) throw Error(op, $"axis {o.Int(0)} outside rank {rank}");
                     bool nchw = rank == 4;
                     long onnxAxis = nchw ? new[] { 0, 2, 3, 1 }[axis] : axis;
                     Bind(op, Emit("Concat", inputs, outName, new Dictionary<string, AttributeValue> { ["axis"] = new AttributeValue { Kind = AttributeKind.Int, Int = onnxAxis } }, nchw), o.Byte(1));
@@ -329,9 +330,9 @@ public static class TfliteFloatImporter
             bool depthwise = op.BuiltinCode == DepthwiseConv2D;
             var x = T(op.Inputs[0]);
             var w = T(op.Inputs[1]);
-            int strideW = o.Int(1), strideH = o.Int(2);
+            int strideW = o.Positive(1, "stride"), strideH = o.Positive(2, "stride");
             int fused = depthwise ? o.Byte(4) : o.Byte(3);
-            int dilationW = depthwise ? o.Int(5, 1) : o.Int(4, 1), dilationH = depthwise ? o.Int(6, 1) : o.Int(5, 1);
+            int dilationW = depthwise ? o.Positive(5, "dilation", 1) : o.Positive(4, "dilation", 1), dilationH = depthwise ? o.Positive(6, "dilation", 1) : o.Positive(5, "dilation", 1);
             int kh = w.Shape[1], kw = w.Shape[2];
             var data = _model.Buffers[w.Buffer];
             if (data.Length == 0) throw Error(op, "weights must be constant");

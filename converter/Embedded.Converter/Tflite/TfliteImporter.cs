@@ -20,8 +20,18 @@ public static class TfliteImporter
         Logistic = 14, MaxPool2D = 17, Mul = 18, Relu = 19, ReluN1To1 = 20, Relu6 = 21, Reshape = 22, Softmax = 25, Tanh = 28, Pad = 34, Squeeze = 43,
         Quantize = 114, HardSwish = 117;
 
-    public static ModelDefinition Import(TfliteModel model, ModelMetadata metadata, TfliteKernels kernels = TfliteKernels.Builtin) =>
-        new Importer(model, metadata, kernels).Run();
+    public static ModelDefinition Import(TfliteModel model, ModelMetadata metadata, TfliteKernels kernels = TfliteKernels.Builtin)
+    {
+        try
+        {
+            return new Importer(model, metadata, kernels).Run();
+        }
+        catch (ArgumentOutOfRangeException e) when (e.ParamName == "real")
+        {
+            // The file's scales give a requantization multiplier no 32-bit fixed-point encoding holds (QuantizedMultiplier).
+            throw new TfliteFormatException($"the model's quantization scales give a multiplier of {e.ActualValue}, beyond what 32-bit fixed point holds");
+        }
+    }
 
     private sealed class Importer
     {
@@ -179,7 +189,7 @@ public static class TfliteImporter
                 {
                     var x = T(op.Inputs[0]);
                     if (o is null) throw Error(index, "missing Pool2DOptions");
-                    int strideW = o.Int(1), strideH = o.Int(2), filterW = o.Int(3), filterH = o.Int(4);
+                    int strideW = o.Positive(1, "stride"), strideH = o.Positive(2, "stride"), filterW = o.Positive(3, "filter width"), filterH = o.Positive(4, "filter height");
                     var pad = o.Byte(0) == 0 ? Padding2D.Same(x.Shape[1], x.Shape[2], filterH, filterW, strideH, strideW) : Padding2D.None;
                     var (min, max) = ActivationRange(output, o.Byte(5));
                     _builder.AddOperator(op.BuiltinCode == MaxPool2D ? OperatorCode.MaxPool2D : OperatorCode.AveragePool2D, T(output).Name, new[] { Tensor(op.Inputs[0]) }, new[] { Tensor(output) },
@@ -465,9 +475,9 @@ public static class TfliteImporter
             int input = op.Inputs[0], weights = op.Inputs[1], bias = op.Inputs.Length > 2 ? op.Inputs[2] : -1, output = op.Outputs[0];
             var x = T(input);
             var w = T(weights);
-            int strideW = o.Int(1), strideH = o.Int(2);
+            int strideW = o.Positive(1, "stride"), strideH = o.Positive(2, "stride");
             int fused = depthwise ? o.Byte(4) : o.Byte(3);
-            int dilationW = depthwise ? o.Int(5, 1) : o.Int(4, 1), dilationH = depthwise ? o.Int(6, 1) : o.Int(5, 1);
+            int dilationW = depthwise ? o.Positive(5, "dilation", 1) : o.Positive(4, "dilation", 1), dilationH = depthwise ? o.Positive(6, "dilation", 1) : o.Positive(5, "dilation", 1);
             var (pad, _, _) = ConvolutionPadding(op);
             int channels = depthwise ? w.Shape[3] : w.Shape[0];
             var stage = Stage(input, weights, output, channels, fused, depthwise ? _rounding : GemmRounding(input));
@@ -498,8 +508,8 @@ public static class TfliteImporter
             bool depthwise = op.BuiltinCode == DepthwiseConv2D;
             var x = T(op.Inputs[0]);
             var w = T(op.Inputs[1]);
-            int strideW = o.Int(1), strideH = o.Int(2);
-            int dilationW = depthwise ? o.Int(5, 1) : o.Int(4, 1), dilationH = depthwise ? o.Int(6, 1) : o.Int(5, 1);
+            int strideW = o.Positive(1, "stride"), strideH = o.Positive(2, "stride");
+            int dilationW = depthwise ? o.Positive(5, "dilation", 1) : o.Positive(4, "dilation", 1), dilationH = depthwise ? o.Positive(6, "dilation", 1) : o.Positive(5, "dilation", 1);
             int kh = w.Shape[1], kw = w.Shape[2];
             var pad = o.Byte(0) == 0 ? Padding2D.Same(x.Shape[1], x.Shape[2], kh, kw, strideH, strideW, dilationH, dilationW) : Padding2D.None;
             return (pad, (kh - 1) * dilationH + 1, (kw - 1) * dilationW + 1);

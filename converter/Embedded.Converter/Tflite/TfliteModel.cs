@@ -47,6 +47,13 @@ public sealed class TfliteOptions
     public bool Has(int field) => _table.Has(field);
     public byte Byte(int field, byte fallback = 0) => _table.Byte(field, fallback);
     public int Int(int field, int fallback = 0) => _table.Int(field, fallback);
+
+    /// <summary>A stride, dilation or filter size: at least 1 (and at most 2^16), else the model is malformed.</summary>
+    public int Positive(int field, string what, int fallback = 0)
+    {
+        int value = _table.Int(field, fallback);
+        return value >= 1 && value <= 1 << 16 ? value : throw new TfliteFormatException($"{what} {value} must lie in 1..65536");
+    }
     public float Float(int field, float fallback = 0) => _table.Float(field, fallback);
     public bool Bool(int field) => _table.Bool(field);
     public int[] Ints(int field) => _table.Ints(field);
@@ -105,7 +112,8 @@ public sealed class TfliteModel
         }
 
         int bufferCount = Limit(model.VectorLength(4), 1 << 20, name, "buffers");
-        var buffers = new ReadOnlyMemory<byte>[bufferCount];
+        // Buffer 0 is TFLite's empty sentinel; a model that lists no buffers still has it.
+        var buffers = new ReadOnlyMemory<byte>[Math.Max(1, bufferCount)];
         for (int i = 0; i < bufferCount; i++)
         {
             var b = model.TableAt(4, i, $"{name}: buffers[{i}]");
@@ -125,18 +133,23 @@ public sealed class TfliteModel
             for (int t = 0; t < tensorCount; t++)
             {
                 var tt = g.TableAt(0, t, $"{where}.tensors[{t}]");
+                string tensorWhere = $"{where}.tensors[{t}]";
                 var shape = tt.Ints(0);
                 int buffer = (int)tt.UInt(2);
-                if (buffer < 0 || buffer >= Math.Max(1, bufferCount)) throw new TfliteFormatException($"{where}.tensors[{t}]: buffer index {buffer} outside [0, {bufferCount})");
+                if (buffer < 0 || buffer >= buffers.Length) throw new TfliteFormatException($"{tensorWhere}: buffer index {buffer} outside [0, {buffers.Length})");
+                var type = tt.Byte(1);
+                if (type > (byte)TfliteType.Int8) throw new TfliteFormatException($"{tensorWhere}: tensor type {type} is not supported");
+                long elements = CheckShape(shape, tensorWhere);
+                int size = SizeOf((TfliteType)type);
+                if (buffers[buffer].Length > 0 && size > 0 && buffers[buffer].Length != elements * size)
+                    throw new TfliteFormatException($"{tensorWhere}: buffer {buffer} holds {buffers[buffer].Length} bytes for {elements} elements of {(TfliteType)type}");
                 TfliteQuantization? quant = null;
-                if (tt.Table(4, $"{where}.tensors[{t}].quantization") is { } q)
+                if (tt.Table(4, $"{tensorWhere}.quantization") is { } q)
                 {
                     var scales = q.Floats(2);
                     var zeroPoints = q.Longs(3);
-                    if (scales.Length > 0) quant = new TfliteQuantization(scales, zeroPoints, q.Int(6));
+                    if (scales.Length > 0) quant = CheckQuantization(new TfliteQuantization(scales, zeroPoints, q.Int(6)), shape, tensorWhere);
                 }
-                var type = tt.Byte(1);
-                if (type > (byte)TfliteType.Int8) throw new TfliteFormatException($"{where}.tensors[{t}]: tensor type {type} is not supported");
                 tensors[t] = new TfliteTensor(tt.String(3), shape, (TfliteType)type, buffer, quant);
             }
             int[] CheckIndices(int[] indices, string what, bool optional)
@@ -158,10 +171,51 @@ public sealed class TfliteModel
                 operators[o] = new TfliteOperator(code.builtin, code.custom, code.version, CheckIndices(op.Ints(1), $"operators[{o}].inputs", true),
                     CheckIndices(op.Ints(2), $"operators[{o}].outputs", false), op.Byte(3), options is { } t2 ? new TfliteOptions(t2) : null) { CustomOptions = op.Bytes(5) };
             }
-            subGraphs[s] = new TfliteSubGraph(g.String(4), tensors, CheckIndices(g.Ints(1), "inputs", false), CheckIndices(g.Ints(2), "outputs", false), operators);
+            var graphInputs = CheckIndices(g.Ints(1), "inputs", false);
+            var graphOutputs = CheckIndices(g.Ints(2), "outputs", false);
+            if (s == 0 && (graphInputs.Length == 0 || graphOutputs.Length == 0)) throw new TfliteFormatException($"{where}: the main subgraph has {graphInputs.Length} inputs and {graphOutputs.Length} outputs");
+            subGraphs[s] = new TfliteSubGraph(g.String(4), tensors, graphInputs, graphOutputs, operators);
         }
         return new TfliteModel(version, model.String(3), subGraphs, buffers);
     }
+
+    /// <summary>The element count of <paramref name="shape"/>: dimensions of at least 0, rank at most 8, at most 2^28 elements.</summary>
+    private static long CheckShape(int[] shape, string where)
+    {
+        if (shape.Length > 8) throw new TfliteFormatException($"{where}: rank {shape.Length} exceeds 8");
+        long elements = 1;
+        foreach (int d in shape)
+        {
+            if (d < 0) throw new TfliteFormatException($"{where}: dimension {d} in shape [{string.Join(",", shape)}]");
+            elements *= d;
+            if (elements > MaxElements) throw new TfliteFormatException($"{where}: shape [{string.Join(",", shape)}] exceeds {MaxElements} elements");
+        }
+        return elements;
+    }
+
+    /// <summary>Scales finite and positive, zero points within 32 bits (one per scale, or none), the axis within the rank.</summary>
+    private static TfliteQuantization CheckQuantization(TfliteQuantization q, int[] shape, string where)
+    {
+        foreach (float scale in q.Scales)
+            if (!(scale > 0) || float.IsInfinity(scale)) throw new TfliteFormatException($"{where}.quantization: scale {scale} must be finite and positive");
+        if (q.ZeroPoints.Length != 0 && q.ZeroPoints.Length != q.Scales.Length)
+            throw new TfliteFormatException($"{where}.quantization: {q.ZeroPoints.Length} zero points for {q.Scales.Length} scales");
+        foreach (long zero in q.ZeroPoints)
+            if (zero < int.MinValue || zero > int.MaxValue) throw new TfliteFormatException($"{where}.quantization: zero point {zero} outside 32 bits");
+        if (q.Scales.Length > 1 && (q.QuantizedDimension < 0 || q.QuantizedDimension >= shape.Length || shape[q.QuantizedDimension] != q.Scales.Length))
+            throw new TfliteFormatException($"{where}.quantization: {q.Scales.Length} scales along dimension {q.QuantizedDimension} of [{string.Join(",", shape)}]");
+        return q;
+    }
+
+    /// <summary>Bytes per element (0 for strings, whose buffers are not element arrays).</summary>
+    private static int SizeOf(TfliteType type) => type switch
+    {
+        TfliteType.Float32 or TfliteType.Int32 => 4, TfliteType.Float16 or TfliteType.Int16 => 2, TfliteType.UInt8 or TfliteType.Int8 or TfliteType.Bool => 1,
+        TfliteType.Int64 or TfliteType.Complex64 => 8, _ => 0,
+    };
+
+    /// <summary>The most elements a tensor may have (2^28: a gigabyte of float32).</summary>
+    public const long MaxElements = 1L << 28;
 
     private static int Limit(int count, int max, string where, string what) =>
         count <= max ? count : throw new TfliteFormatException($"{where}: {count} {what} exceed the limit {max}");

@@ -74,6 +74,10 @@ public sealed class ModelBuilder
     public ModelDefinition Build(ModelMetadata metadata)
     {
         int[] inputs = _inputs.ToArray(), outputs = _outputs.ToArray();
+        // The graph is checked before planning: the planner and the concatenation blocks assume consistent shapes.
+        var unplanned = new int[_tensors.Count];
+        Array.Fill(unplanned, MemoryPlan.NotInArena);
+        ModelValidator.ValidateStructure(new ModelDefinition(metadata, _tensors.ToArray(), _operators.ToArray(), inputs, outputs, new MemoryPlan(0, unplanned)));
         var lifetimes = TensorLifetimes.Compute(_tensors, _operators, inputs, outputs);
         int[] group = InPlaceGroups(lifetimes, inputs, outputs);
         // Byte offset of each tensor from the start of its group's buffer: 0, or its block inside a concatenation.

@@ -15,6 +15,17 @@ public static class ModelValidator
 {
     public static void Validate(ModelDefinition model)
     {
+        ValidateStructure(model);
+        ValidatePlan(model);
+    }
+
+    /// <summary>
+    /// Everything but the memory plan: metadata, tensors, graph and every operator's shapes and parameters. What a
+    /// builder checks before it plans memory, so a malformed graph (an importer fed a bad file) is a
+    /// <see cref="ModelFormatException"/> rather than a failure inside the planner.
+    /// </summary>
+    public static void ValidateStructure(ModelDefinition model)
+    {
         if (!BitConverter.IsLittleEndian)
             throw new PlatformNotSupportedException("Embedded models are little-endian; this runtime needs a little-endian CPU.");
         var tensors = model.Tensors;
@@ -25,7 +36,6 @@ public static class ModelValidator
         ValidateGraph(model);
         for (int i = 0; i < model.Operators.Count; i++)
             OperatorValidator.Validate(i, model.Operators[i], tensors);
-        ValidatePlan(model);
     }
 
     private static void ValidateMetadata(ModelMetadata m)
