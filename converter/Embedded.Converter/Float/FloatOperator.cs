@@ -23,6 +23,13 @@ public abstract class FloatOperator
     protected static TensorData Required(Node node, TensorData?[] inputs, int k) =>
         k < inputs.Length && inputs[k] is { } t ? t : throw new GraphException(node, $"input {k} is missing");
 
+    /// <summary>Input <paramref name="k"/> as float data (an int64 tensor where floats are read is a malformed graph).</summary>
+    protected static TensorData RequiredFloats(Node node, TensorData?[] inputs, int k)
+    {
+        var t = Required(node, inputs, k);
+        return t.Kind == DataKind.Float ? t : throw new GraphException(node, $"input {k} must be float, not {t.Kind}");
+    }
+
     protected static ValueInfo RequiredInfo(Node node, ValueInfo?[] inputs, int k) =>
         k < inputs.Length && inputs[k] is { } v ? v : throw new GraphException(node, $"input {k} is missing");
 

@@ -149,8 +149,9 @@ public static class OnnxImporter
     }
 
     /// <summary>Decodes a TensorProto (raw_data or typed fields) into float or int64 data.</summary>
-    internal static TensorData ReadTensor(TensorProto t, string where)
+    internal static TensorData ReadTensor(TensorProto? t, string where)
     {
+        if (t is null) throw new OnnxFormatException($"{where}: the tensor is missing");
         if (t.DataLocation == 1 || t.ExternalData.Count > 0)
             throw new OnnxFormatException($"{where}: tensor data stored in an external file is not supported; save the model with all data inside");
         var shape = new int[t.Dims.Count];

@@ -25,8 +25,13 @@ public static class FoldBatchNorm
             var bias = producer.HasInput(2) ? GraphEditing.ConstantOf(graph, producer.Inputs[2]) : null;
             if (stats.Any(s => s is null) || weights is null || (producer.HasInput(2) && bias is null)) continue;
 
+            // Folded only when every per-channel vector has one value per output channel; otherwise the node stays
+            // and shape inference refuses it with its name.
+            int cout = weights.Shape.Length > 0 ? weights.Shape[0] : 0;
+            if (cout == 0 || weights.Kind != DataKind.Float || stats.Any(s => s!.Length != cout || s.Kind != DataKind.Float)
+                || (bias is not null && (bias.Length != cout || bias.Kind != DataKind.Float))) continue;
             var (m, o) = BatchNormalization.Affine(bn, stats[0]!, stats[1]!, stats[2]!, stats[3]!);
-            int cout = weights.Shape[0], per = weights.Length / cout;
+            int per = weights.Length / cout;
             var w = (float[])weights.Floats.Clone();
             var b = new float[cout];
             for (int c = 0; c < cout; c++)

@@ -32,6 +32,10 @@ public sealed class BatchNormalization : FloatOperator
     {
         float epsilon = node.Attributes.Float("epsilon", 1e-5f);
         int c = scale.Length;
+        if (scale.Kind != DataKind.Float || bias.Kind != DataKind.Float || mean.Kind != DataKind.Float || variance.Kind != DataKind.Float)
+            throw new GraphException(node, "scale, bias, mean and variance must be float tensors");
+        if (bias.Length != c || mean.Length != c || variance.Length != c)
+            throw new GraphException(node, $"scale, bias, mean and variance must have one value per channel ({c}, {bias.Length}, {mean.Length}, {variance.Length})");
         var m = new float[c];
         var o = new float[c];
         for (int i = 0; i < c; i++)

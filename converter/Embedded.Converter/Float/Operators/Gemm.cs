@@ -34,15 +34,16 @@ public sealed class Gemm : FloatOperator
 
     public override TensorData[] Execute(Node node, TensorData?[] inputs)
     {
-        var a = Required(node, inputs, 0);
-        var b = Required(node, inputs, 1);
+        var a = RequiredFloats(node, inputs, 0);
+        var b = RequiredFloats(node, inputs, 1);
         var (m, k, n) = Dims(node, a.Shape, b.Shape);
         bool ta = node.Attributes.Int("transA", 0) != 0, tb = node.Attributes.Int("transB", 0) != 0;
         float alpha = node.Attributes.Float("alpha", 1f), beta = node.Attributes.Float("beta", 1f);
         var at = ta ? Transpose2D(a.Floats, a.Shape[0], a.Shape[1]) : a.Floats;
         var bt = tb ? b.Floats : Transpose2D(b.Floats, b.Shape[0], b.Shape[1]); // rows of B' as contiguous vectors
         var y = new float[m * n];
-        var c = node.HasInput(2) ? Required(node, inputs, 2) : null;
+        var c = node.HasInput(2) ? RequiredFloats(node, inputs, 2) : null;
+        if (c is not null) BinaryOperator.BroadcastShape(node, new[] { m, n }, c.Shape);
         int[]? cs = c is null ? null : BinaryOperator.BroadcastStrides(c.Shape, new[] { m, n });
         for (int i = 0; i < m; i++)
         for (int j = 0; j < n; j++)
@@ -87,8 +88,8 @@ public sealed class MatMul : FloatOperator
 
     public override TensorData[] Execute(Node node, TensorData?[] inputs)
     {
-        var a = Required(node, inputs, 0);
-        var b = Required(node, inputs, 1);
+        var a = RequiredFloats(node, inputs, 0);
+        var b = RequiredFloats(node, inputs, 1);
         int k = b.Shape[0], n = b.Shape[1], rows = a.Length / k;
         var bt = Gemm.Transpose2D(b.Floats, k, n);
         var y = new float[rows * n];
