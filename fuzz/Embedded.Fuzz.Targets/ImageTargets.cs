@@ -34,7 +34,8 @@ internal static class ImageTargets
             throw new InvalidOperationException("the frame decoder and the file decoder disagree on the pixels");
     }
 
-    public static void Png(byte[] input) => PngDecoder.Decode(input);
+    /// <summary>The PNG decoder on the input with its checksums made right (PngChecksums), so mutations reach the parsing.</summary>
+    public static void Png(byte[] input) => PngDecoder.Decode(PngChecksums.Repair(input));
 
     public static void Bmp(byte[] input) => BmpDecoder.Decode(input);
 

@@ -100,10 +100,15 @@ public static class PngDecoder
         return total;
     }
 
+    private const long MaxDeflateRatio = 1032;
+
     private static byte[] Inflate(byte[] zlib, long expected)
     {
         if (zlib.Length < 6) throw new ImageFormatException("PNG: image data is missing or truncated");
         if ((zlib[0] & 0x0F) != 8 || ((zlib[0] << 8) | zlib[1]) % 31 != 0 || (zlib[1] & 0x20) != 0) throw new ImageFormatException("PNG: invalid zlib header");
+        // Deflate expands at most 1032:1: a header promising more than the data can hold is refused before the
+        // output is allocated (a 60-byte file must not allocate half a gigabyte).
+        if (expected > MaxDeflateRatio * (long)zlib.Length + 1024) throw new ImageFormatException($"PNG: {zlib.Length} bytes of image data cannot hold the {expected} bytes the header promises (truncated)");
         var output = new byte[expected];
         int read = 0;
         try
