@@ -76,9 +76,12 @@ public sealed class ArduCamMini2MPEmulator : ISpiDevice, II2cDevice
 
     public void Write(ReadOnlySpan<byte> buffer)
     {
-        var ignored = buffer.Length <= 64 ? stackalloc byte[buffer.Length] : new byte[buffer.Length];
-        TransferFullDuplex(buffer, ignored);
+        // The MISO bytes of a write go nowhere; a kept buffer takes them (a soak run must not measure the emulator's garbage).
+        if (_ignored.Length < buffer.Length) _ignored = new byte[buffer.Length];
+        TransferFullDuplex(buffer, _ignored.AsSpan(0, buffer.Length));
     }
+
+    private byte[] _ignored = Array.Empty<byte>();
 
     public void Read(Span<byte> buffer) => buffer.Clear();
 
