@@ -29,7 +29,8 @@ public static class FrameTargets
         int bufferLength = BinaryPrimitives.ReadInt32LittleEndian(header.Slice(8)) & 0x3FFFFF; // a driver's buffer: up to 4 MB
         int bytesUsed = BinaryPrimitives.ReadInt32LittleEndian(header.Slice(12));
         var device = new ScriptedDevice(format, bufferLength, bytesUsed, input.AsSpan(HeaderBytes).ToArray());
-        using var camera = new V4L2Camera(device, new VirtualClock(), new V4L2CameraOptions { Width = format.Width, Height = format.Height, Format = mjpeg ? PixelFormat.Jpeg : PixelFormat.Yuyv, Buffers = 1 });
+        // The user asks for 320×240 (options are checked by the spec parser); the driver answers with the input's format.
+        using var camera = new V4L2Camera(device, new VirtualClock(), new V4L2CameraOptions { Width = 320, Height = 240, Format = mjpeg ? PixelFormat.Jpeg : PixelFormat.Yuyv, Buffers = 1 });
         camera.Start();
         var frame = camera.Capture(TimeSpan.FromSeconds(1));
         new FramePreprocessor(96, 96).Prepare(frame, new byte[96 * 96 * 3]);
