@@ -17,7 +17,8 @@ public static class BmpDecoder
         var span = data.AsSpan();
         uint pixelOffset = BinaryPrimitives.ReadUInt32LittleEndian(span.Slice(10));
         int headerSize = BinaryPrimitives.ReadInt32LittleEndian(span.Slice(14));
-        if (headerSize < 40 || 14 + headerSize > data.Length) throw new ImageFormatException($"BMP: header size {headerSize} is unsupported or runs past the file");
+        // In 64 bits: a header size near 2^31 must not wrap around and pass (found by fuzzing).
+        if (headerSize < 40 || 14L + headerSize > data.Length) throw new ImageFormatException($"BMP: header size {headerSize} is unsupported or runs past the file");
         int width = BinaryPrimitives.ReadInt32LittleEndian(span.Slice(18));
         int rawHeight = BinaryPrimitives.ReadInt32LittleEndian(span.Slice(22));
         int bits = BinaryPrimitives.ReadUInt16LittleEndian(span.Slice(28));
