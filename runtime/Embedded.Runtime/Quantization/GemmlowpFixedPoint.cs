@@ -9,6 +9,10 @@ namespace Embedded.Runtime.Quantization;
 /// </summary>
 public static class GemmlowpFixedPoint
 {
+    // exp(−2^k) for k = −2 … 4 in Q0.31 (gemmlowp's barrel shifter constants); an array, not stackalloc, so the
+    // nanoFramework runtime can compile this file.
+    private static readonly int[] ExpMultipliers = { 1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242 };
+
     /// <summary>Raw value of 1.0 in a format with <paramref name="integerBits"/> integer bits (saturated for 0 bits).</summary>
     public static int One(int integerBits) => integerBits == 0 ? int.MaxValue : 1 << (31 - integerBits);
 
@@ -60,12 +64,11 @@ public static class GemmlowpFixedPoint
         int result = ExpOnIntervalBetweenNegativeOneQuarterAnd0Excl(SaturatingRoundingMultiplyByPOT(aModQuarterMinusOneQuarter, integerBits));
         int remainder = unchecked(aModQuarterMinusOneQuarter - a);
 
-        ReadOnlySpan<int> multipliers = stackalloc int[] { 1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242 };
         for (int k = -2; k <= 4; k++)
         {
             if (integerBits <= k) continue;
             int shift = fractionalBits + k;
-            if ((remainder & (1 << shift)) != 0) result = Mul(result, multipliers[k + 2]);
+            if ((remainder & (1 << shift)) != 0) result = Mul(result, ExpMultipliers[k + 2]);
         }
         if (integerBits > 5)
         {
