@@ -91,7 +91,7 @@ namespace Embedded.Firmware.Nano.Model
                     int n = c.ReadCount("tensor.quantization.count", 1 << 16, 8);
                     t.ScaleCount = n;
                     t.ScalesOffset = c.Take("tensor.quantization.scales", 4 * n);
-                    t.ZeroPoints = c.ReadInt32Array("tensor.quantization.zeroPoints", n);
+                    t.ZeroPoints = Collapse(c.ReadInt32Array("tensor.quantization.zeroPoints", n));
                 }
                 if (t.IsConstant)
                 {
@@ -104,6 +104,17 @@ namespace Embedded.Firmware.Nano.Model
                 Tensors[i] = t;
             }
             c.ExpectEnd("tensors");
+        }
+
+        /// <summary>
+        /// Per-channel zero points that are all equal (symmetric int8 weights: all 0) kept as one: the same values, and a
+        /// MobileNet's thousands of channels would otherwise hold kilobytes of zeros in RAM.
+        /// </summary>
+        private static int[] Collapse(int[] zeroPoints)
+        {
+            for (int i = 1; i < zeroPoints.Length; i++)
+                if (zeroPoints[i] != zeroPoints[0]) return zeroPoints;
+            return zeroPoints.Length <= 1 ? zeroPoints : new[] { zeroPoints[0] };
         }
 
         private void ReadPlan(ModelCursor c)
