@@ -24,7 +24,7 @@ internal static class CliErrors
                                    or ArgumentException or FormatException or Embedded.Converter.Graph.GraphException or Embedded.Imaging.ImageFormatException
                                    or Deploy.DeployException or QuantizationQualityException)
         {
-            error.WriteLine($"error: {e.Message}");
+            error.WriteLine($"error: {CommandLineRules.OneLine(e)}");
             if (verbose) error.WriteLine(e);
             return InputError;
         }

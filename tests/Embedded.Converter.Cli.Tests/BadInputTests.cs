@@ -5,6 +5,7 @@ using System.Text.Json;
 using Embedded.Converter.Tests.Support;
 using Embedded.Runtime.Kernels;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using static Embedded.Converter.Cli.Tests.Support.EmbCli;
 
 namespace Embedded.Converter.Cli.Tests;
 
@@ -24,14 +25,6 @@ public sealed class BadInputTests
     [TestCleanup]
     public void Cleanup() => Directory.Delete(_dir, recursive: true);
 
-    private static (int code, string output, string error) Emb(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Program.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
     /// <summary>Exit 2, one "error:" line containing <paramref name="words"/>, no internal error.</summary>
     private static void Refused((int code, string output, string error) r, string words, string what)
     {
@@ -39,13 +32,6 @@ public sealed class BadInputTests
         StringAssert.Contains(r.error, words, what);
         Assert.IsFalse(r.error.Contains("internal error"), what);
         Assert.IsFalse(r.error.Contains("System."), $"{what}: {r.error}");
-    }
-
-    private static string Repo()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Embedded.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 
     private static string Bundled => Path.Combine(Repo(), "firmware", "samples", "models", "mobilenet_v3_small_int8.emb");

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Embedded.Converter.Cli;
 using Embedded.Converter.Tests.Support;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using static Embedded.Converter.Cli.Tests.Support.EmbCli;
 
 namespace Embedded.Converter.Cli.Tests;
 
@@ -12,20 +13,6 @@ namespace Embedded.Converter.Cli.Tests;
 [TestClass]
 public sealed class ConverterCommandTests
 {
-    private static (int code, string output, string error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Program.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
-
-    private static string Repo()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Embedded.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
 
     private static string Work(string name)
     {
@@ -38,7 +25,7 @@ public sealed class ConverterCommandTests
     public void Classify_TheBundledSamples_WithTheBundledModel()
     {
         string repo = Repo();
-        var (code, output, error) = Run("classify", Path.Combine(repo, "firmware/samples/models/mobilenet_v3_small_int8.emb"), "--images", Path.Combine(repo, "firmware/samples/images"), "--top", "3");
+        var (code, output, error) = Emb("classify", Path.Combine(repo, "firmware/samples/models/mobilenet_v3_small_int8.emb"), "--images", Path.Combine(repo, "firmware/samples/images"), "--top", "3");
         Assert.AreEqual(0, code, error);
         foreach (string expected in new[] { "tench, Tinca tinca", "airship, dirigible", "trombone", "Shih-Tzu" })
             StringAssert.Contains(output, expected);
@@ -64,7 +51,7 @@ public sealed class ConverterCommandTests
         string onnx = SharedFixtures.Model("mobilenet_v3_small_torch.onnx");
         string emb = Path.Combine(outDir, "model.emb"), report = Path.Combine(outDir, "report.json");
 
-        var convert = Run("convert", onnx, "-o", emb, "--calib", calib, "--calib-count", "6", "--labels", SharedFixtures.Fixture("labels", "imagenet_labels_1001.txt"), "--report", report);
+        var convert = Emb("convert", onnx, "-o", emb, "--calib", calib, "--calib-count", "6", "--labels", SharedFixtures.Fixture("labels", "imagenet_labels_1001.txt"), "--report", report);
         Assert.AreEqual(0, convert.code, convert.error);
         StringAssert.Contains(convert.output, "SQNR dB");
         StringAssert.Contains(convert.output, "arena");
@@ -76,17 +63,17 @@ public sealed class ConverterCommandTests
 
         // run: a single .u8 input and a folder; outputs are float32 logits named after the inputs.
         string first = Directory.GetFiles(inputs).OrderBy(f => f).First();
-        var single = Run("run", emb, "--input", first, "--output", Path.Combine(outDir, "single.f32"));
+        var single = Emb("run", emb, "--input", first, "--output", Path.Combine(outDir, "single.f32"));
         Assert.AreEqual(0, single.code, single.error);
         Assert.AreEqual(1001 * 4, new FileInfo(Path.Combine(outDir, "single.f32")).Length);
-        var folder = Run("run", emb, "--inputs", inputs, "--outputs", Path.Combine(outDir, "logits"));
+        var folder = Emb("run", emb, "--inputs", inputs, "--outputs", Path.Combine(outDir, "logits"));
         Assert.AreEqual(0, folder.code, folder.error);
         CollectionAssert.AreEquivalent(names.Skip(6).Take(3).Select(n => n + ".f32").ToArray(), Directory.GetFiles(Path.Combine(outDir, "logits")).Select(Path.GetFileName).ToArray());
-        var onnxRun = Run("run", onnx, "--input", first, "--output", Path.Combine(outDir, "float.f32"));
+        var onnxRun = Emb("run", onnx, "--input", first, "--output", Path.Combine(outDir, "float.f32"));
         Assert.AreEqual(0, onnxRun.code, onnxRun.error);
 
         // eval: the last line is JSON with n, top1, top5.
-        var eval = Run("eval", emb, "--images", calib, "--json");
+        var eval = Emb("eval", emb, "--images", calib, "--json");
         Assert.AreEqual(0, eval.code, eval.error);
         using (var json = JsonDocument.Parse(eval.output.Trim().Split('\n').Last()))
         {
@@ -94,7 +81,7 @@ public sealed class ConverterCommandTests
             Assert.IsTrue(json.RootElement.GetProperty("top5").GetDouble() >= 50);
         }
 
-        var verify = Run("verify", onnx, emb, "--images", calib, "--count", "3");
+        var verify = Emb("verify", onnx, emb, "--images", calib, "--count", "3");
         Assert.AreEqual(0, verify.code, verify.error);
         StringAssert.Contains(verify.output, "top-1 agreement");
     }
@@ -121,7 +108,7 @@ public sealed class ConverterCommandTests
         string input = Path.Combine(inputs, "img.u8");
         File.WriteAllBytes(input, pixels);
 
-        var single = Run("run", onnx, "--input", input, "--output", Path.Combine(dir, "float.f32"));
+        var single = Emb("run", onnx, "--input", input, "--output", Path.Combine(dir, "float.f32"));
         Assert.AreEqual(0, single.code, single.error);
         Assert.AreEqual(4 * 8 * 8 * 4, new FileInfo(Path.Combine(dir, "float.out0.f32")).Length);
         Assert.AreEqual(4 * 4, new FileInfo(Path.Combine(dir, "float.out1.f32")).Length);
@@ -132,9 +119,9 @@ public sealed class ConverterCommandTests
         for (int c = 0; c < 4; c++) Assert.AreEqual(feat.Skip(c * 64).Take(64).Average(), pooled[c], 1e-5, $"channel {c}");
 
         string emb = Path.Combine(dir, "two.emb");
-        var convert = Run("convert", onnx, "-o", emb, "--calib", SharedFixtures.Fixture("images", "imagenet-dev"), "--calib-count", "8");
+        var convert = Emb("convert", onnx, "-o", emb, "--calib", SharedFixtures.Fixture("images", "imagenet-dev"), "--calib-count", "8");
         Assert.AreEqual(0, convert.code, convert.error);
-        var folder = Run("run", emb, "--inputs", inputs, "--outputs", Path.Combine(dir, "q"));
+        var folder = Emb("run", emb, "--inputs", inputs, "--outputs", Path.Combine(dir, "q"));
         Assert.AreEqual(0, folder.code, folder.error);
         Assert.IsTrue(File.Exists(Path.Combine(dir, "q", "img.out0.f32")) || File.Exists(Path.Combine(dir, "q", "img.out0.i8")) || File.Exists(Path.Combine(dir, "q", "img.out0.i16")),
             string.Join(", ", Directory.GetFiles(Path.Combine(dir, "q")).Select(Path.GetFileName)));
@@ -161,7 +148,7 @@ public sealed class ConverterCommandTests
         string calib = SharedFixtures.Fixture("images", "imagenet-dev");
 
         string fine = Path.Combine(dir, "fine.emb");
-        var plain = Run("convert", onnx, "-o", fine, "--calib", calib, "--calib-count", "8");
+        var plain = Emb("convert", onnx, "-o", fine, "--calib", calib, "--calib-count", "8");
         Assert.AreEqual(0, plain.code, plain.error);
         StringAssert.Contains(plain.output, "output SQNR");
         // The default (auto) keeps 8 bits: they hold the default --min-sqnr on the held-out images.
@@ -171,35 +158,35 @@ public sealed class ConverterCommandTests
 
         // Below --min-sqnr, auto widens (up to --target-sqnr); still below it, a warning.
         string warned = Path.Combine(dir, "warned.emb");
-        var warn = Run("convert", onnx, "-o", warned, "--calib", calib, "--calib-count", "8", "--min-sqnr", "99");
+        var warn = Emb("convert", onnx, "-o", warned, "--calib", calib, "--calib-count", "8", "--min-sqnr", "99");
         Assert.AreEqual(0, warn.code, warn.error);
         StringAssert.Contains(warn.output, "in 16 bits for a 15.0 dB output SQNR target");
         StringAssert.Contains(warn.error, "warning: tiny.onnx: the quantized output's SQNR");
         Assert.DoesNotContain("--activations auto", warn.error);
         Assert.IsTrue(File.Exists(warned));
-        var narrow = Run("convert", onnx, "-o", Path.Combine(dir, "narrow.emb"), "--calib", calib, "--calib-count", "8", "--activations", "int8", "--min-sqnr", "99");
+        var narrow = Emb("convert", onnx, "-o", Path.Combine(dir, "narrow.emb"), "--calib", calib, "--calib-count", "8", "--activations", "int8", "--min-sqnr", "99");
         Assert.AreEqual(0, narrow.code, narrow.error);
 
         string refused = Path.Combine(dir, "refused.emb");
-        var strict = Run("convert", onnx, "-o", refused, "--calib", calib, "--calib-count", "8", "--min-sqnr", "99", "--strict");
+        var strict = Emb("convert", onnx, "-o", refused, "--calib", calib, "--calib-count", "8", "--min-sqnr", "99", "--strict");
         Assert.AreEqual(2, strict.code, strict.output);
         StringAssert.Contains(strict.error, "--strict: nothing written");
         Assert.IsFalse(File.Exists(refused));
 
         // 16-bit activations: said in the log, and the warning's advice is gone.
         string wide = Path.Combine(dir, "wide.emb");
-        var int16 = Run("convert", onnx, "-o", wide, "--calib", calib, "--calib-count", "8", "--activations", "int16", "--min-sqnr", "99");
+        var int16 = Emb("convert", onnx, "-o", wide, "--calib", calib, "--calib-count", "8", "--activations", "int16", "--min-sqnr", "99");
         Assert.AreEqual(0, int16.code, int16.error);
         StringAssert.Contains(int16.output, "activations: 16 bits throughout");
         StringAssert.Contains(int16.output, "int16[1×8×8×4]");
         Assert.DoesNotContain("--activations auto", int16.error);
         StringAssert.Contains(narrow.error, "--activations auto keeps the noisiest activations in 16 bits");
 
-        var auto = Run("convert", onnx, "-o", Path.Combine(dir, "auto.emb"), "--calib", calib, "--calib-count", "8", "--activations", "auto", "--target-sqnr", "99");
+        var auto = Emb("convert", onnx, "-o", Path.Combine(dir, "auto.emb"), "--calib", calib, "--calib-count", "8", "--activations", "auto", "--target-sqnr", "99");
         Assert.AreEqual(0, auto.code, auto.error);
         StringAssert.Contains(auto.output, "for a 99.0 dB output SQNR target");
 
-        var bad = Run("convert", onnx, "-o", Path.Combine(dir, "bad.emb"), "--calib", calib, "--activations", "int4");
+        var bad = Emb("convert", onnx, "-o", Path.Combine(dir, "bad.emb"), "--calib", calib, "--activations", "int4");
         Assert.AreEqual(2, bad.code);
         StringAssert.Contains(bad.error, "--activations must be auto, int8 or int16");
     }
@@ -216,7 +203,7 @@ public sealed class ConverterCommandTests
             .Initializer("w", new long[] { 5, 3, 3, 3 }, Enumerable.Range(0, 135).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray())
             .Node("Conv", new[] { "x", "w" }, new[] { "logits" }, "conv", OnnxBuilder.Ints("pads", 1, 1, 1, 1))
             .Output("logits").Metadata("preprocess.mean", "128,128,128").Metadata("preprocess.std", "64,64,64").Bytes());
-        var run = Run("convert", onnx, "-o", Path.Combine(dir, "seg.emb"), "--calib", SharedFixtures.Fixture("images", "imagenet-dev"), "--calib-count", "8");
+        var run = Emb("convert", onnx, "-o", Path.Combine(dir, "seg.emb"), "--calib", SharedFixtures.Fixture("images", "imagenet-dev"), "--calib-count", "8");
         Assert.AreEqual(0, run.code, run.error);
         StringAssert.Contains(run.output, "95 % of every image's pixels classed as in float");
         StringAssert.Matches(run.output, new System.Text.RegularExpressions.Regex(@"pixels classed as in float \d+\.\d % \(worst image\)"));
@@ -227,17 +214,17 @@ public sealed class ConverterCommandTests
     {
         string dir = Work("tflite"), inputs = Work("tflite-in");
         string emb = Path.Combine(dir, "v3u8.emb");
-        var convert = Run("convert", SharedFixtures.Model("v3-small_224_1.0_uint8.tflite"), "-o", emb, "--labels", SharedFixtures.Fixture("labels", "imagenet_labels_1001.txt"));
+        var convert = Emb("convert", SharedFixtures.Model("v3-small_224_1.0_uint8.tflite"), "-o", emb, "--labels", SharedFixtures.Fixture("labels", "imagenet_labels_1001.txt"));
         Assert.AreEqual(0, convert.code, convert.error);
         StringAssert.Contains(convert.output, "matching TFLite's builtin kernels");
         var names = SharedFixtures.GoldenNames().Take(2).ToArray();
         foreach (string n in names) File.Copy(SharedFixtures.Fixture("golden", "inputs", n + ".u8"), Path.Combine(inputs, n + ".u8"), true);
-        var run = Run("run", emb, "--inputs", inputs, "--outputs", Path.Combine(dir, "out"));
+        var run = Emb("run", emb, "--inputs", inputs, "--outputs", Path.Combine(dir, "out"));
         Assert.AreEqual(0, run.code, run.error);
         foreach (string n in names)
             CollectionAssert.AreEqual(File.ReadAllBytes(SharedFixtures.Fixture("golden", "tflite-builtin", "v3-small_224_1.0_uint8", n + ".u8")),
                 File.ReadAllBytes(Path.Combine(dir, "out", n + ".u8")), n);
-        var uint8Tflm = Run("convert", SharedFixtures.Model("v3-small_224_1.0_uint8.tflite"), "-o", emb, "--match", "tflm");
+        var uint8Tflm = Emb("convert", SharedFixtures.Model("v3-small_224_1.0_uint8.tflite"), "-o", emb, "--match", "tflm");
         Assert.AreEqual(2, uint8Tflm.code);
         StringAssert.Contains(uint8Tflm.error, "TFLite Micro has no uint8");
     }
@@ -249,12 +236,12 @@ public sealed class ConverterCommandTests
         string emb = Path.Combine(dir, "mlir.emb");
         // The float-interface model: .u8 inputs are fed as pixel / 255, outputs written as float32.
         const string model = "mobilenet_v3_small_int8_mlir";
-        var convert = Run("convert", SharedFixtures.Model(model + ".tflite"), "-o", emb, "--match", "tflm");
+        var convert = Emb("convert", SharedFixtures.Model(model + ".tflite"), "-o", emb, "--match", "tflm");
         Assert.AreEqual(0, convert.code, convert.error);
         StringAssert.Contains(convert.output, "matching TFLite Micro's reference kernels");
         var names = SharedFixtures.GoldenNames().Take(2).ToArray();
         foreach (string n in names) File.Copy(SharedFixtures.Fixture("golden", "inputs", n + ".u8"), Path.Combine(inputs, n + ".u8"), true);
-        var run = Run("run", emb, "--inputs", inputs, "--outputs", Path.Combine(dir, "out"));
+        var run = Emb("run", emb, "--inputs", inputs, "--outputs", Path.Combine(dir, "out"));
         Assert.AreEqual(0, run.code, run.error);
         foreach (string n in names)
             CollectionAssert.AreEqual(File.ReadAllBytes(SharedFixtures.Fixture("golden", "tflm-reference", model, n + ".f32")),
@@ -267,7 +254,7 @@ public sealed class ConverterCommandTests
         string model = Path.Combine(Repo(), "firmware/samples/models/mobilenet_v3_small_int8.emb");
         foreach (var path in Embedded.Runtime.Kernels.KernelPaths.Available)
         {
-            var (code, output, error) = Run("bench", model, "--iterations", "3", "--path", path.ToString().ToLowerInvariant(), "--json");
+            var (code, output, error) = Emb("bench", model, "--iterations", "3", "--path", path.ToString().ToLowerInvariant(), "--json");
             Assert.AreEqual(0, code, error);
             // The human report goes to stderr with --json; stdout is the JSON line alone.
             StringAssert.Contains(error, "Conv2D");
@@ -278,12 +265,12 @@ public sealed class ConverterCommandTests
             Assert.AreEqual(1, json.RootElement.GetProperty("threads").GetInt32());
             Assert.AreEqual(path.ToString().ToLowerInvariant(), json.RootElement.GetProperty("path").GetString());
         }
-        var badPath = Run("bench", model, "--path", "neon-on-x64");
+        var badPath = Emb("bench", model, "--path", "neon-on-x64");
         Assert.AreEqual(2, badPath.code);
         StringAssert.Contains(badPath.error, "--path");
 
         // Thread counts side by side: one JSON line each, the later ones with their speedup over the first.
-        var compared = Run("bench", model, "--iterations", "20", "--threads", "1,2", "--json");
+        var compared = Emb("bench", model, "--iterations", "20", "--threads", "1,2", "--json");
         Assert.AreEqual(0, compared.code, compared.error);
         StringAssert.Contains(compared.output, "speedup");
         var lines = compared.output.Trim().Split('\n');
@@ -301,7 +288,7 @@ public sealed class ConverterCommandTests
         Assert.AreEqual(System.Text.Json.JsonValueKind.Number, two.RootElement.GetProperty("line_transfer_ns").ValueKind);
         Assert.IsFalse(one.RootElement.TryGetProperty("probe_speedup", out _));
         // The same count twice (an A/A check) has no second thread to probe with: no probe line, no crash.
-        var same = Run("bench", model, "--iterations", "3", "--threads", "1,1", "--json");
+        var same = Emb("bench", model, "--iterations", "3", "--threads", "1,1", "--json");
         Assert.AreEqual(0, same.code, same.output + same.error);
         Assert.IsFalse(same.error.Contains("probe "), same.error);
         using (var again = System.Text.Json.JsonDocument.Parse(same.output.Trim().Split('\n')[^1]))
@@ -311,7 +298,7 @@ public sealed class ConverterCommandTests
         }
         foreach (var bad in new[] { "0,2", "1,x", "65", "" })
         {
-            var refused = Run("bench", model, "--threads", bad);
+            var refused = Emb("bench", model, "--threads", bad);
             Assert.AreEqual(2, refused.code, $"--threads '{bad}': {refused.output}");
             StringAssert.Contains(refused.error, "--threads");
         }
@@ -320,7 +307,7 @@ public sealed class ConverterCommandTests
     [TestMethod]
     public void Selftest_PassesOnEveryPathOfThisMachine()
     {
-        var (code, output, error) = Run("selftest", "--cases", "4");
+        var (code, output, error) = Emb("selftest", "--cases", "4");
         Assert.AreEqual(0, code, output + error);
         StringAssert.Contains(output, "checks passed");
         foreach (var path in Embedded.Runtime.Kernels.KernelPaths.Available) StringAssert.Contains(output, path.ToString());
@@ -330,18 +317,18 @@ public sealed class ConverterCommandTests
     public void BadInputs_GiveOneLineErrors()
     {
         string onnx = SharedFixtures.Model("mobilenet_v3_small_tf.onnx");
-        var badMethod = Run("convert", onnx, "-o", Path.Combine(Work("bad"), "x.emb"), "--calib", SharedFixtures.Fixture("images", "imagenet-dev"), "--method", "magic");
+        var badMethod = Emb("convert", onnx, "-o", Path.Combine(Work("bad"), "x.emb"), "--calib", SharedFixtures.Fixture("images", "imagenet-dev"), "--method", "magic");
         Assert.AreEqual(2, badMethod.code);
         StringAssert.Contains(badMethod.error, "--method");
-        var noCalib = Run("convert", onnx, "-o", Path.Combine(Work("bad"), "x.emb"), "--calib", Path.Combine(Work("bad"), "missing"));
+        var noCalib = Emb("convert", onnx, "-o", Path.Combine(Work("bad"), "x.emb"), "--calib", Path.Combine(Work("bad"), "missing"));
         Assert.AreEqual(2, noCalib.code);
         string broken = Path.Combine(Work("broken"), "broken.jpg");
         File.WriteAllBytes(broken, File.ReadAllBytes(SharedFixtures.Fixture("images", "imagenet-dev", "n01440764_tench.JPEG")).Take(5000).ToArray());
-        var truncated = Run("classify", Path.Combine(Repo(), "firmware/samples/models/mobilenet_v3_small_int8.emb"), "--image", broken);
+        var truncated = Emb("classify", Path.Combine(Repo(), "firmware/samples/models/mobilenet_v3_small_int8.emb"), "--image", broken);
         Assert.AreEqual(2, truncated.code);
         StringAssert.Contains(truncated.error, "broken.jpg: JPEG");
         StringAssert.Contains(truncated.error, "truncated");
-        var notOnnx = Run("eval", broken.Replace(".jpg", ".onnx"), "--images", Work("broken"));
+        var notOnnx = Emb("eval", broken.Replace(".jpg", ".onnx"), "--images", Work("broken"));
         Assert.AreEqual(2, notOnnx.code);
     }
 }

@@ -6,6 +6,7 @@ using System.Text.Json;
 using Embedded.Converter.Cli.Deploy;
 using Embedded.Converter.Cli.Tests.Support;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using static Embedded.Converter.Cli.Tests.Support.EmbCli;
 
 namespace Embedded.Converter.Cli.Tests;
 
@@ -13,22 +14,8 @@ namespace Embedded.Converter.Cli.Tests;
 [TestClass]
 public sealed class DeployTests
 {
-    private static string Repo()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Embedded.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
 
     private static string Model => Path.Combine(Repo(), "firmware", "samples", "models", "mobilenet_v3_small_int8.emb");
-
-    private static (int code, string output, string error) Emb(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Program.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     [TestMethod]
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text.Json;
 using Embedded.Converter.Tests.Support;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
+using static Embedded.Converter.Cli.Tests.Support.EmbCli;
 
 namespace Embedded.Converter.Cli.Tests;
 
@@ -11,13 +12,6 @@ namespace Embedded.Converter.Cli.Tests;
 [TestClass]
 public sealed class TaskCommandTests
 {
-    private static (int code, string output, string error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Program.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
 
     private static string Work(string name)
     {
@@ -29,7 +23,7 @@ public sealed class TaskCommandTests
     private static string Convert(string model, string labels, string dir)
     {
         string emb = Path.Combine(dir, model + ".emb");
-        var convert = Run("convert", SharedFixtures.Model(model + ".tflite"), "-o", emb, "--labels", SharedFixtures.Fixture("labels", labels));
+        var convert = Emb("convert", SharedFixtures.Model(model + ".tflite"), "-o", emb, "--labels", SharedFixtures.Fixture("labels", labels));
         Assert.AreEqual(0, convert.code, convert.error);
         return emb;
     }
@@ -41,7 +35,7 @@ public sealed class TaskCommandTests
         string emb = Convert("coco_ssd_mobilenet_v1_1.0_quant", "coco_ssd_labelmap.txt", dir);
         string name = "n01440764_tench";
         string png = Path.Combine(dir, "tench.png");
-        var detect = Run("detect", emb, "--image", SharedFixtures.Fixture("golden", "inputs-300", name + ".u8"), "--min-score", "0.2", "--annotate", png);
+        var detect = Emb("detect", emb, "--image", SharedFixtures.Fixture("golden", "inputs-300", name + ".u8"), "--min-score", "0.2", "--annotate", png);
         Assert.AreEqual(0, detect.code, detect.error);
         using var json = JsonDocument.Parse(detect.output);
         var detections = json.RootElement.GetProperty("detections").EnumerateArray().ToArray();
@@ -74,7 +68,7 @@ public sealed class TaskCommandTests
         string emb = Convert("deeplabv3_mnv2_dm05_pascal_quant", "pascal_voc21.txt", dir);
         string name = "n01440764_tench";
         string png = Path.Combine(dir, "tench.png");
-        var segment = Run("segment", emb, "--image", SharedFixtures.Fixture("golden", "inputs-513", name + ".u8"), "--annotate", png);
+        var segment = Emb("segment", emb, "--image", SharedFixtures.Fixture("golden", "inputs-513", name + ".u8"), "--annotate", png);
         Assert.AreEqual(0, segment.code, segment.error);
         var golden = File.ReadAllBytes(SharedFixtures.Fixture("golden", "tflite-builtin", "deeplabv3_mnv2_dm05_pascal_quant", name + ".i64"));
         var counts = Enumerable.Range(0, golden.Length / 8).GroupBy(p => BitConverter.ToInt64(golden, 8 * p)).ToDictionary(g => (int)g.Key, g => g.Count());
@@ -99,18 +93,18 @@ public sealed class TaskCommandTests
         while (root is not null && !File.Exists(Path.Combine(root.FullName, "Embedded.sln"))) root = root.Parent;
         string classifier = Path.Combine(root!.FullName, "firmware", "samples", "models", "mobilenet_v3_small_int8.emb");
         string image = SharedFixtures.Fixture("images", "imagenet-dev", "n01440764_tench.JPEG");
-        var wrongTarget = Run("detect", classifier, "--image", image, "--annotate", Path.Combine(dir, "out.jpg"));
+        var wrongTarget = Emb("detect", classifier, "--image", image, "--annotate", Path.Combine(dir, "out.jpg"));
         Assert.AreEqual(2, wrongTarget.code, wrongTarget.error);
         StringAssert.Contains(wrongTarget.error, ".png");
-        var both = Run("segment", classifier, "--image", image, "--images", dir);
+        var both = Emb("segment", classifier, "--image", image, "--images", dir);
         Assert.AreEqual(2, both.code, both.error);
-        var notDetector = Run("detect", classifier, "--image", image);
+        var notDetector = Emb("detect", classifier, "--image", image);
         Assert.AreEqual(2, notDetector.code, notDetector.error);
         StringAssert.Contains(notDetector.error, "not a detection model");
-        var notSegmenter = Run("segment", classifier, "--image", image);
+        var notSegmenter = Emb("segment", classifier, "--image", image);
         Assert.AreEqual(2, notSegmenter.code, notSegmenter.error);
         StringAssert.Contains(notSegmenter.error, "not a segmentation model");
-        var notOnnx = Run("detect", SharedFixtures.Model("squeezenet1_1.onnx"), "--image", image);
+        var notOnnx = Emb("detect", SharedFixtures.Model("squeezenet1_1.onnx"), "--image", image);
         Assert.AreEqual(2, notOnnx.code, notOnnx.error);
         StringAssert.Contains(notOnnx.error, "convert it first");
     }

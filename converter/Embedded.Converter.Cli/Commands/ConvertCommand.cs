@@ -54,17 +54,20 @@ internal static class ConvertCommand
         // auto by default: 8 bits where they hold --min-sqnr (V3-Small keeps its 8-bit speed), 16 where a model would fall apart.
         var activations = new Option<string>("--activations") { Description = "Activation width: auto (8 bits while the output SQNR on held-out calibration images reaches --min-sqnr; below it, 16 bits for the noisiest activations until --target-sqnr), int8, or int16 (everywhere, with int8 weights)", DefaultValueFactory = _ => "auto" };
         var target = new Option<double>("--target-sqnr") { Description = "With --activations auto, once 8 bits fall below --min-sqnr: the output SQNR (dB) to widen to", DefaultValueFactory = _ => ConversionOptions.DefaultTargetSqnr };
+        var ramBudget = new Option<string?>("--ram-budget") { Description = "Plan for a microcontroller with this much RAM (e.g. 96k): report arena, scratch, interpreter and flash bytes for the nano runtime; fail (exit 2, nothing written) if the model does not fit or has operators it lacks" };
         var strict = new Option<bool>("--strict") { Description = "Fail (exit 2, no file written) instead of warning when the output SQNR is below --min-sqnr" };
-        var command = new Command("convert", "Convert a float ONNX or TFLite model (with --calib), or a quantized TFLite model, to an .emb model") { model, outFile, calib, count, method, activations, target, mean, std, labels, report, weightClip, biasCorrect, minSqnr, strict, match, anchors };
+        var command = new Command("convert", "Convert a float ONNX or TFLite model (with --calib), or a quantized TFLite model, to an .emb model") { model, outFile, calib, count, method, activations, target, mean, std, labels, report, weightClip, biasCorrect, minSqnr, strict, match, anchors, ramBudget };
         command.SetAction(parse => CliErrors.Guard(error, parse.GetValue(verbose), () =>
+            // Parsed first: a budget that is not a size fails before any work.
+            (parse.GetValue(ramBudget) is { } budgetText ? Microcontroller.MicrocontrollerMemory.ParseBytes(budgetText) : (long?)null) is var budget &&
             IsQuantizedTflite(parse.GetValue(model)!)
-            ? RunTflite(output, parse.GetValue(model)!, parse.GetValue(outFile)!, parse.GetValue(labels), parse.GetValue(match)!)
+            ? RunTflite(output, parse.GetValue(model)!, parse.GetValue(outFile)!, parse.GetValue(labels), parse.GetValue(match)!, budget)
             : Run(output,
             parse.GetValue(model)!, parse.GetValue(outFile)!, parse.GetValue(calib) ?? throw new ArgumentOutOfRangeException("--calib", "converting a float model needs --calib DIR"), parse.GetValue(count), parse.GetValue(method)!,
             ParsePrecision(parse.GetValue(activations)!, parse.GetValue(target), targetGiven: parse.GetResult(target) is { Implicit: false }),
             CommandHelpers.ParseTriple(parse.GetValue(mean), "--mean"), CommandHelpers.ParseTriple(parse.GetValue(std), "--std"),
             parse.GetValue(labels), parse.GetValue(report), parse.GetValue(weightClip), parse.GetValue(biasCorrect),
-            new QualityGate(parse.GetValue(minSqnr), parse.GetValue(strict), error), parse.GetValue(anchors))));
+            new QualityGate(parse.GetValue(minSqnr), parse.GetValue(strict), error), parse.GetValue(anchors), budget)));
         return command;
     }
 
@@ -132,7 +135,7 @@ internal static class ConvertCommand
     }
 
     /// <summary>A quantized .tflite model needs no calibration: its integer semantics are imported as they are.</summary>
-    private static int RunTflite(TextWriter output, FileInfo modelFile, FileInfo outFile, FileInfo? labelsFile, string match)
+    private static int RunTflite(TextWriter output, FileInfo modelFile, FileInfo outFile, FileInfo? labelsFile, string match, long? ramBudget)
     {
         if (match != "tflite" && match != "tflm") throw new ArgumentOutOfRangeException("--match", match, "--match must be tflite or tflm");
         CheckOutputs(modelFile, outFile, null, labelsFile, null);
@@ -144,11 +147,27 @@ internal static class ConvertCommand
         var kernels = match == "tflm" ? Tflite.TfliteKernels.Micro : Tflite.TfliteKernels.Builtin;
         var definition = Tflite.TfliteImporter.Import(tflite, metadata, kernels);
         byte[] file = ModelWriter.Write(definition);
+        CheckRamBudget(output, file, definition, modelFile.Name, ramBudget);
         File.WriteAllBytes(outFile.FullName, file);
         var model = EmbeddedModel.Load(file);
         InspectCommand.WriteText(output, model, file.Length);
         output.WriteLine($"wrote {outFile.FullName} in {clock.Elapsed.TotalSeconds:F1} s (matching {(kernels == Tflite.TfliteKernels.Micro ? "TFLite Micro's reference kernels" : "TFLite's builtin kernels")})");
         return CliErrors.Ok;
+    }
+
+    /// <summary>
+    /// With --ram-budget: the model as the microcontroller runtime would hold it (its memory plan already reuses buffers
+    /// and runs elementwise operators in place) must fit; if not, nothing is written and the peak is named.
+    /// </summary>
+    private static void CheckRamBudget(TextWriter output, byte[] file, ModelDefinition definition, string modelName, long? budget)
+    {
+        if (budget is null) return;
+        var memory = Microcontroller.MicrocontrollerMemory.Measure(file, definition, modelName);
+        output.WriteLine(memory.Summary(budget));
+        if (memory.PeakBytes > budget)
+            throw new ArgumentOutOfRangeException("--ram-budget",
+                $"{modelName} needs {memory.PeakBytes:N0} B of RAM on a microcontroller, over the {budget:N0} B of --ram-budget; nothing written. " +
+                $"The arena peaks at {memory.PeakDescription}: a smaller input or fewer channels there lowers it");
     }
 
     private static RangeMethod ParseMethod(string text) => text.ToLowerInvariant() switch
@@ -178,7 +197,7 @@ internal static class ConvertCommand
         && !Tflite.TfliteFloatImporter.IsFloatModel(Tflite.TfliteModel.Load(file.FullName));
 
     private static int Run(TextWriter output, FileInfo modelFile, FileInfo outFile, DirectoryInfo calibDir, int? calibCount, string methodText, (ActivationPrecision precision, double target, bool targetGiven) activations,
-        float[]? mean, float[]? std, FileInfo? labelsFile, FileInfo? reportFile, bool weightClipping, bool biasCorrection, QualityGate gate, FileInfo? anchorsFile)
+        float[]? mean, float[]? std, FileInfo? labelsFile, FileInfo? reportFile, bool weightClipping, bool biasCorrection, QualityGate gate, FileInfo? anchorsFile, long? ramBudget)
     {
         if (double.IsNaN(gate.MinSqnr)) throw new ArgumentOutOfRangeException("--min-sqnr", "--min-sqnr must be a number of dB");
         var method = ParseMethod(methodText);
@@ -288,6 +307,7 @@ internal static class ConvertCommand
             if (gate.Strict) throw new QuantizationQualityException(problem + "; --strict: nothing written");
             gate.Error.WriteLine($"warning: {problem}");
         }
+        CheckRamBudget(output, file, d, modelFile.Name, ramBudget);
         File.WriteAllBytes(outFile.FullName, file);
         console.WriteLine($"wrote {outFile.FullName} in {clock.Elapsed.TotalSeconds:F1} s");
 

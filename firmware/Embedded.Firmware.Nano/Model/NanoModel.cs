@@ -158,6 +158,9 @@ namespace Embedded.Firmware.Nano.Model
             c.ExpectEnd("operators");
         }
 
+        /// <summary>True for the operator codes this runtime has (Conv2D … Dequantize: 1–15 of the format).</summary>
+        public static bool Supports(int code) => code >= (int)OperatorCode.Conv2D && code <= (int)OperatorCode.Dequantize;
+
         private NanoOperator Create(int code, ModelCursor p, NanoTensor[] inputs, NanoTensor output, int at)
         {
             // Optional trailing inputs (no bias) are dropped; a missing required one is refused.

@@ -92,6 +92,20 @@ public static class CommandLineRules
         }
     }
 
+    /// <summary>
+    /// An exception's message as one line for the user: without the " (Parameter 'x')" and "Actual value was …" that
+    /// ArgumentException and ArgumentOutOfRangeException append (the message names the option already).
+    /// </summary>
+    public static string OneLine(Exception e)
+    {
+        string message = e.Message;
+        if (e is ArgumentOutOfRangeException && message.IndexOf("\nActual value was ", StringComparison.Ordinal) is int actual and >= 0)
+            message = message[..actual];
+        if (e is ArgumentException { ParamName: { } name } && message.EndsWith($" (Parameter '{name}')", StringComparison.Ordinal))
+            message = message[..^$" (Parameter '{name}')".Length];
+        return message.Replace("\r\n", " ").Replace('\n', ' ');
+    }
+
     private static string RangeMessage(string name, long value, long min, long max) =>
         max == int.MaxValue || max == long.MaxValue ? $"{name} {value}: must be at least {min}" : $"{name} {value}: must be {min}..{max}";
 }

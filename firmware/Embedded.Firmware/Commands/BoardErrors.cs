@@ -21,13 +21,13 @@ internal static class BoardErrors
         }
         catch (CameraException e)
         {
-            error.WriteLine($"emb-board: camera error: {e.Message}");
+            error.WriteLine($"emb-board: camera error: {CommandLineRules.OneLine(e)}");
             return CommandLineRules.DeviceFault;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or InvalidDataException
                                       or Embedded.Imaging.ImageFormatException or Embedded.Runtime.Format.ModelFormatException)
         {
-            error.WriteLine($"emb-board: {e.Message}");
+            error.WriteLine($"emb-board: {CommandLineRules.OneLine(e)}");
             return CommandLineRules.UserError;
         }
         catch (Exception e)

@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using Embedded.Converter.Tests.Support;
 using Embedded.Converter.Tflite;
+using Embedded.Converter.Cli.Microcontroller;
 using Embedded.Firmware.Nano.Tests.Support;
 using Microsoft.VisualStudio.TestTools.UnitTesting;
 using NanoInterpreter = nano::Embedded.Firmware.Nano.Execution.NanoInterpreter;

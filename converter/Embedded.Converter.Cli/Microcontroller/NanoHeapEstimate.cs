@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 
-namespace Embedded.Firmware.Nano.Tests.Support;
+namespace Embedded.Converter.Cli.Microcontroller;
 
 /// <summary>
 /// The managed heap an object graph would take on nanoCLR, estimated by walking it: nanoCLR stores an object as one

@@ -1,0 +1,93 @@
+using System;
+using System.IO;
+using Embedded.Converter.Cli.Microcontroller;
+using Embedded.Converter.Tests.Support;
+using Microsoft.VisualStudio.TestTools.UnitTesting;
+using static Embedded.Converter.Cli.Tests.Support.EmbCli;
+
+namespace Embedded.Converter.Cli.Tests.Microcontroller;
+
+/// <summary>`emb convert … --ram-budget`: the model's RAM on the microcontroller runtime, reported, and refused over budget.</summary>
+[TestClass]
+public sealed class RamBudgetTests
+{
+    private string _dir = "";
+
+    [TestInitialize]
+    public void Setup() => _dir = Directory.CreateTempSubdirectory("emb-ram-").FullName;
+
+    [TestCleanup]
+    public void Cleanup() => Directory.Delete(_dir, recursive: true);
+
+    private static string Vww => SharedFixtures.Model("vww_96_int8.tflite");
+
+    [TestMethod]
+    public void VisualWakeWords_FitsIn96K_AndTheReportNamesEveryPart()
+    {
+        string output = Path.Combine(_dir, "vww.emb");
+        var (code, stdout, stderr) = Emb("convert", Vww, "-o", output, "--match", "tflm", "--ram-budget", "96k");
+        Assert.AreEqual(0, code, stderr);
+        StringAssert.Contains(stdout, "microcontroller RAM: arena 55,296 B + scratch 0 B + interpreter ≈");
+        StringAssert.Contains(stdout, "of the 98,304 B budget; flash: model ");
+        Assert.IsTrue(File.Exists(output));
+    }
+
+    [TestMethod]
+    public void OverBudget_IsRefused_NamingThePeak_AndNothingIsWritten()
+    {
+        string output = Path.Combine(_dir, "vww.emb");
+        var (code, _, stderr) = Emb("convert", Vww, "-o", output, "--ram-budget", "64k");
+        Assert.AreEqual(2, code, stderr);
+        StringAssert.Contains(stderr, "over the 65,536 B of --ram-budget; nothing written");
+        // The peak: the first pointwise convolution, its 48×48×8 input and 48×48×16 output live together.
+        StringAssert.Contains(stderr, "operator 2 Conv2D");
+        StringAssert.Contains(stderr, "[1×48×48×16] 36,864 B");
+        Assert.IsFalse(File.Exists(output));
+        OneLine(stderr);
+    }
+
+    [TestMethod]
+    [DataRow("lots")]
+    [DataRow("0")]
+    [DataRow("-5k")]
+    [DataRow("12q")]
+    public void ABudgetThatIsNotASize_IsRefusedInOneLine(string budget)
+    {
+        string output = Path.Combine(_dir, "vww.emb");
+        var (code, stdout, stderr) = Emb("convert", Vww, "-o", output, "--ram-budget", budget);
+        Assert.AreEqual(2, code, stderr);
+        StringAssert.Contains(stderr, $"--ram-budget '{budget}' is not a size");
+        Assert.AreEqual("", stdout, "refused before the import");
+        Assert.IsFalse(File.Exists(output));
+        OneLine(stderr);
+    }
+
+    [TestMethod]
+    public void OperatorsTheMicrocontrollerRuntimeLacks_AreNamed()
+    {
+        string output = Path.Combine(_dir, "deeplab.emb");
+        var (code, _, stderr) = Emb("convert", SharedFixtures.Model("deeplabv3_mnv2_dm05_pascal_quant.tflite"), "-o", output, "--ram-budget", "8m");
+        Assert.AreEqual(2, code, stderr);
+        StringAssert.Contains(stderr, "cannot run on the microcontroller runtime: it has no Resize, ArgMax");
+        Assert.IsFalse(File.Exists(output));
+        OneLine(stderr);
+    }
+
+    [TestMethod]
+    public void Sizes_AreBytesOrBinaryKiloAndMega()
+    {
+        Assert.AreEqual(98_304, MicrocontrollerMemory.ParseBytes("96k"));
+        Assert.AreEqual(98_304, MicrocontrollerMemory.ParseBytes("96 KB"));
+        Assert.AreEqual(98_304, MicrocontrollerMemory.ParseBytes("96KiB"));
+        Assert.AreEqual(98_304, MicrocontrollerMemory.ParseBytes("98304"));
+        Assert.AreEqual(2_097_152, MicrocontrollerMemory.ParseBytes("2m"));
+        Assert.AreEqual(500, MicrocontrollerMemory.ParseBytes("500b"));
+    }
+
+    private static void OneLine(string stderr)
+    {
+        Assert.AreEqual(1, stderr.TrimEnd().Split('\n').Length, stderr);
+        Assert.IsFalse(stderr.Contains("(Parameter"), stderr);
+        Assert.IsFalse(stderr.Contains("Actual value"), stderr);
+    }
+}
