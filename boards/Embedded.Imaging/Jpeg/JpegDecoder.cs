@@ -220,6 +220,14 @@ public static class JpegDecoder
                 if (_hMax % c.H != 0 || _vMax % c.V != 0) throw Error($"sampling factors {c.H}×{c.V} of component {c.Id} are not whole fractions of {_hMax}×{_vMax}");
             _mcusPerLine = (_width + 8 * _hMax - 1) / (8 * _hMax);
             _mcusPerColumn = (_height + 8 * _vMax - 1) / (8 * _vMax);
+            long blocks = 0;
+            foreach (var c in _components)
+                blocks += (long)((_width * c.H + _hMax - 1) / _hMax + 7) / 8 * (((_height * c.V + _vMax - 1) / _vMax + 7) / 8);
+            // Every block of every component costs at least one bit of entropy-coded data (its DC code), so a header
+            // promising more blocks than the rest of the file has bits is refused before the coefficients are allocated
+            // (a 2 KB file declaring 8000×8000 asked for hundreds of megabytes; found by fuzzing).
+            if (blocks > 8L * (_length - _pos))
+                throw Error($"a {_width}×{_height} image needs at least {(blocks + 7) / 8} bytes of scan data; the file has {_length - _pos} left (truncated or corrupt)");
             foreach (var c in _components)
             {
                 c.Width = (_width * c.H + _hMax - 1) / _hMax;

@@ -152,6 +152,7 @@ public static class TfliteFloatImporter
         private void Lower(TfliteOperator op)
         {
             if (!op.HasOperands(op.RequiredInputs)) throw Error(op, $"needs {op.RequiredInputs} input(s) and an output");
+            TfliteOperandRules.Check(_g, op, problem => Error(op, problem));
             var o = op.Options;
             string outName = T(op.Outputs[0]).Name;
             switch (op.BuiltinCode)

@@ -107,6 +107,8 @@ public static class TfliteImporter
         private (int min, int max) ActivationRange(int output, int fused)
         {
             var type = TypeOf(T(output));
+            if (!type.IsQuantizedActivation())
+                throw new TfliteFormatException($"tensor '{T(output).Name}' is {type}: this operator's output must be int8, uint8 or int16 in a quantized model");
             int qmin = type.MinValue(), qmax = type.MaxValue();
             float scale = Scale(output);
             int zp = ZeroPoint(output);
@@ -137,6 +139,7 @@ public static class TfliteImporter
         private void Lower(int index, TfliteOperator op)
         {
             if (!op.HasOperands(op.RequiredInputs)) throw Error(index, $"needs {op.RequiredInputs} input(s) and an output");
+            TfliteOperandRules.Check(_graph, op, problem => Error(index, problem));
             var o = op.Options;
             int output = op.Outputs[0];
             // TFLite Micro converts uint8 only at the edges (QUANTIZE/DEQUANTIZE); its kernels are int8/int16.
@@ -389,7 +392,7 @@ public static class TfliteImporter
         private bool TryFoldPad(TfliteOperator op)
         {
             int x = op.Inputs[0], output = op.Outputs[0];
-            if (T(x).Shape.Length != 4 || op.Inputs.Length < 2 || op.Inputs[1] < 0 || _graph.Outputs.Contains(output)) return false;
+            if (T(x).Shape.Length != 4 || T(output).Shape.Length != 4 || op.Inputs.Length < 2 || op.Inputs[1] < 0 || _graph.Outputs.Contains(output)) return false;
             if (ZeroPoint(x) != ZeroPoint(output) || Scale(x) != Scale(output) || T(x).Type != T(output).Type) return false;
             var data = _model.Buffers[T(op.Inputs[1]).Buffer];
             if (data.Length != 4 * 2 * 4) return false;

@@ -32,7 +32,7 @@ public sealed record TfliteOperator(int BuiltinCode, string CustomCode, int Vers
     /// <summary>Inputs an operator cannot do without: the weights of convolutions, the second operand, the axes, the paddings.</summary>
     public int RequiredInputs => BuiltinCode switch
     {
-        0 or 3 or 4 or 9 or 18 or 34 or 40 or 41 => 2,   // ADD, CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, MUL, PAD, MEAN, SUB
+        0 or 3 or 4 or 9 or 18 or 34 or 40 or 41 or 56 => 2,   // ADD, CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED, MUL, PAD, MEAN, SUB, ARG_MAX
         _ => 1,
     };
 }

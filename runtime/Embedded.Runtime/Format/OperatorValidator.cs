@@ -272,8 +272,8 @@ internal static class OperatorValidator
     /// <summary>Broadcast rule (numpy): shapes aligned from the right, each dimension equal to the output's or 1; rank ≤ 4.</summary>
     private static void Broadcast(Context v, TensorDefinition a, TensorDefinition b, TensorDefinition output)
     {
-        if (a.Rank > output.Rank || b.Rank > output.Rank || output.Rank > 4)
-            throw v.Fail("inputs", $"{a} and {b} must not exceed the output's rank ({output.Rank}, at most 4)");
+        if (a.Rank > output.Rank || b.Rank > output.Rank || output.Rank > 4 || output.Rank < 1)
+            throw v.Fail("inputs", $"{a} and {b} must not exceed the output's rank ({output.Rank}: 1 to 4)");
         for (int d = 0; d < output.Rank; d++)
         {
             int da = d - (output.Rank - a.Rank) >= 0 ? a.Shape[d - (output.Rank - a.Rank)] : 1;
@@ -305,8 +305,8 @@ internal static class OperatorValidator
         v.Multipliers("params.input2Multipliers", p.Input2Multipliers, channels);
         v.Multipliers("params.outputMultipliers", p.OutputMultipliers, channels);
         v.Clamps("params", p.ClampMin, p.ClampMax, channels, output.Type);
-        v.ChannelQuantization(a, "inputs[0]", a.Shape[a.Rank - 1]);
-        v.ChannelQuantization(b, "inputs[1]", b.Shape[b.Rank - 1]);
+        v.ChannelQuantization(a, "inputs[0]", (a.Rank == 0 ? 1 : a.Shape[a.Rank - 1]));
+        v.ChannelQuantization(b, "inputs[1]", (b.Rank == 0 ? 1 : b.Shape[b.Rank - 1]));
         v.ChannelQuantization(output, "outputs[0]", channels);
     }
 
@@ -550,7 +550,7 @@ internal static class OperatorValidator
         if (qi is not null && qo is not null)
         {
             bool sameValues = qi.Scales.SequenceEqual(qo.Scales) && qi.ZeroPoints.SequenceEqual(qo.ZeroPoints);
-            bool channelsKept = !qi.IsPerAxis || input.Shape[input.Rank - 1] == output.Shape[output.Rank - 1];
+            bool channelsKept = !qi.IsPerAxis || (input.Rank > 0 && output.Rank > 0 && input.Shape[input.Rank - 1] == output.Shape[output.Rank - 1]);
             if (!sameValues || qi.IsPerAxis != qo.IsPerAxis || !channelsKept) throw v.Fail("outputs[0]", $"{output} must keep the input's quantization (and its channel axis when per channel)");
         }
     }
@@ -572,7 +572,7 @@ internal static class OperatorValidator
             v.NonNegative($"params.after[{d}]", p.After[d]);
             expected[d] = input.Shape[d] + p.Before[d] + p.After[d];
         }
-        if (input.Quantization.IsPerAxis && (p.Before[input.Rank - 1] != 0 || p.After[input.Rank - 1] != 0))
+        if (input.Quantization.IsPerAxis && input.Rank > 0 && (p.Before[input.Rank - 1] != 0 || p.After[input.Rank - 1] != 0))
             throw v.Fail("params", "a per-channel quantized tensor cannot be padded along its channel axis");
         v.Shape(output, "outputs[0]", expected);
     }
