@@ -147,7 +147,7 @@ internal static class ConvertCommand
         var kernels = match == "tflm" ? Tflite.TfliteKernels.Micro : Tflite.TfliteKernels.Builtin;
         var definition = Tflite.TfliteImporter.Import(tflite, metadata, kernels);
         byte[] file = ModelWriter.Write(definition);
-        CheckRamBudget(output, file, definition, modelFile.Name, ramBudget);
+        file = FitRamBudget(output, file, definition, modelFile.Name, ramBudget);
         File.WriteAllBytes(outFile.FullName, file);
         var model = EmbeddedModel.Load(file);
         InspectCommand.WriteText(output, model, file.Length);
@@ -157,17 +157,19 @@ internal static class ConvertCommand
 
     /// <summary>
     /// With --ram-budget: the model as the microcontroller runtime would hold it (its memory plan already reuses buffers
-    /// and runs elementwise operators in place) must fit; if not, nothing is written and the peak is named.
+    /// and runs elementwise operators in place) must fit — if need be with its first layers streamed row by row, which
+    /// adds the row-band section to the file; if not, nothing is written and the peak is named.
     /// </summary>
-    private static void CheckRamBudget(TextWriter output, byte[] file, ModelDefinition definition, string modelName, long? budget)
+    private static byte[] FitRamBudget(TextWriter output, byte[] file, ModelDefinition definition, string modelName, long? budget)
     {
-        if (budget is null) return;
-        var memory = Microcontroller.MicrocontrollerMemory.Measure(file, definition, modelName);
+        if (budget is not { } bytes) return file;
+        var (fitted, memory) = Microcontroller.MicrocontrollerMemory.Fit(file, definition, modelName, bytes);
         output.WriteLine(memory.Summary(budget));
         if (memory.PeakBytes > budget)
             throw new ArgumentOutOfRangeException("--ram-budget",
                 $"{modelName} needs {memory.PeakBytes:N0} B of RAM on a microcontroller, over the {budget:N0} B of --ram-budget; nothing written. " +
                 $"The arena peaks at {memory.PeakDescription}: a smaller input or fewer channels there lowers it");
+        return fitted;
     }
 
     private static RangeMethod ParseMethod(string text) => text.ToLowerInvariant() switch
@@ -307,7 +309,7 @@ internal static class ConvertCommand
             if (gate.Strict) throw new QuantizationQualityException(problem + "; --strict: nothing written");
             gate.Error.WriteLine($"warning: {problem}");
         }
-        CheckRamBudget(output, file, d, modelFile.Name, ramBudget);
+        file = FitRamBudget(output, file, d, modelFile.Name, ramBudget);
         File.WriteAllBytes(outFile.FullName, file);
         console.WriteLine($"wrote {outFile.FullName} in {clock.Elapsed.TotalSeconds:F1} s");
 

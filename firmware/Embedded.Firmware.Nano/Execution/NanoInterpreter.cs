@@ -12,11 +12,13 @@ namespace Embedded.Firmware.Nano.Execution
     public sealed class NanoInterpreter
     {
         private readonly NanoModel _model;
+        private readonly RowStreamer _streamer;
 
         public NanoInterpreter(byte[] model)
         {
             _model = NanoModel.Read(model);
             Arena = new byte[_model.ArenaBytes];
+            if (_model.Chain != null) _streamer = new RowStreamer(_model.Chain);
         }
 
         /// <summary>Every activation lives here, at the offsets of the model's plan.</summary>
@@ -52,13 +54,16 @@ namespace Embedded.Firmware.Nano.Execution
         public void Invoke()
         {
             NanoOperator[] operators = _model.Operators;
-            for (int i = 0; i < operators.Length; i++) operators[i].Invoke(Arena, _model.Bytes);
+            int first = 0;
+            if (_streamer != null)
+            {
+                _streamer.Run(Arena, _model.Bytes);
+                first = _streamer.Length;
+            }
+            for (int i = first; i < operators.Length; i++) operators[i].Invoke(Arena, _model.Bytes);
         }
 
-        /// <summary>Runs operators [first, first + count) only (tests compare intermediate tensors this way).</summary>
-        public void InvokeRange(int first, int count)
-        {
-            for (int i = first; i < first + count; i++) _model.Operators[i].Invoke(Arena, _model.Bytes);
-        }
+        /// <summary>How many of the first operators run row by row (0: none).</summary>
+        public int StreamedOperators => _streamer == null ? 0 : _streamer.Length;
     }
 }

@@ -7,37 +7,39 @@ namespace Embedded.Firmware.Nano.Kernels
     /// Conv2D: NHWC input, OHWI weights [Cout, KH, KW, Cin/groups], optional int32 bias; any stride, dilation, padding
     /// and groups. acc = bias + Σ (x − zp_x)·(w − zp_w), then the output stage. Padded cells contribute 0.
     /// </summary>
-    public sealed class Conv2DKernel : NanoOperator
+    public sealed class Conv2DKernel : RowOperator
     {
-        private int _strideH, _strideW, _dilationH, _dilationW, _padTop, _padLeft, _groups;
+        private int _strideW, _dilationH, _dilationW, _padLeft, _groups;
         private OutputStageView _stage;
 
         public static Conv2DKernel Read(ModelCursor c, byte[] model, NanoTensor[] inputs, NanoTensor output)
         {
             var k = new Conv2DKernel { Inputs = inputs, Output = output };
-            k._strideH = c.ReadInt32("strideH"); k._strideW = c.ReadInt32("strideW");
+            k.StrideH = c.ReadInt32("strideH"); k._strideW = c.ReadInt32("strideW");
             k._dilationH = c.ReadInt32("dilationH"); k._dilationW = c.ReadInt32("dilationW");
-            k._padTop = c.ReadInt32("padding.top"); k._padLeft = c.ReadInt32("padding.left");
+            k.PadTop = c.ReadInt32("padding.top"); k._padLeft = c.ReadInt32("padding.left");
             c.ReadInt32("padding.bottom"); c.ReadInt32("padding.right");
             k._groups = c.ReadInt32("groups");
-            if (k._strideH < 1 || k._strideW < 1 || k._dilationH < 1 || k._dilationW < 1 || k._groups < 1 || output.Channels % k._groups != 0)
+            if (k.StrideH < 1 || k._strideW < 1 || k._dilationH < 1 || k._dilationW < 1 || k._groups < 1 || output.Channels % k._groups != 0)
                 throw new NanoModelException("params", "stride, dilation and groups must be positive, groups dividing the channels", c.Position);
             k._stage = OutputStageView.Read(c, model, "output", output.Channels);
+            k.ExtentH = (inputs[1].Shape[1] - 1) * k._dilationH + 1;
             return k;
         }
 
-        public override void Invoke(byte[] arena, byte[] model)
+        public override void InvokeRows(byte[] arena, byte[] model, int first, int end)
         {
             NanoTensor input = Inputs[0], weights = Inputs[1], bias = Inputs.Length > 2 ? Inputs[2] : null;
             byte[] x = input.Bytes(arena, model), w = weights.Bytes(arena, model), y = Output.Bytes(arena, model);
             int inH = input.Shape[1], inW = input.Shape[2], inC = input.Shape[3];
-            int outH = Output.Shape[1], outW = Output.Shape[2], outC = Output.Shape[3];
+            int outW = Output.Shape[2], outC = Output.Shape[3];
             int kH = weights.Shape[1], kW = weights.Shape[2], groupInC = weights.Shape[3];
             int groupOutC = outC / _groups;
             int batches = input.Shape[0];
             bool wide = input.IsWide;
+            int inRing = InRing, outRing = OutRing;
             for (int n = 0; n < batches; n++)
-            for (int oy = 0; oy < outH; oy++)
+            for (int oy = first; oy < end; oy++)
             for (int ox = 0; ox < outW; ox++)
             for (int oc = 0; oc < outC; oc++)
             {
@@ -46,13 +48,13 @@ namespace Embedded.Firmware.Nano.Kernels
                 long acc = bias == null ? 0 : LittleEndian.ReadInt32(bias.Bytes(arena, model), bias.Offset + 4 * oc);
                 for (int ky = 0; ky < kH; ky++)
                 {
-                    int iy = oy * _strideH - _padTop + ky * _dilationH;
+                    int iy = oy * StrideH - PadTop + ky * _dilationH;
                     if (iy < 0 || iy >= inH) continue;
                     for (int kx = 0; kx < kW; kx++)
                     {
                         int ix = ox * _strideW - _padLeft + kx * _dilationW;
                         if (ix < 0 || ix >= inW) continue;
-                        int pixel = ((n * inH + iy) * inW + ix) * inC + firstInC;
+                        int pixel = ((n * inRing + iy % inRing) * inW + ix) * inC + firstInC;
                         int taps = ((oc * kH + ky) * kW + kx) * groupInC;
                         for (int ic = 0; ic < groupInC; ic++)
                         {
@@ -62,7 +64,7 @@ namespace Embedded.Firmware.Nano.Kernels
                         }
                     }
                 }
-                int outIndex = ((n * outH + oy) * outW + ox) * outC + oc;
+                int outIndex = ((n * outRing + oy % outRing) * outW + ox) * outC + oc;
                 ElementTypes.Store(y, Output.Offset, Output.Type, outIndex, _stage.Apply(model, oc, acc, wide, Output.ZeroPoint(oc)));
             }
         }

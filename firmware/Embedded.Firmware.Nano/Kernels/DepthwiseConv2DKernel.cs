@@ -7,36 +7,38 @@ namespace Embedded.Firmware.Nano.Kernels
     /// Depthwise conv: NHWC input, weights [1, KH, KW, Cin·multiplier] (TFLite layout), optional int32 bias; output
     /// channel oc reads input channel oc / multiplier.
     /// </summary>
-    public sealed class DepthwiseConv2DKernel : NanoOperator
+    public sealed class DepthwiseConv2DKernel : RowOperator
     {
-        private int _strideH, _strideW, _dilationH, _dilationW, _padTop, _padLeft, _multiplier;
+        private int _strideW, _dilationH, _dilationW, _padLeft, _multiplier;
         private OutputStageView _stage;
 
         public static DepthwiseConv2DKernel Read(ModelCursor c, byte[] model, NanoTensor[] inputs, NanoTensor output)
         {
             var k = new DepthwiseConv2DKernel { Inputs = inputs, Output = output };
-            k._strideH = c.ReadInt32("strideH"); k._strideW = c.ReadInt32("strideW");
+            k.StrideH = c.ReadInt32("strideH"); k._strideW = c.ReadInt32("strideW");
             k._dilationH = c.ReadInt32("dilationH"); k._dilationW = c.ReadInt32("dilationW");
-            k._padTop = c.ReadInt32("padding.top"); k._padLeft = c.ReadInt32("padding.left");
+            k.PadTop = c.ReadInt32("padding.top"); k._padLeft = c.ReadInt32("padding.left");
             c.ReadInt32("padding.bottom"); c.ReadInt32("padding.right");
             k._multiplier = c.ReadInt32("depthMultiplier");
-            if (k._strideH < 1 || k._strideW < 1 || k._dilationH < 1 || k._dilationW < 1 || k._multiplier < 1)
+            if (k.StrideH < 1 || k._strideW < 1 || k._dilationH < 1 || k._dilationW < 1 || k._multiplier < 1)
                 throw new NanoModelException("params", "stride, dilation and depth multiplier must be positive", c.Position);
             k._stage = OutputStageView.Read(c, model, "output", output.Channels);
+            k.ExtentH = (inputs[1].Shape[1] - 1) * k._dilationH + 1;
             return k;
         }
 
-        public override void Invoke(byte[] arena, byte[] model)
+        public override void InvokeRows(byte[] arena, byte[] model, int first, int end)
         {
             NanoTensor input = Inputs[0], weights = Inputs[1], bias = Inputs.Length > 2 ? Inputs[2] : null;
             byte[] x = input.Bytes(arena, model), w = weights.Bytes(arena, model), y = Output.Bytes(arena, model);
             int inH = input.Shape[1], inW = input.Shape[2], inC = input.Shape[3];
-            int outH = Output.Shape[1], outW = Output.Shape[2], outC = Output.Shape[3];
+            int outW = Output.Shape[2], outC = Output.Shape[3];
             int kH = weights.Shape[1], kW = weights.Shape[2];
             int batches = input.Shape[0];
             bool wide = input.IsWide;
+            int inRing = InRing, outRing = OutRing;
             for (int n = 0; n < batches; n++)
-            for (int oy = 0; oy < outH; oy++)
+            for (int oy = first; oy < end; oy++)
             for (int ox = 0; ox < outW; ox++)
             for (int oc = 0; oc < outC; oc++)
             {
@@ -45,18 +47,18 @@ namespace Embedded.Firmware.Nano.Kernels
                 long acc = bias == null ? 0 : LittleEndian.ReadInt32(bias.Bytes(arena, model), bias.Offset + 4 * oc);
                 for (int ky = 0; ky < kH; ky++)
                 {
-                    int iy = oy * _strideH - _padTop + ky * _dilationH;
+                    int iy = oy * StrideH - PadTop + ky * _dilationH;
                     if (iy < 0 || iy >= inH) continue;
                     for (int kx = 0; kx < kW; kx++)
                     {
                         int ix = ox * _strideW - _padLeft + kx * _dilationW;
                         if (ix < 0 || ix >= inW) continue;
-                        int xv = ElementTypes.Load(x, input.Offset, input.Type, ((n * inH + iy) * inW + ix) * inC + ic) - xZero;
+                        int xv = ElementTypes.Load(x, input.Offset, input.Type, ((n * inRing + iy % inRing) * inW + ix) * inC + ic) - xZero;
                         int wv = ElementTypes.Load(w, weights.Offset, weights.Type, (ky * kW + kx) * outC + oc) - wZero;
                         acc += (long)xv * wv;
                     }
                 }
-                int outIndex = ((n * outH + oy) * outW + ox) * outC + oc;
+                int outIndex = ((n * outRing + oy % outRing) * outW + ox) * outC + oc;
                 ElementTypes.Store(y, Output.Offset, Output.Type, outIndex, _stage.Apply(model, oc, acc, wide, Output.ZeroPoint(oc)));
             }
         }

@@ -16,6 +16,8 @@ namespace Embedded.Firmware.Nano.Model
         private const int VersionMajor = 2;
         private const int KindTensors = 2, KindOperators = 3, KindPlan = 4, KindData = 5;
         private const uint OptionalSectionBit = 0x80000000u;
+        /// <summary>The optional row-band plan `emb convert --ram-budget` writes for this runtime (docs/model-format.md).</summary>
+        public const uint KindMicroPlan = 0x80000001u;
         private const int MaxRank = 6;
 
         public byte[] Bytes;
@@ -24,6 +26,8 @@ namespace Embedded.Firmware.Nano.Model
         public int[] Inputs;
         public int[] Outputs;
         public int ArenaBytes;
+        /// <summary>The first operators, run row by row (null: every operator runs whole).</summary>
+        public RowOperator[] Chain;
 
         public static NanoModel Read(byte[] file)
         {
@@ -37,15 +41,18 @@ namespace Embedded.Firmware.Nano.Model
                 throw new NanoModelException("header.crc32", "checksum mismatch: the file is corrupt", 12);
 
             int[] start = new int[6], length = new int[6];
+            int microStart = -1, microLength = 0;
             var directory = new ModelCursor(file, HeaderBytes, file.Length - HeaderBytes);
             int sections = directory.ReadCount("directory.sectionCount", 32, 12);
             for (int i = 0; i < sections; i++)
             {
                 uint kind = (uint)directory.ReadInt32("directory.kind");
                 int offset = directory.ReadInt32("directory.offset"), bytes = directory.ReadInt32("directory.length");
-                if ((kind & OptionalSectionBit) != 0 || kind == 1) continue; // metadata and optional sections: not needed here
-                if (kind > KindData || offset < HeaderBytes || bytes < 0 || (long)offset + bytes > file.Length)
+                if (offset < HeaderBytes || bytes < 0 || (long)offset + bytes > file.Length)
                     throw new NanoModelException("directory", "bad section entry", directory.Position - 12);
+                if (kind == KindMicroPlan) { microStart = offset; microLength = bytes; continue; }
+                if ((kind & OptionalSectionBit) != 0 || kind == 1) continue; // metadata and other optional sections: not needed here
+                if (kind > KindData) throw new NanoModelException("directory", "unknown required section", directory.Position - 12);
                 start[kind] = offset;
                 length[kind] = bytes;
             }
@@ -56,6 +63,7 @@ namespace Embedded.Firmware.Nano.Model
             model.ReadTensors(new ModelCursor(file, start[KindTensors], length[KindTensors]), start[KindData], length[KindData]);
             model.ReadPlan(new ModelCursor(file, start[KindPlan], length[KindPlan]));
             model.ReadOperators(new ModelCursor(file, start[KindOperators], length[KindOperators]));
+            if (microStart >= 0) model.ReadMicroPlan(new ModelCursor(file, microStart, microLength));
             return model;
         }
 
@@ -74,7 +82,7 @@ namespace Embedded.Firmware.Nano.Model
                 if (rank > MaxRank) throw new NanoModelException("tensor.rank", "rank above 6", at + 1);
                 t.IsConstant = c.ReadByte("tensor.isConstant") == 1;
                 int quantKind = c.ReadByte("tensor.quantization.kind");
-                t.Shape = c.ReadInt32Array("tensor.shape", rank);
+                t.Shape = Intern(c.ReadInt32Array("tensor.shape", rank), i);
                 long elements = 1;
                 for (int d = 0; d < rank; d++)
                 {
@@ -83,7 +91,7 @@ namespace Embedded.Firmware.Nano.Model
                     if (elements > 1 << 30) throw new NanoModelException("tensor.shape", "too many elements", at);
                 }
                 t.ByteLength = (int)elements * ElementTypes.SizeInBytes(t.Type);
-                t.ZeroPoints = new int[0];
+                t.ZeroPoints = NoZeroPoints;
                 if (quantKind > 2) throw new NanoModelException("tensor.quantization.kind", "unknown kind", at + 3);
                 if (quantKind != 0)
                 {
@@ -91,7 +99,7 @@ namespace Embedded.Firmware.Nano.Model
                     int n = c.ReadCount("tensor.quantization.count", 1 << 16, 8);
                     t.ScaleCount = n;
                     t.ScalesOffset = c.Take("tensor.quantization.scales", 4 * n);
-                    t.ZeroPoints = Collapse(c.ReadInt32Array("tensor.quantization.zeroPoints", n));
+                    t.ZeroPoints = Intern(Collapse(c.ReadInt32Array("tensor.quantization.zeroPoints", n)), i);
                 }
                 if (t.IsConstant)
                 {
@@ -104,6 +112,29 @@ namespace Embedded.Firmware.Nano.Model
                 Tensors[i] = t;
             }
             c.ExpectEnd("tensors");
+        }
+
+        private static readonly int[] NoZeroPoints = new int[0];
+
+        /// <summary>
+        /// An equal array already held by one of the first <paramref name="count"/> tensors, else <paramref name="values"/>:
+        /// shapes and zero points repeat across a model, and each array is a heap object on the device.
+        /// </summary>
+        private int[] Intern(int[] values, int count)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                if (SameValues(Tensors[i].Shape, values)) return Tensors[i].Shape;
+                if (SameValues(Tensors[i].ZeroPoints, values)) return Tensors[i].ZeroPoints;
+            }
+            return values;
+        }
+
+        private static bool SameValues(int[] a, int[] b)
+        {
+            if (a == null || a.Length != b.Length) return false;
+            for (int i = 0; i < a.Length; i++) if (a[i] != b[i]) return false;
+            return true;
         }
 
         /// <summary>
@@ -156,6 +187,54 @@ namespace Embedded.Firmware.Nano.Model
                 Operators[i] = op;
             }
             c.ExpectEnd("operators");
+        }
+
+        /// <summary>
+        /// The row-band plan: its own arena and offsets, replacing the Plan section's, and the first operators to stream
+        /// with the rows each intermediate keeps. Checked here: a chain of row-capable operators, each reading the one
+        /// before, batch 1, every ring at least as tall as its reader's kernel, every buffer inside the arena.
+        /// </summary>
+        private void ReadMicroPlan(ModelCursor c)
+        {
+            int arena = c.ReadCount("microPlan.arenaBytes", 1 << 30, 0);
+            int at = c.Position;
+            int[] offsets = c.ReadInt32Array("microPlan.offsets", c.ReadCount("microPlan.offsets.count", 1 << 16, 4));
+            if (offsets.Length != Tensors.Length) throw new NanoModelException("microPlan.offsets", "one offset per tensor", at);
+            int chainLength = c.ReadCount("microPlan.chainLength", Operators.Length, 4);
+            int[] rings = c.ReadInt32Array("microPlan.ringRows", chainLength);
+            c.ExpectEnd("microPlan");
+            var chain = new RowOperator[chainLength];
+            int[] ringBytes = new int[Tensors.Length];
+            for (int k = 0; k < chainLength; k++)
+            {
+                var op = Operators[k] as RowOperator;
+                if (op == null || op.Inputs[0].Shape[0] != 1 || (k > 0 && op.Inputs[0] != chain[k - 1].Output))
+                    throw new NanoModelException("microPlan.chainLength", "operator " + k.ToString() + " cannot be streamed after the one before it", at);
+                chain[k] = op;
+                bool last = k == chainLength - 1;
+                if (last ? rings[k] != 0 : rings[k] < 1 || rings[k] > op.OutputRows)
+                    throw new NanoModelException("microPlan.ringRows", "ring " + k.ToString() + " is out of range", at);
+            }
+            for (int k = 0; k + 1 < chainLength; k++)
+            {
+                if (rings[k] < chain[k].OutputRows && rings[k] < chain[k + 1].Extent)
+                    throw new NanoModelException("microPlan.ringRows", "ring " + k.ToString() + " is shorter than its reader's kernel", at);
+                chain[k].OutputRing = rings[k];
+                chain[k + 1].InputRing = rings[k];
+                var t = chain[k].Output;
+                for (int i = 0; i < Tensors.Length; i++)
+                    if (Tensors[i] == t) ringBytes[i] = t.ByteLength / t.Shape[1] * rings[k];
+            }
+            for (int i = 0; i < Tensors.Length; i++)
+            {
+                var t = Tensors[i];
+                if (t.IsConstant || offsets[i] < 0) continue;
+                int bytes = ringBytes[i] > 0 ? ringBytes[i] : t.ByteLength;
+                if ((long)offsets[i] + bytes > arena) throw new NanoModelException("microPlan.offsets", "tensor " + i.ToString() + " lies outside the arena", at);
+                t.Offset = offsets[i];
+            }
+            ArenaBytes = arena;
+            Chain = chainLength > 0 ? chain : null;
         }
 
         /// <summary>True for the operator codes this runtime has (Conv2D … Dequantize: 1–15 of the format).</summary>

@@ -11,9 +11,18 @@ namespace Embedded.Runtime.Format;
 /// </summary>
 public static class ModelWriter
 {
-    public static byte[] Write(ModelDefinition model)
+    public static byte[] Write(ModelDefinition model) => Write(model, Array.Empty<(uint Kind, byte[] Bytes)>());
+
+    /// <summary>
+    /// Writes the model with extra optional sections (kinds with <see cref="ModelFormat.OptionalSectionBit"/>): data a
+    /// particular runtime uses and every other reader skips, e.g. the microcontroller runtime's row-band plan.
+    /// </summary>
+    public static byte[] Write(ModelDefinition model, IReadOnlyList<(uint Kind, byte[] Bytes)> optionalSections)
     {
         ModelValidator.Validate(model);
+        foreach (var (kind, _) in optionalSections)
+            if ((kind & ModelFormat.OptionalSectionBit) == 0) throw new ArgumentException($"section kind 0x{kind:X8} is not optional", nameof(optionalSections));
+        if (optionalSections.Count + 5 > ModelFormat.MaxSections) throw new ArgumentException("too many sections", nameof(optionalSections));
 
         var sections = new List<(SectionKind kind, byte[] bytes, int alignment)>
         {
@@ -23,6 +32,7 @@ public static class ModelWriter
             (SectionKind.Plan, WritePlan(model.Plan), 4),
             (SectionKind.Data, data, ModelFormat.DataAlignment),
         };
+        foreach (var (kind, extra) in optionalSections) sections.Add(((SectionKind)kind, extra, 4));
 
         var file = new BinarySink();
         file.WriteBytes(ModelFormat.Magic);
