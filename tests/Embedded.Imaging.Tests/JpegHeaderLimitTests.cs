@@ -30,7 +30,7 @@ public sealed class JpegHeaderLimitTests
     [TestMethod]
     public void TheFuzzersFile_IsRefused()
     {
-        string path = Path.Combine(Repo(), "fuzz", "regressions", "jpeg", "header-promises-more-blocks-than-data.jpg");
+        string path = Path.Combine(Embedded.Converter.Tests.Support.SharedFixtures.Repository, "fuzz", "regressions", "jpeg", "header-promises-more-blocks-than-data.jpg");
         var e = Assert.Throws<ImageFormatException>(() => JpegDecoder.Decode(File.ReadAllBytes(path)));
         StringAssert.Contains(e.Message, "needs at least");
     }
@@ -49,12 +49,5 @@ public sealed class JpegHeaderLimitTests
         for (int c = 1; c <= 3; c++) b.AddRange(new byte[] { (byte)c, 0x11, 0 });
         b.AddRange(new byte[] { 0xFF, 0xD9 });
         return b.ToArray();
-    }
-
-    private static string Repo()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Embedded.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 }

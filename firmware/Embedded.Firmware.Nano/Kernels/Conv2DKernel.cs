@@ -9,21 +9,18 @@ namespace Embedded.Firmware.Nano.Kernels
     /// </summary>
     public sealed class Conv2DKernel : RowOperator
     {
-        private int _strideW, _dilationH, _dilationW, _padLeft, _groups;
+        private int _groups;
         private OutputStageView _stage;
 
         public static Conv2DKernel Read(ModelCursor c, byte[] model, NanoTensor[] inputs, NanoTensor output)
         {
             var k = new Conv2DKernel { Inputs = inputs, Output = output };
-            k.StrideH = c.ReadInt32("strideH"); k._strideW = c.ReadInt32("strideW");
-            k._dilationH = c.ReadInt32("dilationH"); k._dilationW = c.ReadInt32("dilationW");
-            k.PadTop = c.ReadInt32("padding.top"); k._padLeft = c.ReadInt32("padding.left");
-            c.ReadInt32("padding.bottom"); c.ReadInt32("padding.right");
+            k.ReadWindow(c, dilated: true);
             k._groups = c.ReadInt32("groups");
-            if (k.StrideH < 1 || k._strideW < 1 || k._dilationH < 1 || k._dilationW < 1 || k._groups < 1 || output.Channels % k._groups != 0)
-                throw new NanoModelException("params", "stride, dilation and groups must be positive, groups dividing the channels", c.Position);
+            if (k._groups < 1 || output.Channels % k._groups != 0)
+                throw new NanoModelException("groups", "groups must be positive and divide the channels", c.Position);
             k._stage = OutputStageView.Read(c, model, "output", output.Channels);
-            k.ExtentH = (inputs[1].Shape[1] - 1) * k._dilationH + 1;
+            k.ExtentH = (inputs[1].Shape[1] - 1) * k.DilationH + 1;
             return k;
         }
 
@@ -48,11 +45,11 @@ namespace Embedded.Firmware.Nano.Kernels
                 long acc = bias == null ? 0 : LittleEndian.ReadInt32(bias.Bytes(arena, model), bias.Offset + 4 * oc);
                 for (int ky = 0; ky < kH; ky++)
                 {
-                    int iy = oy * StrideH - PadTop + ky * _dilationH;
+                    int iy = oy * StrideH - PadTop + ky * DilationH;
                     if (iy < 0 || iy >= inH) continue;
                     for (int kx = 0; kx < kW; kx++)
                     {
-                        int ix = ox * _strideW - _padLeft + kx * _dilationW;
+                        int ix = ox * StrideW - PadLeft + kx * DilationW;
                         if (ix < 0 || ix >= inW) continue;
                         int pixel = ((n * inRing + iy % inRing) * inW + ix) * inC + firstInC;
                         int taps = ((oc * kH + ky) * kW + kx) * groupInC;

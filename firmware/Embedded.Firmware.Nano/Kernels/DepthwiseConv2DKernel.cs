@@ -9,21 +9,18 @@ namespace Embedded.Firmware.Nano.Kernels
     /// </summary>
     public sealed class DepthwiseConv2DKernel : RowOperator
     {
-        private int _strideW, _dilationH, _dilationW, _padLeft, _multiplier;
+        private int _multiplier;
         private OutputStageView _stage;
 
         public static DepthwiseConv2DKernel Read(ModelCursor c, byte[] model, NanoTensor[] inputs, NanoTensor output)
         {
             var k = new DepthwiseConv2DKernel { Inputs = inputs, Output = output };
-            k.StrideH = c.ReadInt32("strideH"); k._strideW = c.ReadInt32("strideW");
-            k._dilationH = c.ReadInt32("dilationH"); k._dilationW = c.ReadInt32("dilationW");
-            k.PadTop = c.ReadInt32("padding.top"); k._padLeft = c.ReadInt32("padding.left");
-            c.ReadInt32("padding.bottom"); c.ReadInt32("padding.right");
+            k.ReadWindow(c, dilated: true);
             k._multiplier = c.ReadInt32("depthMultiplier");
-            if (k.StrideH < 1 || k._strideW < 1 || k._dilationH < 1 || k._dilationW < 1 || k._multiplier < 1)
-                throw new NanoModelException("params", "stride, dilation and depth multiplier must be positive", c.Position);
+            if (k._multiplier < 1)
+                throw new NanoModelException("depthMultiplier", "must be positive", c.Position);
             k._stage = OutputStageView.Read(c, model, "output", output.Channels);
-            k.ExtentH = (inputs[1].Shape[1] - 1) * k._dilationH + 1;
+            k.ExtentH = (inputs[1].Shape[1] - 1) * k.DilationH + 1;
             return k;
         }
 
@@ -47,11 +44,11 @@ namespace Embedded.Firmware.Nano.Kernels
                 long acc = bias == null ? 0 : LittleEndian.ReadInt32(bias.Bytes(arena, model), bias.Offset + 4 * oc);
                 for (int ky = 0; ky < kH; ky++)
                 {
-                    int iy = oy * StrideH - PadTop + ky * _dilationH;
+                    int iy = oy * StrideH - PadTop + ky * DilationH;
                     if (iy < 0 || iy >= inH) continue;
                     for (int kx = 0; kx < kW; kx++)
                     {
-                        int ix = ox * _strideW - _padLeft + kx * _dilationW;
+                        int ix = ox * StrideW - PadLeft + kx * DilationW;
                         if (ix < 0 || ix >= inW) continue;
                         int xv = ElementTypes.Load(x, input.Offset, input.Type, ((n * inRing + iy % inRing) * inW + ix) * inC + ic) - xZero;
                         int wv = ElementTypes.Load(w, weights.Offset, weights.Type, (ky * kW + kx) * outC + oc) - wZero;

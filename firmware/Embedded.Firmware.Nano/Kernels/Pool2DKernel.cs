@@ -10,18 +10,15 @@ namespace Embedded.Firmware.Nano.Kernels
     public sealed class Pool2DKernel : RowOperator
     {
         private bool _max;
-        private int _filterH, _filterW, _strideW, _padLeft;
+        private int _filterH, _filterW;
         private int _min, _minCount, _maxClamp, _maxCount;
 
         public static Pool2DKernel Read(ModelCursor c, byte[] model, NanoTensor[] inputs, NanoTensor output, bool max)
         {
             var k = new Pool2DKernel { Inputs = inputs, Output = output, _max = max };
             k._filterH = c.ReadInt32("filterH"); k._filterW = c.ReadInt32("filterW");
-            k.StrideH = c.ReadInt32("strideH"); k._strideW = c.ReadInt32("strideW");
-            k.PadTop = c.ReadInt32("padding.top"); k._padLeft = c.ReadInt32("padding.left");
-            c.ReadInt32("padding.bottom"); c.ReadInt32("padding.right");
-            if (k._filterH < 1 || k._filterW < 1 || k.StrideH < 1 || k._strideW < 1)
-                throw new NanoModelException("params", "filter and stride must be positive", c.Position);
+            k.ReadWindow(c, dilated: false);
+            if (k._filterH < 1 || k._filterW < 1) throw new NanoModelException("params", "the filter must be positive", c.Position);
             k._min = ParamReader.Ints(c, "clampMin", output.Channels, out k._minCount);
             k._maxClamp = ParamReader.Ints(c, "clampMax", output.Channels, out k._maxCount);
             k.ExtentH = k._filterH;
@@ -48,7 +45,7 @@ namespace Embedded.Firmware.Nano.Kernels
                     if (iy < 0 || iy >= inH) continue;
                     for (int kx = 0; kx < _filterW; kx++)
                     {
-                        int ix = ox * _strideW - _padLeft + kx;
+                        int ix = ox * StrideW - PadLeft + kx;
                         if (ix < 0 || ix >= inW) continue;
                         int v = ElementTypes.Load(x, input.Offset, input.Type, ((n * inRing + iy % inRing) * inW + ix) * channels + c);
                         sum += v;

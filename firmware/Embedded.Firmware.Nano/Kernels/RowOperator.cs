@@ -11,7 +11,22 @@ namespace Embedded.Firmware.Nano.Kernels
         /// <summary>Rows of the input / output the buffers hold (0: the whole tensor).</summary>
         public int InputRing, OutputRing;
 
-        protected int StrideH, PadTop, ExtentH;
+        protected int StrideH, StrideW, DilationH = 1, DilationW = 1, PadTop, PadLeft, ExtentH;
+
+        /// <summary>
+        /// The window parameters convolutions and pools share (their .emb encoding: strides, then dilations where the
+        /// operator has them, then top/left/bottom/right padding); every one checked to be at least 1, paddings at least 0.
+        /// </summary>
+        protected void ReadWindow(Format.ModelCursor c, bool dilated)
+        {
+            int at = c.Position;
+            StrideH = c.ReadInt32("strideH"); StrideW = c.ReadInt32("strideW");
+            if (dilated) { DilationH = c.ReadInt32("dilationH"); DilationW = c.ReadInt32("dilationW"); }
+            PadTop = c.ReadInt32("padding.top"); PadLeft = c.ReadInt32("padding.left");
+            int bottom = c.ReadInt32("padding.bottom"), right = c.ReadInt32("padding.right");
+            if (StrideH < 1 || StrideW < 1 || DilationH < 1 || DilationW < 1 || PadTop < 0 || PadLeft < 0 || bottom < 0 || right < 0)
+                throw new Format.NanoModelException("params", "strides and dilations must be positive, paddings not negative", at);
+        }
 
         public int InputRows => Inputs[0].Shape[1];
         public int OutputRows => Output.Shape[1];

@@ -23,7 +23,7 @@ public sealed class MeadowBuildTests
     [DataRow("boards/Embedded.Imaging", "Embedded.Imaging")]
     public void NetStandard21Build_ReferencesOnlyNetStandardAndOurs(string project, string assembly)
     {
-        string path = Path.Combine(Repo(), project, "bin", Configuration(), "netstandard2.1", assembly + ".dll");
+        string path = Path.Combine(Embedded.Converter.Tests.Support.SharedFixtures.Repository, project, "bin", Configuration(), "netstandard2.1", assembly + ".dll");
         Assert.IsTrue(File.Exists(path), $"{path} is missing: the solution build makes it (the project targets net10.0;netstandard2.1)");
         using var pe = new PEReader(File.OpenRead(path));
         var md = pe.GetMetadataReader();
@@ -35,11 +35,4 @@ public sealed class MeadowBuildTests
 
     /// <summary>Release or Debug: the configuration this test assembly was built in (…/bin/CONFIG/net10.0/).</summary>
     private static string Configuration() => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
-
-    private static string Repo()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Embedded.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-    }
 }

@@ -10,13 +10,21 @@ namespace Embedded.Converter.Tests.Support;
 internal static class SharedFixtures
 {
     private static readonly Lazy<string> Root = new(Find);
+    private static readonly Lazy<string> RepositoryRoot = new(FindRepository);
 
-    private static string Find()
+    /// <summary>The repository root: the folder holding Embedded.sln above the test assembly.</summary>
+    public static string Repository => RepositoryRoot.Value;
+
+    private static string FindRepository()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Embedded.sln"))) dir = dir.Parent;
-        if (dir is null) throw new InvalidOperationException($"no Embedded.sln above {AppContext.BaseDirectory}: cannot find the repository root");
-        string shared = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared"));
+        return dir?.FullName ?? throw new InvalidOperationException($"no Embedded.sln above {AppContext.BaseDirectory}: cannot find the repository root");
+    }
+
+    private static string Find()
+    {
+        string shared = Path.GetFullPath(Path.Combine(Repository, "..", "shared"));
         if (!Directory.Exists(shared)) throw new InvalidOperationException($"the shared fixtures folder {shared} is missing (it must sit beside the repository root)");
         return shared;
     }

@@ -54,7 +54,7 @@ public sealed class WholeModelTests
     [TestMethod]
     public void BundledConvertedModel_GivesTheMainRuntimesBytes()
     {
-        var both = new BothRuntimes(File.ReadAllBytes(Path.Combine(RepositoryRoot(), "firmware", "samples", "models", "mobilenet_v3_small_int8.emb")));
+        var both = new BothRuntimes(File.ReadAllBytes(Path.Combine(SharedFixtures.Repository, "firmware", "samples", "models", "mobilenet_v3_small_int8.emb")));
         var random = new Random(5);
         for (int i = 0; i < 2; i++)
         {
@@ -82,11 +82,4 @@ public sealed class WholeModelTests
 
     internal static byte[] Import(string model, TfliteKernels kernels) =>
         ModelWriter.Write(TfliteImporter.Import(TfliteModel.Load(SharedFixtures.Model(model + ".tflite")), new ModelMetadata { Name = model }, kernels));
-
-    internal static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Embedded.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new DirectoryNotFoundException("Embedded.sln not found above the test assembly");
-    }
 }
