@@ -142,8 +142,8 @@ internal sealed class EmbClassifier : Classifier
         _model = model;
         _interpreter = model.CreateInterpreter();
         var input = model.Inputs[0];
-        if (input.Type is not (ElementType.UInt8 or ElementType.Float32) || input.Rank != 4 || input.Shape[3] != 3)
-            throw new ArgumentException($"the model input {input} is not RGB pixels [1,H,W,3] (uint8, or float32 normalized by the metadata's mean/std)");
+        if (input.Type is not (ElementType.UInt8 or ElementType.Int8 or ElementType.Float32) || input.Rank != 4 || input.Shape[3] != 3)
+            throw new ArgumentException($"the model input {input} is not RGB pixels [1,H,W,3] (uint8, int8 = pixel − 128, or float32 normalized by the metadata's mean/std)");
     }
 
     public EmbeddedModel Model => _model;
@@ -172,6 +172,12 @@ internal sealed class EmbClassifier : Classifier
             var norm = Normalization;
             var x = input.AsSpan<float>();
             for (int i = 0; i < x.Length; i++) x[i] = (pixels[i] - norm[i % 3].mean) / norm[i % 3].std;
+        }
+        else if (input.Type == ElementType.Int8)
+        {
+            // An int8 image input is the uint8 one with its zero point moved by 128 (TFLite's int8 models, e.g. Visual Wake Words).
+            var x = input.Bytes;
+            for (int i = 0; i < x.Length; i++) x[i] = (byte)(pixels[i] ^ 0x80);
         }
         else pixels.CopyTo(input.Bytes);
         _interpreter.Invoke();

@@ -23,8 +23,8 @@ internal sealed class FrameClassifier : IDisposable
     public FrameClassifier(EmbeddedModel model, int threads, string[]? labels = null)
     {
         var input = model.Inputs[0];
-        if (input.Type is not (ElementType.UInt8 or ElementType.Float32) || input.Rank != 4 || input.Shape[3] != 3)
-            throw new ArgumentException($"the model input {input} is not RGB pixels [1,H,W,3] (uint8, or float32 normalized by the metadata's mean/std)");
+        if (input.Type is not (ElementType.UInt8 or ElementType.Int8 or ElementType.Float32) || input.Rank != 4 || input.Shape[3] != 3)
+            throw new ArgumentException($"the model input {input} is not RGB pixels [1,H,W,3] (uint8, int8 = pixel − 128, or float32 normalized by the metadata's mean/std)");
         Model = model;
         _interpreter = model.CreateInterpreter(new InterpreterOptions { Threads = threads });
         _preprocessor = new FramePreprocessor(input.Shape[2], input.Shape[1], model.Metadata.Preprocessing.ResizeShorterSide);
@@ -57,6 +57,12 @@ internal sealed class FrameClassifier : IDisposable
         {
             var x = input.AsSpan<float>();
             for (int i = 0; i < x.Length; i++) x[i] = (_pixels[i] - _normalization[i % 3].mean) / _normalization[i % 3].std;
+        }
+        else if (input.Type == ElementType.Int8)
+        {
+            // An int8 image input is the uint8 one with its zero point moved by 128 (TFLite's int8 models, e.g. Visual Wake Words).
+            var x = input.Bytes;
+            for (int i = 0; i < x.Length; i++) x[i] = (byte)(_pixels[i] ^ 0x80);
         }
         else _pixels.CopyTo(input.Bytes);
         long prepared = Stopwatch.GetTimestamp();

@@ -46,6 +46,21 @@ public sealed class RamBudgetTests
         StringAssert.Contains(text, "arena     55,296 bytes");
     }
 
+    /// <summary>`emb run` feeds an int8 image input as pixel − 128: the converted VWW gives TFLite Micro's bytes on its goldens.</summary>
+    [TestMethod]
+    public void TheStreamedVww_RunsOnItsGoldenInputs_WithTflmsBytes()
+    {
+        string model = Path.Combine(_dir, "vww.emb"), outputs = Path.Combine(_dir, "out");
+        Assert.AreEqual(0, Emb("convert", Vww, "-o", model, "--match", "tflm", "--ram-budget", "64k").code);
+        var (code, _, stderr) = Emb("run", model, "--inputs", SharedFixtures.Fixture("golden", "inputs-96"), "--outputs", outputs);
+        Assert.AreEqual(0, code, stderr);
+        string golden = SharedFixtures.Fixture("golden", "tflm-reference", "vww_96_int8");
+        var files = Directory.GetFiles(golden, "*.i8");
+        Assert.HasCount(8, files);
+        foreach (string expected in files)
+            CollectionAssert.AreEqual(File.ReadAllBytes(expected), File.ReadAllBytes(Path.Combine(outputs, Path.GetFileName(expected))), expected);
+    }
+
     [TestMethod]
     public void MobileNetV1_025_128_FitsIn96K_OnlyStreamed()
     {
