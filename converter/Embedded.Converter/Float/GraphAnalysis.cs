@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Embedded.Converter.Float.Operators;
@@ -13,6 +14,9 @@ namespace Embedded.Converter.Float;
 /// </summary>
 public static class GraphAnalysis
 {
+    /// <summary>The largest constant folding may create (32 M elements; real folds are pads and shapes, weights come from the file).</summary>
+    public const long MaxFoldedElements = 1L << 25;
+
     public static void Run(ModelGraph graph)
     {
         var kept = new List<Node>();
@@ -28,6 +32,12 @@ public static class GraphAnalysis
                 throw new GraphException(node, $"{node.Outputs.Count} outputs requested, the operator gives {infos.Length}");
 
             TensorData[]? folded = null;
+            bool foldable = op is ShapeOperator || inputs.All(v => v is null || v.IsConstant);
+            // Folding makes tensors from shapes and attributes, not from the file's bytes: a few bytes can ask for gigabytes.
+            if (foldable && op is not ShapeOperator)
+                foreach (var info in infos)
+                    if (info.Shape is { } shape && shape.Aggregate(1L, (n, d) => n * Math.Max(d, 0)) > MaxFoldedElements)
+                        throw new GraphException(node, $"folding it would make a constant of shape [{string.Join(",", shape)}], more than {MaxFoldedElements:N0} elements");
             if (op is ShapeOperator)
                 folded = new[] { ShapeOperator.FromShape(node, inputs[0]!.Shape!) };
             else if (inputs.All(v => v is null || v.IsConstant))

@@ -47,9 +47,9 @@ public sealed class TensorData
         long n = 1;
         foreach (int d in shape)
         {
-            if (d < 0) throw new ArgumentException($"negative dimension in [{string.Join(",", shape)}]");
+            if (d < 0) throw new GraphException($"negative dimension in [{string.Join(",", shape)}]");
             n *= d;
-            if (n > int.MaxValue) throw new ArgumentException($"shape [{string.Join(",", shape)}] has too many elements");
+            if (n > int.MaxValue) throw new GraphException($"shape [{string.Join(",", shape)}] has too many elements");
         }
         return (int)n;
     }
