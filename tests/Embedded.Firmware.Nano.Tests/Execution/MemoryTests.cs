@@ -39,10 +39,18 @@ public sealed class MemoryTests
     }
 
     [TestMethod]
-    public void Invoke_AllocatesNothing()
+    [DataRow(false)]
+    [DataRow(true)]
+    public void Invoke_AllocatesNothing(bool streamed)
     {
         byte[] model = WholeModelTests.Import("vww_96_int8", TfliteKernels.Micro);
+        if (streamed)
+        {
+            var definition = Embedded.Runtime.Format.ModelReader.Read(model);
+            model = Embedded.Converter.Microcontroller.RowBandPlan.Best(definition)!.Write(definition);
+        }
         var nano = new NanoInterpreter(model);
+        Assert.AreEqual(streamed, nano.StreamedOperators > 0);
         nano.SetInput(0, new byte[nano.Input(0).ByteLength]);
         nano.Invoke(); // the first call JIT-compiles
         long before = GC.GetAllocatedBytesForCurrentThread();
