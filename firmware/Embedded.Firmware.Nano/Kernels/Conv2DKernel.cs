@@ -35,6 +35,10 @@ namespace Embedded.Firmware.Nano.Kernels
             int batches = input.Shape[0];
             bool wide = input.IsWide;
             int inRing = InRing, outRing = OutRing;
+            // 8-bit operands with one input zero point: the inner loop reads the bytes directly (same sums as Load).
+            bool bytes = ElementTypes.IsByte(input.Type) && ElementTypes.IsByte(weights.Type) && input.ZeroPoints.Length <= 1;
+            int xFlip = ElementTypes.SignFlip(input.Type), wFlip = ElementTypes.SignFlip(weights.Type);
+            int xOffset = input.ZeroPoint(0) + ElementTypes.SignBias(input.Type);
             for (int n = 0; n < batches; n++)
             for (int oy = first; oy < end; oy++)
             for (int ox = 0; ox < outW; ox++)
@@ -53,6 +57,15 @@ namespace Embedded.Firmware.Nano.Kernels
                         if (ix < 0 || ix >= inW) continue;
                         int pixel = ((n * inRing + iy % inRing) * inW + ix) * inC + firstInC;
                         int taps = ((oc * kH + ky) * kW + kx) * groupInC;
+                        if (bytes)
+                        {
+                            // int32 partial sums wrap as the 8-bit accumulator does (the output stage keeps its low 32 bits).
+                            int sum = 0, xi = input.Offset + pixel, wi = weights.Offset + taps, wOffset = wZero + ElementTypes.SignBias(weights.Type);
+                            for (int ic = 0; ic < groupInC; ic++)
+                                sum += ((x[xi + ic] ^ xFlip) - xOffset) * ((w[wi + ic] ^ wFlip) - wOffset);
+                            acc += sum;
+                            continue;
+                        }
                         for (int ic = 0; ic < groupInC; ic++)
                         {
                             int xv = ElementTypes.Load(x, input.Offset, input.Type, pixel + ic) - input.ZeroPoint(firstInC + ic);

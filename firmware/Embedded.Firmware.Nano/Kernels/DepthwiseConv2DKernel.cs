@@ -34,6 +34,10 @@ namespace Embedded.Firmware.Nano.Kernels
             int batches = input.Shape[0];
             bool wide = input.IsWide;
             int inRing = InRing, outRing = OutRing;
+            // 8-bit operands: the inner loop reads the bytes directly (same sums as Load).
+            bool bytes = ElementTypes.IsByte(input.Type) && ElementTypes.IsByte(weights.Type);
+            int xFlip = ElementTypes.SignFlip(input.Type), wFlip = ElementTypes.SignFlip(weights.Type);
+            int xBias = ElementTypes.SignBias(input.Type), wBias = ElementTypes.SignBias(weights.Type);
             for (int n = 0; n < batches; n++)
             for (int oy = first; oy < end; oy++)
             for (int ox = 0; ox < outW; ox++)
@@ -50,9 +54,11 @@ namespace Embedded.Firmware.Nano.Kernels
                     {
                         int ix = ox * StrideW - PadLeft + kx * DilationW;
                         if (ix < 0 || ix >= inW) continue;
-                        int xv = ElementTypes.Load(x, input.Offset, input.Type, ((n * inRing + iy % inRing) * inW + ix) * inC + ic) - xZero;
-                        int wv = ElementTypes.Load(w, weights.Offset, weights.Type, (ky * kW + kx) * outC + oc) - wZero;
-                        acc += (long)xv * wv;
+                        int xi = ((n * inRing + iy % inRing) * inW + ix) * inC + ic, wi = (ky * kW + kx) * outC + oc;
+                        if (bytes)
+                            acc += ((x[input.Offset + xi] ^ xFlip) - xBias - xZero) * ((w[weights.Offset + wi] ^ wFlip) - wBias - wZero);
+                        else
+                            acc += (long)(ElementTypes.Load(x, input.Offset, input.Type, xi) - xZero) * (ElementTypes.Load(w, weights.Offset, weights.Type, wi) - wZero);
                     }
                 }
                 int outIndex = ((n * outRing + oy % outRing) * outW + ox) * outC + oc;

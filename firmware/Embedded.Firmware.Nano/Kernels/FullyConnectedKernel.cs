@@ -23,17 +23,29 @@ namespace Embedded.Firmware.Nano.Kernels
             int rows = input.ElementCount / depth;
             int inChannels = input.Channels;
             bool wide = input.IsWide;
+            // 8-bit operands with one input zero point: the inner loop reads the bytes directly (same sums as Load).
+            bool bytes = ElementTypes.IsByte(input.Type) && ElementTypes.IsByte(weights.Type) && input.ZeroPoints.Length <= 1;
+            int xFlip = ElementTypes.SignFlip(input.Type), wFlip = ElementTypes.SignFlip(weights.Type);
+            int xOffset = input.ZeroPoint(0) + ElementTypes.SignBias(input.Type);
             for (int r = 0; r < rows; r++)
             for (int o = 0; o < outC; o++)
             {
                 int wZero = weights.ZeroPoint(o);
                 long acc = bias == null ? 0 : LittleEndian.ReadInt32(bias.Bytes(arena, model), bias.Offset + 4 * o);
-                for (int k = 0; k < depth; k++)
+                if (bytes)
                 {
-                    int xv = ElementTypes.Load(x, input.Offset, input.Type, r * depth + k) - input.ZeroPoint(k % inChannels);
-                    int wv = ElementTypes.Load(w, weights.Offset, weights.Type, o * depth + k) - wZero;
-                    acc += (long)xv * wv;
+                    int sum = 0, xi = input.Offset + r * depth, wi = weights.Offset + o * depth, wOffset = wZero + ElementTypes.SignBias(weights.Type);
+                    for (int k = 0; k < depth; k++)
+                        sum += ((x[xi + k] ^ xFlip) - xOffset) * ((w[wi + k] ^ wFlip) - wOffset);
+                    acc += sum;
                 }
+                else
+                    for (int k = 0; k < depth; k++)
+                    {
+                        int xv = ElementTypes.Load(x, input.Offset, input.Type, r * depth + k) - input.ZeroPoint(k % inChannels);
+                        int wv = ElementTypes.Load(w, weights.Offset, weights.Type, o * depth + k) - wZero;
+                        acc += (long)xv * wv;
+                    }
                 ElementTypes.Store(y, Output.Offset, Output.Type, r * outC + o, _stage.Apply(model, o, acc, wide, Output.ZeroPoint(o)));
             }
         }

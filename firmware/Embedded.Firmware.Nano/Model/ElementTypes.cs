@@ -46,6 +46,17 @@ namespace Embedded.Firmware.Nano.Model
             else Format.LittleEndian.WriteInt32(b, offset + 4 * index, value);
         }
 
+        /// <summary>True for the one-byte integer types.</summary>
+        public static bool IsByte(int type) => type == Int8 || type == UInt8;
+
+        /// <summary>
+        /// A one-byte element's value is (b ^ <see cref="SignFlip"/>) − <see cref="SignBias"/>: the kernels' 8-bit inner
+        /// loops read bytes this way, without a call or a branch per element (nanoCLR interprets every IL instruction).
+        /// </summary>
+        public static int SignFlip(int type) => type == Int8 ? 0x80 : 0;
+
+        public static int SignBias(int type) => type == Int8 ? 128 : 0;
+
         public static int Clamp(long q, int min, int max) => q < min ? min : q > max ? max : (int)q;
     }
 }
