@@ -19,7 +19,9 @@ public static class FuseFullyConnected
             if (a.Float("alpha", 1f) != 1f || a.Float("beta", 1f) != 1f || a.Int("transA", 0) != 0) continue;
             var b = GraphEditing.ConstantOf(graph, gemm.Inputs[1]);
             var c = gemm.HasInput(2) ? GraphEditing.ConstantOf(graph, gemm.Inputs[2]) : null;
-            if (b is null || (gemm.HasInput(2) && (c is null || c.Length != (a.Int("transB", 0) != 0 ? b.Shape[0] : b.Shape[1])))) continue;
+            // Float weights and bias only (an int64 constant, found by fuzzing, stays a Gemm, which refuses it by name).
+            if (b is null || b.Kind != DataKind.Float || b.Rank != 2 || (c is not null && c.Kind != DataKind.Float)) continue;
+            if (gemm.HasInput(2) && (c is null || c.Length != (a.Int("transB", 0) != 0 ? b.Shape[0] : b.Shape[1]))) continue;
 
             var weights = a.Int("transB", 0) != 0 ? b : TensorData.FromFloats(new[] { b.Shape[1], b.Shape[0] }, Gemm.Transpose2D(b.Floats, b.Shape[0], b.Shape[1]));
             var node = new Node(gemm.Name, InternalOps.FullyConnected, new[] { gemm.Inputs[0], GraphEditing.AddConstant(graph, gemm.Inputs[1] + "/fc", weights) }, gemm.Outputs);
@@ -48,7 +50,7 @@ public static class FuseFullyConnected
         {
             var b = GraphEditing.ConstantOf(graph, matmul.Inputs[1]);
             var a = graph.Value(matmul.Inputs[0]).Shape;
-            if (b is null || b.Rank != 2 || a is null || a.Length != 2) continue;
+            if (b is null || b.Kind != DataKind.Float || b.Rank != 2 || a is null || a.Length != 2) continue;
             var weights = TensorData.FromFloats(new[] { b.Shape[1], b.Shape[0] }, Gemm.Transpose2D(b.Floats, b.Shape[0], b.Shape[1]));
             string w = GraphEditing.AddConstant(graph, matmul.Inputs[1] + "/fc", weights);
             var node = new Node(matmul.Name, InternalOps.FullyConnected, new[] { matmul.Inputs[0], w }, matmul.Outputs);

@@ -20,6 +20,8 @@ public abstract class UnaryOperator : FloatOperator
     public override TensorData[] Execute(Node node, TensorData?[] inputs)
     {
         var x = Required(node, inputs, 0);
+        // Identity overrides Execute and copies any kind; the functions are of floats (found by fuzzing: an int64 constant).
+        if (x.Kind != DataKind.Float) throw new GraphException(node, $"takes a float tensor, not {x.Kind}");
         var f = Function(node, inputs);
         var y = new float[x.Length];
         for (int i = 0; i < y.Length; i++) y[i] = f(x.Floats[i]);
@@ -91,9 +93,16 @@ public sealed class Clip : UnaryOperator
     public (float min, float max) Bounds(Node node, Func<int, TensorData?> input)
     {
         float min = node.Attributes.Float("min", float.NegativeInfinity), max = node.Attributes.Float("max", float.PositiveInfinity);
-        if (node.HasInput(1)) min = (float)(input(1) ?? throw new GraphException(node, "min (input 1) must be constant")).ScalarAt(0);
-        if (node.HasInput(2)) max = (float)(input(2) ?? throw new GraphException(node, "max (input 2) must be constant")).ScalarAt(0);
+        if (node.HasInput(1)) min = (float)Scalar(node, input(1), "min (input 1)");
+        if (node.HasInput(2)) max = (float)Scalar(node, input(2), "max (input 2)");
         return (min, max);
+    }
+
+    private static double Scalar(Node node, TensorData? value, string what)
+    {
+        if (value is null) throw new GraphException(node, $"{what} must be constant");
+        if (value.Length != 1) throw new GraphException(node, $"{what} must be one value, has {value.Length}");
+        return value.ScalarAt(0);
     }
 
     public override OutputInfo[] Infer(Node node, ValueInfo?[] inputs)
