@@ -50,6 +50,19 @@ public sealed class WholeModelTests
             both.AssertIdentical(Path.GetFileName(file), File.ReadAllBytes(file));
     }
 
+    /// <summary>MobileNetV2 (uint8, and the int8 TF2 export): inverted residuals, so Add, and the 224×224 sizes.</summary>
+    [TestMethod]
+    [DataRow("mobilenet_v2_1.0_224_quant")]
+    [DataRow("tf2_mobilenet_v2_1.0_224_ptq")]
+    public void MobileNetV2_GivesTheMainRuntimesBytes(string model)
+    {
+        var both = new BothRuntimes(Import(model, TfliteKernels.Builtin));
+        string image = Directory.GetFiles(SharedFixtures.Fixture("golden", "inputs"), "*.u8").OrderBy(f => f, StringComparer.Ordinal).First();
+        byte[] pixels = File.ReadAllBytes(image);
+        if (both.Main.Input(0).Type == Embedded.Runtime.Model.ElementType.Int8) pixels = pixels.Select(b => (byte)(b ^ 0x80)).ToArray();
+        both.AssertIdentical($"{model} {Path.GetFileName(image)}", pixels);
+    }
+
     /// <summary>The MobileNetV3-Small the repository ships, converted by `emb convert` (h-swish stages, squeeze-excite Mul, tables).</summary>
     [TestMethod]
     public void BundledConvertedModel_GivesTheMainRuntimesBytes()
