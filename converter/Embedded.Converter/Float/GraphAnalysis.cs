@@ -26,6 +26,8 @@ public static class GraphAnalysis
                 node.Attributes.Set("coerce_2d", new AttributeValue { Kind = AttributeKind.Int, Int = 1 });
             var op = OperatorRegistry.For(node);
             op.Check(node);
+            // Every pass after this one reads a node's first output (found by fuzzing: a Reshape without outputs).
+            if (node.Outputs.Count == 0 || node.Outputs[0].Length == 0) throw new GraphException(node, "has no output");
             var inputs = node.Inputs.Select(name => name.Length == 0 ? null : graph.Values.TryGetValue(name, out var v) ? v : throw new GraphException(node, $"input '{name}' is not produced by any earlier node")).ToArray();
             var infos = op.Infer(node, inputs);
             if (infos.Length < node.Outputs.Count(o => o.Length > 0))

@@ -32,8 +32,10 @@ public static class OnnxImporter
         {
             model = ModelProto.Parser.ParseFrom(bytes);
         }
-        catch (InvalidProtocolBufferException e)
+        catch (Exception e) when (e is InvalidProtocolBufferException or ArgumentOutOfRangeException or IndexOutOfRangeException)
         {
+            // Google.Protobuf 3.25.1 lets some malformed unknown fields and varints escape as index errors (found by
+            // fuzzing); they come from parsing the user's bytes, so they are the same refusal.
             throw new OnnxFormatException($"{sourceName}: not a valid ONNX model (truncated or corrupt protobuf: {e.Message})");
         }
         if (model.Graph is null || model.Graph.Node.Count == 0)
