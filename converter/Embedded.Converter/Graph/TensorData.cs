@@ -14,14 +14,20 @@ public sealed class TensorData
 {
     public int[] Shape { get; }
     public DataKind Kind { get; }
-    public float[] Floats { get; }
+    private readonly float[] _floats;
+
+    /// <summary>
+    /// The float values. Reading them off an int64 tensor is a malformed graph (an int64 constant where an operator
+    /// computes in float; found by fuzzing in one operator after another), refused here once for all of them.
+    /// </summary>
+    public float[] Floats => Kind == DataKind.Float ? _floats : throw new GraphException($"an int64 tensor [{string.Join(",", Shape)}] where float values are needed");
     public long[] Longs { get; }
 
     private TensorData(int[] shape, DataKind kind, float[] floats, long[] longs)
     {
         Shape = shape;
         Kind = kind;
-        Floats = floats;
+        _floats = floats;
         Longs = longs;
     }
 
@@ -40,7 +46,7 @@ public sealed class TensorData
     public static TensorData Zeros(int[] shape) => FromFloats(shape, new float[ElementCount(shape)]);
 
     public int Rank => Shape.Length;
-    public int Length => Kind == DataKind.Float ? Floats.Length : Longs.Length;
+    public int Length => Kind == DataKind.Float ? _floats.Length : Longs.Length;
 
     public static int ElementCount(int[] shape)
     {
