@@ -136,14 +136,13 @@ internal sealed class EmbClassifier : Classifier
 {
     private readonly EmbeddedModel _model;
     private readonly Interpreter _interpreter;
+    private readonly ImageInput _imageInput;
 
     public EmbClassifier(EmbeddedModel model)
     {
         _model = model;
+        _imageInput = new ImageInput(model);
         _interpreter = model.CreateInterpreter();
-        var input = model.Inputs[0];
-        if (input.Type is not (ElementType.UInt8 or ElementType.Int8 or ElementType.Float32) || input.Rank != 4 || input.Shape[3] != 3)
-            throw new ArgumentException($"the model input {input} is not RGB pixels [1,H,W,3] (uint8, int8 = pixel − 128, or float32 normalized by the metadata's mean/std)");
     }
 
     public EmbeddedModel Model => _model;
@@ -154,32 +153,11 @@ internal sealed class EmbClassifier : Classifier
     public override bool Stretch => _model.Metadata.Preprocessing.Resize == ResizeRule.Stretch;
     public override int Classes => _model.Outputs[0].Shape[^1];
     public override string[] Labels => _model.Metadata.Labels;
-    public override (float mean, float std)[] Normalization
-    {
-        get
-        {
-            var p = _model.Metadata.Preprocessing;
-            return p.Mean.Length == 3 ? p.Mean.Zip(p.Std, (m, s) => (m, s)).ToArray() : new[] { (0f, 1f), (0f, 1f), (0f, 1f) };
-        }
-    }
+    public override (float mean, float std)[] Normalization => _imageInput.Normalization.ToArray();
 
     public override float[] Run(byte[] pixels)
     {
-        var input = _interpreter.Input(0);
-        if (input.Type == ElementType.Float32)
-        {
-            // Float-input models (e.g. TFLite's float-interface int8 models) take (pixel − mean) / std in float.
-            var norm = Normalization;
-            var x = input.AsSpan<float>();
-            for (int i = 0; i < x.Length; i++) x[i] = (pixels[i] - norm[i % 3].mean) / norm[i % 3].std;
-        }
-        else if (input.Type == ElementType.Int8)
-        {
-            // An int8 image input is the uint8 one with its zero point moved by 128 (TFLite's int8 models, e.g. Visual Wake Words).
-            var x = input.Bytes;
-            for (int i = 0; i < x.Length; i++) x[i] = (byte)(pixels[i] ^ 0x80);
-        }
-        else pixels.CopyTo(input.Bytes);
+        _imageInput.Fill(pixels, _interpreter.Input(0));
         _interpreter.Invoke();
         var output = _interpreter.Output(0);
         if (output.Type == ElementType.Float32) return output.AsSpan<float>().ToArray();
