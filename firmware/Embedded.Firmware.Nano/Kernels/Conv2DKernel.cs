@@ -38,14 +38,14 @@ namespace Embedded.Firmware.Nano.Kernels
             // 8-bit operands with one input zero point: the inner loop reads the bytes directly (same sums as Load).
             bool bytes = ElementTypes.IsByte(input.Type) && ElementTypes.IsByte(weights.Type) && input.ZeroPoints.Length <= 1;
             int xFlip = ElementTypes.SignFlip(input.Type), wFlip = ElementTypes.SignFlip(weights.Type);
-            int xOffset = input.ZeroPoint(0) + ElementTypes.SignBias(input.Type);
+            int xOffset = input.ZeroPoint(0) + ElementTypes.SignBias(input.Type), wSign = ElementTypes.SignBias(weights.Type);
             for (int n = 0; n < batches; n++)
             for (int oy = first; oy < end; oy++)
             for (int ox = 0; ox < outW; ox++)
             for (int oc = 0; oc < outC; oc++)
             {
                 int firstInC = oc / groupOutC * groupInC;
-                int wZero = weights.ZeroPoint(oc);
+                int wZero = weights.ZeroPoint(oc), wOffset = wZero + wSign;
                 long acc = bias == null ? 0 : LittleEndian.ReadInt32(bias.Bytes(arena, model), bias.Offset + 4 * oc);
                 for (int ky = 0; ky < kH; ky++)
                 {
@@ -60,7 +60,7 @@ namespace Embedded.Firmware.Nano.Kernels
                         if (bytes)
                         {
                             // int32 partial sums wrap as the 8-bit accumulator does (the output stage keeps its low 32 bits).
-                            int sum = 0, xi = input.Offset + pixel, wi = weights.Offset + taps, wOffset = wZero + ElementTypes.SignBias(weights.Type);
+                            int sum = 0, xi = input.Offset + pixel, wi = weights.Offset + taps;
                             for (int ic = 0; ic < groupInC; ic++)
                                 sum += ((x[xi + ic] ^ xFlip) - xOffset) * ((w[wi + ic] ^ wFlip) - wOffset);
                             acc += sum;

@@ -26,15 +26,15 @@ namespace Embedded.Firmware.Nano.Kernels
             // 8-bit operands with one input zero point: the inner loop reads the bytes directly (same sums as Load).
             bool bytes = ElementTypes.IsByte(input.Type) && ElementTypes.IsByte(weights.Type) && input.ZeroPoints.Length <= 1;
             int xFlip = ElementTypes.SignFlip(input.Type), wFlip = ElementTypes.SignFlip(weights.Type);
-            int xOffset = input.ZeroPoint(0) + ElementTypes.SignBias(input.Type);
+            int xOffset = input.ZeroPoint(0) + ElementTypes.SignBias(input.Type), wSign = ElementTypes.SignBias(weights.Type);
             for (int r = 0; r < rows; r++)
             for (int o = 0; o < outC; o++)
             {
-                int wZero = weights.ZeroPoint(o);
+                int wZero = weights.ZeroPoint(o), wOffset = wZero + wSign;
                 long acc = bias == null ? 0 : LittleEndian.ReadInt32(bias.Bytes(arena, model), bias.Offset + 4 * o);
                 if (bytes)
                 {
-                    int sum = 0, xi = input.Offset + r * depth, wi = weights.Offset + o * depth, wOffset = wZero + ElementTypes.SignBias(weights.Type);
+                    int sum = 0, xi = input.Offset + r * depth, wi = weights.Offset + o * depth;
                     for (int k = 0; k < depth; k++)
                         sum += ((x[xi + k] ^ xFlip) - xOffset) * ((w[wi + k] ^ wFlip) - wOffset);
                     acc += sum;
